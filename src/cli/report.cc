@@ -1,0 +1,20 @@
+#include "cli/report.h"
+
+#include <cstdio>
+
+#include "core/secrets.h"
+
+namespace drover::cli {
+
+int ReportError(const Error& error) {
+  std::string text = Redact("ERROR! " + error.full());
+  std::fprintf(stderr, "%s\n", text.c_str());
+  return static_cast<int>(error.code);
+}
+
+void ReportWarning(const Error& warning) {
+  std::string text = Redact("[WARNING]: " + warning.full());
+  std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+}  // namespace drover::cli

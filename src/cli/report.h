@@ -1,0 +1,16 @@
+// Printing errors and warnings for the user. Everything goes through
+// Redact(), so secrets never reach the terminal.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+
+namespace drover::cli {
+
+// Prints "ERROR! <headline>" and its detail to stderr; returns the exit code.
+int ReportError(const Error& error);
+// Prints "[WARNING]: <headline>" to stderr.
+void ReportWarning(const Error& warning);
+
+}  // namespace drover::cli

@@ -1,0 +1,63 @@
+#include "core/secrets.h"
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+namespace drover {
+
+namespace {
+struct Registry {
+  std::mutex mu;
+  std::vector<std::string> secrets;  // longest first, so overlaps mask fully
+};
+
+Registry& TheRegistry() {
+  static Registry registry;
+  return registry;
+}
+
+void AddLocked(Registry& r, std::string_view s) {
+  if (s.empty()) return;
+  if (std::find(r.secrets.begin(), r.secrets.end(), s) != r.secrets.end()) return;
+  r.secrets.emplace_back(s);
+}
+}  // namespace
+
+void RegisterSecret(std::string_view secret) {
+  Registry& r = TheRegistry();
+  std::lock_guard lock(r.mu);
+  // A trailing newline is not part of what a user would see as the secret.
+  std::string_view trimmed = secret;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r'))
+    trimmed.remove_suffix(1);
+  AddLocked(r, trimmed);
+  if (trimmed.find('\n') != std::string_view::npos) {
+    size_t start = 0;
+    while (start <= trimmed.size()) {
+      size_t end = trimmed.find('\n', start);
+      if (end == std::string_view::npos) end = trimmed.size();
+      std::string_view line = trimmed.substr(start, end - start);
+      if (line.size() >= 4) AddLocked(r, line);
+      start = end + 1;
+    }
+  }
+  std::sort(r.secrets.begin(), r.secrets.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string Redact(std::string_view text) {
+  Registry& r = TheRegistry();
+  std::lock_guard lock(r.mu);
+  std::string out(text);
+  for (const std::string& secret : r.secrets) {
+    size_t pos = 0;
+    while ((pos = out.find(secret, pos)) != std::string::npos) {
+      out.replace(pos, secret.size(), kSecretMask);
+      pos += kSecretMask.size();
+    }
+  }
+  return out;
+}
+
+}  // namespace drover

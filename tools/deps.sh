@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian's packages.
+# Idempotent and quiet: does nothing when all are present, and runs
+# `apt-get update` only when a package is missing and cannot be found.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config g++ clang-format
+  libssh-dev libyaml-cpp-dev libfmt-dev doctest-dev libssl-dev libpcre2-dev
+  # tests: reference implementations and a real sshd
+  python3 python3-yaml python3-jinja2 ansible-core
+  openssh-server openssh-client
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+install() {
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/drover-deps.log 2>&1
+}
+echo "deps: installing ${missing[*]}"
+if ! install; then
+  $sudo apt-get update -qq >/tmp/drover-deps-update.log 2>&1
+  install || { cat /tmp/drover-deps.log; exit 1; }
+fi
