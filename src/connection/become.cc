@@ -58,8 +58,8 @@ Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec
       plan.prompt = "[sudo via drover, key=" + RandomKey() + "] password:";
       flags += " -p " + ShellQuote(plan.prompt);
     }
-    plan.command = "sudo " + flags + " -u " + ShellQuote(spec.user) + " /bin/sh -c " +
-                   ShellQuote(inner);
+    plan.command =
+        "sudo " + flags + " -u " + ShellQuote(spec.user) + " /bin/sh -c " + ShellQuote(inner);
   } else if (spec.method == "su") {
     const std::string flags = spec.flags.value_or("");
     if (spec.password) plan.prompt = "Password: ";

@@ -21,7 +21,9 @@ Error SystemError(const std::string& what) {
   return MakeError(what + ": " + std::strerror(errno));
 }
 
-void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void SetNonBlocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 }  // namespace
 
@@ -100,8 +102,7 @@ Result<ExecResult> RunLocalShell(const std::string& script, const std::string* s
   return result;
 }
 
-Result<ExecResult> LocalConnection::RunScript(const std::string& script,
-                                              const std::string* stdin) {
+Result<ExecResult> LocalConnection::RunScript(const std::string& script, const std::string* stdin) {
   return RunLocalShell(script, stdin);
 }
 

@@ -8,8 +8,8 @@ std::string ShellQuote(const std::string& word) {
   if (word.empty()) return "''";
   bool safe = true;
   for (unsigned char c : word) {
-    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ',' ||
-          c == ':' || c == '=' || c == '+' || c == '@' || c == '%')) {
+    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' ||
+          c == '=' || c == '+' || c == '@' || c == '%')) {
       safe = false;
       break;
     }

@@ -16,8 +16,8 @@ TEST_CASE("ShellQuote leaves safe words and quotes the rest") {
 }
 
 TEST_CASE("ShellQuote round-trips through a real sh") {
-  for (std::string word : {"plain", "with space", "it's", "$(id)", "`x`", "a\nb", "*", "\\",
-                           "\"q\"", "-n", ""}) {
+  for (std::string word :
+       {"plain", "with space", "it's", "$(id)", "`x`", "a\nb", "*", "\\", "\"q\"", "-n", ""}) {
     auto r = RunLocalShell("printf %s " + ShellQuote(word), nullptr);
     REQUIRE(r.ok());
     CHECK(r->stdout_data == word);
@@ -35,8 +35,8 @@ TEST_CASE("ShellSplit follows shlex.split") {
 }
 
 TEST_CASE("WithEnvironment exports quoted values") {
-  auto r = RunLocalShell(WithEnvironment("printf '%s|%s' \"$A\" \"$B\"", {{"A", "x y"}, {"B", "'"}}),
-                         nullptr);
+  auto r = RunLocalShell(
+      WithEnvironment("printf '%s|%s' \"$A\" \"$B\"", {{"A", "x y"}, {"B", "'"}}), nullptr);
   REQUIRE(r.ok());
   CHECK(r->stdout_data == "x y|'");
 }
