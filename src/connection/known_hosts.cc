@@ -73,7 +73,7 @@ std::vector<std::string> KnownHostsLinesFor(const std::string& host, int port,
       if (first.empty() || first[0] == '#') continue;
       if (first[0] == '@') words >> first;  // @cert-authority / @revoked marker
       const bool match = first.rfind("|1|", 0) == 0 ? HashedEntryMatches(first, name)
-                                                     : PatternListMatches(first, name);
+                                                    : PatternListMatches(first, name);
       if (match) found.push_back(file + ":" + std::to_string(number));
     }
   }

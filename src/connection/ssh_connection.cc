@@ -90,9 +90,13 @@ SshConnection::SshConnection(SshTarget target, ConnectionNotices* notices)
   if (target_.password) RegisterSecret(*target_.password);
 }
 
-SshConnection::~SshConnection() { Close(); }
+SshConnection::~SshConnection() {
+  Close();
+}
 
-void SshConnection::Close() { session_.reset(); }
+void SshConnection::Close() {
+  session_.reset();
+}
 
 Error SshConnection::Unreachable(const std::string& message) {
   Close();
@@ -177,8 +181,7 @@ Status SshConnection::VerifyHostKey() {
   }
   ssh_key raw_key = nullptr;
   if (ssh_get_server_publickey(s, &raw_key) != SSH_OK) {
-    return Unreachable("cannot read the host key of " + target_.address + ": " +
-                       session_->error());
+    return Unreachable("cannot read the host key of " + target_.address + ": " + session_->error());
   }
   KeyPtr key(raw_key);
   unsigned char* hash = nullptr;
@@ -206,8 +209,7 @@ Status SshConnection::VerifyHostKey() {
 
   std::lock_guard lock(notices_->known_hosts_mutex());
   switch (ssh_session_is_known_server(s)) {
-    case SSH_KNOWN_HOSTS_OK:
-      return {};
+    case SSH_KNOWN_HOSTS_OK: return {};
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER: {
       std::string lines;
@@ -219,14 +221,15 @@ Status SshConnection::VerifyHostKey() {
           " key " + fingerprint + ", which does not match known_hosts (" +
           (lines.empty() ? user_known_hosts : lines) +
           "). This may be an attack. If the host was really re-installed, remove the old "
-          "entry (ssh-keygen -R '" + name + "' -f " + user_known_hosts + ") and connect again.");
+          "entry (ssh-keygen -R '" +
+          name + "' -f " + user_known_hosts + ") and connect again.");
     }
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
       if (target_.host_key_policy == HostKeyPolicy::kAcceptNew) {
         if (ssh_session_update_known_hosts(s) != SSH_OK) {
-          return Unreachable("cannot record the host key of " + name + " in " +
-                             user_known_hosts + ": " + session_->error());
+          return Unreachable("cannot record the host key of " + name + " in " + user_known_hosts +
+                             ": " + session_->error());
         }
         notices_->Warn("added " + key_type + " key " + fingerprint + " for " + name + " to " +
                        user_known_hosts);
@@ -236,11 +239,10 @@ Status SshConnection::VerifyHostKey() {
                          user_known_hosts + "; it offers " + key_type + " key " + fingerprint +
                          ". If that fingerprint is right, accept it with "
                          "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
-                         "or add it with: ssh-keyscan -p " + std::to_string(port) + " " +
-                         target_.address + " >> " + user_known_hosts);
+                         "or add it with: ssh-keyscan -p " +
+                         std::to_string(port) + " " + target_.address + " >> " + user_known_hosts);
     case SSH_KNOWN_HOSTS_ERROR:
-    default:
-      return Unreachable("cannot check the host key of " + name + ": " + session_->error());
+    default: return Unreachable("cannot check the host key of " + name + ": " + session_->error());
   }
 }
 
@@ -287,11 +289,12 @@ Status SshConnection::Authenticate() {
   if (methods & SSH_AUTH_METHOD_PUBLICKEY) offered += " publickey";
   if (methods & SSH_AUTH_METHOD_PASSWORD) offered += " password";
   if (methods & SSH_AUTH_METHOD_INTERACTIVE) offered += " keyboard-interactive";
-  return Unreachable("Permission denied for " + user + "@" + target_.address + " (tried: " +
-                     (tried.empty() ? "nothing usable" : tried) + "; server offers:" + offered +
-                     ")" +
-                     (target_.password ? "" : "; set ansible_password or use --ask-pass "
-                                              "for password authentication"));
+  return Unreachable("Permission denied for " + user + "@" + target_.address +
+                     " (tried: " + (tried.empty() ? "nothing usable" : tried) +
+                     "; server offers:" + offered + ")" +
+                     (target_.password ? ""
+                                       : "; set ansible_password or use --ask-pass "
+                                         "for password authentication"));
 }
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const std::string* stdin) {

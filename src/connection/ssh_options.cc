@@ -190,8 +190,8 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
           FindVar(vars, {"ansible_ssh_private_key_file", "ansible_private_key_file"})) {
     t.identity_files.insert(t.identity_files.begin(), AsText(*v));
   }
-  if (const Value* v = FindVar(vars, {"ansible_password", "ansible_ssh_pass",
-                                      "ansible_ssh_password"})) {
+  if (const Value* v =
+          FindVar(vars, {"ansible_password", "ansible_ssh_pass", "ansible_ssh_password"})) {
     t.password = AsText(*v);
   }
   if (const Value* v = FindVar(vars, {"ansible_ssh_timeout", "ansible_timeout"}, &var_name)) {
@@ -199,8 +199,8 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
     if (!s) return s.take_error();
     t.connect_timeout_s = *s;
   }
-  if (const Value* v = FindVar(vars, {"ansible_host_key_checking",
-                                      "ansible_ssh_host_key_checking"})) {
+  if (const Value* v =
+          FindVar(vars, {"ansible_host_key_checking", "ansible_ssh_host_key_checking"})) {
     if (!v->truthy() || Lower(AsText(*v)) == "false" || Lower(AsText(*v)) == "no") {
       t.host_key_policy = HostKeyPolicy::kOff;
     }
@@ -211,8 +211,8 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
 Result<std::string> ConnectionKind(const Map& vars, const ConnectionDefaults& defaults) {
   std::string kind = defaults.connection;
   if (const Value* v = FindVar(vars, {"ansible_connection"})) kind = AsText(*v);
-  if (kind == "ssh" || kind == "paramiko" || kind == "smart" ||
-      kind == "ansible.builtin.ssh" || kind == "ansible.builtin.paramiko_ssh") {
+  if (kind == "ssh" || kind == "paramiko" || kind == "smart" || kind == "ansible.builtin.ssh" ||
+      kind == "ansible.builtin.paramiko_ssh") {
     return std::string("ssh");
   }
   if (kind == "local" || kind == "ansible.builtin.local") return std::string("local");

@@ -40,7 +40,7 @@ struct SshTarget {
   std::vector<std::string> identity_files;
   std::optional<std::string> password;
   int connect_timeout_s = 10;
-  int keepalive_interval_s = 30;  // ServerAliveInterval; TCP keepalive probes
+  int keepalive_interval_s = 30;                       // ServerAliveInterval; TCP keepalive probes
   std::optional<std::string> known_hosts_file;         // UserKnownHostsFile
   std::optional<std::string> global_known_hosts_file;  // GlobalKnownHostsFile
   HostKeyPolicy host_key_policy = HostKeyPolicy::kStrict;
