@@ -35,9 +35,9 @@ const std::set<std::string>& Supported() {
 
 // key=value words of a free-form or key=value argument string.
 struct ParsedArgs {
-  Map options;                      // recognised key=value words
-  std::vector<std::string> words;   // everything else, in order
-  std::string free_form;            // the rest, as text (shell keeps quoting)
+  Map options;                     // recognised key=value words
+  std::vector<std::string> words;  // everything else, in order
+  std::string free_form;           // the rest, as text (shell keeps quoting)
 };
 
 Result<ParsedArgs> ParseArgs(const std::string& args, const std::set<std::string>& keys) {
@@ -67,13 +67,12 @@ Result<ParsedArgs> ParseArgs(const std::string& args, const std::set<std::string
 
 std::string Timestamp(std::chrono::system_clock::time_point t) {
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm {};
+  std::tm tm{};
   localtime_r(&secs, &tm);
   char buf[64];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() %
-      1000000;
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
   char out[80];
   std::snprintf(out, sizeof out, "%s.%06lld", buf, static_cast<long long>(micros));
   return out;
@@ -163,8 +162,8 @@ AdhocOutcome RunCommandLike(const std::string& module, const std::string& args,
                "'; exit 0; fi\n";
   }
   if (const Value* r = parsed->options.find("removes")) {
-    prelude += "if [ ! -e " + ShellQuote(r->as_string()) + " ]; then printf %s '" +
-               kSkipMarker + "'; exit 0; fi\n";
+    prelude += "if [ ! -e " + ShellQuote(r->as_string()) + " ]; then printf %s '" + kSkipMarker +
+               "'; exit 0; fi\n";
   }
   std::optional<std::string> stdin_data;
   if (const Value* in = parsed->options.find("stdin")) stdin_data = in->as_string() + "\n";
@@ -176,8 +175,7 @@ AdhocOutcome RunCommandLike(const std::string& module, const std::string& args,
   o.raw_output = true;
   if (r->stdout_data == kSkipMarker) {
     const Value* c = parsed->options.find("creates");
-    const std::string path =
-        c ? c->as_string() : parsed->options.find("removes")->as_string();
+    const std::string path = c ? c->as_string() : parsed->options.find("removes")->as_string();
     const std::string why = c ? " exists" : " does not exist";
     o.result.set("changed", false);
     o.result.set("cmd", cmd);
@@ -218,7 +216,8 @@ AdhocOutcome RunPing(const std::string& args, Connection& connection,
   const std::string expect = data ? data->as_string() : "pong";
   if (expect == "crash") return Failed("boom");
   // A real round trip: the host must echo the answer back.
-  auto r = connection.Exec(ExecRequest{"printf %s " + ShellQuote(expect), std::nullopt, {}, become});
+  auto r =
+      connection.Exec(ExecRequest{"printf %s " + ShellQuote(expect), std::nullopt, {}, become});
   if (!r) return FromError(r.error());
   if (r->exit_status != 0 || r->stdout_data != expect) {
     return Failed("ping: unexpected answer from the host: " + r->stdout_data + r->stderr_data);
@@ -284,8 +283,9 @@ AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
 std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outcome) {
   const bool changed = outcome.state == State::kChanged;
   if (outcome.raw_output && outcome.state != State::kUnreachable) {
-    const char* caption = outcome.state == State::kFailed ? "FAILED" : changed ? "CHANGED"
-                                                                                : "SUCCESS";
+    const char* caption = outcome.state == State::kFailed ? "FAILED"
+                          : changed                       ? "CHANGED"
+                                                          : "SUCCESS";
     auto text = [&](const char* key) {
       const Value* v = outcome.result.find(key);
       return v && v->is_string() ? v->as_string() : std::string();

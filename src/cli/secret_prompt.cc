@@ -14,7 +14,7 @@ Result<std::string> PromptSecret(const std::string& prompt) {
   std::string answer;
   const int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (tty >= 0) {
-    termios old {};
+    termios old{};
     const bool is_tty = tcgetattr(tty, &old) == 0;
     if (write(tty, prompt.data(), prompt.size()) < 0) {
       close(tty);

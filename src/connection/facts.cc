@@ -87,8 +87,7 @@ std::string Unquote(std::string v) {
   return v;
 }
 
-std::map<std::string, std::string> KeyValues(const Sections& s, const std::string& name,
-                                             char sep) {
+std::map<std::string, std::string> KeyValues(const Sections& s, const std::string& name, char sep) {
   std::map<std::string, std::string> kv;
   auto it = s.find(name);
   if (it == s.end()) return kv;
@@ -110,13 +109,25 @@ std::vector<std::string> Words(const std::string& s) {
 // os-release ID -> Ansible's distribution name.
 std::string DistributionName(const std::string& id, const std::string& name) {
   static const std::map<std::string, std::string> names = {
-      {"debian", "Debian"},       {"ubuntu", "Ubuntu"},       {"raspbian", "Debian"},
-      {"linuxmint", "Linux Mint"}, {"kali", "Kali"},          {"devuan", "Devuan"},
-      {"centos", "CentOS"},       {"rhel", "RedHat"},         {"fedora", "Fedora"},
-      {"rocky", "Rocky"},         {"almalinux", "AlmaLinux"}, {"ol", "OracleLinux"},
-      {"amzn", "Amazon"},         {"alpine", "Alpine"},       {"arch", "Archlinux"},
-      {"opensuse-leap", "openSUSE Leap"}, {"opensuse-tumbleweed", "openSUSE Tumbleweed"},
-      {"sles", "SLES"},           {"gentoo", "Gentoo"},
+      {"debian", "Debian"},
+      {"ubuntu", "Ubuntu"},
+      {"raspbian", "Debian"},
+      {"linuxmint", "Linux Mint"},
+      {"kali", "Kali"},
+      {"devuan", "Devuan"},
+      {"centos", "CentOS"},
+      {"rhel", "RedHat"},
+      {"fedora", "Fedora"},
+      {"rocky", "Rocky"},
+      {"almalinux", "AlmaLinux"},
+      {"ol", "OracleLinux"},
+      {"amzn", "Amazon"},
+      {"alpine", "Alpine"},
+      {"arch", "Archlinux"},
+      {"opensuse-leap", "openSUSE Leap"},
+      {"opensuse-tumbleweed", "openSUSE Tumbleweed"},
+      {"sles", "SLES"},
+      {"gentoo", "Gentoo"},
   };
   if (auto it = names.find(id); it != names.end()) return it->second;
   return name.empty() ? "OtherLinux" : name;
@@ -124,12 +135,15 @@ std::string DistributionName(const std::string& id, const std::string& name) {
 
 std::string OsFamily(const std::string& distribution) {
   static const std::map<std::string, std::string> families = {
-      {"Debian", "Debian"},       {"Ubuntu", "Debian"},       {"Linux Mint", "Debian"},
-      {"Kali", "Debian"},         {"Devuan", "Debian"},       {"CentOS", "RedHat"},
-      {"RedHat", "RedHat"},       {"Fedora", "RedHat"},       {"Rocky", "RedHat"},
-      {"AlmaLinux", "RedHat"},    {"OracleLinux", "RedHat"},  {"Amazon", "RedHat"},
-      {"Alpine", "Alpine"},       {"Archlinux", "Archlinux"}, {"openSUSE Leap", "Suse"},
-      {"openSUSE Tumbleweed", "Suse"}, {"SLES", "Suse"},      {"Gentoo", "Gentoo"},
+      {"Debian", "Debian"},      {"Ubuntu", "Debian"},
+      {"Linux Mint", "Debian"},  {"Kali", "Debian"},
+      {"Devuan", "Debian"},      {"CentOS", "RedHat"},
+      {"RedHat", "RedHat"},      {"Fedora", "RedHat"},
+      {"Rocky", "RedHat"},       {"AlmaLinux", "RedHat"},
+      {"OracleLinux", "RedHat"}, {"Amazon", "RedHat"},
+      {"Alpine", "Alpine"},      {"Archlinux", "Archlinux"},
+      {"openSUSE Leap", "Suse"}, {"openSUSE Tumbleweed", "Suse"},
+      {"SLES", "Suse"},          {"Gentoo", "Gentoo"},
   };
   if (auto it = families.find(distribution); it != families.end()) return it->second;
   return distribution;
@@ -405,9 +419,10 @@ void AddManagers(const Sections& s, Map& f) {
   if (proc1 == "init" || (proc1.size() >= 2 && proc1.substr(proc1.size() - 2) == "sh")) {
     proc1.clear();
   }
-  static const std::map<std::string, std::string> proc1_map = {
-      {"procd", "openwrt_init"}, {"runit-init", "runit"}, {"svscan", "svc"},
-      {"openrc-init", "openrc"}};
+  static const std::map<std::string, std::string> proc1_map = {{"procd", "openwrt_init"},
+                                                               {"runit-init", "runit"},
+                                                               {"svscan", "svc"},
+                                                               {"openrc-init", "openrc"}};
   std::string mgr;
   const bool systemctl = present.count("systemctl") > 0;
   if (!proc1.empty()) {
