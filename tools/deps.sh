@@ -10,7 +10,7 @@ packages=(
   libssh-dev libyaml-cpp-dev libfmt-dev doctest-dev libssl-dev libpcre2-dev libcli11-dev
   # tests: reference implementations and a real sshd
   python3 python3-yaml python3-jinja2 ansible-core
-  openssh-server openssh-client
+  openssh-server openssh-client sudo
 )
 
 missing=()

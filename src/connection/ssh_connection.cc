@@ -301,13 +301,18 @@ Result<ExecResult> SshConnection::RunScript(const std::string& script, const std
   if (Status st = Connect(); !st) return st.take_error();
   ssh_session s = session_->get();
   ChannelPtr channel(ssh_channel_new(s));
+  // Closing the session frees its channels: drop ours first.
+  auto lost = [&](const std::string& message) -> Error {
+    channel.reset();
+    return Unreachable(message);
+  };
   if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) {
-    return Unreachable("cannot open a channel to " + target_.address + ": " + session_->error());
+    return lost("cannot open a channel to " + target_.address + ": " + session_->error());
   }
   // The login shell may not be POSIX: always run our script with /bin/sh.
   const std::string command = "/bin/sh -c " + ShellQuote(script);
   if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
-    return Unreachable("cannot run a command on " + target_.address + ": " + session_->error());
+    return lost("cannot run a command on " + target_.address + ": " + session_->error());
   }
   if (stdin) {
     size_t done = 0;
@@ -316,8 +321,8 @@ Result<ExecResult> SshConnection::RunScript(const std::string& script, const std
       const int n = ssh_channel_write(channel.get(), stdin->data() + done, chunk);
       if (n == SSH_ERROR) {
         if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
-        return Unreachable("lost the connection to " + target_.address +
-                           " while sending data: " + session_->error());
+        return lost("lost the connection to " + target_.address +
+                    " while sending data: " + session_->error());
       }
       done += static_cast<size_t>(n);
     }
@@ -331,7 +336,7 @@ Result<ExecResult> SshConnection::RunScript(const std::string& script, const std
   for (;;) {
     const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, 1000);
     if (n == SSH_ERROR) {
-      return Unreachable("lost the connection to " + target_.address + ": " + session_->error());
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
     }
     if (n > 0) {
       result.stdout_data.append(buf, static_cast<size_t>(n));
@@ -343,7 +348,7 @@ Result<ExecResult> SshConnection::RunScript(const std::string& script, const std
     }
     if (n <= 0 && ssh_channel_is_eof(channel.get())) break;
     if (ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
-      return Unreachable("lost the connection to " + target_.address + ": " + session_->error());
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
     }
     if (n == 0 && target_.keepalive_interval_s > 0 &&
         Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
