@@ -1,14 +1,29 @@
 // `drover playbook` / `ansible-playbook`: ansible-playbook's options.
 // Loading, validation (--syntax-check) and the listings work; running plays
 // against hosts is not implemented yet and says so.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "cli/secret_prompt.h"
+#include "cli/vault_flags.h"
+#include "connection/pool.h"
+#include "connection/ssh_options.h"
 #include "core/secrets.h"
+#include "executor/executor.h"
+#include "executor/preflight.h"
+#include "inventory/host_pattern.h"
+#include "inventory/sources.h"
+#include "output/ansible_text.h"
+#include "output/json_log.h"
+#include "output/progress.h"
 #include "playbook/listing.h"
 #include "playbook/loader.h"
+#include "vars/extra_vars.h"
+#include "vars/inventory_vars.h"
 
 namespace drover::cli {
 
@@ -25,8 +40,9 @@ struct PlaybookOptions {
   std::string remote_user, private_key, start_at_task;
   bool become = false, ask_become_pass = false, ask_pass = false, step = false;
   std::string become_method = "sudo", become_user;
-  std::vector<std::string> vault_ids, vault_password_files;
-  bool ask_vault_pass = false;
+  VaultFlags vault;
+  bool accept_new_host_keys = false;
+  std::string connection;
   bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false;
   bool flush_cache = false, force_handlers = false;
   int verbosity = 0;
@@ -71,11 +87,10 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_option("--become-user", o.become_user, "Become this user");
   app.add_flag("-K,--ask-become-pass", o.ask_become_pass, "Ask for the become password");
   app.add_flag("-k,--ask-pass", o.ask_pass, "Ask for the connection password");
-  app.add_option("--vault-id", o.vault_ids, "Vault identity label@source (repeatable)");
-  app.add_option("--vault-password-file,--vault-pass-file", o.vault_password_files,
-                 "Vault password file");
-  app.add_flag("-J,--ask-vault-pass,--ask-vault-password", o.ask_vault_pass,
-               "Ask for the vault password");
+  AddVaultFlags(&app, &o.vault);
+  app.add_flag("--accept-new-host-keys", o.accept_new_host_keys,
+               "Record unknown host keys in known_hosts (changed keys are always refused)");
+  app.add_option("-c,--connection", o.connection, "Connection type: ssh (default) or local");
   app.add_option("--start-at-task", o.start_at_task, "Start at the task with this name");
   app.add_flag("--step", o.step, "Confirm each task before running it");
   app.add_flag("--force-handlers", o.force_handlers, "Run handlers even if a task fails");
@@ -133,28 +148,122 @@ Command PlaybookCommand() {
       for (const std::string& path : o.playbooks) std::printf("\nplaybook: %s\n", path.c_str());
       return 0;
     }
+    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
+    if (o.inventories.empty()) o.inventories.push_back("/etc/ansible/hosts");
+    Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);
+    if (!inv) return ReportError(inv.error());
+    for (const Error& w : inv->warnings()) ReportWarning(w);
+    inventory::HostMatcher matcher(&*inv);
+    if (!o.limit.empty()) {
+      if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
+    }
+    playbook::TagFilter filter;
+    for (const std::string& t : SplitCommas(o.tags)) filter.only.insert(t);
+    for (const std::string& t : SplitCommas(o.skip_tags)) filter.skip.insert(t);
+
     if (o.list_tasks || o.list_tags || o.list_hosts) {
-      if (o.list_hosts) {
-        Error e = MakeError("--list-hosts needs the inventory, which is not implemented yet");
-        e.code = ExitCode::kBadOptions;
-        return ReportError(e);
-      }
       playbook::ListOptions lo;
       lo.tasks = o.list_tasks;
       lo.tags = o.list_tags;
-      for (const std::string& t : SplitCommas(o.tags)) lo.filter.only.insert(t);
-      for (const std::string& t : SplitCommas(o.skip_tags)) lo.filter.skip.insert(t);
+      lo.hosts = o.list_hosts;
+      lo.filter = filter;
+      lo.hosts_of = [&](const playbook::Play& play) {
+        std::string pattern;
+        for (const auto& h : play.hosts) pattern += (pattern.empty() ? "" : ",") + h;
+        std::vector<Error> warnings;
+        std::vector<std::string> names;
+        Result<std::vector<inventory::Host*>> hosts = matcher.Match(pattern, &warnings);
+        for (const Error& w : warnings) ReportWarning(w);
+        if (hosts)
+          for (inventory::Host* h : *hosts) names.push_back(h->name);
+        return names;
+      };
       for (size_t i = 0; i < loaded.size(); ++i) {
         std::string text = playbook::ListPlaybook(loaded[i], o.playbooks[i], lo);
         std::fputs(Redact(text).c_str(), stdout);
       }
       return 0;
     }
-    Error e = MakeError(
-        "running playbooks is not implemented yet in this version of drover; "
-        "--syntax-check, --list-tasks and --list-tags work");
-    e.code = ExitCode::kBadOptions;
-    return ReportError(e);
+
+    // Every action must be one drover runs, before any host is contacted.
+    for (const playbook::Playbook& pb : loaded) {
+      if (Status ps = executor::CheckRunnable(pb); !ps) return ReportError(ps.error());
+    }
+    Warnings warnings;
+    Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);
+    for (const Error& w : warnings) ReportWarning(w);
+    if (!extra) return ReportError(extra.error());
+    vars::InventoryVars inventory_vars(*inv);
+
+    connection::ConnectionDefaults defaults;
+    defaults.timeout_s = o.timeout;
+    if (!o.remote_user.empty()) defaults.remote_user = o.remote_user;
+    if (!o.private_key.empty()) defaults.private_key = o.private_key;
+    if (!o.connection.empty()) defaults.connection = o.connection;
+    defaults.ssh_common_args = o.ssh_common_args;
+    defaults.ssh_extra_args = o.ssh_extra_args;
+    if (o.accept_new_host_keys) defaults.host_key_policy = connection::HostKeyPolicy::kAcceptNew;
+    if (auto env_policy = connection::HostKeyPolicyFromEnvironment())
+      defaults.host_key_policy = *env_policy;
+    executor::RunOptions ro;
+    ro.check = o.check;
+    ro.diff = o.diff;
+    ro.forks = o.forks;
+    ro.verbosity = o.verbosity;
+    ro.tags = filter;
+    ro.force_handlers = o.force_handlers;
+    ro.start_at_task = o.start_at_task;
+    ro.become = o.become;
+    ro.become_user = o.become_user;
+    ro.become_method = o.become_method;
+    // Passwords are asked here, before any worker starts.
+    if (o.ask_pass) {
+      auto pw = PromptSecret("SSH password: ");
+      if (!pw) return ReportError(pw.error());
+      defaults.password = *pw;
+    }
+    if (o.ask_become_pass) {
+      auto pw = PromptSecret("BECOME password: ");
+      if (!pw) return ReportError(pw.error());
+      ro.become_password = *pw;
+    }
+    connection::ConnectionPool pool(defaults);
+
+    output::TextOptions text_options;
+    text_options.verbosity = o.verbosity;
+    text_options.color =
+        ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
+    output::AnsibleTextReporter text(stdout, text_options);
+    output::ProgressLine progress(::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
+    output::ReporterList reporters;
+    reporters.Add(&progress);
+    reporters.Add(&text);
+    std::unique_ptr<output::JsonLogReporter> json_log;
+    if (!o.json_log.empty()) {
+      auto opened = output::JsonLogReporter::Open(o.json_log);
+      if (!opened) return ReportError(opened.error());
+      json_log = std::move(opened).value();
+      reporters.Add(json_log.get());
+    }
+    executor::RunEnvironment env;
+    env.inventory = &*inv;
+    env.matcher = &matcher;
+    env.inventory_vars = &inventory_vars;
+    env.extra_vars = std::make_shared<Map>(std::move(extra).value());
+    env.pool = &pool;
+    env.reporter = &reporters;
+    executor::Executor ex(env, ro);
+    for (const playbook::Playbook& pb : loaded) {
+      Status rs = ex.RunPlaybook(pb);
+      for (const std::string& n : pool.notices().Take()) reporters.OnWarning(n);
+      if (!rs) {
+        progress.Clear();
+        return ReportError(rs.error());
+      }
+    }
+    reporters.OnRecap(ex.MakeRecap());
+    pool.CloseAll();
+    return ex.ExitCode();
   };
   return c;
 }

@@ -31,11 +31,21 @@ std::string AnsibleTextReporter::Banner(const std::string& text) {
   return text + " " + std::string(static_cast<size_t>(stars), '*');
 }
 
-std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty, bool drop_changed) {
+std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
+                                            const std::string& action) {
   Map clean;
+  const bool debug = action == "debug";
+  const bool has_msg = result.is_map() && result.as_map().contains("msg");
   if (result.is_map()) {
     for (const auto& [k, v] : result.as_map()) {
-      if (IsInternalKey(k) || (drop_changed && k == "changed")) continue;
+      if (IsInternalKey(k)) continue;
+      // Ansible's _clean_results: debug shows only what it was asked to.
+      if (debug && has_msg && k != "msg" && k != "exception" && k != "warnings" &&
+          k != "deprecations")
+        continue;
+      if (debug && !has_msg &&
+          (k == "changed" || k == "failed" || k == "skipped" || k == "skip_reason"))
+        continue;
       clean.set(k, v);
     }
   }
@@ -68,6 +78,10 @@ void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
   Write("skipping: no hosts matched", kCyan);
 }
 
+void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
+  Write("included: " + file + " for " + hosts, kCyan);
+}
+
 void AnsibleTextReporter::OnWarning(const std::string& text) {
   Write("[WARNING]: " + text, kBrightPurple);
 }
@@ -81,27 +95,35 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
     case Outcome::kChanged: {
       const bool changed = e.status == Outcome::kChanged;
       std::string line = (changed ? "changed: " : "ok: ") + HostTag(e) + item;
-      if (show) line += " => " + DumpResult(e.result, true, e.verbose_always);
+      if (show) line += " => " + DumpResult(e.result, true, e.action);
       Write(line, changed ? kYellow : kGreen);
       return;
     }
     case Outcome::kSkipped: {
       std::string line = "skipping: " + HostTag(e) + item;
-      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, true, false);
+      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, true, e.action);
       Write(line, kCyan);
       return;
     }
     case Outcome::kFailed: {
       std::string line = e.is_item ? "failed: " + HostTag(e) + " (item=" + e.item_label + ") => "
                                    : "fatal: " + HostTag(e) + ": FAILED! => ";
-      line += DumpResult(e.result, options_.verbosity > 0, false);
+      // "failed" is implied by the line; Ansible's output leaves it out.
+      Value shown = e.result;
+      if (shown.is_map()) {
+        Map m = shown.as_map();
+        m.erase("failed");
+        shown = Value(std::move(m));
+      }
+      line += DumpResult(shown, options_.verbosity > 0, e.action);
       Write(line, kRed);
       if (e.ignored) Write("...ignoring", kCyan);
       return;
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
-                         ": UNREACHABLE! => " + DumpResult(e.result, options_.verbosity > 0, false);
+                         ": UNREACHABLE! => " +
+                         DumpResult(e.result, options_.verbosity > 0, e.action);
       Write(line, kRed);
       if (e.ignored) Write("...ignoring", kCyan);
       return;

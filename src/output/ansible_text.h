@@ -29,13 +29,15 @@ class AnsibleTextReporter : public Reporter {
   void OnHostResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
   void OnWarning(const std::string& text) override;
+  void OnIncluded(const std::string& file, const std::string& hosts) override;
   void OnRecap(const Recap& e) override;
 
   // "PLAY [x] ****..." padded with stars to 80 columns (minimum 3 stars).
   static std::string Banner(const std::string& text);
-  // The result as the callback dumps it: internal keys removed, keys sorted,
-  // one line (or indented by 4 when `pretty`).
-  static std::string DumpResult(const Value& result, bool pretty, bool drop_changed);
+  // The result as the callback dumps it: internal keys removed (and, for
+  // debug, everything but what it was asked to show), keys sorted, one line
+  // (or indented by 4 when `pretty`).
+  static std::string DumpResult(const Value& result, bool pretty, const std::string& action);
 
  private:
   void Write(const std::string& text, const char* color);

@@ -35,6 +35,7 @@ TEST_CASE("banners, ok/changed/skipping, debug results and the recap") {
     dbg.host = "localhost";
     dbg.result = Value(Map{{"msg", "hi"}, {"changed", false}, {"_ansible_verbose_always", true}});
     dbg.verbose_always = true;
+    dbg.action = "debug";
     r.OnHostResult(dbg);
     r.OnTaskStart(TaskStart{"loop changed", false, ""});
     HostResult item;

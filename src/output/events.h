@@ -37,6 +37,7 @@ struct HostResult {
   std::string item_label;       // Python str() of the item or loop_control.label
   Value result;                 // the result map (censored when no_log)
   bool verbose_always = false;  // debug: always show the result
+  std::string action;           // the task's action (debug results are trimmed)
   std::string diff;             // unified diff text for --diff ("" for none)
   std::string where;            // the task's file:line, shown with a failure
 };
@@ -60,6 +61,11 @@ class Reporter {
   virtual void OnTaskStart(const TaskStart&) {}
   virtual void OnHostResult(const HostResult&) {}
   virtual void OnNoHostsMatched(const std::string& play) { (void)play; }
+  // include_tasks loaded `file` for these hosts ("h1, h2").
+  virtual void OnIncluded(const std::string& file, const std::string& hosts) {
+    (void)file;
+    (void)hosts;
+  }
   virtual void OnWarning(const std::string& text) { (void)text; }
   virtual void OnRecap(const Recap&) {}
 };

@@ -36,7 +36,9 @@ std::string_view LayerName(Layer layer) {
 }
 
 void VarScope::Add(Layer layer, VarsRef vars) {
-  if (vars == nullptr || vars->empty()) return;
+  // Empty shared maps are kept: their owner may fill them later (facts,
+  // set_fact), and the scope must see that.
+  if (vars == nullptr) return;
   layers_[static_cast<size_t>(layer)].push_back(std::move(vars));
 }
 

@@ -97,7 +97,8 @@ class VarScope {
   explicit VarScope(const VarScope* base) : base_(base) {}
 
   // Adds `vars` at `layer`, above maps added earlier to the same layer.
-  // Null or empty maps are ignored.
+  // Null maps are ignored; a shared map stays referenced even while empty
+  // (its owner may fill it later). Empty maps passed by value are ignored.
   void Add(Layer layer, VarsRef vars);
   // Convenience: takes ownership of a map built by the caller.
   void Add(Layer layer, Map vars);
