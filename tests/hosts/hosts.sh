@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+# Test fixture: real Debian hosts for tests of any tier. Source it, then:
+#
+#   hosts_start web1 web2 bare:no-python   # boot 3 hosts, wait for sshd
+#   hosts_ssh web1 hostname                # ssh root@<address of web1> ...
+#   ansible-playbook -i "$HOSTS_INVENTORY" play.yml
+#   hosts_stop || fail                     # optional: the EXIT trap does it too
+#
+# Each host is a local VM (tools/vm/: systemd-nspawn + overlayfs on the cached
+# base image) with its own loopback address from 127.0.0.100-199, a range the
+# environments (environments/*/hosts, 127.0.0.2-99) do not use; addresses are
+# allocated under a lock, so concurrent test runs do not collide. A name
+# suffixed ":no-python" boots with every python3 package purged.
+#
+# After hosts_start:
+#   HOSTS_NAMES          array of host names, in the order given
+#   HOSTS_ADDRESS[name]  the host's address (sshd on port 22)
+#   HOSTS_KEY            private key authorized for root and `vagrant`
+#   HOSTS_KNOWN_HOSTS    known_hosts file with every host's key (use it with
+#                        StrictHostKeyChecking=yes)
+#   HOSTS_INVENTORY      INI inventory: group [hosts], ansible_user=root,
+#                        the key and known_hosts above
+#   HOSTS_STATE          the run's state directory (overlays, mounts)
+#
+# Cleanup: hosts_start installs an EXIT trap (and turns INT/TERM into an
+# exit) that stops every host, unmounts and deletes its disk, even when the
+# test fails; the test's exit status is kept, or made 1 when the teardown
+# itself fails. The fixture owns the EXIT trap: register other cleanup with
+# hosts_on_exit 'command'. hosts_stop fails unless no process, mount,
+# cgroup or listening sshd of the run is left.
+
+_hosts_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/vm" && pwd)
+# shellcheck source=../../tools/vm/common.sh
+source "$_hosts_tools/common.sh"
+
+HOSTS_NAMES=()
+declare -gA HOSTS_ADDRESS=()
+HOSTS_KEY="" HOSTS_KNOWN_HOSTS="" HOSTS_INVENTORY="" HOSTS_STATE=""
+_hosts_tmp=""
+_hosts_on_exit=()
+
+hosts_on_exit() { _hosts_on_exit+=("$1"); }
+
+# Removes the leftovers of fixture runs whose test process is gone (a test
+# killed with SIGKILL cannot run its trap): stops their hosts by recorded
+# PID and deletes their state. Called with the allocation lock held.
+_hosts_reap_stale_runs() {
+  local run owner dir
+  for run in "$DROVER_VM_STATE"/test-*; do
+    [[ -d $run ]] || continue
+    owner=${run##*/test-}
+    [[ -d /proc/$owner ]] && continue
+    echo "hosts: cleaning up after dead test run $owner" >&2
+    for dir in "$run"/*/; do
+      "$_hosts_tools/host-down.sh" "${dir%/}" || return 1
+    done
+    rm -rf --one-file-system "$run"
+  done
+}
+
+# Prints N free addresses from 127.0.0.100-199 and records them in the run's
+# state (under the allocation lock): not used by any known host of any run
+# or environment, and with nothing listening on port 22.
+_hosts_allocate() { # count
+  local count=$1 octet address used
+  used=$(cat "$DROVER_VM_STATE"/*/*/address 2>/dev/null || true)
+  for ((octet = 100; octet <= 199 && count > 0; octet++)); do
+    address=127.0.0.$octet
+    grep -qxF "$address" <<<"$used" && continue
+    vm_port22_busy "$address" && continue
+    echo "$address"
+    count=$((count - 1))
+  done
+  ((count == 0)) || { echo "hosts: no free address in 127.0.0.100-199" >&2; return 1; }
+}
+
+# hosts_start NAME[:no-python]... : boots the hosts, in parallel, and waits
+# until every sshd answers. Fails (after cleaning up) when any host fails.
+hosts_start() {
+  (($#)) || { echo "hosts_start: no host names" >&2; return 1; }
+  [[ -z $HOSTS_STATE ]] || { echo "hosts_start: hosts already started" >&2; return 1; }
+  vm_require_machine
+  trap _hosts_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  _hosts_tmp=$(mktemp -d /tmp/drover-hosts.XXXXXX)
+  HOSTS_KEY=$("$_hosts_tools/client-key.sh" "$_hosts_tmp/id_ed25519")
+  HOSTS_KNOWN_HOSTS=$_hosts_tmp/known_hosts
+  HOSTS_INVENTORY=$_hosts_tmp/hosts
+  "$_hosts_tools/base-image.sh" >/dev/null || return 1
+
+  local spec names=() no_python=() addresses
+  for spec in "$@"; do
+    names+=("${spec%%:*}")
+    [[ $spec == *:no-python ]] && no_python+=("${spec%%:*}")
+  done
+  mkdir -p "$DROVER_VM_STATE"
+  HOSTS_STATE=$DROVER_VM_STATE/test-$$
+  {
+    flock 8
+    _hosts_reap_stale_runs &&
+      addresses=$(_hosts_allocate ${#names[@]}) || return 1
+    local i=0 address
+    for address in $addresses; do
+      mkdir -p "$HOSTS_STATE/${names[i]}"
+      echo "$address" >"$HOSTS_STATE/${names[i]}/address"
+      HOSTS_ADDRESS[${names[i]}]=$address
+      i=$((i + 1))
+    done
+  } 8>"$DROVER_VM_STATE/.fixture.lock"
+  HOSTS_NAMES=("${names[@]}")
+
+  local name pids=() failed=false
+  for name in "${names[@]}"; do
+    local flags=()
+    [[ " ${no_python[*]} " == *" $name "* ]] && flags=(--no-python)
+    "$_hosts_tools/host-up.sh" --dir "$HOSTS_STATE/$name" --name "$name" \
+      --address "${HOSTS_ADDRESS[$name]}" --authorized-key "$HOSTS_KEY.pub" \
+      "${flags[@]}" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=true; done
+  $failed && return 1
+
+  local dirs=()
+  for name in "${names[@]}"; do dirs+=("$HOSTS_STATE/$name"); done
+  "$_hosts_tools/known-hosts.sh" "${dirs[@]}" >"$HOSTS_KNOWN_HOSTS" || return 1
+  for name in "${names[@]}"; do
+    "$_hosts_tools/host-wait.sh" --dir "$HOSTS_STATE/$name" --key "$HOSTS_KEY" \
+      --known-hosts "$HOSTS_KNOWN_HOSTS" || return 1
+  done
+  _hosts_write_inventory
+}
+
+_hosts_write_inventory() {
+  {
+    echo "[hosts]"
+    for name in "${HOSTS_NAMES[@]}"; do
+      echo "$name ansible_host=${HOSTS_ADDRESS[$name]}"
+    done
+    echo
+    echo "[all:vars]"
+    echo "ansible_user=root"
+    echo "ansible_ssh_private_key_file=$HOSTS_KEY"
+    echo "ansible_ssh_common_args='-o UserKnownHostsFile=$HOSTS_KNOWN_HOSTS -o StrictHostKeyChecking=yes'"
+  } >"$HOSTS_INVENTORY"
+}
+
+# hosts_ssh NAME COMMAND... : runs COMMAND as root on host NAME, host key
+# checked; returns the command's status.
+hosts_ssh() {
+  local name=$1
+  shift
+  [[ -n ${HOSTS_ADDRESS[$name]:-} ]] || { echo "hosts_ssh: no host '$name'" >&2; return 255; }
+  ssh -n -i "$HOSTS_KEY" -o BatchMode=yes -o StrictHostKeyChecking=yes \
+    -o UserKnownHostsFile="$HOSTS_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+    "root@${HOSTS_ADDRESS[$name]}" "$@"
+}
+
+# hosts_pids NAME : PIDs of every process of host NAME now (its
+# systemd-nspawn and everything inside it).
+hosts_pids() { vm_host_pids "$HOSTS_STATE/$1"; }
+
+# hosts_stop : stops every host of the run and deletes its state. Fails when
+# any process, mount, cgroup or listening sshd of the run is left.
+hosts_stop() {
+  [[ -n $HOSTS_STATE ]] || return 0
+  local name dir ok=true
+  for name in "${HOSTS_NAMES[@]}"; do
+    dir=$HOSTS_STATE/$name
+    [[ -d $dir ]] || continue
+    local cgroups
+    cgroups=$(vm_cgroup_dirs "$dir")
+    "$_hosts_tools/host-down.sh" "$dir" || ok=false
+    [[ -z $(vm_host_pids "$dir") ]] || { echo "hosts: $name: processes left" >&2; ok=false; }
+    for cg in $cgroups; do
+      [[ ! -d $cg ]] || { echo "hosts: $name: cgroup $cg left" >&2; ok=false; }
+    done
+    ! mountpoint -q "$dir/root" || { echo "hosts: $name: still mounted" >&2; ok=false; }
+    ! vm_port22_listens "${HOSTS_ADDRESS[$name]}" ||
+      { echo "hosts: $name: ${HOSTS_ADDRESS[$name]}:22 still listens" >&2; ok=false; }
+  done
+  if $ok; then
+    rm -rf --one-file-system "$HOSTS_STATE"
+    [[ -n $_hosts_tmp ]] && rm -rf "$_hosts_tmp"
+    HOSTS_STATE=""
+  fi
+  $ok
+}
+
+_hosts_exit() {
+  local status=$? cmd
+  trap - EXIT INT TERM
+  for cmd in "${_hosts_on_exit[@]}"; do eval "$cmd" || true; done
+  if ! hosts_stop; then
+    echo "hosts: teardown failed; state kept in $HOSTS_STATE" >&2
+    ((status != 0)) || status=1
+  fi
+  exit "$status"
+}
