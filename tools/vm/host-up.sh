@@ -39,7 +39,13 @@ vm_is_host_address "$address" ||
 [[ -f $pubkey ]] || vm_die "no public key at $pubkey"
 vm_require_machine
 
+# A running host keeps running; KEY.pub is added to its authorized keys
+# (another checkout may have booted it with its own key).
 if vm_pid_is_nspawn "$(cat "$dir/pid" 2>/dev/null)"; then
+  for home in /root /home/vagrant; do
+    grep -qxF "$(cat "$pubkey")" "$dir/root$home/.ssh/authorized_keys" ||
+      cat "$pubkey" >>"$dir/root$home/.ssh/authorized_keys"
+  done
   vm_log "$name: already running ($address)"
   exit 0
 fi
@@ -48,7 +54,6 @@ vm_port22_busy "$address" &&
 
 base=$("$here/base-image.sh")
 recipe=$(cat "$base.recipe")
-root=$dir/root
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 root=$dir/root
