@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # pass and fail always succeed: A && pass || fail
 # e2e: a local VM booted without python3 (tests/hosts/hosts.sh ":no-python")
 # is a usable host (SSH, shell, dpkg, systemd) on which nothing can run
 # Python: the host drover must provision without any. Needs root,
 # debootstrap, systemd-nspawn and overlayfs; fails (never skips) without them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
 
 passed=0 failed=0
@@ -14,7 +16,8 @@ fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 hosts_start bare:no-python
 
 # The host answers, and its shell works: the failures below are real.
-got=$(hosts_ssh bare 'echo "$(hostname) $(systemctl is-system-running)"') || got="ssh failed"
+# shellcheck disable=SC2016 # expanded on the host
+got=$(hosts_ssh bare 'echo "$(hostname) $(systemctl is-system-running --wait)"') || got="ssh failed"
 [[ $got == "bare running" ]] && pass || fail "bare: host state is '$got'"
 
 set +e

@@ -11,7 +11,9 @@
 # callers wait on a lock and reuse the image the first one built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
 source "$here/common.sh"
+# shellcheck source=base-recipe.sh
 source "$here/base-recipe.sh"
 
 mirror=${DROVER_VM_MIRROR:-http://deb.debian.org/debian}
@@ -29,6 +31,7 @@ recipe_hash() {
 discard() {
   local mounts
   mounts=$(awk -v t="$1/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r)
+  # shellcheck disable=SC2086 # one mount point per word
   [[ -z $mounts ]] || umount -l $mounts || true
   rm -rf --one-file-system "$1"
 }
@@ -54,7 +57,7 @@ build() {
   customize "$tmp"
   # Replace an outdated image only when no host runs on it.
   if [[ -d $DROVER_VM_BASE ]]; then
-    grep -q "lowerdir=$DROVER_VM_BASE[,:]" /proc/mounts &&
+    grep -q "lowerdir=${DROVER_VM_BASE}[,:]" /proc/mounts &&
       vm_die "the base image recipe changed but hosts still run on the old image; stop them first (make vm-down env=...; make vm-status lists them)"
     rm -rf --one-file-system "$DROVER_VM_BASE"
   fi

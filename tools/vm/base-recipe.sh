@@ -12,11 +12,14 @@
 # trusted, and the background apt/man-db timers masked so that they never
 # hold the dpkg lock during a test.
 
+# shellcheck disable=SC2034 # used by base-image.sh
 suite=bookworm
+# shellcheck disable=SC2034
 packages=openssh-server,sudo,systemd,systemd-sysv,dbus,iproute2,ca-certificates,curl,python3
 extra_cas=/usr/local/share/ca-certificates
 
 # Finishes the debootstrap tree $1 (uses $mirror, the Debian mirror).
+# shellcheck disable=SC2154 # mirror is set by base-image.sh
 customize() {
   local root=$1
   # Trust the machine's extra CAs (a proxy or a corporate CA): without them,

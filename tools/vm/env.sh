@@ -14,6 +14,7 @@
 # is where environments/ENV/hosts points Ansible and drover.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
 source "$here/common.sh"
 repo=$(cd "$here/../.." && pwd)
 
@@ -80,10 +81,10 @@ ssh_first() {
 }
 
 status() {
-  local dir pid line found=false pattern=$state/*
-  [[ $env == all ]] && pattern=$DROVER_VM_STATE/*/*
+  local dir pid line found=false pattern="$state/*"
+  [[ $env == all ]] && pattern="$DROVER_VM_STATE/*/*"
   printf '%-12s %-12s %-14s %s\n' ENV HOST ADDRESS STATE
-  for dir in $pattern; do
+  for dir in $pattern; do # the glob expands here
     [[ -f $dir/address ]] || continue
     found=true
     pid=$(cat "$dir/pid" 2>/dev/null || true)

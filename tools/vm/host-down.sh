@@ -9,6 +9,7 @@
 # Stopping a host that is not running is not an error.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
 source "$here/common.sh"
 
 dir=${1:?usage: host-down.sh DIR}

@@ -17,6 +17,7 @@
 # DIR/address and DIR/console.log.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
 source "$here/common.sh"
 
 dir="" name="" address="" pubkey="" no_python=false
@@ -123,6 +124,7 @@ fi
 # vm_cgroup_dirs). Without job control the background job is not a process
 # group leader, so setsid execs in place: $! is the PID that becomes nspawn.
 mapfile -t cgroups < <(vm_cgroup_dirs "$dir")
+# shellcheck disable=SC2016 # expanded by the inner bash
 setsid bash -c 'for cg in $1; do mkdir -p "$cg" && echo $$ >"$cg/cgroup.procs" || exit 1; done
   shift; exec "$@"' boot "${cgroups[*]}" "${nspawn[@]}" --boot \
   </dev/null >"$dir/console.log" 2>&1 &

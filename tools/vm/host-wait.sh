@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Usage: tools/vm/host-wait.sh --dir DIR --key KEY --known-hosts FILE [--timeout SECONDS]
 # Waits until the host in DIR (booted by tools/vm/host-up.sh) accepts an SSH
-# login as root with KEY, its host key checked strictly against FILE. Fails,
-# showing the end of the host's console, when the host stops or does not
-# answer within the timeout (default $DROVER_VM_BOOT_TIMEOUT).
+# login as root with KEY, its host key checked strictly against FILE, and
+# its systemd has finished booting. Fails, showing the end of the host's
+# console, when the host stops or does not answer within the timeout
+# (default $DROVER_VM_BOOT_TIMEOUT).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common.sh
 source "$here/common.sh"
 
 dir="" key="" known_hosts="" timeout=$DROVER_VM_BOOT_TIMEOUT
@@ -35,8 +37,17 @@ while :; do
   if ssh -n -q -i "$key" -o BatchMode=yes -o ConnectTimeout=3 \
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$known_hosts" \
     -o GlobalKnownHostsFile=/dev/null "root@$address" true 2>/dev/null; then
-    exit 0
+    break
   fi
   ((SECONDS < deadline)) || fail "sshd did not answer within ${timeout}s"
   sleep 0.5
 done
+
+# sshd answers before the boot is over: wait for systemd to finish starting
+# units too, so that tests never race the boot (a host whose boot
+# finished with a failed unit is "degraded": usable, but said).
+left=$((deadline - SECONDS > 5 ? deadline - SECONDS : 5))
+state=$(ssh -n -q -i "$key" -o BatchMode=yes -o StrictHostKeyChecking=yes \
+  -o UserKnownHostsFile="$known_hosts" -o GlobalKnownHostsFile=/dev/null "root@$address" \
+  "timeout $left systemctl is-system-running --wait" 2>/dev/null) || true
+[[ $state == running ]] || vm_log "$name: systemd reports '${state:-no answer}' after boot"
