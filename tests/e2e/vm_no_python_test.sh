@@ -40,6 +40,27 @@ fi
 got=$(ansible -i "$HOSTS_INVENTORY" bare -m raw -a 'echo raw-ok' 2>&1) || true
 [[ $got == *raw-ok* ]] && pass || fail "bare: ansible raw failed: $got"
 
+# What drover's apt, user, template and systemd modules will do there is
+# possible without Python: done here by hand in plain sh, so that a later
+# drover failure on this host is drover's, not the host's (mirror reachable,
+# dpkg usable, systemd starting units).
+# shellcheck disable=SC2016 # expanded on the host
+if hosts_ssh bare 'set -e
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends hello >/dev/null
+  useradd --create-home --shell /bin/sh e2e
+  printf "[Service]\nUser=e2e\nExecStart=/usr/bin/hello\nRemainAfterExit=yes\n" >/etc/systemd/system/e2e.service
+  systemctl daemon-reload
+  systemctl start e2e.service
+  systemctl is-active e2e.service
+  journalctl -u e2e.service -o cat | grep -q "Hello, world!"
+  ! command -v python3' >"$HOSTS_STATE/hand.log" 2>&1; then
+  pass
+else
+  fail "bare: apt/user/file/systemd by hand failed: $(cat "$HOSTS_STATE/hand.log")"
+fi
+
 # --- drover: when its modules land, provision this host here and check:
 #   "$DROVER" playbook -i "$HOSTS_INVENTORY" <playbook using apt, user,
 #   template and systemd> succeeds; the package is installed, the user
