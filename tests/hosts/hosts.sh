@@ -166,13 +166,19 @@ hosts_pids() { vm_host_pids "$HOSTS_STATE/$1"; }
 # any process, mount, cgroup or listening sshd of the run is left.
 hosts_stop() {
   [[ -n $HOSTS_STATE ]] || return 0
-  local name dir ok=true
+  local name dir ok=true pids=() pid
+  # Power every host off at once, then check each one.
+  for name in "${HOSTS_NAMES[@]}"; do
+    [[ -d $HOSTS_STATE/$name ]] || continue
+    "$_hosts_tools/host-down.sh" "$HOSTS_STATE/$name" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || ok=false; done
   for name in "${HOSTS_NAMES[@]}"; do
     dir=$HOSTS_STATE/$name
     [[ -d $dir ]] || continue
     local cgroups
     cgroups=$(vm_cgroup_dirs "$dir")
-    "$_hosts_tools/host-down.sh" "$dir" || ok=false
     [[ -z $(vm_host_pids "$dir") ]] || { echo "hosts: $name: processes left" >&2; ok=false; }
     for cg in $cgroups; do
       [[ ! -d $cg ]] || { echo "hosts: $name: cgroup $cg left" >&2; ok=false; }

@@ -51,9 +51,9 @@ vm_is_host_address() {
 }
 
 # Succeeds when an sshd could not bind $1:22 because something listens on
-# that address or on every address (0.0.0.0:22).
+# that address or on every address (0.0.0.0:22, or [::]:22 dual-stack).
 vm_port22_busy() {
-  [[ -n $(ss -Hltn "( sport = :22 ) and ( src $1 or src 0.0.0.0 )" 2>/dev/null) ]]
+  [[ -n $(ss -Hltn "( sport = :22 ) and ( src $1 or src 0.0.0.0 or src [::] )" 2>/dev/null) ]]
 }
 
 # Succeeds when something listens on exactly $1:22.

@@ -64,11 +64,14 @@ up() {
   vm_log "  ssh -i .vm/id_ed25519 -o UserKnownHostsFile=.vm/$env/known_hosts root@$address"
 }
 
-down() {
-  local dir
+down() { # all hosts at once; fails when any fails
+  local dir pids=() pid ok=true
   for dir in $(host_dirs); do
-    "$here/host-down.sh" "$dir"
+    "$here/host-down.sh" "$dir" &
+    pids+=($!)
   done
+  for pid in "${pids[@]}"; do wait "$pid" || ok=false; done
+  $ok
 }
 
 ssh_first() {
