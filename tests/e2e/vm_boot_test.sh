@@ -85,25 +85,37 @@ fi
 # and check the same files and the same overlap on the three hosts.
 
 # Teardown leaves nothing: every process the hosts had, their mounts and
-# their listening sockets are gone.
-pids=() addresses=()
+# their listening sockets are gone. A process is named by PID and start
+# time (PIDs are reused quickly on a busy machine); a zombie waiting for
+# the machine's init to reap it no longer runs.
+process_id() { # pid: "pid starttime state", or nothing when it is gone
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  read -r -a fields <<<"${stat##*) }" # fields after "pid (comm) "
+  echo "$1 ${fields[19]} ${fields[0]}"
+}
+processes=() addresses=()
 for name in "${HOSTS_NAMES[@]}"; do
-  mapfile -t -O "${#pids[@]}" pids < <(hosts_pids "$name")
+  for pid in $(hosts_pids "$name"); do processes+=("$(process_id "$pid")"); done
   addresses+=("${HOSTS_ADDRESS[$name]}")
 done
-[[ ${#pids[@]} -ge 12 ]] && pass || fail "expected the hosts' processes, found ${#pids[@]}: ${pids[*]}"
-state=$HOSTS_STATE
+[[ ${#processes[@]} -ge 12 ]] && pass || fail "expected the hosts' processes, found ${#processes[@]}"
+state_dir=$HOSTS_STATE
 start=$SECONDS
 hosts_stop && pass || fail "hosts_stop reported leftovers"
 echo "stopped ${#HOSTS_NAMES[@]} hosts in $((SECONDS - start))s"
 alive=()
-for pid in "${pids[@]}"; do [[ -d /proc/$pid ]] && alive+=("$pid"); done
-[[ ${#alive[@]} -eq 0 ]] && pass || fail "processes left: $(ps -o pid,cmd -p "${alive[*]// /,}")"
-grep -qF "$state" /proc/mounts && fail "mounts left: $(grep -F "$state" /proc/mounts)" || pass
+for process in "${processes[@]}"; do
+  read -r pid started _ <<<"$process"
+  read -r _ now run_state <<<"$(process_id "$pid")"
+  [[ $now == "$started" && $run_state != Z ]] && alive+=("$pid")
+done
+[[ ${#alive[@]} -eq 0 ]] && pass || fail "processes left: $(ps -o pid,stat,cmd -p "${alive[*]}")"
+grep -qF "$state_dir" /proc/mounts && fail "mounts left: $(grep -F "$state_dir" /proc/mounts)" || pass
 for address in "${addresses[@]}"; do
   [[ -z $(ss -Hltn "src $address") ]] && pass || fail "$address still has a listening socket"
 done
-[[ ! -e $state ]] && pass || fail "state left in $state"
+[[ ! -e $state_dir ]] && pass || fail "state left in $state_dir"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -61,9 +61,21 @@ vm_port22_listens() {
   [[ -n $(ss -Hltn "( sport = :22 ) and ( src $1 )" 2>/dev/null) ]]
 }
 
-# Succeeds while PID $1 is a running systemd-nspawn process.
-vm_pid_is_nspawn() {
-  [[ -n $1 && -r /proc/$1/comm && $(cat "/proc/$1/comm" 2>/dev/null) == systemd-nspawn ]]
+# Succeeds while PID $1 is the systemd-nspawn that runs the host kept in
+# state directory $2 (its command line names $2/root), so that a recorded
+# PID reused by another process is never taken for the host.
+vm_pid_is_host() {
+  local pid=$1 root
+  root=$(cd "$2" 2>/dev/null && pwd)/root || return 1
+  [[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null) == systemd-nspawn ]] &&
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--directory=$root"
+}
+
+# Prints the PID recorded for the host in state directory $1 and succeeds
+# when that process runs the host (vm_pid_is_host).
+vm_host_running() {
+  local pid
+  pid=$(cat "$1/pid" 2>/dev/null) && vm_pid_is_host "$pid" "$1" && echo "$pid"
 }
 
 # The cgroup directories (one per systemd-relevant hierarchy) that hold the

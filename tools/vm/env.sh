@@ -77,7 +77,7 @@ down() { # all hosts at once; fails when any fails
 ssh_first() {
   local name address
   read -r name address <<<"$(inventory_hosts)"
-  vm_pid_is_nspawn "$(cat "$state/$name/pid" 2>/dev/null)" ||
+  vm_host_running "$state/$name" >/dev/null ||
     vm_die "$name is not running; start it with: make vm env=$env"
   exec ssh -i "$key" -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$known_hosts" \
     "${1:-vagrant}@$address"
@@ -90,8 +90,7 @@ status() {
   for dir in $pattern; do # the glob expands here
     [[ -f $dir/address ]] || continue
     found=true
-    pid=$(cat "$dir/pid" 2>/dev/null || true)
-    if vm_pid_is_nspawn "$pid"; then
+    if pid=$(vm_host_running "$dir"); then
       line="running (nspawn PID $pid)"
       vm_port22_listens "$(cat "$dir/address")" || line+=", sshd not listening"
     else

@@ -4,7 +4,7 @@
 # layer) stays for the next boot. Stopping is an orderly poweroff: SIGTERM
 # to the recorded systemd-nspawn PID makes nspawn ask the host's systemd to
 # power off. After $DROVER_VM_STOP_TIMEOUT seconds the recorded PID is
-# killed, then any process still running inside the host's root. Succeeds
+# killed, then any process still in the host's cgroup. Succeeds
 # only when no process, mount or listening sshd of the host is left.
 # Stopping a host that is not running is not an error.
 set -euo pipefail
@@ -19,16 +19,15 @@ name=$(basename "$dir")
 root=$dir/root
 address=$(cat "$dir/address" 2>/dev/null || true)
 
-wait_gone() { # pid seconds: succeeds when the PID is no longer systemd-nspawn
+wait_gone() { # pid seconds: succeeds when the PID no longer runs the host
   local deadline=$((SECONDS + $2))
-  while vm_pid_is_nspawn "$1"; do
+  while vm_pid_is_host "$1" "$dir"; do
     ((SECONDS < deadline)) || return 1
     sleep 0.2
   done
 }
 
-pid=$(cat "$dir/pid" 2>/dev/null || true)
-if vm_pid_is_nspawn "$pid"; then
+if pid=$(vm_host_running "$dir"); then
   kill -TERM "$pid" 2>/dev/null || true
   if ! wait_gone "$pid" "$DROVER_VM_STOP_TIMEOUT"; then
     vm_log "$name: no poweroff after ${DROVER_VM_STOP_TIMEOUT}s, killing nspawn PID $pid"

@@ -11,7 +11,8 @@
 # rebuilt) the host gets its own SSH host key and machine-id; later boots
 # keep them, so its known_hosts entry stays valid. --no-python purges every
 # python3 package from the host (with dpkg, before boot), to prove that
-# drover needs none. A host that runs already is left as it is.
+# drover needs none. A host that runs already keeps running (KEY.pub is
+# added to its authorized keys).
 #
 # Writes DIR/pid (the systemd-nspawn PID; tools/vm/host-down.sh stops it),
 # DIR/address and DIR/console.log.
@@ -42,7 +43,7 @@ vm_require_machine
 
 # A running host keeps running; KEY.pub is added to its authorized keys
 # (another checkout may have booted it with its own key).
-if vm_pid_is_nspawn "$(cat "$dir/pid" 2>/dev/null)"; then
+if vm_host_running "$dir" >/dev/null; then
   for home in /root /home/vagrant; do
     grep -qxF "$(cat "$pubkey")" "$dir/root$home/.ssh/authorized_keys" ||
       cat "$pubkey" >>"$dir/root$home/.ssh/authorized_keys"
@@ -131,10 +132,10 @@ setsid bash -c 'for cg in $1; do mkdir -p "$cg" && echo $$ >"$cg/cgroup.procs" |
 pid=$!
 echo "$pid" >"$dir/pid"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  vm_pid_is_nspawn "$pid" && break
+  vm_pid_is_host "$pid" "$dir" && break
   sleep 0.1
 done
-vm_pid_is_nspawn "$pid" || {
+vm_pid_is_host "$pid" "$dir" || {
   tail -n 20 "$dir/console.log" >&2
   vm_die "$name: systemd-nspawn did not start"
 }

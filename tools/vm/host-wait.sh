@@ -33,7 +33,7 @@ fail() {
 
 deadline=$((SECONDS + timeout))
 while :; do
-  vm_pid_is_nspawn "$(cat "$dir/pid" 2>/dev/null)" || fail "the host stopped while booting"
+  vm_host_running "$dir" >/dev/null || fail "the host stopped while booting"
   if ssh -n -q -i "$key" -o BatchMode=yes -o ConnectTimeout=3 \
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$known_hosts" \
     -o GlobalKnownHostsFile=/dev/null "root@$address" true 2>/dev/null; then
