@@ -3,6 +3,7 @@
 #
 #   hosts_start web1 web2 bare:no-python   # boot 3 hosts, wait for sshd
 #   hosts_ssh web1 hostname                # ssh root@<address of web1> ...
+#   hosts_pids web1                        # its processes (nspawn + inside)
 #   ansible-playbook -i "$HOSTS_INVENTORY" play.yml
 #   hosts_stop || fail                     # optional: the EXIT trap does it too
 #
@@ -25,9 +26,10 @@
 # Cleanup: hosts_start installs an EXIT trap (and turns INT/TERM into an
 # exit) that stops every host, unmounts and deletes its disk, even when the
 # test fails; the test's exit status is kept, or made 1 when the teardown
-# itself fails. The fixture owns the EXIT trap: register other cleanup with
-# hosts_on_exit 'command'. hosts_stop fails unless no process, mount,
-# cgroup or listening sshd of the run is left.
+# itself fails. A run killed before its trap (SIGKILL) is cleaned up by the
+# next hosts_start on the machine. The fixture owns the EXIT trap: register
+# other cleanup with hosts_on_exit 'command'. hosts_stop fails unless no
+# process, mount, cgroup or listening sshd of the run is left.
 
 _hosts_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/vm" && pwd)
 # shellcheck source=../../tools/vm/common.sh
@@ -41,16 +43,25 @@ _hosts_on_exit=()
 
 hosts_on_exit() { _hosts_on_exit+=("$1"); }
 
+# The start time of process $1 (clock ticks after boot): with its PID, it
+# names a process even after PIDs wrap around.
+_hosts_start_time() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[19]}"
+}
+
 # Removes the leftovers of fixture runs whose test process is gone (a test
 # killed with SIGKILL cannot run its trap): stops their hosts by recorded
 # PID and deletes their state. Called with the allocation lock held.
 _hosts_reap_stale_runs() {
-  local run owner dir
+  local run owner started dir
   for run in "$DROVER_VM_STATE"/test-*; do
     [[ -d $run ]] || continue
-    owner=${run##*/test-}
-    [[ -d /proc/$owner ]] && continue
-    echo "hosts: cleaning up after dead test run $owner" >&2
+    read -r owner started <"$run/owner" 2>/dev/null || owner=""
+    [[ -n $owner && $(_hosts_start_time "$owner") == "$started" ]] && continue
+    echo "hosts: cleaning up after dead test run ${run##*/test-}" >&2
     for dir in "$run"/*/; do
       "$_hosts_tools/host-down.sh" "${dir%/}" || return 1
     done
@@ -101,6 +112,8 @@ hosts_start() {
     flock 8
     _hosts_reap_stale_runs &&
       addresses=$(_hosts_allocate ${#names[@]}) || return 1
+    mkdir -p "$HOSTS_STATE"
+    echo "$$ $(_hosts_start_time $$)" >"$HOSTS_STATE/owner"
     local i=0 address
     for address in $addresses; do
       mkdir -p "$HOSTS_STATE/${names[i]}"
@@ -148,7 +161,8 @@ _hosts_write_inventory() {
 }
 
 # hosts_ssh NAME COMMAND... : runs COMMAND as root on host NAME, host key
-# checked; returns the command's status.
+# checked; returns the command's status (255: ssh failed). Stdin is not
+# forwarded.
 hosts_ssh() {
   local name=$1
   shift
