@@ -28,7 +28,7 @@ state=$DROVER_VM_STATE/$env
 
 inventory_hosts() { # prints "NAME ADDRESS" lines; fails when there are none
   local inventory=$repo/environments/$env/hosts out
-  out=$("$here/inventory-hosts.sh" "$inventory")
+  out=$("$here/inventory-hosts.sh" "$inventory") || exit 1
   [[ -n $out ]] || vm_die "$inventory has no host with a loopback ansible_host (127.0.0.2-254)"
   echo "$out"
 }
