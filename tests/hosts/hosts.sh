@@ -21,7 +21,8 @@
 #                        StrictHostKeyChecking=yes)
 #   HOSTS_INVENTORY      INI inventory: group [hosts], ansible_user=root,
 #                        the key and known_hosts above
-#   HOSTS_STATE          the run's state directory (overlays, mounts)
+#   HOSTS_STATE          the run's state directory (overlays, mounts; the
+#                        key, known_hosts and inventory are in its .client/)
 #
 # Cleanup: hosts_start installs an EXIT trap (and turns INT/TERM into an
 # exit) that stops every host, unmounts and deletes its disk, even when the
@@ -38,7 +39,6 @@ source "$_hosts_tools/common.sh"
 HOSTS_NAMES=()
 declare -gA HOSTS_ADDRESS=()
 HOSTS_KEY="" HOSTS_KNOWN_HOSTS="" HOSTS_INVENTORY="" HOSTS_STATE=""
-_hosts_tmp=""
 _hosts_on_exit=()
 
 hosts_on_exit() { _hosts_on_exit+=("$1"); }
@@ -95,10 +95,6 @@ hosts_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
-  _hosts_tmp=$(mktemp -d /tmp/drover-hosts.XXXXXX)
-  HOSTS_KEY=$("$_hosts_tools/client-key.sh" "$_hosts_tmp/id_ed25519")
-  HOSTS_KNOWN_HOSTS=$_hosts_tmp/known_hosts
-  HOSTS_INVENTORY=$_hosts_tmp/hosts
   "$_hosts_tools/base-image.sh" >/dev/null || return 1
 
   local spec names=() no_python=() addresses
@@ -123,6 +119,14 @@ hosts_start() {
     done
   } 8>"$DROVER_VM_STATE/.fixture.lock"
   HOSTS_NAMES=("${names[@]}")
+
+  # The client side lives in the run's state too, so that a killed run's
+  # files go with it (.client: no host name starts with a dot).
+  local client=$HOSTS_STATE/.client
+  mkdir -p "$client"
+  HOSTS_KEY=$("$_hosts_tools/client-key.sh" "$client/id_ed25519") || return 1
+  HOSTS_KNOWN_HOSTS=$client/known_hosts
+  HOSTS_INVENTORY=$client/hosts
 
   local name pids=() failed=false
   for name in "${names[@]}"; do
@@ -203,7 +207,6 @@ hosts_stop() {
   done
   if $ok; then
     rm -rf --one-file-system "$HOSTS_STATE"
-    [[ -n $_hosts_tmp ]] && rm -rf "$_hosts_tmp"
     HOSTS_STATE=""
   fi
   $ok
