@@ -11,6 +11,8 @@ packages=(
   # tests: reference implementations and a real sshd
   python3 python3-yaml python3-jinja2 ansible-core
   openssh-server openssh-client sudo
+  # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
+  debootstrap systemd-container iproute2
 )
 
 missing=()
