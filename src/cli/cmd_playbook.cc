@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/command.h"
 #include "cli/report.h"
@@ -69,11 +70,15 @@ std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
 void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_option("playbook", o.playbooks, "Playbook(s) to run")->required();
   app.add_option("-i,--inventory,--inventory-file", o.inventories,
-                 "Inventory path or comma-separated host list (repeatable)");
-  app.add_option("-e,--extra-vars", o.extra_vars, "key=value, @file or JSON/YAML (repeatable)");
+                 "Inventory path or comma-separated host list (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-e,--extra-vars", o.extra_vars, "key=value, @file or JSON/YAML (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("-l,--limit", o.limit, "Limit to hosts matching this pattern");
-  app.add_option("-t,--tags", o.tags, "Only run plays and tasks tagged with these");
-  app.add_option("--skip-tags", o.skip_tags, "Skip plays and tasks tagged with these");
+  app.add_option("-t,--tags", o.tags, "Only run plays and tasks tagged with these")
+      ->allow_extra_args(false);
+  app.add_option("--skip-tags", o.skip_tags, "Skip plays and tasks tagged with these")
+      ->allow_extra_args(false);
   app.add_flag("-C,--check", o.check, "Check mode: report what would change, change nothing");
   app.add_flag("-D,--diff", o.diff, "Show the differences in changed files");
   app.add_option("-f,--forks", o.forks, "Hosts worked on in parallel (default 5)");
@@ -149,7 +154,15 @@ Command PlaybookCommand() {
       return 0;
     }
     if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
-    if (o.inventories.empty()) o.inventories.push_back("/etc/ansible/hosts");
+    if (o.inventories.empty()) {
+      // Ansible's default source; when it is missing, only the implicit
+      // localhost exists (Ansible warns the same way).
+      if (std::filesystem::exists("/etc/ansible/hosts")) {
+        o.inventories.push_back("/etc/ansible/hosts");
+      } else {
+        ReportWarning(MakeError("No inventory was parsed, only implicit localhost is available"));
+      }
+    }
     Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);
     if (!inv) return ReportError(inv.error());
     for (const Error& w : inv->warnings()) ReportWarning(w);

@@ -4,8 +4,10 @@ namespace drover::cli {
 
 void AddVaultFlags(CLI::App* app, VaultFlags* flags) {
   app->add_option("--vault-password-file,--vault-pass-file", flags->password_files,
-                  "vault password file");
-  app->add_option("--vault-id", flags->ids, "the vault identity to use (LABEL@SOURCE)");
+                  "vault password file")
+      ->allow_extra_args(false);
+  app->add_option("--vault-id", flags->ids, "the vault identity to use (LABEL@SOURCE)")
+      ->allow_extra_args(false);
   app->add_flag("-J,--ask-vault-pass,--ask-vault-password", flags->ask, "ask for vault password");
 }
 

@@ -34,7 +34,7 @@ Result<List> Sequence(const playbook::Task& task, const Value& spec) {
   if (!spec.is_string()) return LoopError(task, "with_sequence needs 'start=N end=N' text");
   std::string text = spec.as_string();
   // Shortcut form "1-10/2" or "5".
-  Result<Map> kv = playbook::ParseKeyValues(text, true);
+  Result<Map> kv = playbook::ParseKeyValues(text, false);
   if (!kv) return LoopError(task, kv.error().message);
   int64_t start = 1, end = 0, stride = 1, count = -1;
   std::string format = "%d";

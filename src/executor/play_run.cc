@@ -307,6 +307,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   for (size_t i = 0; i < hosts.size(); ++i) {
     HostState& h = *hosts[i];
     const TaskOutcome& o = outcomes[i];
+    if (task.action == "meta" && o.status != output::Outcome::kFailed) {
+      if (!o.meta.empty()) meta = o.meta;
+      continue;
+    }
     switch (o.status) {
       case output::Outcome::kOk: ++h.stats.ok; break;
       case output::Outcome::kChanged:

@@ -260,7 +260,9 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const bool ignored = (status == output::Outcome::kFailed && ignore_errors) ||
                          (status == output::Outcome::kUnreachable && ignore_unreachable);
     const bool verbose = result.contains("_ansible_verbose_always");
-    report(result, status, false, "", ignored, delegated, verbose);
+    // meta prints only its banner, as in Ansible.
+    if (task.action != "meta" || status == output::Outcome::kFailed)
+      report(result, status, false, "", ignored, delegated, verbose);
     result.erase("_ansible_verbose_always");
     result.erase("_drover_diff");
     return finish(result);

@@ -31,7 +31,8 @@ class Loader {
     if (!doc->is_list()) {
       return ErrorAt(*doc, "a playbook must be a list of plays");
     }
-    const std::string dir = fs::path(path).parent_path().string();
+    // playbook_dir is absolute, as Ansible's.
+    const std::string dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
     for (const Value& entry : doc->as_list()) {
       if (!entry.is_map()) return ErrorAt(entry, "a play must be a mapping");
       const Map& m = entry.as_map();

@@ -135,7 +135,8 @@ const std::vector<std::string_view>& KnownModuleNames() {
 bool TakesFreeForm(std::string_view canonical) {
   return canonical == "command" || canonical == "shell" || canonical == "raw" ||
          canonical == "script" || canonical == "include_tasks" || canonical == "import_tasks" ||
-         canonical == "include" || canonical == "include_vars" || canonical == "import_playbook";
+         canonical == "include" || canonical == "include_vars" || canonical == "import_playbook" ||
+         canonical == "meta";
 }
 
 bool IsIncludeOrImport(std::string_view canonical) {

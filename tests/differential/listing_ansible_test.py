@@ -50,7 +50,7 @@ def main():
             for sel in SELECTIONS:
                 args = [playbook, listing] + sel
                 arc, aout, aerr = run(["ansible-playbook", "-i", "localhost,"] + args, env)
-                drc, dout, derr = run([DROVER, "playbook"] + args, env)
+                drc, dout, derr = run([DROVER, "playbook", "-i", "localhost,"] + args, env)
                 if arc == 0 and drc == 0 and aout == dout:
                     passed += 1
                 else:
