@@ -47,9 +47,10 @@ Result<Decrypted> Keyring::Decrypt(std::string_view text, const std::string& sou
   }
   Error e = MakeError("Decryption failed (no vault secrets were found that could decrypt)" +
                       (source.empty() ? std::string() : " on " + source));
-  e.detail = "HMAC verification failed with every vault secret tried (vault ids: " + tried +
-             "): the password is wrong, or the encrypted text of " +
-             (source.empty() ? std::string("the value") : source) + " was altered";
+  e.detail =
+      "HMAC verification failed with every vault secret tried (vault ids: " + tried +
+      "): the vault password is not the one it was encrypted with, or the encrypted text of " +
+      (source.empty() ? std::string("the value") : source) + " was altered";
   return e;
 }
 

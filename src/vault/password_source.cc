@@ -134,7 +134,8 @@ Result<std::string> ReadPasswordSource(const std::string& path, const std::strin
   }
   std::string password;
   std::string kind = "file";
-  if (S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0) {
+  if (S_ISREG(st.st_mode) &&
+      (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0) {  // Ansible's is_executable
     Result<std::string> out = RunPasswordScript(path, vault_id);
     if (!out) return out.take_error();
     password = std::move(out).value();

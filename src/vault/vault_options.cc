@@ -34,9 +34,11 @@ void AddVaultOptions(CLI::App& app, VaultOptions& options) {
   app.add_option("--vault-id", options.vault_ids,
                  "the vault identity to use: [LABEL@]SOURCE, SOURCE a password file, a "
                  "script or 'prompt' (repeatable)")
+      ->allow_extra_args(false)
       ->group("Vault");
   app.add_option("--vault-password-file,--vault-pass-file", options.password_files,
                  "vault password file (an executable file is run; its output is the password)")
+      ->allow_extra_args(false)
       ->group("Vault");
   app.add_flag("-J,--ask-vault-pass,--ask-vault-password", options.ask_vault_pass,
                "ask for the vault password on the terminal")
