@@ -38,7 +38,7 @@ std::string BaseName(const std::string& path) {
 // Runs `editor file` and waits, forwarding SIGTERM/SIGHUP to it.
 Status RunEditor(const std::string& file) {
   const std::string editor = EditorCommand();
-  std::string script = editor + " \"$@\"";
+  std::string script = "exec " + editor + " \"$@\"";
   std::vector<std::string> args = {"/bin/sh", "-c", script, "sh", file};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
