@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/file_util.h"
+#include "vault/plaintext_workspace.h"
 
 extern char** environ;
 
@@ -99,7 +100,7 @@ bool ReadLine(int fd, std::string* line) {
   char c;
   while (true) {
     const ssize_t n = read(fd, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && SignalGuard::Pending() == 0) continue;
     if (n <= 0) return !line->empty();
     if (c == '\n') return true;
     line->push_back(c);
@@ -107,16 +108,20 @@ bool ReadLine(int fd, std::string* line) {
 }
 
 Result<std::string> AskOnce(int tty, const std::string& prompt) {
-  if (write(tty, prompt.data(), prompt.size()) < 0) {
-    return MakeError("could not write the vault password prompt to the terminal");
-  }
+  // A signal while echo is off: the terminal is restored first, then the
+  // guard re-raises the signal.
+  SignalGuard guard;
   termios saved{};
   const bool is_tty = tcgetattr(tty, &saved) == 0;
-  if (is_tty) {
+  if (is_tty) {  // echo off before the prompt appears, as getpass(3)
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
     tcsetattr(tty, TCSAFLUSH, &quiet);
+  }
+  if (write(tty, prompt.data(), prompt.size()) < 0) {
+    if (is_tty) tcsetattr(tty, TCSAFLUSH, &saved);
+    return MakeError("could not write the vault password prompt to the terminal");
   }
   std::string line;
   const bool got = ReadLine(tty, &line);
