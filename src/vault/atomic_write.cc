@@ -35,6 +35,25 @@ Status WriteFileAtomically(const std::string& path, std::string_view data, mode_
 
   struct stat old {};
   const bool exists = stat(target.c_str(), &old) == 0;
+  if (exists && !S_ISREG(old.st_mode)) {
+    // A device or pipe (--output /dev/stdout) is written through; there is
+    // nothing to replace, and its directory (/dev) is not ours to write in.
+    if (S_ISDIR(old.st_mode)) return MakeError("could not write " + path + ": it is a directory");
+    const int out = open(target.c_str(), O_WRONLY | O_CLOEXEC);
+    if (out < 0) return fail("cannot open");
+    size_t written = 0;
+    while (written < data.size()) {
+      const ssize_t n = write(out, data.data() + written, data.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        close(out);
+        return fail("write failed");
+      }
+      written += static_cast<size_t>(n);
+    }
+    close(out);
+    return {};
+  }
   const int fd = mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return fail("cannot create a temporary file in " + dir);
   const mode_t final_mode = keep_mode && exists ? (old.st_mode & 07777) : mode;

@@ -12,7 +12,8 @@
 
 namespace drover::vault {
 
-// Writes data to path atomically. A symlink is followed (its target is
+// Writes data to path atomically. A device or pipe (/dev/stdout) is written
+// through instead. A symlink is followed (its target is
 // replaced). The result has `mode` when keep_mode is false or the file is new;
 // otherwise the existing file's mode (and owner, when permitted) are kept.
 Status WriteFileAtomically(const std::string& path, std::string_view data, mode_t mode = 0600,
