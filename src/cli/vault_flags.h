@@ -1,0 +1,30 @@
+// The ansible-vault password options shared by the commands that read
+// vaulted data (--vault-password-file, --vault-id, --ask-vault-pass), and
+// the one seam that turns them into the process-wide vault decryptor
+// (core/value.h SetVaultDecryptor).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace drover::cli {
+
+struct VaultFlags {
+  std::vector<std::string> password_files;  // --vault-password-file (repeatable)
+  std::vector<std::string> ids;             // --vault-id LABEL@SOURCE (repeatable)
+  bool ask = false;                         // --ask-vault-pass / -J
+  bool any() const { return ask || !password_files.empty() || !ids.empty(); }
+};
+
+void AddVaultFlags(CLI::App* app, VaultFlags* flags);
+
+// Installs the vault decryptor for `flags`. This build has no vault support
+// yet (src/vault/ lands separately): with no flags it does nothing, so a
+// vaulted value fails when used, naming its file and line; with flags it
+// returns an error saying vault decryption is not available.
+Status InstallVaultDecryptor(const VaultFlags& flags);
+
+}  // namespace drover::cli
