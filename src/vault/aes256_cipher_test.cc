@@ -110,6 +110,7 @@ TEST_CASE("envelope layout: 80 columns, final newline, 1.2 only with a real id")
   CHECK(FormatEnvelope("ab", "prod").rfind("$ANSIBLE_VAULT;1.2;AES256;prod\nab\n", 0) == 0);
   CHECK(FormatEnvelope("ab", "") == "$ANSIBLE_VAULT;1.1;AES256\nab\n");
   CHECK_FALSE(ParseEnvelope("not vault", "f").ok());
+  CHECK(ParseEnvelope(std::string("\n  ") + kVector11, "f").ok());
   CHECK_FALSE(ParseEnvelope("$ANSIBLE_VAULT;1.1;AES256\n", "f").ok());
   CHECK_FALSE(ParseEnvelope("$ANSIBLE_VAULT;1.1;AES\nab\n", "f").ok());
 }

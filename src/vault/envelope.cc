@@ -37,6 +37,10 @@ Result<Envelope> ParseEnvelope(std::string_view text, const std::string& source)
     return MakeError("Vault envelope format error" + (source.empty() ? "" : " in " + source) +
                      ": " + why);
   };
+  // Leading blank lines or indentation (a block scalar, a hand-edited file)
+  // are tolerated.
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  if (start != std::string_view::npos) text.remove_prefix(start);
   if (!IsVaultText(text)) {
     return MakeError(
         "input is not vault encrypted data" +

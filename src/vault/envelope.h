@@ -25,7 +25,8 @@ struct Envelope {
   std::string payload;   // hex lines joined, whitespace around lines removed
 };
 
-// Parses an envelope. `source` (a file name or file:line) is only for errors.
+// Parses an envelope (leading whitespace is skipped). `source` (a file name or file:line) is only
+// for errors.
 Result<Envelope> ParseEnvelope(std::string_view text, const std::string& source);
 
 // Formats a payload as ansible-vault does: 1.2 with the id when vault_id is
