@@ -6,6 +6,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -73,4 +74,27 @@ TEST_CASE("atomic writes to a pipe write through instead of replacing it") {
   close(reader);
   unlink(fifo.c_str());
   rmdir(dir.c_str());
+}
+
+TEST_CASE("XDG_RUNTIME_DIR is used only when it is memory-backed") {
+  const char* saved = std::getenv("XDG_RUNTIME_DIR");
+  const std::string saved_value = saved ? saved : "";
+  char cwd[4096];
+  REQUIRE(getcwd(cwd, sizeof(cwd)) != nullptr);
+  struct statfs fs {};
+  REQUIRE(statfs(cwd, &fs) == 0);
+  setenv("XDG_RUNTIME_DIR", cwd, 1);
+  if (fs.f_type != 0x01021994 /* tmpfs */) CHECK(MemoryBackedTempRoot() != cwd);
+  if (access("/dev/shm", W_OK) == 0) {
+    char tmpl[] = "/dev/shm/drover-xdg-XXXXXX";
+    const std::string shm = mkdtemp(tmpl);
+    setenv("XDG_RUNTIME_DIR", shm.c_str(), 1);
+    CHECK(MemoryBackedTempRoot() == shm);
+    rmdir(shm.c_str());
+  }
+  if (saved) {
+    setenv("XDG_RUNTIME_DIR", saved_value.c_str(), 1);
+  } else {
+    unsetenv("XDG_RUNTIME_DIR");
+  }
 }
