@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/file_util.h"
+#include "vault/ansible_cfg.h"
 #include "vault/atomic_write.h"
 #include "vault/encrypt_string.h"
 #include "vault/envelope.h"
@@ -105,7 +106,7 @@ Result<EncryptKey> EncryptKeyring(const VaultArgs& a) {
   std::string id = a.encrypt_vault_id;
   if (id.empty()) {
     const char* env = std::getenv("ANSIBLE_VAULT_ENCRYPT_IDENTITY");
-    if (env) id = env;
+    id = env ? env : vault::ReadVaultConfig().encrypt_identity;
   }
   if (k->secrets().size() > 1 && id.empty()) {
     std::string ids;

@@ -5,6 +5,7 @@
 
 #include "core/secrets.h"
 #include "core/value.h"
+#include "vault/ansible_cfg.h"
 #include "vault/password_source.h"
 
 namespace drover::vault {
@@ -48,7 +49,11 @@ void AddVaultOptions(CLI::App& app, VaultOptions& options) {
 Result<Keyring> BuildKeyring(const VaultOptions& options, const KeyringRequest& request,
                              std::vector<Error>* warnings) {
   std::vector<std::string> slugs;
-  if (request.use_environment) {
+  VaultConfig config;
+  if (request.use_environment) config = ReadVaultConfig();
+  if (request.use_environment && !std::getenv("ANSIBLE_VAULT_IDENTITY_LIST")) {
+    slugs = config.identity_list;
+  } else if (request.use_environment) {
     const std::string list = Getenv("ANSIBLE_VAULT_IDENTITY_LIST");
     size_t start = 0;
     while (start < list.size()) {
@@ -74,6 +79,7 @@ Result<Keyring> BuildKeyring(const VaultOptions& options, const KeyringRequest& 
   if (request.use_environment) {
     std::string env_file = Getenv("DROVER_VAULT_PASSWORD_FILE");
     if (env_file.empty()) env_file = Getenv("ANSIBLE_VAULT_PASSWORD_FILE");
+    if (env_file.empty()) env_file = config.password_file;  // ansible.cfg
     if (!env_file.empty()) files.push_back(env_file);
   }
   for (const std::string& f : files) slugs.push_back(std::string(kDefaultVaultId) + "@" + f);

@@ -43,15 +43,17 @@ struct KeyringRequest {
   // Prompt on the terminal when no source at all was given (ansible-vault
   // does; ansible-playbook does not).
   bool auto_prompt = false;
-  // Read the environment (ANSIBLE_VAULT_IDENTITY_LIST and
-  // DROVER_VAULT_PASSWORD_FILE, else ANSIBLE_VAULT_PASSWORD_FILE). Off for
-  // rekey's new password.
+  // Read the environment (ANSIBLE_VAULT_IDENTITY_LIST, else ansible.cfg's
+  // vault_identity_list; DROVER_VAULT_PASSWORD_FILE, else
+  // ANSIBLE_VAULT_PASSWORD_FILE, else ansible.cfg's vault_password_file).
+  // Off for rekey's new password.
   bool use_environment = true;
 };
 
 // Builds a keyring from the options, in Ansible's order: identities from
-// ANSIBLE_VAULT_IDENTITY_LIST, then --vault-id in order, then the password
-// files (label "default"), then the prompt. A source that fails becomes a
+// ANSIBLE_VAULT_IDENTITY_LIST (or ansible.cfg), then --vault-id in order, then
+// the password files (label "default"; the environment's or ansible.cfg's
+// last), then the prompt. A source that fails becomes a
 // warning when another source works, and the error otherwise (as Ansible).
 // Every password read is registered with RegisterSecret.
 Result<Keyring> BuildKeyring(const VaultOptions& options, const KeyringRequest& request,

@@ -94,6 +94,16 @@ check "several ids, the right one not first" \
 check "several ids, no label match" \
   bash -c "'$DROVER' vault view --vault-id x@badpw --vault-id y@pw a11.text | cmp - plain.text"
 
+# ansible.cfg's vault_password_file (relative to the config file), as Ansible.
+mkdir -p project/sub
+printf '[defaults]\nvault_password_file = keys/pass\n' >project/ansible.cfg
+mkdir -p project/keys
+cp pw project/keys/pass
+check "ansible.cfg vault_password_file (ANSIBLE_CONFIG)" \
+  bash -c "ANSIBLE_CONFIG=project/ansible.cfg '$DROVER' vault view a11.text | cmp - plain.text"
+check "ansible.cfg in the current directory" \
+  bash -c "cd project && chmod 755 . && '$DROVER' vault view ../a11.text | cmp - ../plain.text && ansible-vault view ../a11.text | cmp - ../plain.text"
+
 # --- shared vectors --------------------------------------------------------
 printf 'test-vault-password' >vectorpw
 for v in format_1_1_AES256 format_1_2_AES256; do
