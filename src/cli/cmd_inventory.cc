@@ -33,7 +33,7 @@ constexpr const char* kUsage =
     "  --playbook-dir DIR     also read DIR/group_vars and DIR/host_vars\n"
     "  -e, --extra-vars VARS  key=value, YAML/JSON text or @file; repeatable\n"
     "  --vault-password-file FILE, --vault-id ID, -J/--ask-vault-pass\n"
-    "                         vault passwords (not supported in this build yet)\n"
+    "                         vault passwords (see `drover vault --help`)\n"
     "  -v, --verbose          accepted for compatibility\n\n"
     "Not supported: --toml, executable inventory scripts, inventory plugins.\n";
 

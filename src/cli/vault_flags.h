@@ -21,10 +21,12 @@ struct VaultFlags {
 
 void AddVaultFlags(CLI::App* app, VaultFlags* flags);
 
-// Installs the vault decryptor for `flags`. This build has no vault support
-// yet (src/vault/ lands separately): with no flags it does nothing, so a
-// vaulted value fails when used, naming its file and line; with flags it
-// returns an error saying vault decryption is not available.
+// Installs the process-wide vault decryptor for `flags` (and the
+// environment: DROVER_VAULT_PASSWORD_FILE / ANSIBLE_VAULT_PASSWORD_FILE,
+// ANSIBLE_VAULT_IDENTITY_LIST) through vault::InstallVaultDecryptor. Vaulted
+// values and files then decrypt lazily, on first use; with no password
+// source, a vaulted value fails when used, naming its file:line and the flags.
+// Password sources that fail are warnings when another one works.
 Status InstallVaultDecryptor(const VaultFlags& flags);
 
 }  // namespace drover::cli
