@@ -119,7 +119,8 @@ Status SshConnection::Connect() {
   // Order matters (libssh 0.10): host, then ~/.ssh/config and
   // /etc/ssh/ssh_config, then our values, which win.
   ssh_options_set(s, SSH_OPTIONS_HOST, target_.address.c_str());
-  if (ssh_options_parse_config(s, nullptr) != SSH_OK) {
+  const std::string config = target_.config_file ? ExpandTilde(*target_.config_file) : "";
+  if (ssh_options_parse_config(s, config.empty() ? nullptr : config.c_str()) != SSH_OK) {
     return Unreachable("cannot read the ssh configuration: " + session->error());
   }
   if (target_.port) ssh_options_set(s, SSH_OPTIONS_PORT, &*target_.port);
@@ -194,7 +195,13 @@ Status SshConnection::VerifyHostKey() {
     ssh_clean_pubkey_hash(&hash);
   }
   const std::string key_type = ssh_key_type_to_char(ssh_key_type(key.get()));
-  const std::string name = KnownHostsName(target_.address, static_cast<int>(port));
+  // The address libssh connected to (a HostName from ssh config applies).
+  std::string host = target_.address;
+  if (char* h = nullptr; ssh_options_get(s, SSH_OPTIONS_HOST, &h) == SSH_OK && h) {
+    host = h;
+    ssh_string_free_char(h);
+  }
+  const std::string name = KnownHostsName(host, static_cast<int>(port));
 
   char* user_file = nullptr;
   char* global_file = nullptr;
@@ -213,7 +220,7 @@ Status SshConnection::VerifyHostKey() {
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER: {
       std::string lines;
-      for (const auto& l : KnownHostsLinesFor(target_.address, static_cast<int>(port), files)) {
+      for (const auto& l : KnownHostsLinesFor(host, static_cast<int>(port), files)) {
         lines += (lines.empty() ? "" : ", ") + l;
       }
       return Unreachable(
@@ -240,7 +247,7 @@ Status SshConnection::VerifyHostKey() {
                          ". If that fingerprint is right, accept it with "
                          "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
                          "or add it with: ssh-keyscan -p " +
-                         std::to_string(port) + " " + target_.address + " >> " + user_known_hosts);
+                         std::to_string(port) + " " + host + " >> " + user_known_hosts);
     case SSH_KNOWN_HOSTS_ERROR:
     default: return Unreachable("cannot check the host key of " + name + ": " + session_->error());
   }

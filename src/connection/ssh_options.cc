@@ -138,6 +138,8 @@ Status ApplySshArgs(const std::string& args, SshTarget* target) {
       auto applied = ApplyOption(key, value, target);
       if (!applied) return applied.take_error();
       if (!*applied) target->ignored_options.push_back("-o " + *o);
+    } else if (auto f = value_of("-F")) {
+      target->config_file = *f;
     } else if (auto v = value_of("-i")) {
       target->identity_files.push_back(*v);
     } else if (auto p = value_of("-p")) {

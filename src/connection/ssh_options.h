@@ -47,6 +47,8 @@ struct SshTarget {
   std::optional<std::string> proxy_jump;
   std::optional<std::string> proxy_command;
   std::optional<bool> compression;
+  // ssh -F: read this file instead of ~/.ssh/config and /etc/ssh/ssh_config.
+  std::optional<std::string> config_file;
   // Options given but not mapped onto libssh, as written ("-o ControlMaster=auto").
   std::vector<std::string> ignored_options;
 };
@@ -57,8 +59,8 @@ struct SshTarget {
 Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
                                    const ConnectionDefaults& defaults);
 
-// Applies ssh command-line arguments ("-o K=V", "-oK=V", "-o 'K V'", -i,
-// -p, -l, -J, -C) to `target`; unknown ones land in ignored_options.
+// Applies ssh command-line arguments ("-o K=V", "-oK=V", "-o 'K V'", -F,
+// -i, -p, -l, -J, -C) to `target`; unknown ones land in ignored_options.
 Status ApplySshArgs(const std::string& args, SshTarget* target);
 
 // The connection plugin a host uses: "ssh" or "local" (ansible_connection;

@@ -43,6 +43,21 @@ adhoc all -i "127.0.0.1:$PA," -u root --private-key "$T/id_ed25519" "${common[@]
 check "command keeps argument" has "a  b"
 check "command changed" has "| CHANGED | rc=0 >>"
 
+# --- ssh config (-F): Host alias, HostName, Port, User, IdentityFile; inventory wins
+cat >"$T/ssh_config" <<CONF
+Host alias-a
+  HostName 127.0.0.1
+  Port $PA
+  User root
+  IdentityFile $T/id_ed25519
+  UserKnownHostsFile $KH
+CONF
+adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -a 'id -un'
+check "ssh config Host block honoured" grep -qx root "$T/out"
+adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -e "ansible_user=$U1" \
+  -e "ansible_password=pw-$U1-secret" -a 'id -un'
+check "inventory user wins over ssh config" grep -qx "$U1" "$T/out"
+
 # --- password auth (no key, no agent)
 adhoc all -i "127.0.0.1:$PA," -u "$U1" -e "ansible_password=pw-$U1-secret" "${common[@]}" -a 'id -un'
 check "password auth" grep -qx "$U1" "$T/out"
