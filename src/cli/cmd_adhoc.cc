@@ -197,6 +197,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     std::fflush(stdout);
   });
   flush_notices();
+  if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
+    std::fprintf(stderr, "drover stats: %zu hosts, %zu connections, %llu round trips\n",
+                 hosts->size(), pool.ConnectionCount(),
+                 static_cast<unsigned long long>(pool.TotalRoundTrips()));
+  }
   pool.CloseAll();
   bool failed = false, unreachable = false;
   for (State s : states) {

@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <random>
 
 #include "connection/known_hosts.h"
 #include "connection/shell.h"
@@ -81,12 +83,16 @@ void SetKeepalive(int fd, int interval_s) {
 
 struct SshConnection::Session {
   std::unique_ptr<ssh_session_struct, SessionFree> handle;
+  // The persistent shell; declared after handle so it is freed first.
+  ChannelPtr shell;
   ssh_session get() const { return handle.get(); }
   std::string error() const { return ssh_get_error(handle.get()); }
 };
 
 SshConnection::SshConnection(SshTarget target, ConnectionNotices* notices)
-    : target_(std::move(target)), notices_(notices) {
+    : target_(std::move(target)),
+      notices_(notices),
+      marker_seed_(std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)) {
   if (target_.password) RegisterSecret(*target_.password);
 }
 
@@ -306,6 +312,100 @@ Status SshConnection::Authenticate() {
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const std::string* stdin) {
   if (Status st = Connect(); !st) return st.take_error();
+  if (!stdin) return RunInPersistentShell(script);
+  return RunInNewChannel(script, *stdin);
+}
+
+Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script) {
+  ssh_session s = session_->get();
+  if (!session_->shell) {
+    ChannelPtr channel(ssh_channel_new(s));
+    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+        ssh_channel_request_exec(channel.get(), "exec /bin/sh") != SSH_OK) {
+      const std::string message =
+          "cannot start a shell on " + target_.address + ": " + session_->error();
+      channel.reset();
+      return Unreachable(message);
+    }
+    session_->shell = std::move(channel);
+  }
+  ssh_channel channel = session_->shell.get();
+  auto lost = [&](const std::string& message) -> Error {
+    session_->shell.reset();
+    return Unreachable(message);
+  };
+  // The end marker is random per command, so no output can forge it.
+  std::mt19937_64 rng(marker_seed_++);
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  const std::string marker = std::string("@@drover-end-") + hex + "@@";
+  // A subshell keeps the driver shell clean (exit, cd, set -e stay inside).
+  const std::string line = "( eval " + ShellQuote(script) + " ) </dev/null; printf '%s%d\\n' '" +
+                           marker + "' \"$?\"; printf '%s\\n' '" + marker + "' >&2\n";
+  for (size_t done = 0; done < line.size();) {
+    const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(line.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel, line.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    done += static_cast<size_t>(n);
+  }
+  ExecResult result;
+  std::string& out = result.stdout_data;
+  std::string& err = result.stderr_data;
+  size_t out_marker = std::string::npos, err_marker = std::string::npos;
+  size_t out_scan = 0, err_scan = 0;
+  char buf[65536];
+  using Clock = std::chrono::steady_clock;
+  auto last_activity = Clock::now();
+  auto scan = [&](std::string& text, size_t& from, size_t& found, bool need_status) {
+    if (found != std::string::npos) return;
+    const size_t at = text.find(marker, from);
+    from = text.size() > marker.size() ? text.size() - marker.size() : 0;
+    if (at == std::string::npos) return;
+    const size_t newline = text.find('\n', at + marker.size());
+    if (newline == std::string::npos) return;  // status digits still arriving
+    if (need_status) {
+      result.exit_status = std::atoi(text.c_str() + at + marker.size());
+    }
+    found = at;
+  };
+  while (out_marker == std::string::npos || err_marker == std::string::npos) {
+    const bool want_stdout = out_marker == std::string::npos;
+    const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, want_stdout ? 0 : 1, 1000);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    if (n > 0) {
+      (want_stdout ? out : err).append(buf, static_cast<size_t>(n));
+      last_activity = Clock::now();
+    }
+    for (int e;
+         (e = ssh_channel_read_nonblocking(channel, buf, sizeof buf, want_stdout ? 1 : 0)) > 0;) {
+      (want_stdout ? err : out).append(buf, static_cast<size_t>(e));
+      last_activity = Clock::now();
+    }
+    scan(out, out_scan, out_marker, true);
+    scan(err, err_scan, err_marker, false);
+    if (n <= 0 && ssh_channel_is_eof(channel) &&
+        (out_marker == std::string::npos || err_marker == std::string::npos)) {
+      return lost("the shell on " + target_.address + " exited unexpectedly");
+    }
+    if (n == 0 && target_.keepalive_interval_s > 0 &&
+        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
+      ssh_send_ignore(s, "keepalive");
+      last_activity = Clock::now();
+    }
+  }
+  out.resize(out_marker);
+  err.resize(err_marker);
+  return result;
+}
+
+Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
+                                                  const std::string& stdin_data) {
+  const std::string* stdin = &stdin_data;
   ssh_session s = session_->get();
   ChannelPtr channel(ssh_channel_new(s));
   // Closing the session frees its channels: drop ours first.
