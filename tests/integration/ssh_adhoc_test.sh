@@ -117,11 +117,13 @@ check "unmapped -o reported once" test "$(grep -c 'ControlMaster=auto' "$T/err")
 dead_port=$(free_port)
 {
   adhoc all -f 5 -i "h1:$PA,h2:$PB,h3:$dead_port," -e ansible_host=127.0.0.1 "${key[@]}" \
-    "${common[@]}" -m shell -a 'sleep 2; echo finished'
+    "${common[@]}" -m shell -a "set -- \$SSH_CONNECTION; touch $T/started.\$4; sleep 2; echo finished"
   echo "$rc" >"$T/rc"
 } &
 adhoc_pid=$!
-sleep 1
+# Kill b once its command is running (SSH_CONNECTION's 4th field: server port).
+for _ in $(seq 200); do [[ -e $T/started.$PB ]] && break; sleep 0.05; done
+check "h2 command started before the kill" test -e "$T/started.$PB"
 sshd_kill b
 wait "$adhoc_pid" || true
 check "surviving host finished" grep -q "^finished" "$T/out"
