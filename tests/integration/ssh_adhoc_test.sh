@@ -58,6 +58,15 @@ adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -e "ansible_use
   -e "ansible_password=pw-$U1-secret" -a 'id -un'
 check "inventory user wins over ssh config" grep -qx "$U1" "$T/out"
 
+# --- ProxyCommand: reach b through a (ssh -W on a)
+proxy="ssh -q -i $T/id_ed25519 -o UserKnownHostsFile=$KH -o BatchMode=yes -p $PA -W %h:%p root@127.0.0.1"
+adhoc all -i "127.0.0.1:$PB," -u root --private-key "$T/id_ed25519" \
+  --ssh-common-args "-o UserKnownHostsFile=$KH -o 'ProxyCommand=$proxy'" -a 'id -un'
+check "ProxyCommand honoured" grep -qx root "$T/out"
+adhoc all -i "127.0.0.1:$PB," -u root --private-key "$T/id_ed25519" \
+  --ssh-common-args "-o UserKnownHostsFile=$KH -o 'ProxyCommand=false'" -a 'id -un'
+check "a failing ProxyCommand is unreachable" has "| UNREACHABLE! =>"
+
 # --- password auth (no key, no agent)
 adhoc all -i "127.0.0.1:$PA," -u "$U1" -e "ansible_password=pw-$U1-secret" "${common[@]}" -a 'id -un'
 check "password auth" grep -qx "$U1" "$T/out"
