@@ -3,7 +3,9 @@
 #include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -50,6 +52,8 @@ using KeyPtr = std::unique_ptr<ssh_key_struct, KeyFree>;
 void InitLibsshOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // A peer or ProxyCommand that goes away must be an error, not SIGPIPE.
+    signal(SIGPIPE, SIG_IGN);
     ssh_init();
     std::atexit([] { ssh_finalize(); });
   });
@@ -259,6 +263,16 @@ Status SshConnection::VerifyHostKey() {
   }
 }
 
+bool KeyNeedsPassphrase(const std::string& path) {
+  InitLibsshOnce();
+  const std::string file = ExpandTilde(path);
+  if (access(file.c_str(), R_OK) != 0) return false;  // missing: libssh reports it
+  ssh_key key = nullptr;
+  const int rc = ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key);
+  ssh_key_free(key);
+  return rc != SSH_OK;
+}
+
 Status SshConnection::Authenticate() {
   ssh_session s = session_->get();
   char* user_raw = nullptr;
@@ -270,8 +284,20 @@ Status SshConnection::Authenticate() {
   const int methods = ssh_userauth_list(s, nullptr);
   std::string tried;
   if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+    // Encrypted key files whose passphrase the user gave up front.
+    for (const std::string& path : target_.identity_files) {
+      auto pass = target_.key_passphrases.find(path);
+      if (pass == target_.key_passphrases.end()) continue;
+      ssh_key raw = nullptr;
+      if (ssh_pki_import_privkey_file(ExpandTilde(path).c_str(), pass->second.c_str(), nullptr,
+                                      nullptr, &raw) != SSH_OK) {
+        return Unreachable("cannot load the key " + path + " (wrong passphrase?)");
+      }
+      KeyPtr key(raw);
+      if (ssh_userauth_publickey(s, nullptr, key.get()) == SSH_AUTH_SUCCESS) return {};
+    }
     // Agent first, then IdentityFile / default keys. Keys that need a
-    // passphrase are skipped (no prompting from a worker); use the agent.
+    // passphrase and were not given one are skipped (no prompt from a worker).
     const int rc = ssh_userauth_publickey_auto(s, nullptr, nullptr);
     if (rc == SSH_AUTH_SUCCESS) return {};
     if (rc == SSH_AUTH_ERROR) {

@@ -36,6 +36,10 @@ class ConnectionNotices {
   std::mutex known_hosts_mutex_;
 };
 
+// True when `path` is a private key that cannot be loaded without a
+// passphrase. Call from the main thread to ask for it before workers start.
+bool KeyNeedsPassphrase(const std::string& path);
+
 class SshConnection : public Connection {
  public:
   SshConnection(SshTarget target, ConnectionNotices* notices);

@@ -168,6 +168,7 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
   t.host_key_policy = defaults.host_key_policy;
   t.user = defaults.remote_user;
   t.password = defaults.password;
+  t.key_passphrases = defaults.key_passphrases;
   if (defaults.private_key) t.identity_files.push_back(*defaults.private_key);
   // Command-line ssh args first, so host variables override them.
   std::string var_name;

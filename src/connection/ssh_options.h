@@ -5,6 +5,7 @@
 // ~/.ssh/config is read later by the transport, and these values win over it.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct ConnectionDefaults {
   std::string ssh_extra_args;              // --ssh-extra-args
   HostKeyPolicy host_key_policy = HostKeyPolicy::kStrict;
   std::string connection = "ssh";  // -c / ansible_connection default
+  // Passphrases for encrypted key files, asked on the terminal before any
+  // worker starts (see KeyNeedsPassphrase), by key file path.
+  std::map<std::string, std::string> key_passphrases;
 };
 
 struct SshTarget {
@@ -39,6 +43,7 @@ struct SshTarget {
   std::optional<std::string> user;
   std::vector<std::string> identity_files;
   std::optional<std::string> password;
+  std::map<std::string, std::string> key_passphrases;  // from ConnectionDefaults
   int connect_timeout_s = 10;
   int keepalive_interval_s = 30;                       // ServerAliveInterval; TCP keepalive probes
   std::optional<std::string> known_hosts_file;         // UserKnownHostsFile

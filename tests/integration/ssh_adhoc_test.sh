@@ -58,6 +58,23 @@ adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -e "ansible_use
   -e "ansible_password=pw-$U1-secret" -a 'id -un'
 check "inventory user wins over ssh config" grep -qx "$U1" "$T/out"
 
+# --- an encrypted key: its passphrase is asked once, before any worker
+# (setsid: no terminal, so the prompt reads stdin)
+ssh-keygen -q -t ed25519 -N 'kp-secret' -f "$T/enc_key"
+cat "$T/enc_key.pub" >>"$T/authorized_keys"
+set +e
+echo 'kp-secret' | setsid -w "$DROVER" adhoc all -i "127.0.0.1:$PA,127.0.0.2:$PA," -u root \
+  --private-key "$T/enc_key" -e ansible_host=127.0.0.1 "${common[@]}" -a 'id -un' \
+  >"$T/out" 2>"$T/err"
+set -e
+check "encrypted key with passphrase" test "$(grep -cx root "$T/out")" -eq 2
+check "passphrase prompt once" test "$(grep -c 'Enter passphrase' "$T/err")" -eq 1
+set +e
+echo 'not-it-9z' | setsid -w "$DROVER" adhoc all -i "127.0.0.1:$PA," -u root \
+  --private-key "$T/enc_key" "${common[@]}" -a 'id -un' >"$T/out" 2>"$T/err"
+set -e
+check "wrong passphrase is unreachable" has "wrong passphrase"
+
 # --- ProxyCommand: reach b through a (ssh -W on a)
 proxy="ssh -q -i $T/id_ed25519 -o UserKnownHostsFile=$KH -o BatchMode=yes -p $PA -W %h:%p root@127.0.0.1"
 adhoc all -i "127.0.0.1:$PB," -u root --private-key "$T/id_ed25519" \
