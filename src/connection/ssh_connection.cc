@@ -431,7 +431,6 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
 
 Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
                                                   const std::string& stdin_data) {
-  const std::string* stdin = &stdin_data;
   ssh_session s = session_->get();
   ChannelPtr channel(ssh_channel_new(s));
   // Closing the session frees its channels: drop ours first.
@@ -447,18 +446,17 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
   if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
     return lost("cannot run a command on " + target_.address + ": " + session_->error());
   }
-  if (stdin) {
-    size_t done = 0;
-    while (done < stdin->size()) {
-      const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(stdin->size() - done, 1 << 16));
-      const int n = ssh_channel_write(channel.get(), stdin->data() + done, chunk);
-      if (n == SSH_ERROR) {
-        if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
-        return lost("lost the connection to " + target_.address +
-                    " while sending data: " + session_->error());
-      }
-      done += static_cast<size_t>(n);
+  for (size_t done = 0; done < stdin_data.size();) {
+    const uint32_t chunk =
+        static_cast<uint32_t>(std::min<size_t>(stdin_data.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel.get(), stdin_data.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      // The command may exit without reading all of its input.
+      if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
+      return lost("lost the connection to " + target_.address +
+                  " while sending data: " + session_->error());
     }
+    done += static_cast<size_t>(n);
   }
   if (ssh_channel_is_open(channel.get())) ssh_channel_send_eof(channel.get());
 
