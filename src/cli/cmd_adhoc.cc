@@ -164,6 +164,21 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   auto hosts = ResolveAdhocHosts(pattern, inventories, extra);
   if (!hosts) return ReportError(hosts.error());
+  // Encrypted key files: ask for each passphrase once, here, not in a worker.
+  std::vector<std::string> key_files;
+  if (defaults.private_key) key_files.push_back(*defaults.private_key);
+  for (const AdhocHost& h : *hosts) {
+    for (const char* var : {"ansible_ssh_private_key_file", "ansible_private_key_file"}) {
+      if (const Value* v = h.vars.find(var); v && v->is_string())
+        key_files.push_back(v->as_string());
+    }
+  }
+  for (const std::string& key : key_files) {
+    if (defaults.key_passphrases.count(key) || !connection::KeyNeedsPassphrase(key)) continue;
+    auto pass = PromptSecret("Enter passphrase for key '" + key + "': ");
+    if (!pass) return ReportError(pass.error());
+    defaults.key_passphrases[key] = *pass;
+  }
   if (hosts->empty()) {
     ReportWarning(MakeError("No hosts matched, nothing to do"));
     return 0;
@@ -197,6 +212,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     std::fflush(stdout);
   });
   flush_notices();
+  if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
+    std::fprintf(stderr, "drover stats: %zu hosts, %zu connections, %llu round trips\n",
+                 hosts->size(), pool.ConnectionCount(),
+                 static_cast<unsigned long long>(pool.TotalRoundTrips()));
+  }
   pool.CloseAll();
   bool failed = false, unreachable = false;
   for (State s : states) {

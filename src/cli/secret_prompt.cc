@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 
 #include "core/secrets.h"
@@ -32,8 +33,11 @@ Result<std::string> PromptSecret(const std::string& prompt) {
       // The answer was read; a failed newline is cosmetic.
     }
     close(tty);
-  } else if (!std::getline(std::cin, answer)) {
-    return MakeError("no terminal to ask for a password (" + prompt + ")");
+  } else {
+    std::fprintf(stderr, "%s\n", prompt.c_str());
+    if (!std::getline(std::cin, answer)) {
+      return MakeError("no terminal to ask for a password (" + prompt + ")");
+    }
   }
   RegisterSecret(answer);
   return answer;

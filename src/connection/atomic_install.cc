@@ -58,6 +58,16 @@ std::string AtomicInstallScript(const std::string& remote_path, const FileAttrib
          AttributeLines(attrs) + kSyncAndRename;
 }
 
+std::string AtomicInstallInlineScript(const std::string& content, const std::string& remote_path,
+                                      const FileAttributes& attrs) {
+  return Prologue(TempNameBeside(remote_path), remote_path) + "printf %s " + ShellQuote(content) +
+         " > \"$t\"\n" + AttributeLines(attrs) + kSyncAndRename;
+}
+
+bool CanInline(const std::string& content) {
+  return content.size() <= 64 * 1024 && content.find('\0') == std::string::npos;
+}
+
 std::string FinishInstallScript(const std::string& temp_path, const std::string& remote_path,
                                 const FileAttributes& attrs) {
   return Prologue(temp_path, remote_path) + AttributeLines(attrs) + kSyncAndRename;

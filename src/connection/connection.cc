@@ -46,7 +46,15 @@ Result<ExecResult> Connection::Exec(const ExecRequest& request) {
 Status Connection::PutContent(const std::string& content, const std::string& remote_path,
                               const FileAttributes& attrs,
                               const std::optional<BecomeSpec>& become) {
-  ExecRequest req{AtomicInstallScript(remote_path, attrs), content, {}, become};
+  // Small text travels inside the script: no stdin, so the SSH transport
+  // can run it in its persistent shell (no new channel).
+  const bool needs_stdin = become && become->password;
+  ExecRequest req = !needs_stdin && CanInline(content)
+                        ? ExecRequest{AtomicInstallInlineScript(content, remote_path, attrs),
+                                      std::nullopt,
+                                      {},
+                                      become}
+                        : ExecRequest{AtomicInstallScript(remote_path, attrs), content, {}, become};
   auto r = Exec(req);
   if (!r) return r.take_error();
   if (r->exit_status != 0) {

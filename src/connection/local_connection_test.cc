@@ -63,8 +63,18 @@ TEST_CASE("PutContent installs atomically with mode, FetchFile reads back") {
   // No temp files are left behind.
   int entries = 0;
   for (auto& e : std::filesystem::directory_iterator(dir)) entries += e.exists();
-  CHECK(entries == 2);
+  CHECK(entries == 2);  // dest and fetched
   CHECK_FALSE(c.PutContent("x", dir + "/missing/dir/file").ok());
+  // Inline (small text) and streamed (binary, large) puts give the same bytes.
+  std::string binary("a\0b'\"$\n", 7);
+  REQUIRE(c.PutContent(binary, dir + "/bin").ok());
+  CHECK(ReadFile(dir + "/bin").value() == binary);
+  const std::string text = "quote ' dollar $HOME backslash \\ newline\n\n";
+  REQUIRE(c.PutContent(text, dir + "/text").ok());
+  CHECK(ReadFile(dir + "/text").value() == text);
+  std::string large(100000, 'z');
+  REQUIRE(c.PutContent(large, dir + "/large").ok());
+  CHECK(ReadFile(dir + "/large").value() == large);
   CHECK_FALSE(c.FetchContent(dir + "/nope").ok());
   std::filesystem::remove_all(dir);
 }

@@ -44,6 +44,18 @@ bool ConnectionPool::IsUnreachable(const std::string& host) const {
   return unreachable_.count(host) > 0;
 }
 
+size_t ConnectionPool::ConnectionCount() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
+uint64_t ConnectionPool::TotalRoundTrips() const {
+  std::lock_guard lock(mutex_);
+  uint64_t total = 0;
+  for (const auto& [name, c] : connections_) total += c->RoundTrips();
+  return total;
+}
+
 void ConnectionPool::CloseAll() {
   std::lock_guard lock(mutex_);
   for (auto& [name, c] : connections_) c->Close();

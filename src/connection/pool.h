@@ -38,6 +38,10 @@ class ConnectionPool {
   ConnectionNotices& notices() { return notices_; }
   const ConnectionDefaults& defaults() const { return defaults_; }
 
+  // Connections made so far and the round trips they have used (benchmarks).
+  size_t ConnectionCount() const;
+  uint64_t TotalRoundTrips() const;
+
   // Closes every session (end of run).
   void CloseAll();
 

@@ -35,9 +35,12 @@ TEST_CASE("ConnectionPool makes one connection per host and keeps it") {
   REQUIRE(b.ok());
   CHECK(*a == *b);
   CHECK((*a)->Kind() == "local");
+  REQUIRE((*a)->Exec({"true", std::nullopt, {}, std::nullopt}).ok());
+  CHECK(pool.TotalRoundTrips() == 1);
   auto ssh = pool.Get("h2", {});
   REQUIRE(ssh.ok());
   CHECK((*ssh)->Kind() == "ssh");
+  CHECK(pool.ConnectionCount() == 2);
   auto bad = pool.Get("h3", Map{{"ansible_port", Value("http")}});
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code == ExitCode::kUnreachable);

@@ -3,11 +3,15 @@
 #include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <random>
 
 #include "connection/known_hosts.h"
 #include "connection/shell.h"
@@ -48,6 +52,8 @@ using KeyPtr = std::unique_ptr<ssh_key_struct, KeyFree>;
 void InitLibsshOnce() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // A peer or ProxyCommand that goes away must be an error, not SIGPIPE.
+    signal(SIGPIPE, SIG_IGN);
     ssh_init();
     std::atexit([] { ssh_finalize(); });
   });
@@ -81,12 +87,16 @@ void SetKeepalive(int fd, int interval_s) {
 
 struct SshConnection::Session {
   std::unique_ptr<ssh_session_struct, SessionFree> handle;
+  // The persistent shell; declared after handle so it is freed first.
+  ChannelPtr shell;
   ssh_session get() const { return handle.get(); }
   std::string error() const { return ssh_get_error(handle.get()); }
 };
 
 SshConnection::SshConnection(SshTarget target, ConnectionNotices* notices)
-    : target_(std::move(target)), notices_(notices) {
+    : target_(std::move(target)),
+      notices_(notices),
+      marker_seed_(std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)) {
   if (target_.password) RegisterSecret(*target_.password);
 }
 
@@ -119,7 +129,8 @@ Status SshConnection::Connect() {
   // Order matters (libssh 0.10): host, then ~/.ssh/config and
   // /etc/ssh/ssh_config, then our values, which win.
   ssh_options_set(s, SSH_OPTIONS_HOST, target_.address.c_str());
-  if (ssh_options_parse_config(s, nullptr) != SSH_OK) {
+  const std::string config = target_.config_file ? ExpandTilde(*target_.config_file) : "";
+  if (ssh_options_parse_config(s, config.empty() ? nullptr : config.c_str()) != SSH_OK) {
     return Unreachable("cannot read the ssh configuration: " + session->error());
   }
   if (target_.port) ssh_options_set(s, SSH_OPTIONS_PORT, &*target_.port);
@@ -194,7 +205,13 @@ Status SshConnection::VerifyHostKey() {
     ssh_clean_pubkey_hash(&hash);
   }
   const std::string key_type = ssh_key_type_to_char(ssh_key_type(key.get()));
-  const std::string name = KnownHostsName(target_.address, static_cast<int>(port));
+  // The address libssh connected to (a HostName from ssh config applies).
+  std::string host = target_.address;
+  if (char* h = nullptr; ssh_options_get(s, SSH_OPTIONS_HOST, &h) == SSH_OK && h) {
+    host = h;
+    ssh_string_free_char(h);
+  }
+  const std::string name = KnownHostsName(host, static_cast<int>(port));
 
   char* user_file = nullptr;
   char* global_file = nullptr;
@@ -213,7 +230,7 @@ Status SshConnection::VerifyHostKey() {
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER: {
       std::string lines;
-      for (const auto& l : KnownHostsLinesFor(target_.address, static_cast<int>(port), files)) {
+      for (const auto& l : KnownHostsLinesFor(host, static_cast<int>(port), files)) {
         lines += (lines.empty() ? "" : ", ") + l;
       }
       return Unreachable(
@@ -240,10 +257,20 @@ Status SshConnection::VerifyHostKey() {
                          ". If that fingerprint is right, accept it with "
                          "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
                          "or add it with: ssh-keyscan -p " +
-                         std::to_string(port) + " " + target_.address + " >> " + user_known_hosts);
+                         std::to_string(port) + " " + host + " >> " + user_known_hosts);
     case SSH_KNOWN_HOSTS_ERROR:
     default: return Unreachable("cannot check the host key of " + name + ": " + session_->error());
   }
+}
+
+bool KeyNeedsPassphrase(const std::string& path) {
+  InitLibsshOnce();
+  const std::string file = ExpandTilde(path);
+  if (access(file.c_str(), R_OK) != 0) return false;  // missing: libssh reports it
+  ssh_key key = nullptr;
+  const int rc = ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key);
+  ssh_key_free(key);
+  return rc != SSH_OK;
 }
 
 Status SshConnection::Authenticate() {
@@ -257,8 +284,20 @@ Status SshConnection::Authenticate() {
   const int methods = ssh_userauth_list(s, nullptr);
   std::string tried;
   if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+    // Encrypted key files whose passphrase the user gave up front.
+    for (const std::string& path : target_.identity_files) {
+      auto pass = target_.key_passphrases.find(path);
+      if (pass == target_.key_passphrases.end()) continue;
+      ssh_key raw = nullptr;
+      if (ssh_pki_import_privkey_file(ExpandTilde(path).c_str(), pass->second.c_str(), nullptr,
+                                      nullptr, &raw) != SSH_OK) {
+        return Unreachable("cannot load the key " + path + " (wrong passphrase?)");
+      }
+      KeyPtr key(raw);
+      if (ssh_userauth_publickey(s, nullptr, key.get()) == SSH_AUTH_SUCCESS) return {};
+    }
     // Agent first, then IdentityFile / default keys. Keys that need a
-    // passphrase are skipped (no prompting from a worker); use the agent.
+    // passphrase and were not given one are skipped (no prompt from a worker).
     const int rc = ssh_userauth_publickey_auto(s, nullptr, nullptr);
     if (rc == SSH_AUTH_SUCCESS) return {};
     if (rc == SSH_AUTH_ERROR) {
@@ -299,6 +338,99 @@ Status SshConnection::Authenticate() {
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const std::string* stdin) {
   if (Status st = Connect(); !st) return st.take_error();
+  if (!stdin) return RunInPersistentShell(script);
+  return RunInNewChannel(script, *stdin);
+}
+
+Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script) {
+  ssh_session s = session_->get();
+  if (!session_->shell) {
+    ChannelPtr channel(ssh_channel_new(s));
+    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+        ssh_channel_request_exec(channel.get(), "exec /bin/sh") != SSH_OK) {
+      const std::string message =
+          "cannot start a shell on " + target_.address + ": " + session_->error();
+      channel.reset();
+      return Unreachable(message);
+    }
+    session_->shell = std::move(channel);
+  }
+  ssh_channel channel = session_->shell.get();
+  auto lost = [&](const std::string& message) -> Error {
+    session_->shell.reset();
+    return Unreachable(message);
+  };
+  // The end marker is random per command, so no output can forge it.
+  std::mt19937_64 rng(marker_seed_++);
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  const std::string marker = std::string("@@drover-end-") + hex + "@@";
+  // A subshell keeps the driver shell clean (exit, cd, set -e stay inside).
+  const std::string line = "( eval " + ShellQuote(script) + " ) </dev/null; printf '%s%d\\n' '" +
+                           marker + "' \"$?\"; printf '%s\\n' '" + marker + "' >&2\n";
+  for (size_t done = 0; done < line.size();) {
+    const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(line.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel, line.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    done += static_cast<size_t>(n);
+  }
+  ExecResult result;
+  std::string& out = result.stdout_data;
+  std::string& err = result.stderr_data;
+  size_t out_marker = std::string::npos, err_marker = std::string::npos;
+  size_t out_scan = 0, err_scan = 0;
+  char buf[65536];
+  using Clock = std::chrono::steady_clock;
+  auto last_activity = Clock::now();
+  auto scan = [&](std::string& text, size_t& from, size_t& found, bool need_status) {
+    if (found != std::string::npos) return;
+    const size_t at = text.find(marker, from);
+    from = text.size() > marker.size() ? text.size() - marker.size() : 0;
+    if (at == std::string::npos) return;
+    const size_t newline = text.find('\n', at + marker.size());
+    if (newline == std::string::npos) return;  // status digits still arriving
+    if (need_status) {
+      result.exit_status = std::atoi(text.c_str() + at + marker.size());
+    }
+    found = at;
+  };
+  while (out_marker == std::string::npos || err_marker == std::string::npos) {
+    const bool want_stdout = out_marker == std::string::npos;
+    const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, want_stdout ? 0 : 1, 1000);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    if (n > 0) {
+      (want_stdout ? out : err).append(buf, static_cast<size_t>(n));
+      last_activity = Clock::now();
+    }
+    for (int e;
+         (e = ssh_channel_read_nonblocking(channel, buf, sizeof buf, want_stdout ? 1 : 0)) > 0;) {
+      (want_stdout ? err : out).append(buf, static_cast<size_t>(e));
+      last_activity = Clock::now();
+    }
+    scan(out, out_scan, out_marker, true);
+    scan(err, err_scan, err_marker, false);
+    if (n <= 0 && ssh_channel_is_eof(channel) &&
+        (out_marker == std::string::npos || err_marker == std::string::npos)) {
+      return lost("the shell on " + target_.address + " exited unexpectedly");
+    }
+    if (n == 0 && target_.keepalive_interval_s > 0 &&
+        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
+      ssh_send_ignore(s, "keepalive");
+      last_activity = Clock::now();
+    }
+  }
+  out.resize(out_marker);
+  err.resize(err_marker);
+  return result;
+}
+
+Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
+                                                  const std::string& stdin_data) {
   ssh_session s = session_->get();
   ChannelPtr channel(ssh_channel_new(s));
   // Closing the session frees its channels: drop ours first.
@@ -314,18 +446,17 @@ Result<ExecResult> SshConnection::RunScript(const std::string& script, const std
   if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
     return lost("cannot run a command on " + target_.address + ": " + session_->error());
   }
-  if (stdin) {
-    size_t done = 0;
-    while (done < stdin->size()) {
-      const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(stdin->size() - done, 1 << 16));
-      const int n = ssh_channel_write(channel.get(), stdin->data() + done, chunk);
-      if (n == SSH_ERROR) {
-        if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
-        return lost("lost the connection to " + target_.address +
-                    " while sending data: " + session_->error());
-      }
-      done += static_cast<size_t>(n);
+  for (size_t done = 0; done < stdin_data.size();) {
+    const uint32_t chunk =
+        static_cast<uint32_t>(std::min<size_t>(stdin_data.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel.get(), stdin_data.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      // The command may exit without reading all of its input.
+      if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
+      return lost("lost the connection to " + target_.address +
+                  " while sending data: " + session_->error());
     }
+    done += static_cast<size_t>(n);
   }
   if (ssh_channel_is_open(channel.get())) ssh_channel_send_eof(channel.get());
 

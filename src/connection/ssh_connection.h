@@ -1,8 +1,13 @@
 // SshConnection: one persistent libssh session to one host, opened once and
-// reused for every command of the run. Each command is one channel running
-// `/bin/sh -c SCRIPT`. The only file that includes libssh is ssh_connection.cc.
+// reused for every command of the run. Commands without stdin run in one
+// long-lived `/bin/sh` on the session (each in its own subshell, its output
+// framed by random end markers), so a command costs one write and one read
+// instead of a channel open and an sshd session process; commands with stdin
+// (file puts, become passwords) get a fresh channel running `/bin/sh -c`.
+// The only file that includes libssh is ssh_connection.cc.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -31,6 +36,10 @@ class ConnectionNotices {
   std::mutex known_hosts_mutex_;
 };
 
+// True when `path` is a private key that cannot be loaded without a
+// passphrase. Call from the main thread to ask for it before workers start.
+bool KeyNeedsPassphrase(const std::string& path);
+
 class SshConnection : public Connection {
  public:
   SshConnection(SshTarget target, ConnectionNotices* notices);
@@ -53,11 +62,14 @@ class SshConnection : public Connection {
   struct Session;
   Status VerifyHostKey();
   Status Authenticate();
+  Result<ExecResult> RunInPersistentShell(const std::string& script);
+  Result<ExecResult> RunInNewChannel(const std::string& script, const std::string& stdin);
   Error Unreachable(const std::string& message);
 
   SshTarget target_;
   ConnectionNotices* notices_;
   std::unique_ptr<Session> session_;
+  uint64_t marker_seed_;
 };
 
 }  // namespace drover::connection

@@ -138,6 +138,8 @@ Status ApplySshArgs(const std::string& args, SshTarget* target) {
       auto applied = ApplyOption(key, value, target);
       if (!applied) return applied.take_error();
       if (!*applied) target->ignored_options.push_back("-o " + *o);
+    } else if (auto f = value_of("-F")) {
+      target->config_file = *f;
     } else if (auto v = value_of("-i")) {
       target->identity_files.push_back(*v);
     } else if (auto p = value_of("-p")) {
@@ -166,6 +168,7 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
   t.host_key_policy = defaults.host_key_policy;
   t.user = defaults.remote_user;
   t.password = defaults.password;
+  t.key_passphrases = defaults.key_passphrases;
   if (defaults.private_key) t.identity_files.push_back(*defaults.private_key);
   // Command-line ssh args first, so host variables override them.
   std::string var_name;

@@ -5,6 +5,7 @@
 // ~/.ssh/config is read later by the transport, and these values win over it.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct ConnectionDefaults {
   std::string ssh_extra_args;              // --ssh-extra-args
   HostKeyPolicy host_key_policy = HostKeyPolicy::kStrict;
   std::string connection = "ssh";  // -c / ansible_connection default
+  // Passphrases for encrypted key files, asked on the terminal before any
+  // worker starts (see KeyNeedsPassphrase), by key file path.
+  std::map<std::string, std::string> key_passphrases;
 };
 
 struct SshTarget {
@@ -39,6 +43,7 @@ struct SshTarget {
   std::optional<std::string> user;
   std::vector<std::string> identity_files;
   std::optional<std::string> password;
+  std::map<std::string, std::string> key_passphrases;  // from ConnectionDefaults
   int connect_timeout_s = 10;
   int keepalive_interval_s = 30;                       // ServerAliveInterval; TCP keepalive probes
   std::optional<std::string> known_hosts_file;         // UserKnownHostsFile
@@ -47,6 +52,8 @@ struct SshTarget {
   std::optional<std::string> proxy_jump;
   std::optional<std::string> proxy_command;
   std::optional<bool> compression;
+  // ssh -F: read this file instead of ~/.ssh/config and /etc/ssh/ssh_config.
+  std::optional<std::string> config_file;
   // Options given but not mapped onto libssh, as written ("-o ControlMaster=auto").
   std::vector<std::string> ignored_options;
 };
@@ -57,8 +64,8 @@ struct SshTarget {
 Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
                                    const ConnectionDefaults& defaults);
 
-// Applies ssh command-line arguments ("-o K=V", "-oK=V", "-o 'K V'", -i,
-// -p, -l, -J, -C) to `target`; unknown ones land in ignored_options.
+// Applies ssh command-line arguments ("-o K=V", "-oK=V", "-o 'K V'", -F,
+// -i, -p, -l, -J, -C) to `target`; unknown ones land in ignored_options.
 Status ApplySshArgs(const std::string& args, SshTarget* target);
 
 // The connection plugin a host uses: "ssh" or "local" (ansible_connection;

@@ -33,7 +33,7 @@ TEST_CASE("-o options map onto the target; others are reported") {
   SshTarget t;
   REQUIRE(ApplySshArgs("-o UserKnownHostsFile=/tmp/kh -oStrictHostKeyChecking=accept-new "
                        "-o 'ConnectTimeout 3' -o ProxyJump=bastion -o ControlMaster=auto "
-                       "-o ServerAliveInterval=15 -o Compression=yes -p 2200 -i /k -C -v",
+                       "-o ServerAliveInterval=15 -o Compression=yes -p 2200 -i /k -C -v -F ~/cfg",
                        &t)
               .ok());
   CHECK(t.known_hosts_file == "/tmp/kh");
@@ -43,6 +43,7 @@ TEST_CASE("-o options map onto the target; others are reported") {
   CHECK(t.keepalive_interval_s == 15);
   CHECK(t.compression == true);
   CHECK(t.port == 2200);
+  CHECK(t.config_file == "~/cfg");
   CHECK(t.identity_files == std::vector<std::string>{"/k"});
   CHECK(t.ignored_options == std::vector<std::string>{"-o ControlMaster=auto", "-v"});
   SshTarget off;

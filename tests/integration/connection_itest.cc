@@ -70,7 +70,7 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   SshTarget target;
   target.name = target.address = "127.0.0.1";
   target.port = std::atoi(Env("DROVER_ITEST_PORT").c_str());
@@ -81,6 +81,23 @@ int main() {
   const std::string user = Env("DROVER_ITEST_USER");
   ConnectionNotices notices;
   SshConnection ssh(target, &notices);
+
+  // --bench N: N `true` commands over one session (for tools/bench_connections.sh).
+  if (argc == 3 && std::string(argv[1]) == "--bench") {
+    const int n = std::atoi(argv[2]);
+    if (Status s = ssh.Connect(); !s) {
+      std::fprintf(stderr, "%s\n", s.error().message.c_str());
+      return 1;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+      if (!ssh.Exec({"true", std::nullopt, {}, std::nullopt}).ok()) return 1;
+    }
+    const double s = Seconds(t0);
+    std::printf("%d x `true` over one session: %.3f ms each, %.0f/s, %llu round trips\n", n,
+                1000 * s / n, n / s, static_cast<unsigned long long>(ssh.RoundTrips()));
+    return 0;
+  }
 
   // Exit status, stdout and stderr are separate.
   auto r = ssh.Exec({"echo out; echo err >&2; exit 7", std::nullopt, {}, std::nullopt});
@@ -99,6 +116,8 @@ int main() {
   for (int i = 0; i < 256 * 1024; ++i) binary += static_cast<char>(i % 256);
   r = ssh.Exec({"cat", binary, {}, std::nullopt});
   Check(r.ok() && r->stdout_data == binary, "binary stdin round trip");
+  r = ssh.Exec({"exit 3", std::string(4u << 20, 'x'), {}, std::nullopt});
+  Check(r.ok() && r->exit_status == 3, "a command that ignores its stdin does not hang");
   r = ssh.Exec({"cat >/dev/null; echo done", std::string(), {}, std::nullopt});
   Check(r.ok() && r->stdout_data == "done\n", "empty stdin gives EOF");
 
@@ -107,8 +126,26 @@ int main() {
   auto b = ssh.Exec({"echo $SSH_CONNECTION", std::nullopt, {}, std::nullopt});
   Check(a.ok() && b.ok() && !a->stdout_data.empty() && a->stdout_data == b->stdout_data,
         "session reused across commands");
-  Check(ssh.RoundTrips() == 6, "one round trip per command (" +
+  Check(ssh.RoundTrips() == 7, "one round trip per command (" +
                                    std::to_string(ssh.RoundTrips()) + ")");
+
+  // The persistent shell: one command's exit, cd or variables do not leak
+  // into the next; a background child holding stdout does not block.
+  r = ssh.Exec({"cd /; LEAK=1; set -e; exit 5", std::nullopt, {}, std::nullopt});
+  Check(r.ok() && r->exit_status == 5, "exit inside a command");
+  r = ssh.Exec({"printf '%s|%s' \"$LEAK\" \"$(pwd)\"", std::nullopt, {}, std::nullopt});
+  Check(r.ok() && r->exit_status == 0 && r->stdout_data.rfind("|", 0) == 0 &&
+            r->stdout_data != "|/",
+        "no state leaks between commands (" + (r.ok() ? r->stdout_data : "") + ")");
+  auto t_bg = std::chrono::steady_clock::now();
+  r = ssh.Exec({"sleep 3 & echo started", std::nullopt, {}, std::nullopt});
+  Check(r.ok() && r->stdout_data == "started\n" && Seconds(t_bg) < 2.5,
+        "background child does not block the command");
+  r = ssh.Exec({"printf 'no newline'; printf 'err no newline' >&2", std::nullopt, {}, std::nullopt});
+  Check(r.ok() && r->stdout_data == "no newline" && r->stderr_data == "err no newline",
+        "output without a trailing newline is exact");
+  r = ssh.Exec({"seq 1 200000", std::nullopt, {}, std::nullopt});
+  Check(r.ok() && r->stdout_data.size() == 1288895, "large output is complete");
 
   // 50 MB put and fetch, intact.
   std::string big(50u << 20, '\0');

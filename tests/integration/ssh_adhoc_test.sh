@@ -43,6 +43,47 @@ adhoc all -i "127.0.0.1:$PA," -u root --private-key "$T/id_ed25519" "${common[@]
 check "command keeps argument" has "a  b"
 check "command changed" has "| CHANGED | rc=0 >>"
 
+# --- ssh config (-F): Host alias, HostName, Port, User, IdentityFile; inventory wins
+cat >"$T/ssh_config" <<CONF
+Host alias-a
+  HostName 127.0.0.1
+  Port $PA
+  User root
+  IdentityFile $T/id_ed25519
+  UserKnownHostsFile $KH
+CONF
+adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -a 'id -un'
+check "ssh config Host block honoured" grep -qx root "$T/out"
+adhoc alias-a -i 'alias-a,' --ssh-common-args "-F $T/ssh_config" -e "ansible_user=$U1" \
+  -e "ansible_password=pw-$U1-secret" -a 'id -un'
+check "inventory user wins over ssh config" grep -qx "$U1" "$T/out"
+
+# --- an encrypted key: its passphrase is asked once, before any worker
+# (setsid: no terminal, so the prompt reads stdin)
+ssh-keygen -q -t ed25519 -N 'kp-secret' -f "$T/enc_key"
+cat "$T/enc_key.pub" >>"$T/authorized_keys"
+set +e
+echo 'kp-secret' | setsid -w "$DROVER" adhoc all -i "127.0.0.1:$PA,127.0.0.2:$PA," -u root \
+  --private-key "$T/enc_key" -e ansible_host=127.0.0.1 "${common[@]}" -a 'id -un' \
+  >"$T/out" 2>"$T/err"
+set -e
+check "encrypted key with passphrase" test "$(grep -cx root "$T/out")" -eq 2
+check "passphrase prompt once" test "$(grep -c 'Enter passphrase' "$T/err")" -eq 1
+set +e
+echo 'not-it-9z' | setsid -w "$DROVER" adhoc all -i "127.0.0.1:$PA," -u root \
+  --private-key "$T/enc_key" "${common[@]}" -a 'id -un' >"$T/out" 2>"$T/err"
+set -e
+check "wrong passphrase is unreachable" has "wrong passphrase"
+
+# --- ProxyCommand: reach b through a (ssh -W on a)
+proxy="ssh -q -i $T/id_ed25519 -o UserKnownHostsFile=$KH -o BatchMode=yes -p $PA -W %h:%p root@127.0.0.1"
+adhoc all -i "127.0.0.1:$PB," -u root --private-key "$T/id_ed25519" \
+  --ssh-common-args "-o UserKnownHostsFile=$KH -o 'ProxyCommand=$proxy'" -a 'id -un'
+check "ProxyCommand honoured" grep -qx root "$T/out"
+adhoc all -i "127.0.0.1:$PB," -u root --private-key "$T/id_ed25519" \
+  --ssh-common-args "-o UserKnownHostsFile=$KH -o 'ProxyCommand=false'" -a 'id -un'
+check "a failing ProxyCommand is unreachable" has "| UNREACHABLE! =>"
+
 # --- password auth (no key, no agent)
 adhoc all -i "127.0.0.1:$PA," -u "$U1" -e "ansible_password=pw-$U1-secret" "${common[@]}" -a 'id -un'
 check "password auth" grep -qx "$U1" "$T/out"
@@ -102,11 +143,13 @@ check "unmapped -o reported once" test "$(grep -c 'ControlMaster=auto' "$T/err")
 dead_port=$(free_port)
 {
   adhoc all -f 5 -i "h1:$PA,h2:$PB,h3:$dead_port," -e ansible_host=127.0.0.1 "${key[@]}" \
-    "${common[@]}" -m shell -a 'sleep 2; echo finished'
+    "${common[@]}" -m shell -a "set -- \$SSH_CONNECTION; touch $T/started.\$4; sleep 2; echo finished"
   echo "$rc" >"$T/rc"
 } &
 adhoc_pid=$!
-sleep 1
+# Kill b once its command is running (SSH_CONNECTION's 4th field: server port).
+for _ in $(seq 200); do [[ -e $T/started.$PB ]] && break; sleep 0.05; done
+check "h2 command started before the kill" test -e "$T/started.$PB"
 sshd_kill b
 wait "$adhoc_pid" || true
 check "surviving host finished" grep -q "^finished" "$T/out"
