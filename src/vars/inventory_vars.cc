@@ -69,8 +69,7 @@ Status InventoryVars::AddHostLayers(const Host& host, VarScope* scope) {
   const std::vector<std::string> all_name{"all"};
   const std::vector<std::string> host_name{host.name};
 
-  // The implicit localhost carries the `all` vars in its own vars already.
-  if (!host.implicit) scope->Add(Layer::kInventoryGroupAll, all->vars);
+  scope->Add(Layer::kInventoryGroupAll, all->vars);
   for (const Group* g : others) scope->Add(Layer::kInventoryGroups, g->vars);
   Status s =
       AddFiles(inventory_dirs_, all_name, group_file, Layer::kInventoryGroupVarsAllFiles, scope);
