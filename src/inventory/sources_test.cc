@@ -43,6 +43,12 @@ TEST_CASE("sources: unreadable and missing files are errors naming them") {
   Result<Inventory> missing = LoadInventory({t.Path("nope")});
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find(t.Path("nope")) != std::string::npos);
+  // A dangling link in an inventory directory cannot be read, even by root.
+  t.Write("dir/01-hosts", "[a]\nb\n");
+  REQUIRE(::symlink("/nonexistent/target", t.Path("dir/02-broken").c_str()) == 0);
+  Result<Inventory> broken = LoadInventory({t.Path("dir")});
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().headline().find(t.Path("dir/02-broken") + ": ") == 0);
   if (::geteuid() != 0) {  // root reads anything
     std::string p = t.Write("secret", "[a]\nb\n");
     ::chmod(p.c_str(), 0);
