@@ -191,6 +191,38 @@ layer=inventory_all
                  "ek=1 other='two words'", "-e", '{"ej": {"n": 1}}', "-e", "@extra.yml"],
     },
     {
+        "name": "ini edge cases: repeated hosts, unicode, dict literals, IPv6, ports",
+        "files": {
+            "hosts": """
+dup x=1
+solo
+[g1]
+dup x=2 y=1
+10.0.0.1:2200
+[2001:db8::1]:22 v6=yes
+[g1:vars]
+d = {'k': [1, {'n': None}], 'u': 'caf\u00e9'}
+s = 'single' "double"
+[g2]
+dup x=3
+localhost ansible_host=192.0.2.9
+café.example.com name=über
+[g2:vars]
+t = [1, [2]]
+f = -1.5e3
+b = False
+""",
+        },
+    },
+    {
+        "name": "yaml content in a file without extension, ini content in a .yaml file",
+        "files": {
+            "yaml_noext": "web:\n  hosts:\n    a1:\n    a2: {p: 1}\n  children: sub\n",
+            "sub.yaml": "[sub]\ns1 q=2\n",
+        },
+        "args": ["-i", "yaml_noext", "-i", "sub.yaml"],
+    },
+    {
         "name": "json inventory and explicit localhost",
         "files": {
             "inv.json": json.dumps({
