@@ -449,6 +449,11 @@ void EmitAfterPrefix(const Value& v, int indent, bool in_list, YamlContext* ctx,
       *out += anchor + "\n";
       EmitYaml(v, indent + 2, ctx, out);
     }
+  } else if (v.is_list() && !v.as_list().empty() && in_list && anchor.empty()) {
+    // "- - item": a sequence in a sequence starts on the same line.
+    std::string nested;
+    EmitYaml(v, indent + 2, ctx, &nested);
+    *out += " " + nested.substr(static_cast<size_t>(indent + 2));
   } else if (v.is_list() && !v.as_list().empty()) {
     *out += anchor + "\n";
     // PyYAML indents a sequence inside a sequence, not inside a mapping.
