@@ -57,7 +57,7 @@ Result<Map> HostVarsForDump(const InventoryView& view, const Host& host) {
   if (Status s = view.vars->AddHostLayers(host, &scope); !s) return s.take_error();
   Map out;
   if (view.export_mode) {
-    out = scope.Flatten(vars::Layer::kInventoryHost, vars::Layer::kInventoryHostVarsFiles);
+    out = scope.Flatten(vars::Layer::kInventoryHost, vars::Layer::kPlaybookHostVarsFiles);
   } else {
     if (view.extra_vars != nullptr) scope.Add(vars::Layer::kExtraVars, *view.extra_vars);
     out = scope.Flatten();

@@ -91,11 +91,13 @@ Status InventoryVars::AddHostLayers(const Host& host, VarScope* scope) {
 Result<Map> InventoryVars::GroupVars(const Group& group) {
   Map out;
   for (const auto& [k, v] : *group.vars) out.set(k, v);
-  for (const auto& dir : inventory_dirs_) {
-    Result<VarsRef> vars = dir->ForGroup(group.name);
-    if (!vars) return vars.take_error();
-    if (*vars) {
-      for (const auto& [k, v] : **vars) out.set(k, v);
+  for (const auto* dirs : {&inventory_dirs_, &playbook_dirs_}) {
+    for (const auto& dir : *dirs) {
+      Result<VarsRef> vars = dir->ForGroup(group.name);
+      if (!vars) return vars.take_error();
+      if (*vars) {
+        for (const auto& [k, v] : **vars) out.set(k, v);
+      }
     }
   }
   return out;

@@ -37,7 +37,7 @@ class InventoryVars {
   Status AddHostLayers(const inventory::Host& host, VarScope* scope);
 
   // A group's variables as `ansible-inventory --graph --vars` shows them:
-  // the inventory's, then the inventory group_vars files.
+  // the inventory's, then the inventory and playbook group_vars files.
   Result<Map> GroupVars(const inventory::Group& group);
 
   // Warnings from loading files (duplicate keys), drained.

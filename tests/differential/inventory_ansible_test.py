@@ -224,6 +224,17 @@ b = False
         "args": ["-i", "yaml_noext", "-i", "sub.yaml"],
     },
     {
+        "name": "playbook-dir group_vars and host_vars over the inventory's",
+        "files": {
+            "inv/hosts": "[web]\nw1 a=inv\nw2\n[web:vars]\ng=inv\n",
+            "inv/group_vars/web.yml": "g: inv_file\nonly_inv: 1\n",
+            "pb/group_vars/web.yml": "g: pb_file\n",
+            "pb/group_vars/all/main.yml": "pall: yes\n",
+            "pb/host_vars/w1.yml": "a: pb_host\n",
+        },
+        "args": ["-i", "inv/hosts", "--playbook-dir", "pb"],
+    },
+    {
         "name": "json inventory and explicit localhost",
         "files": {
             "inv.json": json.dumps({
