@@ -103,6 +103,10 @@ Result<Map> InventoryVars::GroupVars(const Group& group) {
   return out;
 }
 
+void InventoryVars::InventoryChanged() {
+  groups_magic_ = GroupsMagicVar(inventory_);
+}
+
 Warnings InventoryVars::TakeWarnings() {
   Warnings out;
   for (auto* dirs : {&inventory_dirs_, &playbook_dirs_}) {

@@ -21,6 +21,9 @@ namespace drover::vars {
 // name (inventory/helpers.py sort_groups).
 std::vector<const inventory::Group*> SortGroups(std::vector<const inventory::Group*> groups);
 
+// AddHostLayers and GroupVars may run on several threads at once (files are
+// read once, under a lock); InventoryChanged may not run concurrently with
+// them.
 class InventoryVars {
  public:
   // Looks for group_vars/ and host_vars/ next to each source of `inventory`
@@ -42,6 +45,11 @@ class InventoryVars {
 
   // Warnings from loading files (duplicate keys), drained.
   Warnings TakeWarnings();
+
+  // Recomputes the shared `groups` magic variable; call after the inventory
+  // changes at run time (add_host, group_by). Scopes built before keep the
+  // old value.
+  void InventoryChanged();
 
  private:
   const inventory::Inventory& inventory_;

@@ -66,6 +66,16 @@ TEST_CASE("group_vars/host_vars files and directories fill their layers") {
   CHECK(scope.Find("inventory_file")->as_string() == hosts);
   CHECK(scope.Find("inventory_dir")->as_string() == t.Path("inv"));
 
+  // After a run-time change, new scopes see the new `groups`.
+  inv->AddHost("web2", inv->FindGroup("web"));
+  VarScope before;
+  REQUIRE(iv.AddHostLayers(*inv->FindHost("web1"), &before).ok());
+  CHECK(before.Find("groups")->as_map().find("web")->as_list().size() == 1);
+  iv.InventoryChanged();
+  VarScope after;
+  REQUIRE(iv.AddHostLayers(*inv->FindHost("web1"), &after).ok());
+  CHECK(after.Find("groups")->as_map().find("web")->as_list().size() == 2);
+
   // Without the host's own var: playbook group_vars beat inventory ones.
   VarScope no_host;
   REQUIRE(iv.AddHostLayers(*inv->FindHost("web1"), &no_host).ok());
