@@ -17,10 +17,12 @@ using inventory::Host;
 
 namespace {
 
-// Vault values become {"__ansible_vault": ciphertext}, as AnsibleJSONEncoder
-// writes them without vault_to_text.
+// Vault values become {"__ansible_vault": ciphertext} and `!unsafe` strings
+// {"__ansible_unsafe": text}, as AnsibleJSONEncoder writes them (without
+// vault_to_text, with preprocess_unsafe).
 Value VaultAsCiphertext(const Value& v) {
   if (v.is_vault()) return Value(Map{{"__ansible_vault", v.vault_envelope()}});
+  if (v.is_string() && v.is_unsafe()) return Value(Map{{"__ansible_unsafe", v.as_string()}});
   if (v.is_list()) {
     List out;
     for (const Value& e : v.as_list()) out.push_back(VaultAsCiphertext(e));

@@ -32,12 +32,17 @@ TEST_CASE("YAML output in PyYAML's block style, with aliases for shared values")
         "e: {}\n");
 }
 
-TEST_CASE("JSON output: sorted, indented, vault values as ciphertext") {
-  Value doc(Map{{"z", 1}, {"s", Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n6162\n")}});
+TEST_CASE("JSON output: sorted, indented, vault values as ciphertext, unsafe marked") {
+  Value doc(Map{{"z", 1},
+                {"u", Value("{{ x }}").set_unsafe()},
+                {"s", Value::Vault("$ANSIBLE_VAULT;1.1;AES256\n6162\n")}});
   CHECK(DumpInventoryJson(doc) ==
         "{\n"
         "    \"s\": {\n"
         "        \"__ansible_vault\": \"$ANSIBLE_VAULT;1.1;AES256\\n6162\\n\"\n"
+        "    },\n"
+        "    \"u\": {\n"
+        "        \"__ansible_unsafe\": \"{{ x }}\"\n"
         "    },\n"
         "    \"z\": 1\n"
         "}");

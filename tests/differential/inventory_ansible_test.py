@@ -132,6 +132,7 @@ all:
 other:
   hosts:
     o1: {x: 0644, y: "0644", z: 1.10, w: null, when: 2024-01-01}
+    o2: {tpl: !unsafe "{{ not_templated }}", l: [!unsafe "{%", 1]}
 """,
         },
     },
