@@ -64,7 +64,8 @@ int Emit(const std::string& text, const std::string& output) {
   const std::string safe = Redact(text);
   if (output.empty()) {
     std::fwrite(safe.data(), 1, safe.size(), stdout);
-    std::fputc('\n', stdout);
+    // As Ansible's display: a newline unless the text ends with one.
+    if (safe.empty() || safe.back() != '\n') std::fputc('\n', stdout);
     return 0;
   }
   FILE* f = std::fopen(output.c_str(), "wb");

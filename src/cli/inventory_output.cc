@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/json.h"
 #include "core/yaml.h"
@@ -15,10 +17,12 @@ using inventory::Host;
 
 namespace {
 
-// Vault values become {"__ansible_vault": ciphertext}, as AnsibleJSONEncoder
-// writes them without vault_to_text.
+// Vault values become {"__ansible_vault": ciphertext} and `!unsafe` strings
+// {"__ansible_unsafe": text}, as AnsibleJSONEncoder writes them (without
+// vault_to_text, with preprocess_unsafe).
 Value VaultAsCiphertext(const Value& v) {
   if (v.is_vault()) return Value(Map{{"__ansible_vault", v.vault_envelope()}});
+  if (v.is_string() && v.is_unsafe()) return Value(Map{{"__ansible_unsafe", v.as_string()}});
   if (v.is_list()) {
     List out;
     for (const Value& e : v.as_list()) out.push_back(VaultAsCiphertext(e));
@@ -55,7 +59,7 @@ Result<Map> HostVarsForDump(const InventoryView& view, const Host& host) {
   if (Status s = view.vars->AddHostLayers(host, &scope); !s) return s.take_error();
   Map out;
   if (view.export_mode) {
-    out = scope.Flatten(vars::Layer::kInventoryHost, vars::Layer::kInventoryHostVarsFiles);
+    out = scope.Flatten(vars::Layer::kInventoryHost, vars::Layer::kPlaybookHostVarsFiles);
   } else {
     if (view.extra_vars != nullptr) scope.Add(vars::Layer::kExtraVars, *view.extra_vars);
     out = scope.Flatten();
@@ -360,7 +364,53 @@ std::string YamlScalar(const Value& v) {
   return out + "\"";
 }
 
-void EmitYaml(const Value& v, int indent, std::string* out);
+// PyYAML's aliases: a list or dict that appears more than once (shared,
+// as INI range hosts share their values) is written once with &idNNN and
+// then as *idNNN. Ids are numbered in the order of their second sighting in
+// a depth-first walk, as PyYAML's Serializer.anchor_node does.
+struct YamlContext {
+  std::unordered_map<const void*, int> anchors;  // 0: seen once
+  std::unordered_set<const void*> emitted;
+  int next_id = 0;
+};
+
+const void* Identity(const Value& v) {
+  if (v.is_vault()) return nullptr;
+  if (v.is_list()) return &v.as_list();
+  if (v.is_map()) return &v.as_map();
+  return nullptr;
+}
+
+std::vector<std::string> SortedKeys(const Map& m) {
+  std::vector<std::string> keys;
+  for (const auto& [k, e] : m) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+void FindAnchors(const Value& v, YamlContext* ctx) {
+  const void* id = Identity(v);
+  if (id == nullptr) return;
+  auto it = ctx->anchors.find(id);
+  if (it != ctx->anchors.end()) {
+    if (it->second == 0) it->second = ++ctx->next_id;
+    return;
+  }
+  ctx->anchors[id] = 0;
+  if (v.is_list()) {
+    for (const Value& e : v.as_list()) FindAnchors(e, ctx);
+  } else {
+    for (const std::string& k : SortedKeys(v.as_map())) FindAnchors(*v.as_map().find(k), ctx);
+  }
+}
+
+std::string AnchorName(int id) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "id%03d", id);
+  return buf;
+}
+
+void EmitYaml(const Value& v, int indent, YamlContext* ctx, std::string* out);
 
 void EmitVault(const Value& v, int indent, std::string* out) {
   *out += "!vault |";
@@ -374,49 +424,62 @@ void EmitVault(const Value& v, int indent, std::string* out) {
   }
 }
 
-// Emits a value that follows "key:" or "- " (the caller wrote that prefix).
-void EmitAfterPrefix(const Value& v, int indent, bool in_list, std::string* out) {
+// Emits a value that follows "key:" or "-" (the caller wrote that prefix).
+void EmitAfterPrefix(const Value& v, int indent, bool in_list, YamlContext* ctx, std::string* out) {
+  std::string anchor;
+  if (const void* id = Identity(v)) {
+    int n = ctx->anchors.count(id) ? ctx->anchors[id] : 0;
+    if (n > 0) {
+      if (!ctx->emitted.insert(id).second) {
+        *out += " *" + AnchorName(n) + "\n";
+        return;
+      }
+      anchor = " &" + AnchorName(n);
+    }
+  }
   if (v.is_vault()) {
     *out += " ";
     EmitVault(v, indent, out);
     *out += "\n";
   } else if (v.is_map() && !v.as_map().empty()) {
-    if (in_list) {
+    if (in_list && anchor.empty()) {
       // "- key: value" with the rest of the map aligned after "- ".
       std::string nested;
-      EmitYaml(v, indent + 2, &nested);
+      EmitYaml(v, indent + 2, ctx, &nested);
       *out += " " + nested.substr(static_cast<size_t>(indent + 2));
     } else {
-      *out += "\n";
-      EmitYaml(v, indent + 2, out);
+      *out += anchor + "\n";
+      EmitYaml(v, indent + 2, ctx, out);
     }
+  } else if (v.is_list() && !v.as_list().empty() && in_list && anchor.empty()) {
+    // "- - item": a sequence in a sequence starts on the same line.
+    std::string nested;
+    EmitYaml(v, indent + 2, ctx, &nested);
+    *out += " " + nested.substr(static_cast<size_t>(indent + 2));
   } else if (v.is_list() && !v.as_list().empty()) {
-    *out += "\n";
+    *out += anchor + "\n";
     // PyYAML indents a sequence inside a sequence, not inside a mapping.
-    EmitYaml(v, in_list ? indent + 2 : indent, out);
+    EmitYaml(v, in_list ? indent + 2 : indent, ctx, out);
   } else if (v.is_map()) {
-    *out += " {}\n";
+    *out += anchor + " {}\n";
   } else if (v.is_list()) {
-    *out += " []\n";
+    *out += anchor + " []\n";
   } else {
     *out += " " + YamlScalar(v) + "\n";
   }
 }
 
-void EmitYaml(const Value& v, int indent, std::string* out) {
+void EmitYaml(const Value& v, int indent, YamlContext* ctx, std::string* out) {
   const std::string pad(static_cast<size_t>(indent), ' ');
   if (v.is_map()) {
-    std::vector<std::string> keys;
-    for (const auto& [k, e] : v.as_map()) keys.push_back(k);
-    std::sort(keys.begin(), keys.end());
-    for (const std::string& k : keys) {
+    for (const std::string& k : SortedKeys(v.as_map())) {
       *out += pad + YamlScalar(Value(k)) + ":";
-      EmitAfterPrefix(*v.as_map().find(k), indent, false, out);
+      EmitAfterPrefix(*v.as_map().find(k), indent, false, ctx, out);
     }
   } else if (v.is_list()) {
     for (const Value& e : v.as_list()) {
       *out += pad + "-";
-      EmitAfterPrefix(e, indent, true, out);
+      EmitAfterPrefix(e, indent, true, ctx, out);
     }
   } else {
     *out += pad + YamlScalar(v) + "\n";
@@ -427,8 +490,10 @@ void EmitYaml(const Value& v, int indent, std::string* out) {
 
 std::string DumpInventoryYaml(const Value& value) {
   if (value.is_map() && value.as_map().empty()) return "{}\n";
+  YamlContext ctx;
+  FindAnchors(value, &ctx);
   std::string out;
-  EmitYaml(value, 0, &out);
+  EmitYaml(value, 0, &ctx, &out);
   return out;
 }
 

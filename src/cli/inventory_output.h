@@ -3,7 +3,8 @@
 // children, `_meta.hostvars`), --list --yaml as the nested YAML inventory,
 // --graph [--vars] as the `@group:` tree, --host as the host's variables.
 // Inline vault values print as {"__ansible_vault": ciphertext} (JSON) or
-// `!vault |` (YAML), never decrypted; everything passes through Redact().
+// `!vault |` (YAML), never decrypted; `!unsafe` strings as
+// {"__ansible_unsafe": text} in JSON; everything passes through Redact().
 #pragma once
 
 #include <string>

@@ -23,6 +23,7 @@ namespace drover::inventory {
 // one address such as an IPv6 address or a host with a range).
 std::vector<std::string> SplitHostPattern(std::string_view pattern);
 
+// Not thread-safe: matching may add the implicit localhost to the inventory.
 class HostMatcher {
  public:
   // `inventory` must outlive the matcher; it may gain the implicit localhost.

@@ -90,7 +90,7 @@ class IniParser {
 
       Section section;
       if (MatchSection(line, &section)) {
-        groupname = SafeGroupName(section.group);
+        groupname = section.group;
         state = section.state.empty() ? "hosts" : section.state;
         if (state != "hosts" && state != "children" && state != "vars") {
           return Fail("Section [" + section.group + ":" + section.state +
@@ -234,15 +234,6 @@ class IniParser {
 };
 
 }  // namespace
-
-std::string SafeGroupName(std::string_view name) {
-  std::string out(name);
-  for (size_t i = 0; i < out.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(out[i]);
-    if (!IsWordChar(c) || (i == 0 && std::isdigit(c))) out[i] = '_';
-  }
-  return out;
-}
 
 Status LoadIniInventory(std::string_view text, const std::string& path, Inventory* inventory) {
   return IniParser(path, inventory).Parse(text);

@@ -4,8 +4,7 @@
 //   through Python's literal_eval, ranges expanded);
 //   [group:vars] holds `key = value` lines (split at the first '=');
 //   [group:children] lists groups, which may be declared later in the file;
-//   `#` and `;` start comment lines. Section names have characters that are
-//   not valid in variable names replaced by '_', as Ansible does.
+//   `#` and `;` start comment lines.
 #pragma once
 
 #include <string>
@@ -19,8 +18,5 @@ namespace drover::inventory {
 // Adds the hosts, groups and variables of `text` (read from `path`) to
 // `inventory`. Errors name path:line.
 Status LoadIniInventory(std::string_view text, const std::string& path, Inventory* inventory);
-
-// Ansible's to_safe_group_name(force=True): invalid characters become '_'.
-std::string SafeGroupName(std::string_view name);
 
 }  // namespace drover::inventory

@@ -1,11 +1,22 @@
 #include "inventory/inventory.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <unordered_set>
 
 namespace drover::inventory {
+
+bool IsValidGroupName(std::string_view name) {
+  // Ansible's INVALID_VARIABLE_NAMES: ^[\d\W]|[^\w]
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    bool word = std::isalnum(c) || c == '_' || c >= 0x80;
+    if (!word || (i == 0 && std::isdigit(c))) return false;
+  }
+  return true;
+}
 
 bool IsLocalhostName(std::string_view name) {
   return name == "localhost" || name == "127.0.0.1" || name == "::1";
@@ -21,6 +32,12 @@ Group* Inventory::AddGroup(const std::string& name) {
   if (Group* g = FindGroup(name)) return g;
   Group& g = group_storage_.emplace_back();
   g.name = name;
+  if (!warned_group_chars_ && !IsValidGroupName(name)) {
+    warned_group_chars_ = true;
+    warnings_.push_back(
+        MakeError("Invalid characters were found in group names but not replaced, use -vvvv to see "
+                  "details"));
+  }
   groups_by_name_[name] = &g;
   group_order_.push_back(&g);
   return &g;
@@ -152,9 +169,8 @@ Host* Inventory::GetHost(std::string_view name) {
     Host& h = host_storage_.emplace_back();
     h.name = std::string(name);
     h.implicit = true;
-    // Ansible gives the implicit localhost the `all` group's inventory vars
-    // below its own (data.py reconcile_inventory).
-    for (const auto& [k, v] : *all()->vars) h.vars->set(k, v);
+    // Created after Reconcile(), so (as in Ansible) it gets the `all` group's
+    // variables through the precedence layers, not copied into its own.
     h.vars->set("ansible_python_interpreter", "/usr/bin/python3");
     h.vars->set("ansible_connection", "local");
     implicit_localhost_ = &h;

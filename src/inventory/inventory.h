@@ -51,6 +51,10 @@ struct Host {
 // True for the names Ansible treats as this machine: localhost, 127.0.0.1, ::1.
 bool IsLocalhostName(std::string_view name);
 
+// True when `name` is also a valid variable name (Ansible warns, once, about
+// group names that are not, and keeps them unchanged).
+bool IsValidGroupName(std::string_view name);
+
 class Inventory {
  public:
   Inventory();
@@ -118,6 +122,7 @@ class Inventory {
   std::vector<Host*> host_order_;
   Host* implicit_localhost_ = nullptr;
   Host* first_localhost_ = nullptr;
+  bool warned_group_chars_ = false;
   std::string current_source_;
   std::vector<std::string> sources_;
   std::vector<Error> warnings_;

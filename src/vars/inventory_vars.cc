@@ -69,8 +69,7 @@ Status InventoryVars::AddHostLayers(const Host& host, VarScope* scope) {
   const std::vector<std::string> all_name{"all"};
   const std::vector<std::string> host_name{host.name};
 
-  // The implicit localhost carries the `all` vars in its own vars already.
-  if (!host.implicit) scope->Add(Layer::kInventoryGroupAll, all->vars);
+  scope->Add(Layer::kInventoryGroupAll, all->vars);
   for (const Group* g : others) scope->Add(Layer::kInventoryGroups, g->vars);
   Status s =
       AddFiles(inventory_dirs_, all_name, group_file, Layer::kInventoryGroupVarsAllFiles, scope);
@@ -92,14 +91,20 @@ Status InventoryVars::AddHostLayers(const Host& host, VarScope* scope) {
 Result<Map> InventoryVars::GroupVars(const Group& group) {
   Map out;
   for (const auto& [k, v] : *group.vars) out.set(k, v);
-  for (const auto& dir : inventory_dirs_) {
-    Result<VarsRef> vars = dir->ForGroup(group.name);
-    if (!vars) return vars.take_error();
-    if (*vars) {
-      for (const auto& [k, v] : **vars) out.set(k, v);
+  for (const auto* dirs : {&inventory_dirs_, &playbook_dirs_}) {
+    for (const auto& dir : *dirs) {
+      Result<VarsRef> vars = dir->ForGroup(group.name);
+      if (!vars) return vars.take_error();
+      if (*vars) {
+        for (const auto& [k, v] : **vars) out.set(k, v);
+      }
     }
   }
   return out;
+}
+
+void InventoryVars::InventoryChanged() {
+  groups_magic_ = GroupsMagicVar(inventory_);
 }
 
 Warnings InventoryVars::TakeWarnings() {

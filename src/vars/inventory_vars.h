@@ -21,6 +21,9 @@ namespace drover::vars {
 // name (inventory/helpers.py sort_groups).
 std::vector<const inventory::Group*> SortGroups(std::vector<const inventory::Group*> groups);
 
+// AddHostLayers and GroupVars may run on several threads at once (files are
+// read once, under a lock); InventoryChanged may not run concurrently with
+// them.
 class InventoryVars {
  public:
   // Looks for group_vars/ and host_vars/ next to each source of `inventory`
@@ -37,11 +40,16 @@ class InventoryVars {
   Status AddHostLayers(const inventory::Host& host, VarScope* scope);
 
   // A group's variables as `ansible-inventory --graph --vars` shows them:
-  // the inventory's, then the inventory group_vars files.
+  // the inventory's, then the inventory and playbook group_vars files.
   Result<Map> GroupVars(const inventory::Group& group);
 
   // Warnings from loading files (duplicate keys), drained.
   Warnings TakeWarnings();
+
+  // Recomputes the shared `groups` magic variable; call after the inventory
+  // changes at run time (add_host, group_by). Scopes built before keep the
+  // old value.
+  void InventoryChanged();
 
  private:
   const inventory::Inventory& inventory_;
