@@ -69,18 +69,20 @@ expect "unreadable file in an inventory directory" 1 \
   echo "FAIL vault --list" >&2
 }
 expect "inline vault without password" 1 \
-  "^ERROR! $tmp/vault.yml:4:[0-9]+: a vault-encrypted value is used but no vault password" -- \
+  "^ERROR! $tmp/vault.yml:4:[0-9]+: .*is vault-encrypted but no vault password was given" -- \
   "$DROVER" inventory -i vault.yml --graph --vars
 
 mkdir -p vg/group_vars
 printf '[web]\nw1\n' >vg/hosts
 printf '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n' >vg/group_vars/web.yml
 expect "vaulted group_vars file without password" 1 \
-  "^ERROR! $tmp/vg/group_vars/web.yml:1:1: a vault-encrypted value is used but no vault" -- \
+  "^ERROR! $tmp/vg/group_vars/web.yml:1:1: .*is vault-encrypted but no vault password" -- \
   "$DROVER" inventory -i vg/hosts --list
 
-expect "vault password flags not wired yet" 5 "vault decryption is not available" -- \
-  "$DROVER" inventory -i vg/hosts --list --vault-password-file /dev/null
+echo wrong >vault-pw
+expect "a malformed vaulted file names the file" 1 \
+  "vg/group_vars/web.yml:1:1: There was a vault format error in" -- \
+  "$DROVER" inventory -i vg/hosts --list --vault-password-file vault-pw
 
 expect "no action" 5 "No action selected" -- "$DROVER" inventory -i children.ini
 expect "two actions" 5 "Conflicting options" -- "$DROVER" inventory -i 'a,' --list --graph
