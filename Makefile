@@ -2,7 +2,7 @@
 BUILD ?= build
 env ?= vagrant
 
-.PHONY: all build deps test unit demo links format format-check clean
+.PHONY: all build deps test unit demo provision deploy secrets links format format-check clean
 
 all: build
 
@@ -28,9 +28,17 @@ test: deps build format-check
 unit: build
 	@DROVER_TEST_TIERS=unit tests/run.sh
 
+# The main job: the reference deployment on the local VM (tools/demo.sh).
 demo: deps build
-	@echo "demo: the reference deployment (playbooks/site.yml against the local VM) has not landed yet." >&2
-	@exit 1
+	@tools/demo.sh $(env)
+
+# An environment's deployment: make provision env=vagrant, make deploy env=prod.
+provision deploy: build
+	@build/drover playbook -i environments/$(env)/hosts playbooks/site.yml $(ARGS)
+
+# Edit an environment's vaulted secrets safely (never in plaintext on disk).
+secrets: build
+	@build/drover vault edit environments/$(env)/secrets
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h')

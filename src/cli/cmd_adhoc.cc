@@ -6,15 +6,17 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "cli/adhoc_hosts.h"
 #include "cli/adhoc_modules.h"
 #include "cli/command.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
+#include "cli/target_hosts.h"
+#include "cli/vault_flags.h"
 #include "connection/pool.h"
 #include "connection/shell.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "vars/extra_vars.h"
 
 namespace drover::cli {
 
@@ -28,35 +30,9 @@ using State = AdhocOutcome::State;
 
 const char kDescription[] =
     "Run one module on the hosts matching PATTERN, in parallel (--forks), over one SSH "
-    "session per host. Modules: ping, command (default), shell, raw, setup.\n\n"
-    "PARTIAL: until the inventory stage lands, -i accepts only an inline host list, "
-    "as Ansible's -i 'web1,web2:2222,' (connection variables such as ansible_user or "
-    "ansible_port can be given with -e key=value); inventory files are refused.";
-
-// -e: "k=v k2=v2", a YAML/JSON mapping, or @file.
-Status ParseExtraVars(const std::string& text, Map* out) {
-  Result<Value> loaded = Value();
-  if (!text.empty() && text[0] == '@') {
-    loaded = LoadYamlFile(text.substr(1));
-  } else if (!text.empty() && (text[0] == '{' || text[0] == '[')) {
-    loaded = LoadYaml(text, "<extra vars>");
-  } else {
-    auto words = connection::ShellSplit(text);
-    if (!words) return words.take_error();
-    for (const std::string& w : *words) {
-      const size_t eq = w.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return MakeError("-e '" + text + "': expected key=value, a YAML mapping or @file");
-      }
-      out->set(w.substr(0, eq), ResolvePlainScalar(w.substr(eq + 1)));
-    }
-    return {};
-  }
-  if (!loaded) return loaded.take_error();
-  if (!loaded->is_map()) return MakeError("-e '" + text + "': extra vars must be a mapping");
-  for (const auto& [k, v] : loaded->as_map()) out->set(k, v);
-  return {};
-}
+    "session per host. Modules: ping, command (default), shell, raw, setup, and the rest of "
+    "drover's module library. -i takes inventory files, directories and host lists, as "
+    "ansible's; vaulted variables need --vault-password-file or --vault-id.";
 
 // The host's become settings: command line, overridden by ansible_become_* vars.
 std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const BecomeSpec& cli) {
@@ -85,6 +61,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   CLI::App app{kDescription, prog};
   std::string pattern, module = "command", module_args;
   std::vector<std::string> inventories, extra_vars;
+  std::string limit;
   int forks = 5;
   ConnectionDefaults defaults;
   std::string remote_user, private_key, connection_kind;
@@ -94,9 +71,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   app.add_option("pattern", pattern, "host pattern (all, names, wildcards, !exclusions)")
       ->required();
   app.add_option("-i,--inventory,--inventory-file", inventories,
-                 "inline host list 'host1,host2:port,' (inventory files: not yet)")
-      ->required()
+                 "inventory file, directory or host list 'host1,host2:port,' (repeatable)")
       ->allow_extra_args(false);
+  VaultFlags vault;
+  AddVaultFlags(&app, &vault);
+  app.add_option("-l,--limit", limit, "further limit the hosts with a pattern (or @file)");
   app.add_option("-m,--module-name", module, "module to run (default: command)");
   app.add_option("-a,--args", module_args, "module arguments");
   app.add_option("-f,--forks", forks, "hosts handled in parallel (default 5)")
@@ -143,14 +122,15 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   if (Status s = ValidateAdhocModule(module, module_args); !s) return ReportError(s.error());
 
-  Map extra;
-  for (const std::string& e : extra_vars) {
-    if (Status s = ParseExtraVars(e, &extra); !s) {
-      Error err = s.take_error();
-      err.code = ExitCode::kBadOptions;
-      return ReportError(err);
-    }
+  Warnings extra_warnings;
+  Result<Map> extra_loaded = vars::LoadExtraVars(extra_vars, &extra_warnings);
+  for (const Error& w : extra_warnings) ReportWarning(w);
+  if (!extra_loaded) {
+    Error err = extra_loaded.take_error();
+    err.code = ExitCode::kBadOptions;
+    return ReportError(err);
   }
+  const Map& extra = *extra_loaded;
   // Passwords are asked here, before any worker starts.
   if (ask_pass) {
     auto pw = PromptSecret("SSH password: ");
@@ -162,12 +142,15 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     if (!pw) return ReportError(pw.error());
     become_cli.password = *pw;
   }
-  auto hosts = ResolveAdhocHosts(pattern, inventories, extra);
+  if (Status vs = InstallVaultDecryptor(vault); !vs) return ReportError(vs.error());
+  std::vector<Error> host_warnings;
+  auto hosts = ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings);
+  for (const Error& w : host_warnings) ReportWarning(w);
   if (!hosts) return ReportError(hosts.error());
   // Encrypted key files: ask for each passphrase once, here, not in a worker.
   std::vector<std::string> key_files;
   if (defaults.private_key) key_files.push_back(*defaults.private_key);
-  for (const AdhocHost& h : *hosts) {
+  for (const TargetHost& h : *hosts) {
     for (const char* var : {"ansible_ssh_private_key_file", "ansible_private_key_file"}) {
       if (const Value* v = h.vars.find(var); v && v->is_string())
         key_files.push_back(v->as_string());
@@ -191,7 +174,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     for (const std::string& w : pool.notices().Take()) ReportWarning(MakeError(w));
   };
   connection::RunParallel(hosts->size(), forks, [&](size_t i) {
-    const AdhocHost& host = (*hosts)[i];
+    const TargetHost& host = (*hosts)[i];
     AdhocOutcome outcome;
     auto conn = pool.Get(host.name, host.vars);
     if (!conn) {

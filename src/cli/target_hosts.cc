@@ -1,0 +1,67 @@
+#include "cli/target_hosts.h"
+
+#include <filesystem>
+
+#include "inventory/host_pattern.h"
+#include "inventory/sources.h"
+#include "template/template.h"
+#include "vars/inventory_vars.h"
+#include "vars/precedence.h"
+
+namespace drover::cli {
+
+namespace {
+class VarScopeAdapter : public tmpl::Scope {
+ public:
+  explicit VarScopeAdapter(const vars::VarScope& s) : s_(s) {}
+  const Value* Lookup(std::string_view name) const override { return s_.Find(name); }
+
+ private:
+  const vars::VarScope& s_;
+};
+}  // namespace
+
+Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
+                                                   const std::vector<std::string>& inventories,
+                                                   const std::string& limit, const Map& extra_vars,
+                                                   std::vector<Error>* warnings) {
+  std::vector<std::string> sources = inventories;
+  if (sources.empty()) {
+    if (std::filesystem::exists("/etc/ansible/hosts")) {
+      sources.push_back("/etc/ansible/hosts");
+    } else {
+      warnings->push_back(
+          MakeError("No inventory was parsed, only implicit localhost is available"));
+    }
+  }
+  Result<inventory::Inventory> inv = inventory::LoadInventory(sources);
+  if (!inv) return inv.take_error();
+  for (const Error& w : inv->warnings()) warnings->push_back(w);
+  inventory::HostMatcher matcher(&*inv);
+  if (!limit.empty())
+    if (Status s = matcher.SetLimit(limit); !s) return s.take_error();
+  Result<std::vector<inventory::Host*>> matched = matcher.Match(pattern, warnings);
+  if (!matched) return matched.take_error();
+  vars::InventoryVars inventory_vars(*inv);
+  auto extra = std::make_shared<const Map>(extra_vars);
+  std::vector<TargetHost> hosts;
+  for (inventory::Host* h : *matched) {
+    vars::VarScope scope;
+    if (Status s = inventory_vars.AddHostLayers(*h, &scope); !s) return s.take_error();
+    scope.Add(vars::Layer::kExtraVars, extra);
+    TargetHost out;
+    out.name = h->name;
+    out.vars = scope.Flatten();
+    VarScopeAdapter tscope(scope);
+    for (auto& [k, v] : out.vars) {
+      if (k.rfind("ansible_", 0) != 0) continue;
+      Result<Value> t = tmpl::TemplateValue(v, tscope);
+      if (!t) return t.take_error();
+      v = *t;
+    }
+    hosts.push_back(std::move(out));
+  }
+  return hosts;
+}
+
+}  // namespace drover::cli
