@@ -30,9 +30,10 @@ Value RenderCase(const Value& c) {
   if (!c.is_map()) return fail(MakeError("case must be an object"));
   const Map& m = c.as_map();
   const Value* t = m.find("t");
-  if (!t || !t->is_string()) return fail(MakeError("case needs a string \"t\""));
-  Value vars = m.find("v") ? *m.find("v") : Value(Map{});
   std::string mode = m.find("mode") ? m.find("mode")->as_string() : "render";
+  if (!t || (mode != "templar" && !t->is_string()))
+    return fail(MakeError("case needs a string \"t\""));
+  Value vars = m.find("v") ? *m.find("v") : Value(Map{});
   tmpl::Options opts = tmpl::Options::TemplateModule();
   if (const Value* o = m.find("opts"); o && o->is_map()) {
     for (auto& [k, v] : o->as_map()) {

@@ -107,6 +107,7 @@ class ParsedTemplate {
   std::shared_ptr<const std::string> name_ptr;
   Options options;
   Body body;
+  size_t source_trailing_newlines = 0;  // for preserve_trailing_newlines
 };
 
 }  // namespace drover::tmpl

@@ -138,7 +138,7 @@ TVal FDictsort(Renderer&, const TVal& in, CallArgs& a) {
   bool rev = BoolArg(a, 2, "reverse", false);
   if (by != "key" && by != "value") Fail("You can only sort by either \"key\" or \"value\"");
   List items;
-  for (auto& [k, x] : v.as_map()) items.push_back(Value(List{Value(k), x}));
+  for (auto& [k, x] : v.as_map()) items.push_back(Tuple(List{Value(k), x}));
   size_t pos = by == "key" ? 0 : 1;
   std::stable_sort(items.begin(), items.end(), [&](const Value& x, const Value& y) {
     Value kx = x.as_list()[pos], ky = y.as_list()[pos];
@@ -264,6 +264,7 @@ TVal FInt(Renderer&, const TVal& in, CallArgs& a) {
   Value dflt = d ? d->val() : Value(static_cast<int64_t>(0));
   int base = static_cast<int>(IntArg(a, 1, "base", 10));
   const Value& v = in.val();
+  if (base != 0 && (base < 2 || base > 36)) return dflt;
   if (v.is_int()) return v;
   if (v.is_bool()) return Value(PyInt(v));
   if (v.is_float()) {
@@ -291,7 +292,7 @@ TVal FFormat(Renderer&, const TVal& in, CallArgs& a) {
   }
   List l;
   for (auto& p : a.pos) l.push_back(p.val());
-  return PyPercentFormat(fmt, Value(std::move(l)));
+  return PyPercentFormat(fmt, Tuple(std::move(l)));
 }
 
 TVal FGroupby(Renderer& r, const TVal& in, CallArgs& a) {
@@ -320,7 +321,7 @@ TVal FGroupby(Renderer& r, const TVal& in, CallArgs& a) {
       if (k.undefined() && dflt) k = *dflt;
       grouper = k.val();
     }
-    out.push_back(Value(List{grouper, Value(std::move(group))}));
+    out.push_back(Tuple(List{grouper, Value(std::move(group))}));
     i = j;
   }
   return Value(std::move(out));
@@ -454,13 +455,55 @@ TVal FMax(Renderer& r, const TVal& in, CallArgs& a) {
   return MinMax(r, in, a, true);
 }
 
+// pprint.pformat(value) (width 80, sorted dict keys); long strings are not
+// split into chunks as pprint does.
 void PrettyRepr(const Value& v, std::string& out);
+void PFormat(const Value& v, size_t indent, size_t allowance, std::string& out) {
+  std::string rep;
+  PrettyRepr(v, rep);
+  size_t width = 80;
+  size_t max_width = width > indent + allowance ? width - indent - allowance : 0;
+  if (Utf8Length(rep) <= max_width || !(v.is_map() || v.is_list()) ||
+      (v.is_list() ? v.as_list().empty() : v.as_map().empty())) {
+    out += rep;
+    return;
+  }
+  if (v.is_map()) {
+    std::vector<const Map::Entry*> entries;
+    for (auto& e : v.as_map()) entries.push_back(&e);
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](auto* x, auto* y) { return x->first < y->first; });
+    out += '{';
+    size_t in = indent + 1;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      bool last = i + 1 == entries.size();
+      std::string k = PyRepr(Value(entries[i]->first));
+      out += k + ": ";
+      PFormat(entries[i]->second, in + Utf8Length(k) + 2, last ? allowance + 1 : 1, out);
+      if (!last) out += ",\n" + std::string(in, ' ');
+    }
+    out += '}';
+    return;
+  }
+  bool tuple = v.is_tuple();
+  out += tuple ? '(' : '[';
+  size_t in = indent + 1;
+  const List& l = v.as_list();
+  for (size_t i = 0; i < l.size(); ++i) {
+    bool last = i + 1 == l.size();
+    PFormat(l[i], in, last ? allowance + 1 : 1, out);
+    if (!last) out += ",\n" + std::string(in, ' ');
+  }
+  if (tuple && l.size() == 1) out += ',';
+  out += tuple ? ')' : ']';
+}
+
 TVal FPprint(Renderer&, const TVal& in, CallArgs&) {
   std::string out;
-  PrettyRepr(in.val(), out);
+  PFormat(in.val(), 0, 0, out);
   return Value(out);
 }
-// pprint.pformat for values that fit on one line (sorted dict keys).
+// repr with sorted dict keys.
 void PrettyRepr(const Value& v, std::string& out) {
   if (v.is_map()) {
     std::vector<const Map::Entry*> entries;
@@ -476,12 +519,13 @@ void PrettyRepr(const Value& v, std::string& out) {
     }
     out += '}';
   } else if (v.is_list()) {
-    out += '[';
+    out += v.is_tuple() ? '(' : '[';
     for (size_t i = 0; i < v.as_list().size(); ++i) {
       if (i) out += ", ";
       PrettyRepr(v.as_list()[i], out);
     }
-    out += ']';
+    if (v.is_tuple() && v.as_list().size() == 1) out += ',';
+    out += v.is_tuple() ? ')' : ']';
   } else {
     out += PyRepr(v);
   }
@@ -920,7 +964,7 @@ TVal FItems(Renderer&, const TVal& in, CallArgs&) {
   const Value& v = in.val();
   if (!v.is_map()) Fail("Can only get item pairs from a mapping.");
   List l;
-  for (auto& [k, x] : v.as_map()) l.push_back(Value(List{Value(k), x}));
+  for (auto& [k, x] : v.as_map()) l.push_back(Tuple(List{Value(k), x}));
   return Value(std::move(l));
 }
 

@@ -306,15 +306,12 @@ class Lexer {
         }
         if (p >= src_.size()) Fail("unexpected end of string", s);
         ++p;
+        if (string_spans_ && !block) string_spans_->emplace_back(s, p);
         std::string decoded;
-        if (options_.escape_backslashes && !block) {
-          decoded = std::move(raw);
-        } else {
-          try {
-            decoded = DecodeEscapes(raw);
-          } catch (SyntaxError& e) {
-            Fail(e.message, s);
-          }
+        try {
+          decoded = DecodeEscapes(raw);
+        } catch (SyntaxError& e) {
+          Fail(e.message, s);
         }
         Emit(Token::Type::kString, s, std::move(decoded));
         continue;
@@ -397,6 +394,12 @@ class Lexer {
     return p;
   }
 
+ public:
+  // When set, records [start, end) of string literals inside {{ }}.
+  std::vector<std::pair<size_t, size_t>>* string_spans_ = nullptr;
+  const std::string& source() const { return src_; }
+
+ private:
   const Options& options_;
   std::string src_;
   std::vector<Token> tokens_;
@@ -409,6 +412,30 @@ class Lexer {
 
 std::vector<Token> Tokenize(std::string_view text, const Options& options) {
   return Lexer(text, options).Run();
+}
+
+std::string EscapeBackslashesInVariables(std::string_view text, const Options& options) {
+  Lexer lexer(text, options);
+  std::vector<std::pair<size_t, size_t>> spans;
+  lexer.string_spans_ = &spans;
+  try {
+    lexer.Run();
+  } catch (const SyntaxError&) {
+    return std::string(text);  // the real parse reports the error
+  }
+  const std::string& src = lexer.source();
+  std::string out;
+  size_t last = 0;
+  for (auto [b, e] : spans) {
+    out.append(src, last, b - last);
+    for (size_t i = b; i < e; ++i) {
+      out += src[i];
+      if (src[i] == '\\') out += '\\';
+    }
+    last = e;
+  }
+  out.append(src, last, std::string::npos);
+  return out;
 }
 
 }  // namespace drover::tmpl

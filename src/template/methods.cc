@@ -312,9 +312,9 @@ class Method : public Object {
       const std::string& sep = StrArgOf(a.pos.at(0), n);
       size_t p = n == "partition" ? s.find(sep) : s.rfind(sep);
       if (p == std::string::npos)
-        return n == "partition" ? Value(List{Value(s), Value(""), Value("")})
-                                : Value(List{Value(""), Value(""), Value(s)});
-      return Value(List{Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
+        return n == "partition" ? Tuple(List{Value(s), Value(""), Value("")})
+                                : Tuple(List{Value(""), Value(""), Value(s)});
+      return Tuple(List{Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
     }
     if (n == "removeprefix") {
       const std::string& p = StrArgOf(a.pos.at(0), n);
@@ -406,7 +406,7 @@ class Method : public Object {
     const std::string& n = name_;
     if (n == "items") {
       List l;
-      for (auto& [k, v] : m) l.push_back(Value(List{Value(k), v}));
+      for (auto& [k, v] : m) l.push_back(Tuple(List{Value(k), v}));
       return Value(std::move(l));
     }
     if (n == "keys") {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,6 +47,10 @@ class Object {
   virtual bool Callable() const { return false; }
   virtual TVal Call(Renderer& r, CallArgs& args);
   virtual std::string Str() const;
+  // Binary operator support (e.g. datetime - datetime); nullopt = unsupported.
+  virtual std::optional<TVal> BinaryOp(const std::string& op, const TVal& other, bool reversed);
+  // Ordering against another value; nullopt = not comparable.
+  virtual std::optional<int> CompareTo(const TVal& other);
 };
 
 // A runtime value: data, undefined (with the message Jinja2 would raise),
@@ -110,6 +115,13 @@ std::string Suggest(std::string_view name, const std::vector<std::string>& known
 // Python methods on str/list/dict (`s.split()`, `d.items()`); nullptr if
 // the type has no such method.
 std::shared_ptr<Object> BoundMethod(const Value& self, std::string_view name);
+
+// A tuple (a list marked to print as Python's tuple repr).
+inline Value Tuple(List l) {
+  Value v(std::move(l));
+  v.set_tuple();
+  return v;
+}
 
 // Python semantics helpers (pyvalue.cc).
 std::string PyStrOf(const TVal& t);
@@ -193,6 +205,8 @@ class Renderer {
   std::vector<Frame> frames_;
   int line_ = 0;
   int col_ = 0;
+  // Imported template modules stay alive while their macros may be called.
+  std::vector<std::shared_ptr<Object>> modules_;
 };
 
 // Lazy variables: the templated value of a scope variable, cached per API
