@@ -222,6 +222,7 @@ RegexFlags Flags(const CallArgs& a, size_t ic, size_t ml) {
 }
 
 TVal FRegexReplace(Renderer&, const TVal& in, CallArgs& a) {
+  a.Check("regex_replace", 4, {"pattern", "replacement", "ignorecase", "multiline"});
   std::string s = Text(in);
   std::string pattern = StrArg(a, 0, "pattern", "");
   std::string repl = StrArg(a, 1, "replacement", "");

@@ -1,5 +1,7 @@
 #include "template/lexer.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace drover::tmpl {
@@ -256,6 +258,13 @@ class Lexer {
         continue;
       }
       std::string text = src_.substr(content, q - content);
+      if (begin_sign != '-' && begin_sign != '+' && options_.lstrip_blocks) {
+        size_t nl = text.rfind('\n');
+        size_t l_pos = nl == std::string::npos ? 0 : nl + 1;
+        if (nl != std::string::npos &&
+            text.find_first_not_of(" \t", l_pos) == std::string::npos)
+          text.resize(l_pos);
+      }
       if (begin_sign == '-') {
         size_t n = text.size();
         while (n > 0 && IsSpace(text[n - 1])) --n;
@@ -358,7 +367,7 @@ class Lexer {
       digits([&](char ch) { return HexVal(ch) >= 0 && HexVal(ch) < base; });
       std::string t = clean(src_.substr(s + 2, p - s - 2));
       Token tok{Token::Type::kInt, LineOf(s), ColOf(s), src_.substr(s, p - s), {}};
-      tok.number = Value(static_cast<int64_t>(std::stoll(t, nullptr, base)));
+      tok.number = Value(static_cast<int64_t>(std::strtoll(t.c_str(), nullptr, base)));
       tokens_.push_back(std::move(tok));
       return p;
     }
@@ -382,13 +391,12 @@ class Lexer {
     std::string t = clean(src_.substr(s, p - s));
     Token tok{is_float ? Token::Type::kFloat : Token::Type::kInt, LineOf(s), ColOf(s), t, {}};
     if (is_float) {
-      tok.number = Value(std::stod(t));
+      tok.number = Value(std::strtod(t.c_str(), nullptr));
     } else {
-      try {
-        tok.number = Value(static_cast<int64_t>(std::stoll(t)));
-      } catch (...) {
-        tok.number = Value(std::stod(t));
-      }
+      errno = 0;
+      long long v = std::strtoll(t.c_str(), nullptr, 10);
+      if (errno == ERANGE) tok.number = Value(std::strtod(t.c_str(), nullptr));
+      else tok.number = Value(static_cast<int64_t>(v));
     }
     tokens_.push_back(std::move(tok));
     return p;

@@ -226,6 +226,7 @@ std::optional<Value> LiteralEval(std::string_view text) {
 }
 
 std::string PyStrOf(const TVal& t) {
+  if (t.undefined() && t.lenient) return "";
   if (t.undefined()) t.RaiseUndefined();
   if (t.is_obj()) return t.obj->Str();
   return PyStr(t.v);
@@ -722,8 +723,7 @@ std::string PyFormatMethod(const std::string& fmt, const CallArgs& args) {
           size_t e = rest.find_first_of(".[", 1);
           std::string a = rest.substr(1, e == std::string::npos ? std::string::npos : e - 1);
           rest = e == std::string::npos ? "" : rest.substr(e);
-          if (!v.is_map() || !v.as_map().find(a))
-            Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
+                    Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
           v = *v.as_map().find(a);
         } else {
           size_t e = rest.find(']');

@@ -692,6 +692,7 @@ TVal Renderer::GetItem(const TVal& obj, const TVal& key) {
 }
 
 bool Renderer::Truthy(const TVal& t) {
+  if (t.undefined() && t.lenient) return false;
   if (t.undefined()) t.RaiseUndefined();
   if (t.is_obj()) return true;
   return t.v.truthy();
@@ -899,7 +900,16 @@ TVal Renderer::Eval(const Expr& e) {
       EvalArgs(e, 1, args);
       line_ = e.line;
       col_ = e.col;
-      return reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
+      TVal result = reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
+      // Ansible's STRING_TYPE_FILTERS return NativeJinjaText.
+      static const char* const kStringFilters[] = {"string", "to_json", "to_nice_json", "to_yaml",
+                                                   "to_nice_yaml", "ansible.builtin.to_json",
+                                                   "ansible.builtin.to_nice_json",
+                                                   "ansible.builtin.to_yaml",
+                                                   "ansible.builtin.to_nice_yaml"};
+      for (const char* f : kStringFilters)
+        if (e.name == f) result.native_text = true;
+      return result;
     }
     case Expr::Kind::kTest: {
       TVal input = Eval(*e.args[0]);
@@ -940,8 +950,10 @@ TVal Renderer::Eval(const Expr& e) {
     case Expr::Kind::kCondExpr: {
       if (Truthy(Eval(*e.args[0]))) return Eval(*e.args[1]);
       if (e.args[2]) return Eval(*e.args[2]);
-      return TVal::Undefined("the inline if-expression on line " + std::to_string(e.line) +
-                             " evaluated to false and no else section was defined.");
+      TVal u = TVal::Undefined("the inline if-expression on line " + std::to_string(e.line) +
+                               " evaluated to false and no else section was defined.");
+      u.lenient = true;
+      return u;
     }
     case Expr::Kind::kList:
     case Expr::Kind::kTuple: {
@@ -968,6 +980,9 @@ TVal Renderer::Eval(const Expr& e) {
 }
 
 void Renderer::Print(const TVal& v, std::string& out) {
+  ++output_nodes_;
+  last_native_text_ = v.native_text;
+  if (v.undefined() && v.lenient) return;
   if (v.undefined()) v.RaiseUndefined();
   if (v.is_obj()) {
     out += v.obj->Str();
@@ -1233,6 +1248,8 @@ void Renderer::RenderBody(const Body& body, std::string& out) {
   for (const NodePtr& n : body) {
     if (n->kind == Node::Kind::kText) {
       out += n->text;
+      ++output_nodes_;
+      last_native_text_ = false;
       continue;
     }
     line_ = n->line;

@@ -58,6 +58,12 @@ class Object {
 struct TVal {
   enum class Kind : uint8_t { kValue, kUndefined, kObject };
   Kind kind = Kind::kValue;
+  // Jinja2's lenient Undefined (the inline `x if c` without else): prints
+  // as "", is false and iterates as empty; other undefineds are strict.
+  bool lenient = false;
+  // Ansible's NativeJinjaText: output of to_json/to_yaml/string..., kept a
+  // string by the templar when it is the whole result.
+  bool native_text = false;
   Value v;
   std::shared_ptr<const std::string> undefined_msg;  // "'x' is undefined"
   std::shared_ptr<Object> obj;
@@ -177,6 +183,11 @@ class Renderer {
   void Push() { frames_.emplace_back(); }
   void Pop() { frames_.pop_back(); }
   void Set(const std::string& name, TVal v);
+  // Output chunks written by Print/text nodes, and whether the last printed
+  // value was native text (see TVal::native_text).
+  int output_nodes() const { return output_nodes_; }
+  bool last_native_text() const { return last_native_text_; }
+
   // Exported names of the template's top frame (for import).
   const Frame& TopFrame() const { return frames_.front(); }
 
@@ -205,6 +216,8 @@ class Renderer {
   std::vector<Frame> frames_;
   int line_ = 0;
   int col_ = 0;
+  int output_nodes_ = 0;
+  bool last_native_text_ = false;
   // Imported template modules stay alive while their macros may be called.
   std::vector<std::shared_ptr<Object>> modules_;
 };

@@ -128,6 +128,8 @@ Result<Template> Template::Parse(std::string_view text, std::string name, const 
     return SyntaxToError(e, name);
   } catch (const RenderError& e) {
     return ToError(e, name, 0, 0);
+  } catch (const std::exception& e) {
+    return MakeError(std::string("template syntax error: ") + e.what());
   }
   Template t;
   t.parsed_ = std::move(pt);
@@ -256,6 +258,8 @@ Value TemplateStringImpl(const Value& sv, const Scope& scope, const Hooks& hooks
   size_t want = TrailingNewlines(text);
   size_t have = TrailingNewlines(out);
   if (want > have) out.append(want - have, '\n');
+  // A single output node from to_json/string/... stays text.
+  if (r.output_nodes() == 1 && r.last_native_text()) return Value(std::move(out));
   if ((!out.empty() && (out[0] == '{' || out[0] == '[')) || out == "True" || out == "False") {
     if (std::optional<Value> v = LiteralEval(out)) return *v;
   }

@@ -315,6 +315,73 @@ r("{{ 'x' is truthy }} {{ '' is truthy }} {{ 'no' is truthy }} {{ 'no' is truthy
 r("{{ '/etc/hosts' is file }} {{ '/etc' is directory }} {{ '/etc' is file }} {{ '/nonexistent' is exists }} {{ '/etc/hosts' is exists }} {{ '/etc' is abs }} {{ 'rel' is abs }}")
 r("{{ (0.0 / 1) is nan }} {{ 'nan' | float is nan }}")
 
+
+# ---------------------------------------------------------------- harder cases
+r("{{ '}}' }} {{ {'a': '}}'} }} {{ '{%' ~ '%}' }} {{ \"{{ x }}\" }}")
+r("{% macro m(a, b=a * 2, c=n) %}{{ a }},{{ b }},{{ c }}{% endmacro %}{{ m(1) }} {{ m(2, 3) }} {{ m(1, c='z') }}")
+r("{% macro outer() %}[{{ caller() }}]{% endmacro %}{% macro inner() %}({{ caller() }}){% endmacro %}{% call outer() %}{% call inner() %}x{% endcall %}{% endcall %}")
+r("{% for a in [1, 2] %}{% for b in [3, 4] %}{{ loop.index }}{{ a }}{{ b }} {% endfor %}{{ loop.index }}|{% endfor %}")
+r("{% for a in [1, 2] %}{% set outer = loop %}{% for b in 'xy' %}{{ outer.index }}{{ loop.index }}{% endfor %}{% endfor %}")
+r("{% if t %}{% set leak = 'in-if' %}{% endif %}{{ leak }}")
+r("{{ -1 | abs }} {{ not t | string }} {{ 2 * 3 | string }} {{ 'abc'[1:] | upper }} {{ [1, 2, 3][-1] }} {{ -n ** 2 }}")
+r("{{ 'x' ~ undefined_v | default('') ~ 'y' }} {{ none | default('x') }} {{ nested.n | default('x') }} {{ nested.n | default('x', true) }}")
+r("{{ 'a' if false }}")
+r("{{ ('a' if false) is defined }}")
+r("{{ '%s' % none }} {{ '%d' % 3.7 }} {{ '%5.1f%%' % 12.345 }} {{ '%r' % 'q' }} {{ '%s and %s' % (l, d) }} {{ '%-6s|' % 'ab' }} {{ '%+d' % 5 }} {{ '%e' % 12345.6789 }} {{ '%g' % 0.00001 }}")
+r("{{ 1.0 | string }} {{ 1e100 }} {{ 3.0 * 2 }} {{ 0.1 * 3 }} {{ 1 / 3 }} {{ 2 / 2 }} {{ 1e16 }} {{ 1e15 }} {{ 123456789.123456789 }} {{ -1.5e-10 }} {{ 5e-324 }}")
+r("{{ s.split(none, 1) }} {{ '  a  b  '.split() }} {{ 'a\\tb\\nc'.split() }} {{ ''.split(',') }} {{ 'a,,b'.split(',') }} {{ '  x '.rsplit(None, 1) }}")
+r("{{ x is not none }}|{{ nul is not none }}|{{ n is not number }}")
+r("{{ ['1', '2', 3] | map('int') | sum }} {{ users | map(attribute='groups') | flatten | unique | sort }} {{ users | selectattr('shell', 'undefined') | map(attribute='name') | list }}")
+r("{{ users | map(attribute='missing') | list }}")
+r("{{ {'a': 1} | dict2items | items2dict }} {{ t | ternary('a', undefined_v) }}")
+r("{{ undefined_v | default(undefined_w) }}")
+r("{% import 'm.j2' as m %}{{ m.show() }}", files={"m.j2": "{% macro show() %}{{ n }}{% endmacro %}"})
+r("{% set x = 7 %}{% include 'inc.j2' %}", files={"inc.j2": "x={{ x }} n={{ n }}"})
+r("{% include 'outer.j2' %}", files={"outer.j2": "o[{% include 'inner.j2' %}]", "inner.j2": "i{{ n }}"})
+r("{% include 'bad.j2' %}", files={"bad.j2": "line1\n{{ undefined_in_include }}"})
+r("{% include 'syntax.j2' %}", files={"syntax.j2": "{% if %}"})
+r("{%- for i in l -%}\n  {{ i }}\n{%- endfor -%}\n")
+r("<ul>\n{% for u in users %}\n    <li>{{ u.name }}</li>\n{% endfor %}\n</ul>\n", opts={"lstrip_blocks": True})
+r("    {% for u in users %}\n    - {{ u.name }}\n    {% endfor %}\n", opts={"lstrip_blocks": True})
+r("a {#- c -#} b {#+ c +#} c")
+r("  {% raw %}\n  {{ keep }}\n  {% endraw %}\n", opts={"lstrip_blocks": True})
+r("{% for x in 'héllo' %}{{ x }}.{% endfor %} {{ unicode[1:3] }} {{ unicode | reverse }} {{ unicode.upper() }} {{ 'ÉCOLE' | lower }}")
+r("{{ users | groupby('active') | map('first') | list }} {{ (users | groupby('active'))[0].list | length }}")
+r("{{ d | dictsort(by='value', reverse=true) | map('first') | join }} {{ d.items() | sort(attribute='1') | map('first') | join }}")
+r("{{ range(3) | map('string') | join('-') }} {{ l | map('pow', 2) | list }} {{ names | map('regex_replace', '\\\\d', 'N') | list }}")
+r("{{ users | selectattr('uid', '>=', 1001) | map(attribute='name') | list }} {{ users | rejectattr('groups') | map(attribute='name') | list }} {{ l | select('equalto', 3) | list }} {{ mixed | select('number') | list }} {{ mixed | reject('string') | list }}")
+r("{{ l | sort | reverse | list }} {{ l | max - l | min }} {{ (l | sum) / (l | length) }} {{ l | sum(start=0.0) }}")
+r("{{ '{:08.3f}|{:+d}|{: d}|{:#x}|{:>6.2%}|{!r}|{:s}'.format(3.14159, 5, 7, 255, 0.25, 'q', 'str') }}")
+r("{{ '{0[0]} {0[1]} {1.a}'.format(l, {'a': 1}) }}")
+r("{{ s | truncate(5) }} {{ s | truncate(8, true, '') }} {{ s | wordwrap(5) }}")
+r("{{ 'a\\nb' | indent(2) }}|{{ '' | indent }}|{{ '\\n\\nx\\n' | indent(1, true, true) }}")
+r("{{ [3, 1, 2] | sort(reverse=true) | first }} {{ ['b10', 'b9', 'B1'] | sort }} {{ [[2, 'a'], [1, 'b']] | sort }} {{ [0.5, 1, -2] | sort }}")
+r("{{ [1, 2] == [1, 2] }} {{ {'a': 1} == {'a': 1.0} }} {{ 'a' in ['a'] }} {{ {'a': 1} in [{'a': 1}] }} {{ [1] in [[1], 2] }} {{ 1.0 in [1] }}")
+r("{{ d | combine(servers, {'a': none}) | list }} {{ {} | combine({}) }} {{ [] | combine }}")
+r("{{ ('a' ~ n) | hash('sha1') }} {{ '' | checksum }} {{ '%s' | format(d) | length }}")
+r("{{ users[0] | dict2items | selectattr('key', 'in', ['name', 'uid']) | items2dict }}")
+r("{{ 'x' * 0 }}[{{ '' | default('') }}] {{ [] | length }} {{ {} | dict2items }} {{ [] | unique }} {{ [] | sum }}")
+r("{{ 255 | string | int(base=16) }} {{ '0777' | int(base=8) }} {{ '1e3' | int }} {{ '-0' | int }} {{ '  12  ' | float }} {{ '1,000' | int }}")
+r("{{ 10 | random(seed=1) }} {{ 10 | random(1, seed=1) }} {{ [1, 2, 3, 4, 5] | shuffle(seed=99) }} {{ 'abc' | random(seed='abc') }} {{ 5 | random(seed=0) }} {{ 9999999999 | random(seed='big') }}")
+r("{{ '/a/b/c.txt' | basename | splitext | first }} {{ path | dirname | basename }} {{ '~' | expanduser | length > 0 }} {{ 'a/b' | relpath('a') }}")
+r("{{ 'foo=1;bar=2' | regex_findall('(\\\\w+)=(\\\\d)') | map('first') | list }} {{ 'aaa' | regex_replace('a', 'b', count=2) | default('n/a') }}")
+r("{{ 'ab12' | regex_replace('(?P<letters>[a-z]+)(?P<digits>\\\\d+)', '\\\\g<digits>\\\\g<letters>') }} {{ 'x' | regex_replace('x', '\\\\\\\\') }} {{ 'a.b' | regex_replace('\\\\.', '\\\\n') }}")
+r("{{ 'tEsT' | regex_search('test', ignorecase=true) }} {{ 'a\\nb' | regex_search('^b', multiline=true) }} {{ 'abc' | regex_search('(b)(x)?', '\\\\2') }}")
+r("{{ 'ab\\nc' | regex_findall('.+') }} {{ 'a1 b2' | regex_findall('[a-z](\\\\d)') }} {{ '' | regex_findall('x*') }} {{ 'abc' | regex_findall('') }}")
+r("{{ 'Hello' is regex('^h') }} {{ 'Hello' is regex('^h', ignorecase=true) }} {{ 'line\\nfoo' is match('foo') }} {{ 'line\\nfoo' is search('^foo', multiline=true) }} {{ 'x.y' is search('\\\\.') }}")
+r("{{ '1.0' is version('1.0.0', '==') }} {{ '1.0.0' is version('1.0', '>') }} {{ '2.0.0-beta' is version('2.0.0', '<', version_type='semver') }} {{ '1.2.3+build' is version('1.2.3', '==', version_type='semver') }} {{ '10.1' is version('9.9', 'gt', version_type='loose') }}")
+r("{{ '1.0a' is version('1.0b', '<') }}")
+r("{{ '1.0.1' is version('1.0.a', '<') }}")
+r("{{ {'failed': false} is failed }} {{ {} is changed }} {{ {'rc': 1} is success }}")
+r("{{ 'x' is failed }}")
+r("{{ [1, 2] | to_json }} {{ 'é' | to_json }} {{ '</script>' | tojson }} {{ 1.0 | to_json }} {{ 1e20 | to_json }} {{ nul | to_json }} {{ {'b': {'d': 1, 'c': 2}, 'a': []} | to_nice_json }}")
+r("{{ {'a': 1, 'b': 'x'} | to_nice_yaml(indent=2) }}{{ {'deep': {'er': {'list': [1, {'k': 'v'}]}}} | to_nice_yaml }}{{ [[1, 2], [3]] | to_nice_yaml }}")
+r("{{ {'key with spaces': 1, 'colon:key': 2, '- dash': 3, 'yes': 4, 'ok': '', '1': 'one'} | to_yaml }}")
+r("{{ ['a b', 'a: b', 'c #d', '@x', '`y', '%z', '!t', '&a', '*b', '|c', '>d', 'e,f', '[g]', '{h}', '?', '- ', 'x-', 'tr '] | to_yaml }}")
+r("{{ {'s': 'line1\\nline2\\n'} | to_nice_yaml }}{{ 'ends with newline\\n' | to_yaml }}{{ ' lead' | to_yaml }}")
+r("{{ [1.5, -0.0, 1e20, 3.0, 100000000000000000000.0] | to_yaml }}{{ {'f': 1e-5} | to_yaml }}")
+r("{{ ('x ' * 50) | to_yaml }}{{ {'k': 'word ' * 30} | to_nice_yaml }}")
+
 # ---------------------------------------------------------------- errors (both must fail)
 r("{{ undefined_v }}")
 r("{{ undefined_v.attr }}")
@@ -375,7 +442,12 @@ for t in [
     "{{ '{{ not templated twice }}' }}", "{% if t %}{{ l }}{% endif %}", "{{ 'True ' }}", "{{ ['a', 'b'] | join(',') }}",
     "{{ [1, [2, {'k': none}]] }}", "{{ {'k': 'it\\'s'} }}", "{{ quote }}", "{{ [quote] }}", "{{ unicode }}",
     "{{ 1 == 1 }}", "{{ 2 > 3 }}", "{{ d | dict2items }}", "{{ range(3) }}", "{{ d.items() }}", "{{ (1, 2) }}",
-    "{{ '1e3' }}", "{{ 0.1 + 0.2 }}", "{{ 10 ** 18 }}",
+    "{{ '1e3' }}", "{{ 0.1 + 0.2 }}", "{{ 10 ** 18 }}", "{{ n }}", "{{ nul }}", "{{ t }}", " {{ n }}",
+    "{{n}}", "{{ f }}", "{{ e }}", "{{ num_s }}", "{{ bool_s }}", "{{ s.split() }}", "{{ d | to_json }}",
+    "{{ [1] | to_json }}", "{{ '[1, 2]' | from_json }}", "{{ 'a: [1]' | from_yaml }}", "{{ lazy_list | length }}",
+    "{{ 'x' if t else none }}", "{{ none if t else 'x' }}", "{{ [none] }}", "[{{ 'a' }}]", "{{ 'True' | bool }}",
+    "{# comment only #}", "{% raw %}{{ x }}{% endraw %}", "{{ 'yes' }}", "{{ {'a': 'b'} | dict2items }}",
+    "{{ lookup_missing | default({}) }}", "{{ '{' }}", "{{ '[' ~ 'broken' }}", "{{ 'Hello' | regex_replace('l', '\\\\') }}",
 ]:
     tv(t)
 tv({"list": ["{{ n }}", "{{ l }}", "lit"], "nested": {"k": "{{ d.a }}", "{{ 'dyn' }}_key": "{{ t }}"}})
@@ -390,6 +462,10 @@ for c_ in [
     "lazy | int == 10", "lazy == '10'", "ver is version('1.9', '>')", "d.a == 1 or undefined_v",
     "d.missing is defined", "d.missing.deeper is defined", "users | selectattr('active') | list | length == 2",
     "{{ t }}", "{{ n > 3 }}", "true", "False", "'False'", "n is divisibleby 5",
+    "users[0].active and users[1].active", "users | map(attribute='name') | list | length == 3",
+    "ansible_fact_missing | default('x') == 'x'", "'deep' in nested.a.b.c", "item is defined",
+    "res_loop.results | selectattr('changed') | list", "res_loop.results | selectattr('changed') | list | length > 0",
+    "not (n > 3)", "n in [1, 5]", "s | length", "d", "empty_d", "'' ", " n == 5 ", "n == 5\n",
     "s is search('World')", "(n > 3) and (l | max == 3)", "loop_a", "1 +", "n >",
 ]:
     cond(c_)
