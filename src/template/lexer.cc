@@ -261,8 +261,7 @@ class Lexer {
       if (begin_sign != '-' && begin_sign != '+' && options_.lstrip_blocks) {
         size_t nl = text.rfind('\n');
         size_t l_pos = nl == std::string::npos ? 0 : nl + 1;
-        if (nl != std::string::npos &&
-            text.find_first_not_of(" \t", l_pos) == std::string::npos)
+        if (nl != std::string::npos && text.find_first_not_of(" \t", l_pos) == std::string::npos)
           text.resize(l_pos);
       }
       if (begin_sign == '-') {
@@ -395,8 +394,10 @@ class Lexer {
     } else {
       errno = 0;
       long long v = std::strtoll(t.c_str(), nullptr, 10);
-      if (errno == ERANGE) tok.number = Value(std::strtod(t.c_str(), nullptr));
-      else tok.number = Value(static_cast<int64_t>(v));
+      if (errno == ERANGE)
+        tok.number = Value(std::strtod(t.c_str(), nullptr));
+      else
+        tok.number = Value(static_cast<int64_t>(v));
     }
     tokens_.push_back(std::move(tok));
     return p;

@@ -723,7 +723,7 @@ std::string PyFormatMethod(const std::string& fmt, const CallArgs& args) {
           size_t e = rest.find_first_of(".[", 1);
           std::string a = rest.substr(1, e == std::string::npos ? std::string::npos : e - 1);
           rest = e == std::string::npos ? "" : rest.substr(e);
-                    Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
+          Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
           v = *v.as_map().find(a);
         } else {
           size_t e = rest.find(']');
