@@ -38,6 +38,7 @@ struct Expr {
   };
   Kind kind;
   bool negate = false;
+  bool native_text = false;  // filter is one of Ansible's STRING_TYPE_FILTERS
   int line = 0;
   int col = 0;
   std::string name;  // name, attribute, filter/test name, operator

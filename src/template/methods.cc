@@ -1,5 +1,6 @@
 // Python methods templates call on str, list and dict values.
 #include <algorithm>
+#include <unordered_set>
 
 #include "template/runtime.h"
 
@@ -468,7 +469,7 @@ class Method : public Object {
 };
 
 bool IsStrMethod(std::string_view n) {
-  static const char* const k[] = {
+  static const std::unordered_set<std::string_view> k = {
       "upper",        "lower",      "strip",      "lstrip",    "rstrip",     "split",
       "rsplit",       "splitlines", "startswith", "endswith",  "replace",    "format",
       "join",         "find",       "rfind",      "index",     "rindex",     "count",
@@ -476,23 +477,18 @@ bool IsStrMethod(std::string_view n) {
       "isalnum",      "isspace",    "islower",    "isupper",   "center",     "ljust",
       "rjust",        "zfill",      "swapcase",   "partition", "rpartition", "removeprefix",
       "removesuffix", "encode",     "decode"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  return k.count(n) != 0;
 }
 bool IsListMethod(std::string_view n) {
-  static const char* const k[] = {"append", "extend",  "insert", "pop",  "remove", "index",
-                                  "count",  "reverse", "sort",   "copy", "clear"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  static const std::unordered_set<std::string_view> k = {"append", "extend", "insert", "pop",
+                                                         "remove", "index",  "count",  "reverse",
+                                                         "sort",   "copy",   "clear"};
+  return k.count(n) != 0;
 }
 bool IsDictMethod(std::string_view n) {
-  static const char* const k[] = {"items", "keys",       "values", "get",  "update",
-                                  "pop",   "setdefault", "copy",   "clear"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  static const std::unordered_set<std::string_view> k = {
+      "items", "keys", "values", "get", "update", "pop", "setdefault", "copy", "clear"};
+  return k.count(n) != 0;
 }
 
 }  // namespace

@@ -902,17 +902,7 @@ TVal Renderer::Eval(const Expr& e) {
       col_ = e.col;
       TVal result = reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
       // Ansible's STRING_TYPE_FILTERS return NativeJinjaText.
-      static const char* const kStringFilters[] = {"string",
-                                                   "to_json",
-                                                   "to_nice_json",
-                                                   "to_yaml",
-                                                   "to_nice_yaml",
-                                                   "ansible.builtin.to_json",
-                                                   "ansible.builtin.to_nice_json",
-                                                   "ansible.builtin.to_yaml",
-                                                   "ansible.builtin.to_nice_yaml"};
-      for (const char* f : kStringFilters)
-        if (e.name == f) result.native_text = true;
+      result.native_text = e.native_text;
       return result;
     }
     case Expr::Kind::kTest: {
