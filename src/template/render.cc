@@ -607,7 +607,11 @@ TVal Renderer::Lookup(std::string_view name) {
     if (it != shared_->resolved.end()) return it->second;
   }
   if (const Value* v = scope_.Lookup(name)) {
-    if (!NeedsTemplating(*v)) return *v;
+    if (!NeedsTemplating(*v)) {
+      // Cache big plain values (facts) so later lookups skip the scan.
+      if (v->is_map() || v->is_list()) shared_->resolved[std::string(name)] = *v;
+      return *v;
+    }
     std::string key(name);
     for (const std::string& r : shared_->resolving)
       if (r == key) {

@@ -148,3 +148,34 @@ TEST_CASE("template: vault values decrypt on use; failures become errors") {
 
 }  // namespace
 }  // namespace drover::tmpl
+
+namespace drover::tmpl {
+namespace {
+
+TEST_CASE("template: lookup hook and include loader") {
+  MapScope scope(Vars(R"({"who": "x"})"));
+  Hooks hooks;
+  hooks.lookup = [](const std::string& plugin, const List& args, const Map&,
+                    bool wantlist) -> Result<Value> {
+    if (plugin != "env") return MakeError("lookup plugin '" + plugin + "' not found");
+    Value v(args.empty() ? "" : "HOME=" + args[0].as_string());
+    return wantlist ? Value(List{v}) : v;
+  };
+  hooks.loader = [](const std::string& name, const std::string&) -> Result<LoadedTemplate> {
+    if (name == "part.j2") return LoadedTemplate{"part.j2", "part:{{ who }}"};
+    return MakeError("template not found: " + name);
+  };
+  Result<std::string> r = RenderString(
+      "{{ lookup('env', 'HOME') }} {{ query('env', 'X') }} {% include 'part.j2' %}", "t", scope,
+      Options::TemplateModule(), hooks);
+  REQUIRE(r.ok());
+  CHECK(*r == "HOME=HOME ['HOME=X'] part:x");
+  Result<std::string> e = RenderString("{{ lookup('nope') }}", "t", scope, Options(), hooks);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message.find("'nope' not found") != std::string::npos);
+  Result<std::string> inc = RenderString("{% include 'missing.j2' %}", "t", scope, Options(), hooks);
+  REQUIRE_FALSE(inc.ok());
+}
+
+}  // namespace
+}  // namespace drover::tmpl
