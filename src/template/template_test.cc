@@ -165,15 +165,16 @@ TEST_CASE("template: lookup hook and include loader") {
     if (name == "part.j2") return LoadedTemplate{"part.j2", "part:{{ who }}"};
     return MakeError("template not found: " + name);
   };
-  Result<std::string> r = RenderString(
-      "{{ lookup('env', 'HOME') }} {{ query('env', 'X') }} {% include 'part.j2' %}", "t", scope,
-      Options::TemplateModule(), hooks);
+  Result<std::string> r =
+      RenderString("{{ lookup('env', 'HOME') }} {{ query('env', 'X') }} {% include 'part.j2' %}",
+                   "t", scope, Options::TemplateModule(), hooks);
   REQUIRE(r.ok());
   CHECK(*r == "HOME=HOME ['HOME=X'] part:x");
   Result<std::string> e = RenderString("{{ lookup('nope') }}", "t", scope, Options(), hooks);
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().message.find("'nope' not found") != std::string::npos);
-  Result<std::string> inc = RenderString("{% include 'missing.j2' %}", "t", scope, Options(), hooks);
+  Result<std::string> inc =
+      RenderString("{% include 'missing.j2' %}", "t", scope, Options(), hooks);
   REQUIRE_FALSE(inc.ok());
 }
 

@@ -69,6 +69,11 @@ CTX = {
     "dup": [1, 2, 1, "a", "A", "a", 2.0, True],
     "words": "the quick brown fox jumps over the lazy dog " * 4,
     "long_line": "x" * 100 + " tail",
+    "inventory_hostname": "web1", "groups": {"all": ["web1", "web2", "db1"], "web": ["web1", "web2"], "db": ["db1"]},
+    "hostvars": {"web1": {"ansible_host": "10.0.0.11", "role": "web"}, "web2": {"ansible_host": "10.0.0.12", "role": "web"},
+                 "db1": {"ansible_host": "10.0.0.21", "role": "db"}},
+    "omit": "__omit_place_holder__1234", "result": {"rc": 0, "stdout": "a\nb\n", "stdout_lines": ["a", "b"], "changed": True},
+    "str_false": "False", "tabs": "a\tb", "lazy_nested": "{{ lazy_dict }}", "lazy_groups": "{{ groups.web }}",
     "fs": "/", "sizes": [1, 1024, 1048576, 1500000000], "vstr": ["1.2", "1.10", "1.2.0", "2.0rc1"],
 }
 
@@ -382,6 +387,32 @@ r("{{ ['a b', 'a: b', 'c #d', '@x', '`y', '%z', '!t', '&a', '*b', '|c', '>d', 'e
 r("{{ {'s': 'line1\\nline2\\n'} | to_nice_yaml }}{{ 'ends with newline\\n' | to_yaml }}{{ ' lead' | to_yaml }}")
 r("{{ [1.5, -0.0, 1e20, 3.0, 100000000000000000000.0] | to_yaml }}{{ {'f': 1e-5} | to_yaml }}")
 r("{{ ('x ' * 50) | to_yaml }}{{ {'k': 'word ' * 30} | to_nice_yaml }}")
+
+
+# ---------------------------------------------------------------- playbook idioms
+r("{% for item in d | dict2items %}{{ item.key }}: {{ item.value }}\n{% endfor %}")
+r("{{ hostvars[inventory_hostname]['role'] }} {{ hostvars[inventory_hostname].ansible_host }} {{ groups['web'] | map('extract', hostvars, 'ansible_host') | list }} {{ groups.web | map('extract', hostvars) | map(attribute='role') | unique | list }}")
+r("{{ (undefined_v | default([])) + [1] }} {{ undefined_v | default(omit) }} {{ '%s:%s' | format(inventory_hostname, 22) }}")
+r("{% if result is defined and result.stdout_lines | length > 0 %}lines={{ result.stdout_lines | join(',') }}{% endif %} {{ result.stdout.split('\\n') | select | list }}")
+r("{% for h in groups['all'] | sort %}\n{{ hostvars[h].ansible_host }} {{ h }}{% if h == inventory_hostname %} # me{% endif %}\n{% endfor %}")
+r("{{ d | combine(servers, recursive=True) | to_nice_yaml }}")
+r("{% macro opt(name, value=none) -%}\n{% if value is not none %}{{ name }} = {{ value }}\n{% endif %}\n{%- endmacro %}\n{{ opt('a', 1) }}{{ opt('b') }}{{ opt('c', 'x') }}")
+r("{% macro args() %}{{ varargs | length }}{{ kwargs | dictsort }}{% endmacro %}{{ args(*l, **d) }}")
+r("{{ names | map('quote') | join(' ') }} {{ s | regex_replace('^(.*)$', '\"\\\\1\"') }} {{ tabs | replace('\\t', '    ') }}")
+r("[global]\n{% for k, v in d | dictsort %}\n{{ k }} = {{ v }}\n{% endfor %}\n\n[servers]\n{% for name, srv in servers.items() %}\n{{ name }} {{ srv.ip }}:{{ srv.port }}\n{% endfor %}\n")
+r("{{ users | json_query_missing | default('x') }}")
+r("{{ ports | map('string') | map('regex_replace', '^', ':') | join(',') }} {{ ports | select('>', 100) | list }} {{ ports | map('int') | max }}")
+r("{% set merged = {} %}{% for u in users %}{% set _ = merged.update({u.name: u.uid}) %}{% endfor %}{{ merged }}")
+r("{{ users | items2dict(key_name='name', value_name='uid') }} {{ users | map(attribute='name') | zip(users | map(attribute='uid')) | list }}")
+r("{{ 'a-b_c d' | regex_replace('[^a-z]', '') }} {{ 'CamelCaseWord' | regex_replace('([A-Z])', '_\\\\1') | lower | trim('_') }}")
+r("{{ inventory_hostname is match('web\\\\d') }} {{ inventory_hostname in groups.web }} {{ groups.db | length }}")
+r("# {{ ansible_managed_missing | default('Managed by Ansible') }}\n{{ '{:<10}|{:>5}'.format(s[:5], n) }}\n")
+for t_ in ["{{ lazy_nested }}", "{{ lazy_groups }}", "{{ result.rc == 0 }}", "{{ result }}", "{{ str_false | bool }}",
+           "{{ groups.web + groups.db }}", "{{ hostvars[inventory_hostname] }}", "{{ omit }}", "{{ d | combine({'z': lazy}) }}"]:
+    tv(t_)
+for c_ in ["result.rc == 0", "result is changed", "inventory_hostname in groups['web']", "str_false | bool",
+           "str_false", "lazy_groups | length == 2", "'web1' == groups.web[0]", "result.stdout_lines is search('b')"]:
+    cond(c_)
 
 # ---------------------------------------------------------------- errors (both must fail)
 r("{{ undefined_v }}")
