@@ -414,6 +414,23 @@ for c_ in ["result.rc == 0", "result is changed", "inventory_hostname in groups[
            "str_false", "lazy_groups | length == 2", "'web1' == groups.web[0]", "result.stdout_lines is search('b')"]:
     cond(c_)
 
+
+# ---------------------------------------------------------------- whitespace control, systematically
+_WS_BODIES = [
+    "a\n  {%{o} if t {c}%}\n  b\n  {%{o} endif {c}%}\nc\n",
+    "  {%{o} for i in [1, 2] {c}%}\n    {{{o} i {c}}}\n  {%{o} endfor {c}%}\n",
+    "x {#{o} note {c}#}\n  y\n\t{%{o} if fa {c}%}no{%{o} else {c}%}\n yes \n{%{o} endif {c}%}\n",
+    "{%{o} set v = 1 {c}%}\n\n  {{{o} v {c}}}  \n\n",
+]
+for _body in _WS_BODIES:
+    for _o in ("", "-", "+"):
+        for _c in ("", "-", "+"):
+            if "{{" in _body and "+" in (_o + _c):
+                continue  # "{{+" is not valid Jinja2 syntax for variables
+            for _opts in ({"trim_blocks": True}, {"trim_blocks": False}, {"trim_blocks": True, "lstrip_blocks": True},
+                          {"trim_blocks": False, "lstrip_blocks": True}):
+                r(_body.replace("{o}", _o).replace("{c}", _c), opts=_opts)
+
 # ---------------------------------------------------------------- errors (both must fail)
 r("{{ undefined_v }}")
 r("{{ undefined_v.attr }}")
