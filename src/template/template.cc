@@ -122,6 +122,12 @@ Result<Template> Template::Parse(std::string_view text, std::string name, const 
   pt->name_ptr = std::make_shared<const std::string>(name);
   pt->options = options;
   for (size_t i = text.size(); i > 0 && text[i - 1] == '\n'; --i) ++pt->source_trailing_newlines;
+  std::string escaped;
+  if (options.escape_backslashes && text.find('\\') != std::string_view::npos &&
+      text.find("{{") != std::string_view::npos) {
+    escaped = EscapeBackslashesInVariables(text, options);
+    text = escaped;
+  }
   try {
     pt->body = ParseTemplate(text, options);
   } catch (const SyntaxError& e) {
