@@ -862,16 +862,39 @@ TVal FWordcount(Renderer&, const TVal& in, CallArgs&) {
   return Value(static_cast<int64_t>(re->FindAll(PyStrOf(in)).size()));
 }
 
-// textwrap.wrap for one line (no hyphen breaking; whitespace kept as is).
-std::vector<std::string> WrapLine(const std::string& line, size_t width, bool break_long) {
-  // Split into chunks of whitespace / non-whitespace, as textwrap does.
+// textwrap.TextWrapper(width, expand_tabs=False, replace_whitespace=False,
+// break_long_words, break_on_hyphens).wrap(line).
+std::vector<std::string> WrapLine(const std::string& line, size_t width, bool break_long,
+                                  bool break_on_hyphens) {
   std::vector<std::string> chunks;
-  for (size_t i = 0; i < line.size();) {
-    size_t j = i;
-    bool ws = PyIsSpace(line[i]);
-    while (j < line.size() && PyIsSpace(line[j]) == ws) ++j;
-    chunks.push_back(line.substr(i, j - i));
-    i = j;
+  if (break_on_hyphens) {
+    // textwrap's wordsep_re.
+    static const std::string kWs = "[\\t\\n\\x0b\\x0c\\r ]";
+    static const std::string kNws = "[^\\t\\n\\x0b\\x0c\\r ]";
+    static const std::string kLt = "[^\\d\\W]";
+    static const std::string kWp = "[\\w!\"'&.,?]";
+    static const std::string kPattern =
+        "(" + kWs + "+|(?<=" + kWp + ")-{2,}(?=\\w)|" + kNws + "+?(?:-(?:(?<=" + kLt +
+        "{2}-)|(?<=" + kLt + "-" + kLt + "-))(?=" + kLt + "-?" + kLt + ")|(?=" + kWs +
+        "|\\z)|(?<=" + kWp + ")(?=-{2,}\\w)))";
+    auto re = Regex::Compile(kPattern);
+    size_t last = 0;
+    for (const RegexMatch& m : re->FindAll(line)) {
+      size_t s = static_cast<size_t>(m.groups[0].first), e = static_cast<size_t>(m.groups[0].second);
+      if (s > last) chunks.push_back(line.substr(last, s - last));
+      if (e > s) chunks.push_back(line.substr(s, e - s));
+      last = e;
+    }
+    if (last < line.size()) chunks.push_back(line.substr(last));
+  } else {
+    // Chunks of whitespace / non-whitespace (textwrap's wordsep_simple_re).
+    for (size_t i = 0; i < line.size();) {
+      size_t j = i;
+      bool ws = PyIsSpace(line[i]);
+      while (j < line.size() && PyIsSpace(line[j]) == ws) ++j;
+      chunks.push_back(line.substr(i, j - i));
+      i = j;
+    }
   }
   std::reverse(chunks.begin(), chunks.end());
   std::vector<std::string> lines;
@@ -894,10 +917,21 @@ std::vector<std::string> WrapLine(const std::string& line, size_t width, bool br
       if (width < 1) space_left = 1;
       if (break_long) {
         auto chars = Utf8Chars(chunks.back());
+        size_t end = space_left;
+        if (break_on_hyphens && chars.size() > space_left) {
+          // break after the last hyphen before space_left, if non-hyphens precede it
+          size_t hyphen = std::string::npos;
+          for (size_t k = 0; k < space_left && k < chars.size(); ++k)
+            if (chars[k] == "-") hyphen = k;
+          bool non_hyphen = false;
+          for (size_t k = 0; hyphen != std::string::npos && k < hyphen; ++k)
+            non_hyphen = non_hyphen || chars[k] != "-";
+          if (hyphen != std::string::npos && hyphen > 0 && non_hyphen) end = hyphen + 1;
+        }
         std::string head, tail;
-        for (size_t k = 0; k < chars.size(); ++k) (k < space_left ? head : tail) += chars[k];
+        for (size_t k = 0; k < chars.size(); ++k) (k < end ? head : tail) += chars[k];
         cur.push_back(head);
-        cur_len += space_left;
+        cur_len += Utf8Length(head);
         chunks.back() = tail;
       } else if (cur.empty()) {
         cur.push_back(chunks.back());
@@ -921,6 +955,7 @@ TVal FWordwrap(Renderer&, const TVal& in, CallArgs& a) {
   std::string s = PyStrOf(in);
   int64_t width = IntArg(a, 0, "width", 79);
   bool break_long = BoolArg(a, 1, "break_long_words", true);
+  bool break_on_hyphens = BoolArg(a, 3, "break_on_hyphens", true);
   std::string wrapstring = "\n";
   if (const TVal* w = A(a, 2, "wrapstring"); w && !w->val().is_null()) wrapstring = PyStr(w->v);
   std::vector<std::string> src_lines;
@@ -934,7 +969,7 @@ TVal FWordwrap(Renderer&, const TVal& in, CallArgs& a) {
   std::string out;
   for (size_t i = 0; i < src_lines.size(); ++i) {
     if (i) out += wrapstring;
-    auto wrapped = WrapLine(src_lines[i], static_cast<size_t>(width), break_long);
+    auto wrapped = WrapLine(src_lines[i], static_cast<size_t>(width), break_long, break_on_hyphens);
     for (size_t k = 0; k < wrapped.size(); ++k) {
       if (k) out += wrapstring;
       out += wrapped[k];

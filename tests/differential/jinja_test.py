@@ -244,6 +244,8 @@ r("{{ 'a b&c/d' | urlencode }} {{ {'a': 'x y', 'b': 1} | urlencode }} {{ [('k', 
 r("{{ words | wordcount }} {{ s | wordcount }} {{ 'one-two three_four' | wordcount }}")
 r("{{ words | wordwrap(30) }}|{{ long_line | wordwrap(20) }}|{{ long_line | wordwrap(20, false) }}|{{ 'a b c' | wordwrap(1) }}")
 r("{{ words | wordwrap(25, wrapstring='<br>') }}")
+r("{{ 'a-very-long-hyphenated-word-here and more' | wordwrap(10) }}|{{ 'well-known co-operative self-contained' | wordwrap(12) }}|{{ 'x--y em--dash a-b' | wordwrap(4) }}")
+r("{{ 'well-known co-operative self-contained' | wordwrap(12, break_on_hyphens=false) }}|{{ '---- ab-cd-ef' | wordwrap(3) }}|{{ 'über-lang wört-chen' | wordwrap(6) }}")
 r("<x{{ {'class': 'c1', 'id': 'i&d', 'none': none} | xmlattr }}> <y{{ {'a': 1} | xmlattr(false) }}>")
 r("{{ d | items | list }} {{ 1000 | filesizeformat }} {{ 1500000 | filesizeformat(true) }} {{ 1 | filesizeformat }}")
 r("{{ '<p>Hi &amp; <b>x</b></p>' | striptags }} {{ html | safe }}")
