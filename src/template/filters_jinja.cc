@@ -455,16 +455,90 @@ TVal FMax(Renderer& r, const TVal& in, CallArgs& a) {
   return MinMax(r, in, a, true);
 }
 
-// pprint.pformat(value) (width 80, sorted dict keys); long strings are not
-// split into chunks as pprint does.
+// pprint.pformat(value): width 80, sorted dict keys, long strings split
+// into implicitly concatenated pieces.
 void PrettyRepr(const Value& v, std::string& out);
-void PFormat(const Value& v, size_t indent, size_t allowance, std::string& out) {
+
+void PFormatStr(const std::string& str, size_t indent, size_t allowance, int level,
+                std::string& out) {
+  std::vector<std::string> chunks;
+  // splitlines(keepends=True)
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < str.size();) {
+    size_t e = str.find('\n', i);
+    if (e == std::string::npos) {
+      lines.push_back(str.substr(i));
+      break;
+    }
+    lines.push_back(str.substr(i, e + 1 - i));
+    i = e + 1;
+  }
+  if (level == 1) {
+    ++indent;
+    ++allowance;
+  }
+  long max_width = 80 - static_cast<long>(indent);
+  long max_width1 = max_width;
+  std::string rep;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    rep = PyRepr(Value(lines[i]));
+    if (i + 1 == lines.size()) max_width1 -= static_cast<long>(allowance);
+    if (static_cast<long>(Utf8Length(rep)) <= max_width1) {
+      chunks.push_back(rep);
+      continue;
+    }
+    // alternating non-space/space parts: re.findall(r'\S*\s*', line)[:-1]
+    std::vector<std::string> parts;
+    const std::string& line = lines[i];
+    for (size_t p = 0; p < line.size();) {
+      size_t q = p;
+      while (q < line.size() && !PyIsSpace(line[q])) ++q;
+      while (q < line.size() && PyIsSpace(line[q])) ++q;
+      parts.push_back(line.substr(p, q - p));
+      p = q;
+    }
+    long max_width2 = max_width;
+    std::string current;
+    for (size_t j = 0; j < parts.size(); ++j) {
+      std::string candidate = current + parts[j];
+      if (j + 1 == parts.size() && i + 1 == lines.size())
+        max_width2 -= static_cast<long>(allowance);
+      if (static_cast<long>(Utf8Length(PyRepr(Value(candidate)))) > max_width2) {
+        if (!current.empty()) chunks.push_back(PyRepr(Value(current)));
+        current = parts[j];
+      } else {
+        current = candidate;
+      }
+    }
+    if (!current.empty()) chunks.push_back(PyRepr(Value(current)));
+  }
+  if (chunks.size() == 1) {
+    out += rep;
+    return;
+  }
+  if (level == 1) out += '(';
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i) out += "\n" + std::string(indent, ' ');
+    out += chunks[i];
+  }
+  if (level == 1) out += ')';
+}
+
+void PFormat(const Value& v, size_t indent, size_t allowance, int level, std::string& out) {
   std::string rep;
   PrettyRepr(v, rep);
   size_t width = 80;
   size_t max_width = width > indent + allowance ? width - indent - allowance : 0;
-  if (Utf8Length(rep) <= max_width || !(v.is_map() || v.is_list()) ||
-      (v.is_list() ? v.as_list().empty() : v.as_map().empty())) {
+  if (Utf8Length(rep) <= max_width) {
+    out += rep;
+    return;
+  }
+  ++level;
+  if (v.is_string() && !v.as_string().empty()) {
+    PFormatStr(v.as_string(), indent, allowance, level, out);
+    return;
+  }
+  if (!(v.is_map() || v.is_list()) || (v.is_list() ? v.as_list().empty() : v.as_map().empty())) {
     out += rep;
     return;
   }
@@ -479,7 +553,7 @@ void PFormat(const Value& v, size_t indent, size_t allowance, std::string& out) 
       bool last = i + 1 == entries.size();
       std::string k = PyRepr(Value(entries[i]->first));
       out += k + ": ";
-      PFormat(entries[i]->second, in + Utf8Length(k) + 2, last ? allowance + 1 : 1, out);
+      PFormat(entries[i]->second, in + Utf8Length(k) + 2, last ? allowance + 1 : 1, level, out);
       if (!last) out += ",\n" + std::string(in, ' ');
     }
     out += '}';
@@ -491,7 +565,7 @@ void PFormat(const Value& v, size_t indent, size_t allowance, std::string& out) 
   const List& l = v.as_list();
   for (size_t i = 0; i < l.size(); ++i) {
     bool last = i + 1 == l.size();
-    PFormat(l[i], in, last ? allowance + 1 : 1, out);
+    PFormat(l[i], in, last ? allowance + 1 + (tuple && l.size() == 1 ? 1 : 0) : 1, level, out);
     if (!last) out += ",\n" + std::string(in, ' ');
   }
   if (tuple && l.size() == 1) out += ',';
@@ -500,7 +574,7 @@ void PFormat(const Value& v, size_t indent, size_t allowance, std::string& out) 
 
 TVal FPprint(Renderer&, const TVal& in, CallArgs&) {
   std::string out;
-  PFormat(in.val(), 0, 0, out);
+  PFormat(in.val(), 0, 0, 0, out);
   return Value(out);
 }
 // repr with sorted dict keys.
@@ -873,14 +947,15 @@ std::vector<std::string> WrapLine(const std::string& line, size_t width, bool br
     static const std::string kNws = "[^\\t\\n\\x0b\\x0c\\r ]";
     static const std::string kLt = "[^\\d\\W]";
     static const std::string kWp = "[\\w!\"'&.,?]";
-    static const std::string kPattern =
-        "(" + kWs + "+|(?<=" + kWp + ")-{2,}(?=\\w)|" + kNws + "+?(?:-(?:(?<=" + kLt +
-        "{2}-)|(?<=" + kLt + "-" + kLt + "-))(?=" + kLt + "-?" + kLt + ")|(?=" + kWs +
-        "|\\z)|(?<=" + kWp + ")(?=-{2,}\\w)))";
+    static const std::string kPattern = "(" + kWs + "+|(?<=" + kWp + ")-{2,}(?=\\w)|" + kNws +
+                                        "+?(?:-(?:(?<=" + kLt + "{2}-)|(?<=" + kLt + "-" + kLt +
+                                        "-))(?=" + kLt + "-?" + kLt + ")|(?=" + kWs +
+                                        "|\\z)|(?<=" + kWp + ")(?=-{2,}\\w)))";
     auto re = Regex::Compile(kPattern);
     size_t last = 0;
     for (const RegexMatch& m : re->FindAll(line)) {
-      size_t s = static_cast<size_t>(m.groups[0].first), e = static_cast<size_t>(m.groups[0].second);
+      size_t s = static_cast<size_t>(m.groups[0].first),
+             e = static_cast<size_t>(m.groups[0].second);
       if (s > last) chunks.push_back(line.substr(last, s - last));
       if (e > s) chunks.push_back(line.substr(s, e - s));
       last = e;
