@@ -40,3 +40,17 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+# Local VMs (tools/vm/): Debian hosts booted with systemd-nspawn for every
+# loopback ansible_host of environments/$(env)/hosts. Needs root.
+.PHONY: vm vm-down vm-ssh vm-status vm-reset
+vm: deps
+	@tools/vm/env.sh up $(env)
+vm-down:
+	@tools/vm/env.sh down $(env)
+vm-ssh:
+	@tools/vm/env.sh ssh $(env) $(user)
+vm-status:
+	@tools/vm/env.sh status all
+vm-reset:
+	@tools/vm/env.sh reset $(env)

@@ -1,12 +1,243 @@
+// `drover adhoc PATTERN -i INVENTORY -m MODULE -a ARGS` (also `ansible`
+// through the link, and `drover ping`): one module on many hosts in
+// parallel, printed in Ansible's shape.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+#include "cli/adhoc_hosts.h"
+#include "cli/adhoc_modules.h"
 #include "cli/command.h"
-#include "cli/pending_command.h"
+#include "cli/report.h"
+#include "cli/secret_prompt.h"
+#include "connection/pool.h"
+#include "connection/shell.h"
+#include "core/secrets.h"
+#include "core/yaml.h"
 
 namespace drover::cli {
 
+namespace {
+
+using connection::BecomeSpec;
+using connection::ConnectionDefaults;
+using connection::ConnectionPool;
+using connection::HostKeyPolicy;
+using State = AdhocOutcome::State;
+
+const char kDescription[] =
+    "Run one module on the hosts matching PATTERN, in parallel (--forks), over one SSH "
+    "session per host. Modules: ping, command (default), shell, raw, setup.\n\n"
+    "PARTIAL: until the inventory stage lands, -i accepts only an inline host list, "
+    "as Ansible's -i 'web1,web2:2222,' (connection variables such as ansible_user or "
+    "ansible_port can be given with -e key=value); inventory files are refused.";
+
+// -e: "k=v k2=v2", a YAML/JSON mapping, or @file.
+Status ParseExtraVars(const std::string& text, Map* out) {
+  Result<Value> loaded = Value();
+  if (!text.empty() && text[0] == '@') {
+    loaded = LoadYamlFile(text.substr(1));
+  } else if (!text.empty() && (text[0] == '{' || text[0] == '[')) {
+    loaded = LoadYaml(text, "<extra vars>");
+  } else {
+    auto words = connection::ShellSplit(text);
+    if (!words) return words.take_error();
+    for (const std::string& w : *words) {
+      const size_t eq = w.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return MakeError("-e '" + text + "': expected key=value, a YAML mapping or @file");
+      }
+      out->set(w.substr(0, eq), ResolvePlainScalar(w.substr(eq + 1)));
+    }
+    return {};
+  }
+  if (!loaded) return loaded.take_error();
+  if (!loaded->is_map()) return MakeError("-e '" + text + "': extra vars must be a mapping");
+  for (const auto& [k, v] : loaded->as_map()) out->set(k, v);
+  return {};
+}
+
+// The host's become settings: command line, overridden by ansible_become_* vars.
+std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const BecomeSpec& cli) {
+  auto text = [&](const char* name) -> std::optional<std::string> {
+    const Value* v = vars.find(name);
+    if (!v || v->is_null()) return std::nullopt;
+    return v->is_string() ? v->as_string() : v->is_int() ? std::to_string(v->as_int()) : "";
+  };
+  bool become = cli_become;
+  if (const Value* v = vars.find("ansible_become")) {
+    become = v->is_string()
+                 ? (v->as_string() == "true" || v->as_string() == "yes" || v->as_string() == "True")
+                 : v->truthy();
+  }
+  if (!become) return std::nullopt;
+  BecomeSpec spec = cli;
+  if (auto m = text("ansible_become_method")) spec.method = *m;
+  if (auto u = text("ansible_become_user")) spec.user = *u;
+  if (auto f = text("ansible_become_flags")) spec.flags = *f;
+  if (auto p = text("ansible_become_password")) spec.password = *p;
+  if (auto p = text("ansible_become_pass")) spec.password = *p;
+  return spec;
+}
+
+int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
+  CLI::App app{kDescription, prog};
+  std::string pattern, module = "command", module_args;
+  std::vector<std::string> inventories, extra_vars;
+  int forks = 5;
+  ConnectionDefaults defaults;
+  std::string remote_user, private_key, connection_kind;
+  bool ask_pass = false, become = false, ask_become_pass = false, accept_new = false;
+  BecomeSpec become_cli;
+  std::string become_flags;
+  app.add_option("pattern", pattern, "host pattern (all, names, wildcards, !exclusions)")
+      ->required();
+  app.add_option("-i,--inventory,--inventory-file", inventories,
+                 "inline host list 'host1,host2:port,' (inventory files: not yet)")
+      ->required()
+      ->allow_extra_args(false);
+  app.add_option("-m,--module-name", module, "module to run (default: command)");
+  app.add_option("-a,--args", module_args, "module arguments");
+  app.add_option("-f,--forks", forks, "hosts handled in parallel (default 5)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("-e,--extra-vars", extra_vars, "extra variables: key=value, YAML, or @file")
+      ->allow_extra_args(false);
+  app.add_option("-u,--user", remote_user, "connect as this user");
+  app.add_option("--private-key,--key-file", private_key, "private key file");
+  app.add_flag("-k,--ask-pass", ask_pass, "ask for the connection password");
+  app.add_option("-c,--connection", connection_kind, "connection type: ssh (default) or local");
+  app.add_option("-T,--timeout", defaults.timeout_s, "connect timeout in seconds (default 10)");
+  app.add_option("--ssh-common-args", defaults.ssh_common_args,
+                 "ssh arguments; -o options libssh supports are applied");
+  app.add_option("--ssh-extra-args", defaults.ssh_extra_args, "more ssh arguments");
+  app.add_flag("--accept-new-host-keys", accept_new,
+               "record unknown host keys in known_hosts (changed keys are always refused)");
+  app.add_flag("-b,--become", become, "run as another user (sudo by default)");
+  app.add_option("--become-method", become_cli.method, "sudo (default) or su");
+  app.add_option("--become-user", become_cli.user, "user to become (default root)");
+  app.add_option("--become-flags", become_flags, "flags for the become method");
+  app.add_flag("-K,--ask-become-pass", ask_become_pass, "ask for the become password");
+  try {
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      std::fputs(app.help().c_str(), stdout);
+      return 0;
+    }
+    Error err = MakeError(e.what());
+    err.code = ExitCode::kBadOptions;
+    return ReportError(err);
+  }
+  if (!remote_user.empty()) defaults.remote_user = remote_user;
+  if (!private_key.empty()) defaults.private_key = private_key;
+  if (!connection_kind.empty()) defaults.connection = connection_kind;
+  if (!become_flags.empty()) become_cli.flags = become_flags;
+  if (accept_new) defaults.host_key_policy = HostKeyPolicy::kAcceptNew;
+  if (auto env_policy = connection::HostKeyPolicyFromEnvironment()) {
+    defaults.host_key_policy = *env_policy;
+  }
+  if (const char* t = std::getenv("ANSIBLE_TIMEOUT"); t && !app.count("--timeout")) {
+    defaults.timeout_s = std::atoi(t);
+  }
+  if (Status s = ValidateAdhocModule(module, module_args); !s) return ReportError(s.error());
+
+  Map extra;
+  for (const std::string& e : extra_vars) {
+    if (Status s = ParseExtraVars(e, &extra); !s) {
+      Error err = s.take_error();
+      err.code = ExitCode::kBadOptions;
+      return ReportError(err);
+    }
+  }
+  // Passwords are asked here, before any worker starts.
+  if (ask_pass) {
+    auto pw = PromptSecret("SSH password: ");
+    if (!pw) return ReportError(pw.error());
+    defaults.password = *pw;
+  }
+  if (ask_become_pass) {
+    auto pw = PromptSecret("BECOME password: ");
+    if (!pw) return ReportError(pw.error());
+    become_cli.password = *pw;
+  }
+  auto hosts = ResolveAdhocHosts(pattern, inventories, extra);
+  if (!hosts) return ReportError(hosts.error());
+  // Encrypted key files: ask for each passphrase once, here, not in a worker.
+  std::vector<std::string> key_files;
+  if (defaults.private_key) key_files.push_back(*defaults.private_key);
+  for (const AdhocHost& h : *hosts) {
+    for (const char* var : {"ansible_ssh_private_key_file", "ansible_private_key_file"}) {
+      if (const Value* v = h.vars.find(var); v && v->is_string())
+        key_files.push_back(v->as_string());
+    }
+  }
+  for (const std::string& key : key_files) {
+    if (defaults.key_passphrases.count(key) || !connection::KeyNeedsPassphrase(key)) continue;
+    auto pass = PromptSecret("Enter passphrase for key '" + key + "': ");
+    if (!pass) return ReportError(pass.error());
+    defaults.key_passphrases[key] = *pass;
+  }
+  if (hosts->empty()) {
+    ReportWarning(MakeError("No hosts matched, nothing to do"));
+    return 0;
+  }
+
+  ConnectionPool pool(defaults);
+  std::mutex print_mutex;
+  std::vector<State> states(hosts->size(), State::kOk);
+  auto flush_notices = [&] {
+    for (const std::string& w : pool.notices().Take()) ReportWarning(MakeError(w));
+  };
+  connection::RunParallel(hosts->size(), forks, [&](size_t i) {
+    const AdhocHost& host = (*hosts)[i];
+    AdhocOutcome outcome;
+    auto conn = pool.Get(host.name, host.vars);
+    if (!conn) {
+      outcome.state = State::kUnreachable;
+      outcome.result.set("changed", false);
+      outcome.result.set("msg", conn.error().message);
+      outcome.result.set("unreachable", true);
+    } else {
+      outcome =
+          RunAdhocModule(module, module_args, **conn, BecomeFor(host.vars, become, become_cli));
+    }
+    if (outcome.state == State::kUnreachable) pool.MarkUnreachable(host.name);
+    states[i] = outcome.state;
+    const std::string text = Redact(FormatAdhocOutcome(host.name, outcome));
+    std::lock_guard lock(print_mutex);
+    flush_notices();
+    std::fputs(text.c_str(), stdout);
+    std::fflush(stdout);
+  });
+  flush_notices();
+  if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
+    std::fprintf(stderr, "drover stats: %zu hosts, %zu connections, %llu round trips\n",
+                 hosts->size(), pool.ConnectionCount(),
+                 static_cast<unsigned long long>(pool.TotalRoundTrips()));
+  }
+  pool.CloseAll();
+  bool failed = false, unreachable = false;
+  for (State s : states) {
+    failed = failed || s == State::kFailed;
+    unreachable = unreachable || s == State::kUnreachable;
+  }
+  // As ansible: unreachable hosts win over failed ones in the exit code.
+  if (unreachable) return static_cast<int>(ExitCode::kUnreachable);
+  if (failed) return static_cast<int>(ExitCode::kHostFailed);
+  return 0;
+}
+
+}  // namespace
+
 Command AdhocCommand() {
-  return PendingCommand("adhoc", "ansible",
-                        "Run one module on the hosts matching a pattern (also: drover ping)",
-                        "PATTERN -i INVENTORY [-m MODULE] [-a ARGS]");
+  Command c;
+  c.name = "adhoc";
+  c.ansible_name = "ansible";
+  c.summary = "Run one module on the hosts matching a pattern (also: drover ping)";
+  c.run = RunAdhoc;
+  return c;
 }
 
 }  // namespace drover::cli

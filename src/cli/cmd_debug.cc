@@ -18,6 +18,7 @@
 #include "core/json.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "playbook/kv.h"
 #include "template/template.h"
 
 namespace drover::cli {
@@ -128,14 +129,25 @@ int BenchTemplate(const std::string& src, const std::string& vars_path, int n) {
 Command DebugCommand() {
   Command c;
   c.name = "debug";
-  c.summary = "Developer tools: `debug yaml FILE`, `debug render-batch` (JSON lines on stdin)";
+  c.summary =
+      "Developer tools: `debug yaml FILE`, `debug kv [--raw] TEXT`, `debug render-batch` (JSON "
+      "lines on stdin)";
   c.hidden = true;
   c.run = [](const std::string& prog, std::vector<std::string> args) {
     if (args.size() == 1 && args[0] == "render-batch") return RenderBatch();
     if (args.size() == 4 && args[0] == "bench-template")
       return BenchTemplate(args[1], args[2], std::stoi(args[3]));
+    if (args.size() >= 2 && args[0] == "kv") {
+      // debug kv [--raw] TEXT: free-form k=v arguments as a task would get them.
+      const bool raw = args[1] == "--raw";
+      if (raw && args.size() != 3) return 5;
+      Result<Map> kv = playbook::ParseKeyValues(args[raw ? 2 : 1], raw);
+      if (!kv) return ReportError(kv.error());
+      std::printf("%s\n", Redact(ToJson(Value(*kv))).c_str());
+      return 0;
+    }
     if (args.size() != 2 || args[0] != "yaml") {
-      std::fprintf(stderr, "Usage: %s yaml FILE | %s render-batch\n", prog.c_str(), prog.c_str());
+      std::fprintf(stderr, "Usage: %s yaml FILE | kv [--raw] TEXT | render-batch\n", prog.c_str());
       return 5;
     }
     Warnings warnings;

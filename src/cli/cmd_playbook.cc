@@ -1,11 +1,284 @@
+// `drover playbook` / `ansible-playbook`: ansible-playbook's options.
+// Loading, validation (--syntax-check) and the listings work; running plays
+// against hosts is not implemented yet and says so.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+
 #include "cli/command.h"
-#include "cli/pending_command.h"
+#include "cli/report.h"
+#include "cli/secret_prompt.h"
+#include "cli/vault_flags.h"
+#include "connection/pool.h"
+#include "connection/ssh_options.h"
+#include "core/secrets.h"
+#include "executor/executor.h"
+#include "executor/preflight.h"
+#include "inventory/host_pattern.h"
+#include "inventory/sources.h"
+#include "output/ansible_text.h"
+#include "output/json_log.h"
+#include "output/progress.h"
+#include "playbook/listing.h"
+#include "playbook/loader.h"
+#include "vars/extra_vars.h"
+#include "vars/inventory_vars.h"
 
 namespace drover::cli {
 
+namespace {
+
+struct PlaybookOptions {
+  std::vector<std::string> playbooks;
+  std::vector<std::string> inventories;
+  std::vector<std::string> extra_vars;
+  std::string limit;
+  std::vector<std::string> tags, skip_tags;
+  bool check = false, diff = false;
+  int forks = 5;
+  std::string remote_user, private_key, start_at_task;
+  bool become = false, ask_become_pass = false, ask_pass = false, step = false;
+  std::string become_method = "sudo", become_user;
+  VaultFlags vault;
+  bool accept_new_host_keys = false;
+  std::string connection;
+  bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false;
+  bool flush_cache = false, force_handlers = false;
+  int verbosity = 0;
+  std::string json_log;
+  std::string ssh_common_args, ssh_extra_args;
+  int timeout = 10;
+};
+
+std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t c = v.find(',', start);
+      std::string t = v.substr(start, c == std::string::npos ? c : c - start);
+      if (!t.empty()) out.push_back(t);
+      if (c == std::string::npos) break;
+      start = c + 1;
+    }
+  }
+  return out;
+}
+
+void DefineOptions(CLI::App& app, PlaybookOptions& o) {
+  app.add_option("playbook", o.playbooks, "Playbook(s) to run")->required();
+  app.add_option("-i,--inventory,--inventory-file", o.inventories,
+                 "Inventory path or comma-separated host list (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-e,--extra-vars", o.extra_vars, "key=value, @file or JSON/YAML (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-l,--limit", o.limit, "Limit to hosts matching this pattern");
+  app.add_option("-t,--tags", o.tags, "Only run plays and tasks tagged with these")
+      ->allow_extra_args(false);
+  app.add_option("--skip-tags", o.skip_tags, "Skip plays and tasks tagged with these")
+      ->allow_extra_args(false);
+  app.add_flag("-C,--check", o.check, "Check mode: report what would change, change nothing");
+  app.add_flag("-D,--diff", o.diff, "Show the differences in changed files");
+  app.add_option("-f,--forks", o.forks, "Hosts worked on in parallel (default 5)");
+  app.add_option("-u,--user", o.remote_user, "Connect as this user");
+  app.add_option("--private-key,--key-file", o.private_key, "SSH private key file");
+  app.add_option("-T,--timeout", o.timeout, "Connection timeout in seconds (default 10)");
+  app.add_option("--ssh-common-args", o.ssh_common_args, "Extra ssh options (-o Key=Value)");
+  app.add_option("--ssh-extra-args", o.ssh_extra_args, "Extra ssh options (-o Key=Value)");
+  app.add_flag("-b,--become", o.become, "Run operations with become");
+  app.add_option("--become-method", o.become_method, "sudo or su");
+  app.add_option("--become-user", o.become_user, "Become this user");
+  app.add_flag("-K,--ask-become-pass", o.ask_become_pass, "Ask for the become password");
+  app.add_flag("-k,--ask-pass", o.ask_pass, "Ask for the connection password");
+  AddVaultFlags(&app, &o.vault);
+  app.add_flag("--accept-new-host-keys", o.accept_new_host_keys,
+               "Record unknown host keys in known_hosts (changed keys are always refused)");
+  app.add_option("-c,--connection", o.connection, "Connection type: ssh (default) or local");
+  app.add_option("--start-at-task", o.start_at_task, "Start at the task with this name");
+  app.add_flag("--step", o.step, "Confirm each task before running it");
+  app.add_flag("--force-handlers", o.force_handlers, "Run handlers even if a task fails");
+  app.add_flag("--list-hosts", o.list_hosts, "List the hosts each play would run on");
+  app.add_flag("--list-tasks", o.list_tasks, "List the tasks that would run");
+  app.add_flag("--list-tags", o.list_tags, "List all available tags");
+  app.add_flag("--syntax-check", o.syntax_check, "Check the playbooks' syntax and keys only");
+  app.add_flag("--flush-cache", o.flush_cache, "Accepted for compatibility (no fact cache)");
+  app.add_flag("-v,--verbose", o.verbosity, "More output (-vvv for more)");
+  app.add_option("--json-log", o.json_log, "Write one JSON event per line to this file");
+}
+
+}  // namespace
+
 Command PlaybookCommand() {
-  return PendingCommand("playbook", "ansible-playbook", "Run playbooks against an inventory",
-                        "[options] PLAYBOOK...");
+  Command c;
+  c.name = "playbook";
+  c.ansible_name = "ansible-playbook";
+  c.summary = "Run playbooks against an inventory (listing and syntax check only so far)";
+  c.run = [](const std::string& prog, std::vector<std::string> args) -> int {
+    CLI::App app{
+        "Runs Ansible playbooks.\n\nNOT IMPLEMENTED YET: running plays against hosts. "
+        "Working: --syntax-check, --list-tasks, --list-tags.",
+        prog};
+    PlaybookOptions o;
+    DefineOptions(app, o);
+    std::reverse(args.begin(), args.end());
+    try {
+      app.parse(args);
+    } catch (const CLI::ParseError& e) {
+      int rc = app.exit(e);
+      return e.get_exit_code() == 0 ? 0 : (rc == 0 ? 0 : 5);
+    }
+    playbook::LoadOptions load_options;
+    if (const char* rp = std::getenv("ANSIBLE_ROLES_PATH")) {
+      std::string paths = rp;
+      size_t start = 0;
+      while (start <= paths.size()) {
+        size_t colon = paths.find(':', start);
+        std::string p = paths.substr(start, colon == std::string::npos ? colon : colon - start);
+        if (!p.empty()) load_options.roles_path.push_back(p);
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+      }
+    }
+    std::vector<playbook::Playbook> loaded;
+    for (const std::string& path : o.playbooks) {
+      Warnings warnings;
+      Result<playbook::Playbook> pb = playbook::LoadPlaybook(path, load_options, &warnings);
+      for (const Error& w : warnings) ReportWarning(w);
+      if (!pb) return ReportError(pb.error());
+      loaded.push_back(std::move(pb).value());
+    }
+    if (o.syntax_check) {
+      for (const std::string& path : o.playbooks) std::printf("\nplaybook: %s\n", path.c_str());
+      return 0;
+    }
+    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
+    if (o.inventories.empty()) {
+      // Ansible's default source; when it is missing, only the implicit
+      // localhost exists (Ansible warns the same way).
+      if (std::filesystem::exists("/etc/ansible/hosts")) {
+        o.inventories.push_back("/etc/ansible/hosts");
+      } else {
+        ReportWarning(MakeError("No inventory was parsed, only implicit localhost is available"));
+      }
+    }
+    Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);
+    if (!inv) return ReportError(inv.error());
+    for (const Error& w : inv->warnings()) ReportWarning(w);
+    inventory::HostMatcher matcher(&*inv);
+    if (!o.limit.empty()) {
+      if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
+    }
+    playbook::TagFilter filter;
+    for (const std::string& t : SplitCommas(o.tags)) filter.only.insert(t);
+    for (const std::string& t : SplitCommas(o.skip_tags)) filter.skip.insert(t);
+
+    if (o.list_tasks || o.list_tags || o.list_hosts) {
+      playbook::ListOptions lo;
+      lo.tasks = o.list_tasks;
+      lo.tags = o.list_tags;
+      lo.hosts = o.list_hosts;
+      lo.filter = filter;
+      lo.hosts_of = [&](const playbook::Play& play) {
+        std::string pattern;
+        for (const auto& h : play.hosts) pattern += (pattern.empty() ? "" : ",") + h;
+        std::vector<Error> warnings;
+        std::vector<std::string> names;
+        Result<std::vector<inventory::Host*>> hosts = matcher.Match(pattern, &warnings);
+        for (const Error& w : warnings) ReportWarning(w);
+        if (hosts)
+          for (inventory::Host* h : *hosts) names.push_back(h->name);
+        return names;
+      };
+      for (size_t i = 0; i < loaded.size(); ++i) {
+        std::string text = playbook::ListPlaybook(loaded[i], o.playbooks[i], lo);
+        std::fputs(Redact(text).c_str(), stdout);
+      }
+      return 0;
+    }
+
+    // Every action must be one drover runs, before any host is contacted.
+    for (const playbook::Playbook& pb : loaded) {
+      if (Status ps = executor::CheckRunnable(pb); !ps) return ReportError(ps.error());
+    }
+    Warnings warnings;
+    Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);
+    for (const Error& w : warnings) ReportWarning(w);
+    if (!extra) return ReportError(extra.error());
+    vars::InventoryVars inventory_vars(*inv);
+
+    connection::ConnectionDefaults defaults;
+    defaults.timeout_s = o.timeout;
+    if (!o.remote_user.empty()) defaults.remote_user = o.remote_user;
+    if (!o.private_key.empty()) defaults.private_key = o.private_key;
+    if (!o.connection.empty()) defaults.connection = o.connection;
+    defaults.ssh_common_args = o.ssh_common_args;
+    defaults.ssh_extra_args = o.ssh_extra_args;
+    if (o.accept_new_host_keys) defaults.host_key_policy = connection::HostKeyPolicy::kAcceptNew;
+    if (auto env_policy = connection::HostKeyPolicyFromEnvironment())
+      defaults.host_key_policy = *env_policy;
+    executor::RunOptions ro;
+    ro.check = o.check;
+    ro.diff = o.diff;
+    ro.forks = o.forks;
+    ro.verbosity = o.verbosity;
+    ro.tags = filter;
+    ro.force_handlers = o.force_handlers;
+    ro.start_at_task = o.start_at_task;
+    ro.become = o.become;
+    ro.become_user = o.become_user;
+    ro.become_method = o.become_method;
+    // Passwords are asked here, before any worker starts.
+    if (o.ask_pass) {
+      auto pw = PromptSecret("SSH password: ");
+      if (!pw) return ReportError(pw.error());
+      defaults.password = *pw;
+    }
+    if (o.ask_become_pass) {
+      auto pw = PromptSecret("BECOME password: ");
+      if (!pw) return ReportError(pw.error());
+      ro.become_password = *pw;
+    }
+    connection::ConnectionPool pool(defaults);
+
+    output::TextOptions text_options;
+    text_options.verbosity = o.verbosity;
+    text_options.color =
+        ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
+    output::AnsibleTextReporter text(stdout, text_options);
+    output::ProgressLine progress(::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
+    output::ReporterList reporters;
+    reporters.Add(&progress);
+    reporters.Add(&text);
+    std::unique_ptr<output::JsonLogReporter> json_log;
+    if (!o.json_log.empty()) {
+      auto opened = output::JsonLogReporter::Open(o.json_log);
+      if (!opened) return ReportError(opened.error());
+      json_log = std::move(opened).value();
+      reporters.Add(json_log.get());
+    }
+    executor::RunEnvironment env;
+    env.inventory = &*inv;
+    env.matcher = &matcher;
+    env.inventory_vars = &inventory_vars;
+    env.extra_vars = std::make_shared<Map>(std::move(extra).value());
+    env.pool = &pool;
+    env.reporter = &reporters;
+    executor::Executor ex(env, ro);
+    for (const playbook::Playbook& pb : loaded) {
+      Status rs = ex.RunPlaybook(pb);
+      for (const std::string& n : pool.notices().Take()) reporters.OnWarning(n);
+      if (!rs) {
+        progress.Clear();
+        return ReportError(rs.error());
+      }
+    }
+    reporters.OnRecap(ex.MakeRecap());
+    pool.CloseAll();
+    return ex.ExitCode();
+  };
+  return c;
 }
 
 }  // namespace drover::cli

@@ -205,9 +205,28 @@ std::optional<Value> LiteralEval(std::string_view text) {
   // Python's literal_eval strips leading spaces/tabs only.
   size_t s = 0;
   while (s < text.size() && (text[s] == ' ' || text[s] == '\t')) ++s;
-  std::string inner(text.substr(s));
-  if (inner.find("}}") != std::string::npos || inner.find("%}") != std::string::npos)
-    return std::nullopt;
+  // The literal is tokenized as an expression inside "{{ ... }}": split
+  // closing-brace pairs outside string literals ("}}" -> "} }"), which
+  // changes nothing in a Python literal but keeps the lexer's "}}" unseen.
+  std::string inner;
+  {
+    char quote = 0;
+    std::string_view rest = text.substr(s);
+    for (size_t i = 0; i < rest.size(); ++i) {
+      char c = rest[i];
+      inner += c;
+      if (quote) {
+        if (c == '\\' && i + 1 < rest.size())
+          inner += rest[++i];
+        else if (c == quote)
+          quote = 0;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if ((c == '}' || c == '%') && i + 1 < rest.size() && rest[i + 1] == '}') {
+        inner += ' ';
+      }
+    }
+  }
   try {
     Options o;
     o.trim_blocks = false;

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Differential test: drover's YAML loading against PyYAML (the loader
 Ansible uses). Each document is loaded by `drover debug yaml` and by
 yaml.safe_load; the JSON of both must be identical, and a document PyYAML

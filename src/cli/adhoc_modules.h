@@ -1,0 +1,33 @@
+// The modules `drover adhoc` runs directly over a Connection: ping,
+// command, shell, raw, setup. (The playbook executor's module library is a
+// separate stage; these mirror Ansible's results for ad-hoc use.)
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "connection/connection.h"
+#include "core/error.h"
+#include "core/value.h"
+
+namespace drover::cli {
+
+struct AdhocOutcome {
+  enum class State { kOk, kChanged, kFailed, kUnreachable };
+  State state = State::kOk;
+  Map result;               // the module's result, as Ansible's JSON
+  bool raw_output = false;  // command/shell/raw: shown as "| rc=N >>"
+};
+
+// Checks the module name and its arguments before any host is contacted.
+Status ValidateAdhocModule(const std::string& module, const std::string& args);
+
+// Runs `module` with `args` (Ansible's -a text) on one host.
+AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
+                            connection::Connection& connection,
+                            const std::optional<connection::BecomeSpec>& become);
+
+// "web1 | SUCCESS => {...}" and friends, as Ansible's minimal callback.
+std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outcome);
+
+}  // namespace drover::cli

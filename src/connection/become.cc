@@ -1,0 +1,97 @@
+#include "connection/become.h"
+
+#include <cstdio>
+#include <random>
+
+#include "connection/shell.h"
+#include "core/secrets.h"
+
+namespace drover::connection {
+
+namespace {
+
+std::string RandomKey() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+// Removes every occurrence of `needle` from `text`; returns how many.
+int RemoveAll(std::string* text, const std::string& needle) {
+  if (needle.empty()) return 0;
+  int count = 0;
+  for (size_t at = text->find(needle); at != std::string::npos; at = text->find(needle, at)) {
+    text->erase(at, needle.size());
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec) {
+  BecomePlan plan;
+  std::string inner = command;
+  if (spec.password) {
+    RegisterSecret(*spec.password);
+    const std::string marker = "drover-become-" + RandomKey();
+    plan.stdin_prefix = *spec.password + "\n" + marker + "\n";
+    inner = "while IFS= read -r drover_line; do [ \"$drover_line\" = " + marker +
+            " ] && break; done; unset drover_line\n" + command;
+  }
+  if (spec.method == "sudo") {
+    std::string flags = spec.flags.value_or("-H -S -n");
+    if (spec.password) {
+      // As Ansible: a password means sudo may prompt, so drop -n; -S reads it.
+      auto words = ShellSplit(flags);
+      if (!words) return words.take_error();
+      flags.clear();
+      bool has_s = false;
+      for (const auto& w : *words) {
+        if (w == "-n") continue;
+        has_s = has_s || w == "-S";
+        flags += (flags.empty() ? "" : " ") + ShellQuote(w);
+      }
+      if (!has_s) flags += " -S";
+      plan.prompt = "[sudo via drover, key=" + RandomKey() + "] password:";
+      flags += " -p " + ShellQuote(plan.prompt);
+    }
+    plan.command =
+        "sudo " + flags + " -u " + ShellQuote(spec.user) + " /bin/sh -c " + ShellQuote(inner);
+  } else if (spec.method == "su") {
+    const std::string flags = spec.flags.value_or("");
+    if (spec.password) plan.prompt = "Password: ";
+    plan.command = "su " + (flags.empty() ? "" : flags + " ") + ShellQuote(spec.user) + " -c " +
+                   ShellQuote(inner);
+  } else {
+    return MakeError("become method '" + spec.method +
+                     "' is not supported; use 'sudo' or 'su' (others: not yet)");
+  }
+  return plan;
+}
+
+std::optional<std::string> CheckBecomeResult(const BecomePlan& plan, int exit_status,
+                                             std::string* stderr_data) {
+  const int prompts = RemoveAll(stderr_data, plan.prompt);
+  if (exit_status == 0) return std::nullopt;
+  const std::string& err = *stderr_data;
+  if (prompts > 1 || err.find("incorrect password attempt") != std::string::npos ||
+      err.find("Sorry, try again") != std::string::npos) {
+    return "Incorrect sudo password";
+  }
+  if (err.find("su: Authentication failure") != std::string::npos) {
+    return "Incorrect su password";
+  }
+  if (err.find("sudo: a password is required") != std::string::npos ||
+      err.find("sudo: a terminal is required") != std::string::npos) {
+    return "Missing sudo password";
+  }
+  if (err.find("must be run from a terminal") != std::string::npos) {
+    return "su needs a terminal on this host: " + err;
+  }
+  return std::nullopt;
+}
+
+}  // namespace drover::connection

@@ -1,0 +1,503 @@
+#include "connection/ssh_connection.h"
+
+#include <libssh/libssh.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+
+#include "connection/known_hosts.h"
+#include "connection/shell.h"
+#include "core/secrets.h"
+
+namespace drover::connection {
+
+void ConnectionNotices::Warn(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  if (seen_.insert(text).second) pending_.push_back(text);
+}
+
+std::vector<std::string> ConnectionNotices::Take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(pending_, {});
+}
+
+namespace {
+
+struct SessionFree {
+  void operator()(ssh_session s) const {
+    if (ssh_is_connected(s)) ssh_disconnect(s);
+    ssh_free(s);
+  }
+};
+struct ChannelFree {
+  void operator()(ssh_channel c) const {
+    if (ssh_channel_is_open(c)) ssh_channel_close(c);
+    ssh_channel_free(c);
+  }
+};
+struct KeyFree {
+  void operator()(ssh_key k) const { ssh_key_free(k); }
+};
+using ChannelPtr = std::unique_ptr<ssh_channel_struct, ChannelFree>;
+using KeyPtr = std::unique_ptr<ssh_key_struct, KeyFree>;
+
+void InitLibsshOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // A peer or ProxyCommand that goes away must be an error, not SIGPIPE.
+    signal(SIGPIPE, SIG_IGN);
+    ssh_init();
+    std::atexit([] { ssh_finalize(); });
+  });
+}
+
+std::string HomeDir() {
+  const char* home = std::getenv("HOME");
+  return home ? home : "";
+}
+
+std::string ExpandTilde(const std::string& path) {
+  if (path.rfind("~/", 0) == 0) return HomeDir() + path.substr(1);
+  return path;
+}
+
+// Probes a silent peer so a dead host is noticed within a bounded time even
+// while a command prints nothing: TCP keepalive after `interval_s` idle,
+// and unacknowledged data fails the socket after 3 intervals.
+void SetKeepalive(int fd, int interval_s) {
+  if (fd < 0 || interval_s <= 0) return;
+  const int on = 1, count = 3;
+  const unsigned int user_timeout_ms = static_cast<unsigned int>(interval_s) * 3000u;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &interval_s, sizeof interval_s);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval_s, sizeof interval_s);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
+}
+
+}  // namespace
+
+struct SshConnection::Session {
+  std::unique_ptr<ssh_session_struct, SessionFree> handle;
+  // The persistent shell; declared after handle so it is freed first.
+  ChannelPtr shell;
+  ssh_session get() const { return handle.get(); }
+  std::string error() const { return ssh_get_error(handle.get()); }
+};
+
+SshConnection::SshConnection(SshTarget target, ConnectionNotices* notices)
+    : target_(std::move(target)),
+      notices_(notices),
+      marker_seed_(std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)) {
+  if (target_.password) RegisterSecret(*target_.password);
+}
+
+SshConnection::~SshConnection() {
+  Close();
+}
+
+void SshConnection::Close() {
+  session_.reset();
+}
+
+Error SshConnection::Unreachable(const std::string& message) {
+  Close();
+  Error e = MakeError(message);
+  e.code = ExitCode::kUnreachable;
+  return e;
+}
+
+Status SshConnection::Connect() {
+  if (session_) return {};
+  InitLibsshOnce();
+  for (const std::string& o : target_.ignored_options) {
+    notices_->Warn("ssh option not supported by drover, ignored: " + o);
+  }
+  auto session = std::make_unique<Session>();
+  session->handle.reset(ssh_new());
+  if (!session->handle) return Unreachable("cannot create an SSH session");
+  ssh_session s = session->get();
+
+  // Order matters (libssh 0.10): host, then ~/.ssh/config and
+  // /etc/ssh/ssh_config, then our values, which win.
+  ssh_options_set(s, SSH_OPTIONS_HOST, target_.address.c_str());
+  const std::string config = target_.config_file ? ExpandTilde(*target_.config_file) : "";
+  if (ssh_options_parse_config(s, config.empty() ? nullptr : config.c_str()) != SSH_OK) {
+    return Unreachable("cannot read the ssh configuration: " + session->error());
+  }
+  if (target_.port) ssh_options_set(s, SSH_OPTIONS_PORT, &*target_.port);
+  if (target_.user) ssh_options_set(s, SSH_OPTIONS_USER, target_.user->c_str());
+  // SSH_OPTIONS_IDENTITY prepends: add in reverse so the first given is tried first.
+  for (auto it = target_.identity_files.rbegin(); it != target_.identity_files.rend(); ++it) {
+    ssh_options_set(s, SSH_OPTIONS_IDENTITY, ExpandTilde(*it).c_str());
+  }
+  if (target_.known_hosts_file) {
+    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, ExpandTilde(*target_.known_hosts_file).c_str());
+  }
+  if (target_.global_known_hosts_file) {
+    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS,
+                    ExpandTilde(*target_.global_known_hosts_file).c_str());
+  }
+  const long timeout = target_.connect_timeout_s;
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+  if (target_.proxy_command) {
+    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, target_.proxy_command->c_str());
+  } else if (target_.proxy_jump) {
+    // libssh 0.10 has no native ProxyJump: the same as OpenSSH's -J.
+    const std::string command = "ssh -W '[%h]:%p' " + ShellQuote(*target_.proxy_jump);
+    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, command.c_str());
+  }
+  if (target_.compression) {
+    ssh_options_set(s, SSH_OPTIONS_COMPRESSION, *target_.compression ? "yes" : "no");
+  }
+  // The host-key policy is ours, whatever the ssh config says.
+  const int strict = 1;
+  ssh_options_set(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, &strict);
+  const int nodelay = 1;
+  ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay);
+
+  if (ssh_connect(s) != SSH_OK) {
+    return Unreachable("Failed to connect to the host via ssh: " + session->error());
+  }
+  session_ = std::move(session);
+  if (Status st = VerifyHostKey(); !st) {
+    Close();
+    return st;
+  }
+  if (Status st = Authenticate(); !st) {
+    Close();
+    return st;
+  }
+  SetKeepalive(ssh_get_fd(session_->get()), target_.keepalive_interval_s);
+  return {};
+}
+
+Status SshConnection::VerifyHostKey() {
+  ssh_session s = session_->get();
+  unsigned int port = 22;
+  ssh_options_get_port(s, &port);
+  if (target_.host_key_policy == HostKeyPolicy::kOff) {
+    notices_->Warn(
+        "host key checking is disabled (ANSIBLE_HOST_KEY_CHECKING=False or "
+        "StrictHostKeyChecking=no): connections are open to impersonation");
+    return {};
+  }
+  ssh_key raw_key = nullptr;
+  if (ssh_get_server_publickey(s, &raw_key) != SSH_OK) {
+    return Unreachable("cannot read the host key of " + target_.address + ": " + session_->error());
+  }
+  KeyPtr key(raw_key);
+  unsigned char* hash = nullptr;
+  size_t hash_len = 0;
+  std::string fingerprint = "(unknown)";
+  if (ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
+    char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+    if (fp) fingerprint = fp;
+    ssh_string_free_char(fp);
+    ssh_clean_pubkey_hash(&hash);
+  }
+  const std::string key_type = ssh_key_type_to_char(ssh_key_type(key.get()));
+  // The address libssh connected to (a HostName from ssh config applies).
+  std::string host = target_.address;
+  if (char* h = nullptr; ssh_options_get(s, SSH_OPTIONS_HOST, &h) == SSH_OK && h) {
+    host = h;
+    ssh_string_free_char(h);
+  }
+  const std::string name = KnownHostsName(host, static_cast<int>(port));
+
+  char* user_file = nullptr;
+  char* global_file = nullptr;
+  ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &user_file);
+  ssh_options_get(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, &global_file);
+  std::vector<std::string> files;
+  if (user_file) files.push_back(user_file);
+  if (global_file) files.push_back(global_file);
+  ssh_string_free_char(user_file);
+  ssh_string_free_char(global_file);
+  const std::string user_known_hosts = files.empty() ? "~/.ssh/known_hosts" : files.front();
+
+  std::lock_guard lock(notices_->known_hosts_mutex());
+  switch (ssh_session_is_known_server(s)) {
+    case SSH_KNOWN_HOSTS_OK: return {};
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER: {
+      std::string lines;
+      for (const auto& l : KnownHostsLinesFor(host, static_cast<int>(port), files)) {
+        lines += (lines.empty() ? "" : ", ") + l;
+      }
+      return Unreachable(
+          "REMOTE HOST IDENTIFICATION HAS CHANGED for " + name + ": it now offers " + key_type +
+          " key " + fingerprint + ", which does not match known_hosts (" +
+          (lines.empty() ? user_known_hosts : lines) +
+          "). This may be an attack. If the host was really re-installed, remove the old "
+          "entry (ssh-keygen -R '" +
+          name + "' -f " + user_known_hosts + ") and connect again.");
+    }
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      if (target_.host_key_policy == HostKeyPolicy::kAcceptNew) {
+        if (ssh_session_update_known_hosts(s) != SSH_OK) {
+          return Unreachable("cannot record the host key of " + name + " in " + user_known_hosts +
+                             ": " + session_->error());
+        }
+        notices_->Warn("added " + key_type + " key " + fingerprint + " for " + name + " to " +
+                       user_known_hosts);
+        return {};
+      }
+      return Unreachable("host key verification failed: " + name + " is not in " +
+                         user_known_hosts + "; it offers " + key_type + " key " + fingerprint +
+                         ". If that fingerprint is right, accept it with "
+                         "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
+                         "or add it with: ssh-keyscan -p " +
+                         std::to_string(port) + " " + host + " >> " + user_known_hosts);
+    case SSH_KNOWN_HOSTS_ERROR:
+    default: return Unreachable("cannot check the host key of " + name + ": " + session_->error());
+  }
+}
+
+bool KeyNeedsPassphrase(const std::string& path) {
+  InitLibsshOnce();
+  const std::string file = ExpandTilde(path);
+  if (access(file.c_str(), R_OK) != 0) return false;  // missing: libssh reports it
+  ssh_key key = nullptr;
+  const int rc = ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key);
+  ssh_key_free(key);
+  return rc != SSH_OK;
+}
+
+Status SshConnection::Authenticate() {
+  ssh_session s = session_->get();
+  char* user_raw = nullptr;
+  ssh_options_get(s, SSH_OPTIONS_USER, &user_raw);
+  const std::string user = user_raw ? user_raw : "?";
+  ssh_string_free_char(user_raw);
+
+  if (ssh_userauth_none(s, nullptr) == SSH_AUTH_SUCCESS) return {};
+  const int methods = ssh_userauth_list(s, nullptr);
+  std::string tried;
+  if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+    // Encrypted key files whose passphrase the user gave up front.
+    for (const std::string& path : target_.identity_files) {
+      auto pass = target_.key_passphrases.find(path);
+      if (pass == target_.key_passphrases.end()) continue;
+      ssh_key raw = nullptr;
+      if (ssh_pki_import_privkey_file(ExpandTilde(path).c_str(), pass->second.c_str(), nullptr,
+                                      nullptr, &raw) != SSH_OK) {
+        return Unreachable("cannot load the key " + path + " (wrong passphrase?)");
+      }
+      KeyPtr key(raw);
+      if (ssh_userauth_publickey(s, nullptr, key.get()) == SSH_AUTH_SUCCESS) return {};
+    }
+    // Agent first, then IdentityFile / default keys. Keys that need a
+    // passphrase and were not given one are skipped (no prompt from a worker).
+    const int rc = ssh_userauth_publickey_auto(s, nullptr, nullptr);
+    if (rc == SSH_AUTH_SUCCESS) return {};
+    if (rc == SSH_AUTH_ERROR) {
+      return Unreachable("authentication as " + user + " failed: " + session_->error());
+    }
+    tried += "publickey";
+  }
+  if (target_.password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
+    const int rc = ssh_userauth_password(s, nullptr, target_.password->c_str());
+    if (rc == SSH_AUTH_SUCCESS) return {};
+    if (rc == SSH_AUTH_ERROR) {
+      return Unreachable("authentication as " + user + " failed: " + session_->error());
+    }
+    tried += tried.empty() ? "password" : ", password";
+  } else if (target_.password && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
+    int rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+    while (rc == SSH_AUTH_INFO) {
+      const int prompts = ssh_userauth_kbdint_getnprompts(s);
+      for (int i = 0; i < prompts; ++i) {
+        ssh_userauth_kbdint_setanswer(s, static_cast<unsigned>(i), target_.password->c_str());
+      }
+      rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+    }
+    if (rc == SSH_AUTH_SUCCESS) return {};
+    tried += tried.empty() ? "keyboard-interactive" : ", keyboard-interactive";
+  }
+  std::string offered;
+  if (methods & SSH_AUTH_METHOD_PUBLICKEY) offered += " publickey";
+  if (methods & SSH_AUTH_METHOD_PASSWORD) offered += " password";
+  if (methods & SSH_AUTH_METHOD_INTERACTIVE) offered += " keyboard-interactive";
+  return Unreachable("Permission denied for " + user + "@" + target_.address +
+                     " (tried: " + (tried.empty() ? "nothing usable" : tried) +
+                     "; server offers:" + offered + ")" +
+                     (target_.password ? ""
+                                       : "; set ansible_password or use --ask-pass "
+                                         "for password authentication"));
+}
+
+Result<ExecResult> SshConnection::RunScript(const std::string& script, const std::string* stdin) {
+  if (Status st = Connect(); !st) return st.take_error();
+  if (!stdin) return RunInPersistentShell(script);
+  return RunInNewChannel(script, *stdin);
+}
+
+Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script) {
+  ssh_session s = session_->get();
+  if (!session_->shell) {
+    ChannelPtr channel(ssh_channel_new(s));
+    if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
+        ssh_channel_request_exec(channel.get(), "exec /bin/sh") != SSH_OK) {
+      const std::string message =
+          "cannot start a shell on " + target_.address + ": " + session_->error();
+      channel.reset();
+      return Unreachable(message);
+    }
+    session_->shell = std::move(channel);
+  }
+  ssh_channel channel = session_->shell.get();
+  auto lost = [&](const std::string& message) -> Error {
+    session_->shell.reset();
+    return Unreachable(message);
+  };
+  // The end marker is random per command, so no output can forge it.
+  std::mt19937_64 rng(marker_seed_++);
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  const std::string marker = std::string("@@drover-end-") + hex + "@@";
+  // A subshell keeps the driver shell clean (exit, cd, set -e stay inside).
+  const std::string line = "( eval " + ShellQuote(script) + " ) </dev/null; printf '%s%d\\n' '" +
+                           marker + "' \"$?\"; printf '%s\\n' '" + marker + "' >&2\n";
+  for (size_t done = 0; done < line.size();) {
+    const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(line.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel, line.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    done += static_cast<size_t>(n);
+  }
+  ExecResult result;
+  std::string& out = result.stdout_data;
+  std::string& err = result.stderr_data;
+  size_t out_marker = std::string::npos, err_marker = std::string::npos;
+  size_t out_scan = 0, err_scan = 0;
+  char buf[65536];
+  using Clock = std::chrono::steady_clock;
+  auto last_activity = Clock::now();
+  auto scan = [&](std::string& text, size_t& from, size_t& found, bool need_status) {
+    if (found != std::string::npos) return;
+    const size_t at = text.find(marker, from);
+    from = text.size() > marker.size() ? text.size() - marker.size() : 0;
+    if (at == std::string::npos) return;
+    const size_t newline = text.find('\n', at + marker.size());
+    if (newline == std::string::npos) return;  // status digits still arriving
+    if (need_status) {
+      result.exit_status = std::atoi(text.c_str() + at + marker.size());
+    }
+    found = at;
+  };
+  while (out_marker == std::string::npos || err_marker == std::string::npos) {
+    const bool want_stdout = out_marker == std::string::npos;
+    const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, want_stdout ? 0 : 1, 1000);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    if (n > 0) {
+      (want_stdout ? out : err).append(buf, static_cast<size_t>(n));
+      last_activity = Clock::now();
+    }
+    for (int e;
+         (e = ssh_channel_read_nonblocking(channel, buf, sizeof buf, want_stdout ? 1 : 0)) > 0;) {
+      (want_stdout ? err : out).append(buf, static_cast<size_t>(e));
+      last_activity = Clock::now();
+    }
+    scan(out, out_scan, out_marker, true);
+    scan(err, err_scan, err_marker, false);
+    if (n <= 0 && ssh_channel_is_eof(channel) &&
+        (out_marker == std::string::npos || err_marker == std::string::npos)) {
+      return lost("the shell on " + target_.address + " exited unexpectedly");
+    }
+    if (n == 0 && target_.keepalive_interval_s > 0 &&
+        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
+      ssh_send_ignore(s, "keepalive");
+      last_activity = Clock::now();
+    }
+  }
+  out.resize(out_marker);
+  err.resize(err_marker);
+  return result;
+}
+
+Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
+                                                  const std::string& stdin_data) {
+  ssh_session s = session_->get();
+  ChannelPtr channel(ssh_channel_new(s));
+  // Closing the session frees its channels: drop ours first.
+  auto lost = [&](const std::string& message) -> Error {
+    channel.reset();
+    return Unreachable(message);
+  };
+  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) {
+    return lost("cannot open a channel to " + target_.address + ": " + session_->error());
+  }
+  // The login shell may not be POSIX: always run our script with /bin/sh.
+  const std::string command = "/bin/sh -c " + ShellQuote(script);
+  if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
+    return lost("cannot run a command on " + target_.address + ": " + session_->error());
+  }
+  for (size_t done = 0; done < stdin_data.size();) {
+    const uint32_t chunk =
+        static_cast<uint32_t>(std::min<size_t>(stdin_data.size() - done, 1 << 16));
+    const int n = ssh_channel_write(channel.get(), stdin_data.data() + done, chunk);
+    if (n == SSH_ERROR) {
+      // The command may exit without reading all of its input.
+      if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
+      return lost("lost the connection to " + target_.address +
+                  " while sending data: " + session_->error());
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (ssh_channel_is_open(channel.get())) ssh_channel_send_eof(channel.get());
+
+  ExecResult result;
+  char buf[65536];
+  using Clock = std::chrono::steady_clock;
+  auto last_activity = Clock::now();
+  for (;;) {
+    const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, 1000);
+    if (n == SSH_ERROR) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    if (n > 0) {
+      result.stdout_data.append(buf, static_cast<size_t>(n));
+      last_activity = Clock::now();
+    }
+    for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 1)) > 0;) {
+      result.stderr_data.append(buf, static_cast<size_t>(e));
+      last_activity = Clock::now();
+    }
+    if (n <= 0 && ssh_channel_is_eof(channel.get())) break;
+    if (ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
+      return lost("lost the connection to " + target_.address + ": " + session_->error());
+    }
+    if (n == 0 && target_.keepalive_interval_s > 0 &&
+        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
+      ssh_send_ignore(s, "keepalive");  // data on the wire: TCP_USER_TIMEOUT bounds a dead peer
+      last_activity = Clock::now();
+    }
+  }
+  // Whatever arrived between the last read and EOF.
+  for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 0)) > 0;) {
+    result.stdout_data.append(buf, static_cast<size_t>(e));
+  }
+  for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 1)) > 0;) {
+    result.stderr_data.append(buf, static_cast<size_t>(e));
+  }
+  const int status = ssh_channel_get_exit_status(channel.get());
+  // -1: no exit-status message (the command died of a signal).
+  result.exit_status = status < 0 ? 255 : status;
+  return result;
+}
+
+}  // namespace drover::connection

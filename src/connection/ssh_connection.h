@@ -1,0 +1,75 @@
+// SshConnection: one persistent libssh session to one host, opened once and
+// reused for every command of the run. Commands without stdin run in one
+// long-lived `/bin/sh` on the session (each in its own subshell, its output
+// framed by random end markers), so a command costs one write and one read
+// instead of a channel open and an sshd session process; commands with stdin
+// (file puts, become passwords) get a fresh channel running `/bin/sh -c`.
+// The only file that includes libssh is ssh_connection.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connection/connection.h"
+#include "connection/ssh_options.h"
+
+namespace drover::connection {
+
+// State shared by every connection of a run: the lock serializing writes
+// to known_hosts, and notices for the user (each reported once).
+class ConnectionNotices {
+ public:
+  // Records a warning; duplicates are dropped. Thread-safe.
+  void Warn(const std::string& text);
+  // Returns and clears the warnings recorded so far.
+  std::vector<std::string> Take();
+  std::mutex& known_hosts_mutex() { return known_hosts_mutex_; }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> seen_;
+  std::vector<std::string> pending_;
+  std::mutex known_hosts_mutex_;
+};
+
+// True when `path` is a private key that cannot be loaded without a
+// passphrase. Call from the main thread to ask for it before workers start.
+bool KeyNeedsPassphrase(const std::string& path);
+
+class SshConnection : public Connection {
+ public:
+  SshConnection(SshTarget target, ConnectionNotices* notices);
+  ~SshConnection() override;
+  SshConnection(const SshConnection&) = delete;
+  SshConnection& operator=(const SshConnection&) = delete;
+
+  // Connects, checks the host key per target.host_key_policy, and
+  // authenticates (agent and key files, then password when one is given).
+  Status Connect() override;
+  void Close() override;
+  std::string Kind() const override { return "ssh"; }
+
+  const SshTarget& target() const { return target_; }
+
+ protected:
+  Result<ExecResult> RunScript(const std::string& script, const std::string* stdin) override;
+
+ private:
+  struct Session;
+  Status VerifyHostKey();
+  Status Authenticate();
+  Result<ExecResult> RunInPersistentShell(const std::string& script);
+  Result<ExecResult> RunInNewChannel(const std::string& script, const std::string& stdin);
+  Error Unreachable(const std::string& message);
+
+  SshTarget target_;
+  ConnectionNotices* notices_;
+  std::unique_ptr<Session> session_;
+  uint64_t marker_seed_;
+};
+
+}  // namespace drover::connection

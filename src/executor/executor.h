@@ -1,0 +1,80 @@
+// Runs loaded playbooks against the inventory: plays in order, hosts in
+// batches (serial), the linear strategy (each task on every host of the
+// batch, in parallel up to --forks, before the next task), blocks with
+// rescue/always, handlers, includes, facts, and the recap. Hosts talk
+// through the connection pool; results go to the reporter.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connection/pool.h"
+#include "executor/host_state.h"
+#include "executor/task_context.h"
+#include "inventory/host_pattern.h"
+#include "inventory/inventory.h"
+#include "output/events.h"
+#include "playbook/model.h"
+#include "playbook/tags.h"
+#include "vars/inventory_vars.h"
+
+namespace drover::executor {
+
+struct RunOptions {
+  bool check = false;
+  bool diff = false;
+  int forks = 5;
+  int verbosity = 0;
+  playbook::TagFilter tags;
+  bool force_handlers = false;
+  std::string start_at_task;
+  // -b / --become-user / --become-method / -K
+  bool become = false;
+  std::string become_user;
+  std::string become_method;
+  std::optional<std::string> become_password;
+};
+
+struct RunEnvironment {
+  inventory::Inventory* inventory = nullptr;
+  inventory::HostMatcher* matcher = nullptr;
+  vars::InventoryVars* inventory_vars = nullptr;
+  std::shared_ptr<Map> extra_vars;
+  connection::ConnectionPool* pool = nullptr;
+  output::Reporter* reporter = nullptr;
+};
+
+class Executor {
+ public:
+  Executor(RunEnvironment env, RunOptions options);
+  ~Executor();
+
+  // Runs every play of the playbook. Returns an Error only for problems
+  // that stop the run (bad play vars files, templating the hosts pattern);
+  // host failures are in the recap.
+  Status RunPlaybook(const playbook::Playbook& pb);
+
+  // The recap and the exit code ansible-playbook would give: 0, 2 (a host
+  // failed), 4 (a host unreachable, none failed).
+  output::Recap MakeRecap() const;
+  int ExitCode() const;
+
+ private:
+  friend class TaskRunner;
+  friend class PlayRun;
+
+  HostState& State(inventory::Host* host);
+  static bool IsAnyErrorsFatal(const playbook::Play& play);
+
+  RunEnvironment env_;
+  RunOptions options_;
+  std::map<std::string, std::unique_ptr<HostState>> hosts_;
+  std::vector<std::string> host_order_;
+  std::vector<std::pair<std::string, double>> task_times_;
+  double elapsed_ = 0;
+};
+
+}  // namespace drover::executor

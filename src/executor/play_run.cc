@@ -1,0 +1,536 @@
+#include "executor/play_run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+
+#include "connection/pool.h"
+#include "executor/template_scope.h"
+#include "playbook/loader.h"
+#include "template/template.h"
+#include "vars/vars_file.h"
+
+namespace drover::executor {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+playbook::TagSet TagsOf(const Map& keywords) {
+  const Value* t = keywords.find("tags");
+  return t ? playbook::ParseTags(*t) : playbook::TagSet{};
+}
+
+bool IsTrue(const Value* v) {
+  if (!v) return false;
+  if (v->is_bool()) return v->as_bool();
+  if (v->is_string()) {
+    std::string s = v->as_string();
+    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+  }
+  return v->truthy();
+}
+
+}  // namespace
+
+PlayRun::PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
+                 const std::vector<std::string>& play_hosts)
+    : ex_(ex), play_(play), batch_(std::move(batch)), play_hosts_(play_hosts), runner_(ex, *this) {
+  started_ = ex.options_.start_at_task.empty();
+}
+
+std::vector<HostState*> PlayRun::ActiveHosts() const {
+  std::vector<HostState*> out;
+  for (HostState* h : batch_)
+    if (h->active()) out.push_back(h);
+  return out;
+}
+
+Status PlayRun::PrepareHost(HostState& h) {
+  h.seen = true;
+  h.ended = false;
+  h.notified.clear();
+  h.scope = std::make_unique<vars::VarScope>();
+  vars::VarScope& s = *h.scope;
+  if (Status st = ex_.env_.inventory_vars->AddHostLayers(*h.host, &s); !st) return st;
+  for (const auto& role : play_.roles) {
+    s.Add(vars::Layer::kRoleDefaults, role->defaults);
+    s.Add(vars::Layer::kRoleVars, role->vars);
+  }
+  s.Add(vars::Layer::kFacts, h.facts);
+  if (const Value* v = play_.keywords.find("vars")) {
+    if (v->is_map()) {
+      s.Add(vars::Layer::kPlayVars, v->as_map());
+    } else if (v->is_list()) {
+      for (const Value& m : v->as_list())
+        if (m.is_map()) s.Add(vars::Layer::kPlayVars, m.as_map());
+    }
+  }
+  // vars_prompt: without a terminal, the prompt's default is used.
+  if (const Value* prompts = play_.keywords.find("vars_prompt"); prompts && prompts->is_list()) {
+    Map answers;
+    for (const Value& p : prompts->as_list()) {
+      if (!p.is_map()) continue;
+      const Value* name = p.as_map().find("name");
+      const Value* def = p.as_map().find("default");
+      if (name && name->is_string()) answers.set(name->as_string(), def ? *def : Value(""));
+    }
+    s.Add(vars::Layer::kVarsPrompt, std::move(answers));
+  }
+  s.Add(vars::Layer::kIncludeVars, h.include_vars);
+  s.Add(vars::Layer::kSetFact, h.set_facts);
+  s.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+  // Magic variables of the play.
+  List play_hosts, batch;
+  for (const auto& n : play_hosts_) play_hosts.push_back(Value(n));
+  for (HostState* b : batch_) batch.push_back(Value(b->name));
+  h.magic->set("playbook_dir", Value(play_.dir));
+  h.magic->set("ansible_play_name", Value(play_.name));
+  h.magic->set("ansible_play_hosts", Value(play_hosts));
+  h.magic->set("ansible_play_hosts_all", Value(play_hosts));
+  h.magic->set("play_hosts", Value(batch));
+  h.magic->set("ansible_play_batch", Value(batch));
+  h.magic->set("ansible_check_mode", Value(ex_.options_.check));
+  h.magic->set("ansible_diff_mode", Value(ex_.options_.diff));
+  h.magic->set("ansible_version", Value(Map{{"full", "2.14.18"},
+                                            {"major", 2},
+                                            {"minor", 14},
+                                            {"revision", 18},
+                                            {"string", "2.14.18"}}));
+  h.magic->set("omit", Value("__omit_place_holder__drover"));
+  h.magic->set("ansible_managed", Value("Ansible managed"));
+  h.magic->set("hostvars", hostvars_);
+  s.Add(vars::Layer::kMagic, h.magic);
+
+  // vars_files: each entry a file, or a list whose first existing file wins.
+  if (const Value* files = play_.keywords.find("vars_files"); files && !files->is_null()) {
+    List entries = files->is_list() ? files->as_list() : List{*files};
+    TemplateScope tscope(s);
+    for (const Value& entry : entries) {
+      List choices = entry.is_list() ? entry.as_list() : List{entry};
+      bool loaded = false;
+      std::string tried;
+      for (const Value& choice : choices) {
+        Result<Value> name = tmpl::TemplateValue(choice, tscope);
+        if (!name) return name.take_error();
+        if (!name->is_string()) continue;
+        fs::path p(name->as_string());
+        if (!p.is_absolute()) p = fs::path(play_.dir) / p;
+        tried += (tried.empty() ? "" : ", ") + p.string();
+        if (!fs::exists(p)) continue;
+        Result<Map> vars = vars::LoadVarsFile(p.string());
+        if (!vars) return vars.take_error();
+        s.Add(vars::Layer::kVarsFiles, std::move(vars).value());
+        loaded = true;
+        break;
+      }
+      if (!loaded) return MakeError("vars file not found: " + tried, entry.where());
+    }
+  }
+  return Status();
+}
+
+void PlayRun::UpdateHostvars() {
+  // hostvars: every host of the play, as its variables stand now (the
+  // not-overridable magic layer is left out, apart from the names templates
+  // commonly read through hostvars).
+  for (HostState* h : batch_) {
+    if (!h->scope) continue;
+    Map flat = h->scope->Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
+    flat.set("inventory_hostname", Value(h->name));
+    if (const Value* g = h->scope->Find("group_names")) flat.set("group_names", *g);
+    hostvars_.as_map().set(h->name, Value(std::move(flat)));
+  }
+}
+
+bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const {
+  playbook::TagSet tags = TagsOf(play_.keywords);
+  for (const playbook::Block* b : ctx.blocks) {
+    auto t = TagsOf(b->keywords);
+    tags.insert(t.begin(), t.end());
+  }
+  auto own = TagsOf(task.keywords);
+  tags.insert(own.begin(), own.end());
+  return ex_.options_.tags.ShouldRun(tags);
+}
+
+Status PlayRun::Run() {
+  output::PlayStart ps;
+  ps.name = play_.name;
+  for (HostState* h : batch_) ps.hosts.push_back(h->name);
+  ex_.env_.reporter->OnPlayStart(ps);
+  for (HostState* h : batch_) {
+    if (Status s = PrepareHost(*h); !s) return s;
+  }
+  UpdateHostvars();
+
+  TaskContext ctx;
+  ctx.play = &play_;
+  // Facts first, unless gather_facts is off.
+  const Value* gather = play_.keywords.find("gather_facts");
+  if (!gather || IsTrue(gather)) {
+    static const playbook::Task gather_task = [] {
+      playbook::Task t;
+      t.action = "gather_facts";
+      t.action_as_written = "gather_facts";
+      t.keywords.set("name", Value("Gathering Facts"));
+      return t;
+    }();
+    if (Status s = RunTask(gather_task, ctx, ActiveHosts()); !s) return s;
+  }
+  for (const auto* section : {&play_.pre_tasks, &play_.tasks, &play_.post_tasks}) {
+    if (play_ended_) break;
+    if (Status s = RunSection(*section, ctx); !s) return s;
+  }
+  return Status();
+}
+
+Status PlayRun::RunSection(const std::vector<playbook::Item>& items, const TaskContext& ctx) {
+  if (Status s = RunItems(items, ctx); !s) return s;
+  return FlushHandlers();
+}
+
+Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskContext& ctx) {
+  for (const playbook::Item& item : items) {
+    if (play_ended_ || ActiveHosts().empty()) return Status();
+    if (item.block) {
+      if (Status s = RunBlock(*item.block, ctx); !s) return s;
+      continue;
+    }
+    const playbook::Task& task = *item.task;
+    if (!SelectedByTags(task, ctx)) continue;
+    if (!started_) {
+      if (task.display_name() != ex_.options_.start_at_task &&
+          (!task.keywords.contains("name") ||
+           task.keywords.find("name")->as_string() != ex_.options_.start_at_task))
+        continue;
+      started_ = true;
+    }
+    if (task.action == "include_tasks") {
+      if (Status s = RunInclude(task, ctx, ActiveHosts()); !s) return s;
+      continue;
+    }
+    if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;
+  }
+  return Status();
+}
+
+Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer) {
+  TaskContext ctx = outer;
+  ctx.blocks.push_back(&block);
+  std::vector<HostState*> at_start = ActiveHosts();
+  std::map<HostState*, bool> failed_before;
+  for (HostState* h : batch_) failed_before[h] = h->failed;
+
+  if (Status s = RunItems(block.block, ctx); !s) return s;
+
+  std::vector<HostState*> failed_in_block;
+  for (HostState* h : at_start)
+    if (h->failed && !h->unreachable) failed_in_block.push_back(h);
+  if (!block.rescue.empty() && !failed_in_block.empty()) {
+    for (HostState* h : failed_in_block) {
+      h->failed = false;
+      --h->stats.failed;  // the failure is rescued, not counted as a failure
+    }
+    // Hosts that did not fail skip the rescue section.
+    std::vector<HostState*> others;
+    for (HostState* h : at_start)
+      if (std::find(failed_in_block.begin(), failed_in_block.end(), h) == failed_in_block.end() &&
+          h->active()) {
+        others.push_back(h);
+        h->ended = true;  // parked while the rescue runs
+      }
+    if (Status s = RunItems(block.rescue, ctx); !s) return s;
+    for (HostState* h : others) h->ended = false;
+    for (HostState* h : failed_in_block)
+      if (!h->failed && !h->unreachable) ++h->stats.rescued;
+  }
+  if (!block.always.empty()) {
+    // always runs for every host that started the block and is reachable.
+    std::map<HostState*, bool> was_failed;
+    std::vector<HostState*> parked;
+    for (HostState* h : batch_) {
+      bool started = std::find(at_start.begin(), at_start.end(), h) != at_start.end();
+      if (started && !h->unreachable) {
+        was_failed[h] = h->failed;
+        h->failed = false;
+      } else if (h->active()) {
+        h->ended = true;
+        parked.push_back(h);
+      }
+    }
+    if (Status s = RunItems(block.always, ctx); !s) return s;
+    for (auto& [h, f] : was_failed) h->failed = h->failed || f;
+    for (HostState* h : parked) h->ended = false;
+  }
+  return Status();
+}
+
+Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
+                        const std::vector<HostState*>& hosts_in) {
+  if (hosts_in.empty()) return Status();
+  std::vector<HostState*> hosts = hosts_in;
+  const Value* run_once = ctx.Inherited(task, "run_once");
+  const bool once = IsTrue(run_once);
+  if (once) hosts.resize(1);
+
+  output::TaskStart ts;
+  ts.name = task.display_name();
+  ts.handler = task.is_handler;
+  ts.where = task.where.str();
+  ex_.env_.reporter->OnTaskStart(ts);
+  UpdateHostvars();
+
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<TaskOutcome> outcomes(hosts.size());
+  int forks = ex_.options_.forks;
+  if (const Value* th = ctx.Inherited(task, "throttle"); th && th->is_int() && th->as_int() > 0)
+    forks = std::min<int>(forks, static_cast<int>(th->as_int()));
+  connection::RunParallel(hosts.size(), forks, [&](size_t i) {
+    try {
+      outcomes[i] = runner_.Run(*hosts[i], task, ctx);
+    } catch (const std::exception& e) {
+      outcomes[i].status = output::Outcome::kFailed;
+      outcomes[i].result =
+          Map{{"failed", true}, {"msg", std::string("internal error: ") + e.what()}};
+    }
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ex_.task_times_.emplace_back(task.display_name(), seconds);
+
+  const size_t failed_before =
+      std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });
+  std::string meta;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    HostState& h = *hosts[i];
+    const TaskOutcome& o = outcomes[i];
+    if (task.action == "meta" && o.status != output::Outcome::kFailed) {
+      if (!o.meta.empty()) meta = o.meta;
+      continue;
+    }
+    switch (o.status) {
+      case output::Outcome::kOk: ++h.stats.ok; break;
+      case output::Outcome::kChanged:
+        ++h.stats.ok;
+        ++h.stats.changed;
+        break;
+      case output::Outcome::kSkipped: ++h.stats.skipped; break;
+      case output::Outcome::kFailed:
+        if (o.ignored) {
+          ++h.stats.ok;
+          ++h.stats.ignored;
+          if (const Value* c = o.result.find("changed"); c && c->truthy()) ++h.stats.changed;
+        } else {
+          ++h.stats.failed;
+          h.failed = true;
+        }
+        break;
+      case output::Outcome::kUnreachable:
+        if (o.ignored) {
+          ++h.stats.ignored;
+        } else {
+          ++h.stats.unreachable;
+          h.unreachable = true;
+        }
+        break;
+    }
+    if (o.status == output::Outcome::kChanged && !task.is_handler) {
+      if (const Value* notify = task.keywords.find("notify")) {
+        List names = notify->is_list() ? notify->as_list() : List{*notify};
+        for (const Value& n : names)
+          if (n.is_string()) h.notified.insert(n.as_string());
+      }
+    }
+    if (!o.meta.empty()) meta = o.meta;
+  }
+  // run_once: every host of the batch gets the result.
+  if (once) {
+    const Value* reg = task.keywords.find("register");
+    for (HostState* h : ActiveHosts()) {
+      if (h == hosts[0]) continue;
+      if (reg && reg->is_string()) h->set_facts->set(reg->as_string(), Value(outcomes[0].result));
+      if (task.action == "set_fact") {
+        for (const auto& [k, v] : *hosts[0]->set_facts) h->set_facts->set(k, v);
+      }
+    }
+  }
+  if (meta == "flush_handlers") return FlushHandlers();
+  if (meta == "end_play") play_ended_ = true;
+  if (meta == "end_host" || meta == "end_batch") {
+    for (size_t i = 0; i < hosts.size(); ++i)
+      if (outcomes[i].meta == "end_host" || meta == "end_batch") hosts[i]->ended = true;
+  }
+  CheckFailurePolicy(failed_before);
+  return Status();
+}
+
+void PlayRun::CheckFailurePolicy(size_t failed_before) {
+  const size_t failed_now = std::count_if(batch_.begin(), batch_.end(),
+                                          [](HostState* h) { return h->failed || h->unreachable; });
+  if (failed_now > failed_before && IsTrue(play_.keywords.find("any_errors_fatal"))) {
+    play_ended_ = true;
+    for (HostState* h : batch_) h->ended = true;
+  }
+  if (const Value* mfp = play_.keywords.find("max_fail_percentage");
+      mfp && mfp->is_number() && !batch_.empty()) {
+    double pct = 100.0 * static_cast<double>(failed_now) / static_cast<double>(batch_.size());
+    if (pct > mfp->as_number()) {
+      play_ended_ = true;
+      for (HostState* h : batch_) h->ended = true;
+    }
+  }
+}
+
+Status PlayRun::FlushHandlers() {
+  for (const playbook::Item& item : play_.handlers) {
+    if (!item.task) continue;
+    const playbook::Task& handler = *item.task;
+    std::vector<std::string> names;
+    if (const Value* n = handler.keywords.find("name"); n && n->is_string())
+      names.push_back(n->as_string());
+    if (const Value* l = handler.keywords.find("listen")) {
+      List topics = l->is_list() ? l->as_list() : List{*l};
+      for (const Value& t : topics)
+        if (t.is_string()) names.push_back(t.as_string());
+    }
+    // Notified by name or "role : name" as Ansible allows.
+    if (handler.role && handler.keywords.contains("name"))
+      names.push_back(handler.role->name + " : " + handler.keywords.find("name")->as_string());
+    std::vector<HostState*> hosts;
+    for (HostState* h : batch_) {
+      bool notified = false;
+      for (const auto& n : names) notified = notified || h->notified.count(n) > 0;
+      if (!notified) continue;
+      bool can_run = h->active() || (ex_.options_.force_handlers && h->failed && !h->unreachable);
+      if (can_run) hosts.push_back(h);
+      for (const auto& n : names) h->notified.erase(n);
+    }
+    if (hosts.empty()) continue;
+    std::vector<std::pair<HostState*, bool>> forced;
+    for (HostState* h : hosts) {
+      if (h->failed) {
+        forced.emplace_back(h, true);
+        h->failed = false;
+      }
+    }
+    TaskContext ctx;
+    ctx.play = &play_;
+    Status s = RunTask(handler, ctx, hosts);
+    for (auto& [h, f] : forced) h->failed = true;
+    if (!s) return s;
+  }
+  return Status();
+}
+
+Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
+                           const std::vector<HostState*>& hosts) {
+  // Each host resolves the file name (and loop items) with its own
+  // variables; hosts that include the same file run it together.
+  struct Inclusion {
+    std::string file;
+    Map params;
+  };
+  std::map<HostState*, std::vector<Inclusion>> per_host;
+  size_t rounds = 0;
+  for (HostState* h : hosts) {
+    auto scope = runner_.TaskScope(*h, task, ctx);
+    TemplateScope tscope(*scope);
+    std::vector<Map> item_locals;
+    bool has_loop = task.keywords.contains("loop");
+    for (const auto& [k, v] : task.keywords) has_loop = has_loop || k.rfind("with_", 0) == 0;
+    if (has_loop) {
+      const Value* loop = task.keywords.find("loop");
+      Result<Value> items = tmpl::TemplateValue(loop ? *loop : Value(List{}), tscope);
+      if (!items) return items.take_error();
+      std::string loop_var = "item";
+      if (const Value* lc = task.keywords.find("loop_control"); lc && lc->is_map())
+        if (const Value* lv = lc->as_map().find("loop_var"); lv && lv->is_string())
+          loop_var = lv->as_string();
+      if (items->is_list())
+        for (const Value& it : items->as_list()) item_locals.push_back(Map{{loop_var, it}});
+    } else {
+      item_locals.push_back(Map{});
+    }
+    for (const Map& locals : item_locals) {
+      TemplateScope iscope(*scope, &locals);
+      bool run = true;
+      for (const Value* c : ctx.Conditions(task)) {
+        Result<bool> ok = c->is_string() ? tmpl::EvaluateConditional(c->as_string(), iscope)
+                                         : Result<bool>(c->truthy());
+        if (!ok) return ok.take_error();
+        run = run && *ok;
+      }
+      if (!run) continue;
+      const Value* f = task.args.find("_raw_params");
+      if (!f) f = task.args.find("file");
+      if (!f) return MakeError("include_tasks needs a file name", task.where);
+      Result<Value> name = tmpl::TemplateValue(*f, iscope);
+      if (!name) return name.take_error();
+      fs::path p(name->is_string() ? name->as_string() : "");
+      if (!p.is_absolute()) {
+        const playbook::Role* role = ctx.Role(task);
+        fs::path base = role ? fs::path(role->path) / "tasks"
+                             : fs::path(task.where.file ? fs::path(*task.where.file).parent_path()
+                                                        : fs::path(play_.dir));
+        fs::path candidate = base / p;
+        if (!fs::exists(candidate)) candidate = fs::path(play_.dir) / p;
+        p = candidate;
+      }
+      Map params = locals;
+      if (const Value* v = task.keywords.find("vars"); v && v->is_map())
+        for (const auto& [k, val] : v->as_map()) params.set(k, val);
+      per_host[h].push_back(Inclusion{p.lexically_normal().string(), std::move(params)});
+    }
+    rounds = std::max(rounds, per_host[h].size());
+  }
+  for (size_t round = 0; round < rounds; ++round) {
+    std::map<std::string, std::vector<HostState*>> by_file;
+    std::vector<std::string> order;
+    for (HostState* h : hosts) {
+      if (round >= per_host[h].size() || !h->active()) continue;
+      const std::string& file = per_host[h][round].file;
+      if (!by_file.count(file)) order.push_back(file);
+      by_file[file].push_back(h);
+    }
+    for (const std::string& file : order) {
+      std::string names;
+      for (HostState* h : by_file[file]) names += (names.empty() ? "" : ", ") + h->name;
+      ex_.env_.reporter->OnIncluded(file, names);
+      Warnings warnings;
+      Result<std::vector<playbook::Item>> items =
+          playbook::LoadTaskFile(file, task.role, &warnings);
+      if (!items) return items.take_error();
+      // Hosts not including this file wait while it runs.
+      std::vector<HostState*> parked;
+      for (HostState* h : batch_) {
+        if (h->active() &&
+            std::find(by_file[file].begin(), by_file[file].end(), h) == by_file[file].end()) {
+          h->ended = true;
+          parked.push_back(h);
+        }
+      }
+      TaskContext inner = ctx;
+      inner.include_params = per_host[by_file[file][0]][round].params;
+      auto block = std::make_shared<playbook::Block>();
+      block->block = std::move(items).value();
+      block->role = task.role;
+      // The include's own keywords (when, tags, become...) apply inside.
+      for (const auto& [k, v] : task.keywords)
+        if (k != "name" && k != "loop" && k != "loop_control" && k != "vars" && k != "when" &&
+            k.rfind("with_", 0) != 0)
+          block->keywords.set(k, v);
+      if (const Value* apply = task.args.find("apply"); apply && apply->is_map())
+        for (const auto& [k, v] : apply->as_map()) block->keywords.set(k, v);
+      included_.push_back(block);
+      Status s = RunBlock(*block, inner);
+      for (HostState* h : parked) h->ended = false;
+      if (!s) return s;
+    }
+  }
+  return Status();
+}
+
+}  // namespace drover::executor

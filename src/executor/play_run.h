@@ -1,0 +1,57 @@
+// One play on one batch of hosts: builds the hosts' scopes, gathers facts,
+// walks pre_tasks / roles+tasks / post_tasks with the linear strategy,
+// flushes handlers after each section, and applies the play's failure
+// rules (any_errors_fatal, max_fail_percentage).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/executor.h"
+#include "executor/task_runner.h"
+
+namespace drover::executor {
+
+class PlayRun {
+ public:
+  PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
+          const std::vector<std::string>& play_hosts);
+
+  // Runs the play on the batch. Errors stop the whole run.
+  Status Run();
+
+  // Set by meta: end_play, or by any_errors_fatal.
+  bool play_ended() const { return play_ended_; }
+
+ private:
+  friend class TaskRunner;
+
+  Status PrepareHost(HostState& h);
+  Status RunSection(const std::vector<playbook::Item>& items, const TaskContext& ctx);
+  Status RunItems(const std::vector<playbook::Item>& items, const TaskContext& ctx);
+  Status RunBlock(const playbook::Block& block, const TaskContext& ctx);
+  Status RunTask(const playbook::Task& task, const TaskContext& ctx,
+                 const std::vector<HostState*>& hosts);
+  Status RunInclude(const playbook::Task& task, const TaskContext& ctx,
+                    const std::vector<HostState*>& hosts);
+  Status FlushHandlers();
+  std::vector<HostState*> ActiveHosts() const;
+  void UpdateHostvars();
+  void CheckFailurePolicy(size_t failed_before);
+  bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
+
+  Executor& ex_;
+  const playbook::Play& play_;
+  std::vector<HostState*> batch_;
+  std::vector<std::string> play_hosts_;
+  // hostvars, shared by every host's magic layer (a Value shares its map).
+  Value hostvars_ = Value(Map{});
+  bool play_ended_ = false;
+  bool started_ = false;  // --start-at-task reached
+  TaskRunner runner_;
+  // Blocks built for dynamic includes; kept alive for the play.
+  std::vector<std::shared_ptr<playbook::Block>> included_;
+};
+
+}  // namespace drover::executor

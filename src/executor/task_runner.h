@@ -1,0 +1,58 @@
+// One task on one host: conditions, loop items, argument templating, the
+// module or controller action, until/retries, changed_when/failed_when,
+// register, notify, no_log. Thread-compatible: one call per host may run
+// on each worker at once.
+#pragma once
+
+#include <string>
+
+#include "executor/host_state.h"
+#include "executor/task_context.h"
+#include "modules/module.h"
+#include "output/events.h"
+#include "playbook/model.h"
+
+namespace drover::executor {
+
+class Executor;
+class PlayRun;
+
+// What the strategy needs to know after a task ran on a host.
+struct TaskOutcome {
+  output::Outcome status = output::Outcome::kOk;
+  bool ignored = false;  // failed but ignore_errors
+  std::string meta;      // meta action requested (flush_handlers, end_play, ...)
+  Map result;            // the (aggregated) result
+};
+
+class TaskRunner {
+ public:
+  TaskRunner(Executor& ex, PlayRun& play) : ex_(ex), play_(play) {}
+
+  // Runs `task` on `host`, reporting each result, and updates the host's
+  // state (registered vars, notified handlers, failed/unreachable flags).
+  TaskOutcome Run(HostState& host, const playbook::Task& task, const TaskContext& ctx);
+
+  // The scope a task sees on a host (also used to evaluate include files).
+  std::unique_ptr<vars::VarScope> TaskScope(HostState& host, const playbook::Task& task,
+                                            const TaskContext& ctx) const;
+
+ private:
+  Result<Map> RunOnce(HostState& host, const playbook::Task& task, const TaskContext& ctx,
+                      const vars::VarScope& scope, const Map& locals, std::string* delegated_to,
+                      std::string* meta);
+  Result<Map> RunAction(HostState& host, const playbook::Task& task, const TaskContext& ctx,
+                        const vars::VarScope& scope, const Map& locals, Map args,
+                        std::string* delegated_to, std::string* meta);
+  Result<Map> RunController(HostState& host, const playbook::Task& task, const TaskContext& ctx,
+                            const vars::VarScope& scope, const Map& locals, const Map& args,
+                            std::string* meta);
+
+  Executor& ex_;
+  PlayRun& play_;
+};
+
+// Whether drover can run this action (module or controller action).
+bool IsRunnableAction(const std::string& action);
+
+}  // namespace drover::executor

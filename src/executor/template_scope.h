@@ -1,0 +1,26 @@
+// The variables a template sees for one host and task: a small map of
+// task-local names (item, loop index, the registered result under
+// changed_when) over the host's precedence-ordered VarScope.
+#pragma once
+
+#include "template/template.h"
+#include "vars/precedence.h"
+
+namespace drover::executor {
+
+class TemplateScope : public tmpl::Scope {
+ public:
+  TemplateScope(const vars::VarScope& vars, const Map* locals = nullptr)
+      : vars_(vars), locals_(locals) {}
+  const Value* Lookup(std::string_view name) const override {
+    if (locals_)
+      if (const Value* v = locals_->find(name)) return v;
+    return vars_.Find(name);
+  }
+
+ private:
+  const vars::VarScope& vars_;
+  const Map* locals_;
+};
+
+}  // namespace drover::executor

@@ -1,0 +1,75 @@
+#include "modules/module.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "modules/registry.h"
+
+namespace drover::modules {
+
+Result<connection::ExecResult> RunContext::Exec(const std::string& script,
+                                                std::optional<std::string> stdin_data) {
+  connection::ExecRequest req;
+  req.command = script;
+  req.stdin_data = std::move(stdin_data);
+  req.env = environment;
+  req.become = become;
+  return conn->Exec(req);
+}
+
+const Module* FindModule(std::string_view name) {
+  for (const Module* m : AllModules())
+    if (m->Name() == name) return m;
+  return nullptr;
+}
+
+std::vector<std::string_view> ModuleNames() {
+  std::vector<std::string_view> names;
+  for (const Module* m : AllModules()) names.push_back(m->Name());
+  return names;
+}
+
+Map Failed(std::string msg) {
+  return Map{{"failed", true}, {"changed", false}, {"msg", std::move(msg)}};
+}
+
+std::string PythonDatetimeNow() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1000000;
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  char out[80];
+  std::snprintf(out, sizeof out, "%s.%06lld", buf, static_cast<long long>(micros));
+  return out;
+}
+
+std::string PythonTimedelta(int64_t micros) {
+  int64_t secs = micros / 1000000;
+  char out[64];
+  std::snprintf(out, sizeof out, "%lld:%02lld:%02lld.%06lld", static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
+                static_cast<long long>(micros % 1000000));
+  return out;
+}
+
+List SplitLines(const std::string& text) {
+  List lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) {
+      lines.push_back(Value(text.substr(start)));
+      break;
+    }
+    lines.push_back(Value(text.substr(start, end - start)));
+    start = end + ((text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ? 2 : 1);
+  }
+  return lines;
+}
+
+}  // namespace drover::modules

@@ -1,0 +1,61 @@
+// A module brings one thing on a host to a described state. Each module is
+// one file: an argument spec (parsed strictly, see args.h) and Run(), which
+// generates POSIX sh and sends it over the task's connection, in the common
+// case as one round trip that both checks and changes. In check mode a
+// module only queries; with diff it returns before/after.
+//
+// Run's contract: returns the result map Ansible's module would return
+// (changed, failed, msg, rc, stdout, ...). An Error is returned only when the
+// host could not be used at all (ExitCode::kUnreachable) or become failed.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connection/connection.h"
+#include "core/error.h"
+#include "core/value.h"
+#include "modules/args.h"
+
+namespace drover::modules {
+
+struct RunContext {
+  connection::Connection* conn = nullptr;
+  std::optional<connection::BecomeSpec> become;
+  std::vector<std::pair<std::string, std::string>> environment;
+  bool check_mode = false;
+  bool diff_mode = false;
+  Location where;  // the task, for errors
+
+  // Runs a script on the host with the task's become and environment.
+  Result<connection::ExecResult> Exec(const std::string& script,
+                                      std::optional<std::string> stdin_data = std::nullopt);
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  virtual std::string_view Name() const = 0;
+  virtual const std::vector<ArgSpec>& Spec() const = 0;
+  // `args` have been parsed against Spec().
+  virtual Result<Map> Run(const Map& args, RunContext& ctx) const = 0;
+};
+
+// The module for a canonical name, or null when drover has none (yet).
+const Module* FindModule(std::string_view name);
+// Names of every implemented module.
+std::vector<std::string_view> ModuleNames();
+
+// Results helpers shared by modules.
+Map Failed(std::string msg);
+// "2026-11-22 00:03:07.631912" (Python's str(datetime)), local time.
+std::string PythonDatetimeNow();
+// "0:00:00.006999" (Python's str(timedelta)) for a duration in microseconds.
+std::string PythonTimedelta(int64_t micros);
+// Lines of text as Python's str.splitlines() would give.
+List SplitLines(const std::string& text);
+
+}  // namespace drover::modules

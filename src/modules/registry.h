@@ -1,0 +1,18 @@
+// The list of implemented modules (one line per module in registry.cc).
+#pragma once
+
+#include <vector>
+
+#include "modules/module.h"
+
+namespace drover::modules {
+
+const std::vector<const Module*>& AllModules();
+
+// Each module file defines its accessor.
+const Module& CommandModule();
+const Module& ShellModule();
+const Module& RawModule();
+const Module& PingModule();
+
+}  // namespace drover::modules

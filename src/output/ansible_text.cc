@@ -1,0 +1,167 @@
+#include "output/ansible_text.h"
+
+#include <cstdio>
+
+#include "core/json.h"
+#include "core/secrets.h"
+
+namespace drover::output {
+
+namespace {
+constexpr const char* kGreen = "\033[0;32m";
+constexpr const char* kYellow = "\033[0;33m";
+constexpr const char* kRed = "\033[0;31m";
+constexpr const char* kCyan = "\033[0;36m";
+constexpr const char* kPurple = "\033[0;35m";
+constexpr const char* kBrightPurple = "\033[1;35m";
+constexpr int kColumns = 79;  // Ansible's width when not on a terminal
+
+bool IsInternalKey(const std::string& k) {
+  return k.rfind("_ansible_", 0) == 0 || k == "invocation" || k == "diff" || k == "_drover_where";
+}
+
+std::string HostTag(const HostResult& e) {
+  return e.delegated_to.empty() ? "[" + e.host + "]" : "[" + e.host + " -> " + e.delegated_to + "]";
+}
+}  // namespace
+
+std::string AnsibleTextReporter::Banner(const std::string& text) {
+  int stars = kColumns - static_cast<int>(text.size());
+  if (stars <= 3) stars = 3;
+  return text + " " + std::string(static_cast<size_t>(stars), '*');
+}
+
+std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
+                                            const std::string& action) {
+  Map clean;
+  const bool debug = action == "debug";
+  const bool has_msg = result.is_map() && result.as_map().contains("msg");
+  if (result.is_map()) {
+    for (const auto& [k, v] : result.as_map()) {
+      if (IsInternalKey(k)) continue;
+      // Ansible's _clean_results: debug shows only what it was asked to.
+      if (debug && has_msg && k != "msg" && k != "exception" && k != "warnings" &&
+          k != "deprecations")
+        continue;
+      if (debug && !has_msg &&
+          (k == "changed" || k == "failed" || k == "skipped" || k == "skip_reason"))
+        continue;
+      clean.set(k, v);
+    }
+  }
+  JsonStyle style;
+  style.sort_keys = true;
+  style.indent = pretty ? 4 : -1;
+  return ToJson(Value(std::move(clean)), style);
+}
+
+void AnsibleTextReporter::Write(const std::string& text, const char* color) {
+  std::lock_guard lock(mu_);
+  std::string safe = Redact(text);
+  if (options_.color && color) {
+    std::fprintf(out_, "%s%s\033[0m\n", color, safe.c_str());
+  } else {
+    std::fprintf(out_, "%s\n", safe.c_str());
+  }
+  std::fflush(out_);
+}
+
+void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
+  Write("\n" + Banner("PLAY [" + e.name + "]"), nullptr);
+}
+
+void AnsibleTextReporter::OnTaskStart(const TaskStart& e) {
+  Write("\n" + Banner((e.handler ? "RUNNING HANDLER [" : "TASK [") + e.name + "]"), nullptr);
+}
+
+void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
+  Write("skipping: no hosts matched", kCyan);
+}
+
+void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
+  Write("included: " + file + " for " + hosts, kCyan);
+}
+
+void AnsibleTextReporter::OnWarning(const std::string& text) {
+  Write("[WARNING]: " + text, kBrightPurple);
+}
+
+void AnsibleTextReporter::OnHostResult(const HostResult& e) {
+  const std::string item = e.is_item ? " => (item=" + e.item_label + ")" : "";
+  const bool show = options_.verbosity > 0 || e.verbose_always;
+  if (!e.diff.empty()) Write(e.diff, nullptr);
+  switch (e.status) {
+    case Outcome::kOk:
+    case Outcome::kChanged: {
+      const bool changed = e.status == Outcome::kChanged;
+      std::string line = (changed ? "changed: " : "ok: ") + HostTag(e) + item;
+      if (show) line += " => " + DumpResult(e.result, true, e.action);
+      Write(line, changed ? kYellow : kGreen);
+      return;
+    }
+    case Outcome::kSkipped: {
+      std::string line = "skipping: " + HostTag(e) + item;
+      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, true, e.action);
+      Write(line, kCyan);
+      return;
+    }
+    case Outcome::kFailed: {
+      std::string line = e.is_item ? "failed: " + HostTag(e) + " (item=" + e.item_label + ") => "
+                                   : "fatal: " + HostTag(e) + ": FAILED! => ";
+      // "failed" is implied by the line; Ansible's output leaves it out.
+      Value shown = e.result;
+      if (shown.is_map()) {
+        Map m = shown.as_map();
+        m.erase("failed");
+        shown = Value(std::move(m));
+      }
+      line += DumpResult(shown, options_.verbosity > 0, e.action);
+      Write(line, kRed);
+      if (e.ignored) Write("...ignoring", kCyan);
+      return;
+    }
+    case Outcome::kUnreachable: {
+      std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
+                         ": UNREACHABLE! => " +
+                         DumpResult(e.result, options_.verbosity > 0, e.action);
+      Write(line, kRed);
+      if (e.ignored) Write("...ignoring", kCyan);
+      return;
+    }
+  }
+}
+
+void AnsibleTextReporter::OnRecap(const Recap& e) {
+  Write("\n" + Banner("PLAY RECAP"), nullptr);
+  for (const auto& [host, s] : e.hosts) {
+    auto field = [](const char* name, int n) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s=%-4d", name, n);
+      return std::string(buf);
+    };
+    char head[512];
+    std::snprintf(head, sizeof head, "%-26s", host.c_str());
+    std::string line = std::string(head) + " : " + field("ok", s.ok) + " " +
+                       field("changed", s.changed) + " " + field("unreachable", s.unreachable) +
+                       " " + field("failed", s.failed) + " " + field("skipped", s.skipped) + " " +
+                       field("rescued", s.rescued) + " " + field("ignored", s.ignored);
+    const char* color = s.failed || s.unreachable ? kRed : s.changed ? kYellow : kGreen;
+    Write(line, color);
+  }
+  Write("", nullptr);
+  if (options_.timing && !e.task_times.empty()) {
+    char total[64];
+    std::snprintf(total, sizeof total, "%.2fs", e.elapsed_seconds);
+    Write("TASK TIMING (slowest first; total " + std::string(total) + ")", kPurple);
+    size_t shown = 0;
+    for (const auto& [name, seconds] : e.task_times) {
+      if (shown++ == options_.timing_rows) break;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%8.2fs  ", seconds);
+      Write(buf + name, nullptr);
+    }
+    Write("", nullptr);
+  }
+}
+
+}  // namespace drover::output

@@ -1,0 +1,50 @@
+// Ansible's default stdout callback, byte for byte where users look: banners
+// of 80 columns, `ok: [host]`, `changed:`, `skipping:`, `fatal: [h]: FAILED!
+// => {...}`, `...ignoring`, item lines, RUNNING HANDLER, PLAY RECAP. Colours
+// only when writing to a terminal. Plus what Ansible lacks: with
+// timing=true, a per-task timing summary after the recap.
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "output/events.h"
+
+namespace drover::output {
+
+struct TextOptions {
+  int verbosity = 0;   // -v count: results shown as JSON from 1
+  bool color = false;  // ANSI colours (only on a terminal)
+  bool timing = true;  // per-task timing summary after the recap
+  size_t timing_rows = 10;
+};
+
+class AnsibleTextReporter : public Reporter {
+ public:
+  AnsibleTextReporter(FILE* out, TextOptions options) : out_(out), options_(options) {}
+
+  void OnPlayStart(const PlayStart& e) override;
+  void OnTaskStart(const TaskStart& e) override;
+  void OnHostResult(const HostResult& e) override;
+  void OnNoHostsMatched(const std::string& play) override;
+  void OnWarning(const std::string& text) override;
+  void OnIncluded(const std::string& file, const std::string& hosts) override;
+  void OnRecap(const Recap& e) override;
+
+  // "PLAY [x] ****..." padded with stars to 80 columns (minimum 3 stars).
+  static std::string Banner(const std::string& text);
+  // The result as the callback dumps it: internal keys removed (and, for
+  // debug, everything but what it was asked to show), keys sorted, one line
+  // (or indented by 4 when `pretty`).
+  static std::string DumpResult(const Value& result, bool pretty, const std::string& action);
+
+ private:
+  void Write(const std::string& text, const char* color);
+
+  FILE* out_;
+  TextOptions options_;
+  std::mutex mu_;
+};
+
+}  // namespace drover::output

@@ -1,0 +1,17 @@
+// The keywords each playbook object accepts (ansible-core 2.14's), so an
+// unknown key is reported with a suggestion before anything runs.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace drover::playbook {
+
+enum class Scope { kPlay, kBlock, kTask, kHandler, kRoleEntry };
+
+// Keywords valid for the scope (task keywords exclude the action itself).
+const std::vector<std::string_view>& KeywordsFor(Scope scope);
+bool IsKeyword(Scope scope, std::string_view key);
+std::string_view ScopeName(Scope scope);
+
+}  // namespace drover::playbook

@@ -1,0 +1,102 @@
+#include "vars/precedence.h"
+
+namespace drover::vars {
+
+const std::array<LayerInfo, kLayerCount>& PrecedenceOrder() {
+  static const std::array<LayerInfo, kLayerCount> order = {{
+      {Layer::kRoleDefaults, "role defaults"},
+      {Layer::kInventoryGroupAll, "inventory file or script group vars (all)"},
+      {Layer::kInventoryGroups, "inventory file or script group vars"},
+      {Layer::kInventoryGroupVarsAllFiles, "inventory group_vars/all"},
+      {Layer::kPlaybookGroupVarsAllFiles, "playbook group_vars/all"},
+      {Layer::kInventoryGroupVarsFiles, "inventory group_vars/*"},
+      {Layer::kPlaybookGroupVarsFiles, "playbook group_vars/*"},
+      {Layer::kInventoryHost, "inventory file or script host vars"},
+      {Layer::kInventoryHostVarsFiles, "inventory host_vars/*"},
+      {Layer::kPlaybookHostVarsFiles, "playbook host_vars/*"},
+      {Layer::kFacts, "host facts / cached set_facts"},
+      {Layer::kPlayVars, "play vars"},
+      {Layer::kVarsPrompt, "play vars_prompt"},
+      {Layer::kVarsFiles, "play vars_files"},
+      {Layer::kRoleVars, "role vars"},
+      {Layer::kBlockVars, "block vars"},
+      {Layer::kTaskVars, "task vars"},
+      {Layer::kIncludeVars, "include_vars"},
+      {Layer::kSetFact, "set_facts / registered vars"},
+      {Layer::kRoleParams, "role (and include_role) params"},
+      {Layer::kIncludeParams, "include params"},
+      {Layer::kExtraVars, "extra vars"},
+      {Layer::kMagic, "magic variables"},
+  }};
+  return order;
+}
+
+std::string_view LayerName(Layer layer) {
+  return PrecedenceOrder()[static_cast<size_t>(layer)].name;
+}
+
+void VarScope::Add(Layer layer, VarsRef vars) {
+  // Empty shared maps are kept: their owner may fill them later (facts,
+  // set_fact), and the scope must see that.
+  if (vars == nullptr) return;
+  layers_[static_cast<size_t>(layer)].push_back(std::move(vars));
+}
+
+void VarScope::Add(Layer layer, Map vars) {
+  if (vars.empty()) return;
+  Add(layer, std::make_shared<const Map>(std::move(vars)));
+}
+
+void VarScope::Clear(Layer layer) {
+  layers_[static_cast<size_t>(layer)].clear();
+}
+
+template <typename F>
+void VarScope::ForEachMap(Layer layer, F&& f) const {
+  if (base_ != nullptr) base_->ForEachMap(layer, f);
+  for (const VarsRef& m : layers_[static_cast<size_t>(layer)]) f(*m);
+}
+
+bool VarScope::FindLayer(std::string_view name, Layer* layer) const {
+  for (size_t i = kLayerCount; i-- > 0;) {
+    // Highest first: this scope's maps (last added first), then the base's.
+    for (const VarScope* s = this; s != nullptr; s = s->base_) {
+      const auto& maps = s->layers_[i];
+      for (auto it = maps.rbegin(); it != maps.rend(); ++it) {
+        if ((*it)->contains(name)) {
+          if (layer) *layer = static_cast<Layer>(i);
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+const Value* VarScope::Find(std::string_view name) const {
+  for (size_t i = kLayerCount; i-- > 0;) {
+    for (const VarScope* s = this; s != nullptr; s = s->base_) {
+      const auto& maps = s->layers_[i];
+      for (auto it = maps.rbegin(); it != maps.rend(); ++it) {
+        if (const Value* v = (*it)->find(name)) return v;
+      }
+    }
+  }
+  return nullptr;
+}
+
+Map VarScope::Flatten(Layer first, Layer last) const {
+  Map out;
+  for (size_t i = static_cast<size_t>(first); i <= static_cast<size_t>(last); ++i) {
+    ForEachMap(static_cast<Layer>(i), [&out](const Map& m) {
+      for (const auto& [k, v] : m) out.set(k, v);
+    });
+  }
+  return out;
+}
+
+Map VarScope::Flatten() const {
+  return Flatten(Layer::kRoleDefaults, Layer::kMagic);
+}
+
+}  // namespace drover::vars
