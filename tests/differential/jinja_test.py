@@ -499,7 +499,7 @@ for t in [
     "{{ [1] | to_json }}", "{{ '[1, 2]' | from_json }}", "{{ 'a: [1]' | from_yaml }}", "{{ lazy_list | length }}",
     "{{ 'x' if t else none }}", "{{ none if t else 'x' }}", "{{ [none] }}", "[{{ 'a' }}]", "{{ 'True' | bool }}",
     "{# comment only #}", "{% raw %}{{ x }}{% endraw %}", "{{ 'yes' }}", "{{ {'a': 'b'} | dict2items }}",
-    "{{ lookup_missing | default({}) }}", "{{ '{' }}", "{{ '[' ~ 'broken' }}", "{{ 'Hello' | regex_replace('l', '\\\\') }}",
+    "{{ lookup_missing | default({}) }}", "{{ {'a': {'b': {'c': 1}}} }}", "{{ [{'k': '}}'}] }}", "{{ {'p': '%}'} }}", "{{ '{' }}", "{{ '[' ~ 'broken' }}", "{{ 'Hello' | regex_replace('l', '\\\\') }}",
 ]:
     tv(t)
 tv({"list": ["{{ n }}", "{{ l }}", "lit"], "nested": {"k": "{{ d.a }}", "{{ 'dyn' }}_key": "{{ t }}"}})
