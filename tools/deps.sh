@@ -9,7 +9,7 @@ packages=(
   meson ninja-build pkg-config g++ clang-format
   libssh-dev libyaml-cpp-dev libfmt-dev doctest-dev libssl-dev libpcre2-dev libcli11-dev
   # tests: reference implementations and a real sshd
-  python3 python3-yaml python3-jinja2 ansible-core git
+  python3 python3-yaml python3-jinja2 ansible-core python3-passlib git
   openssh-server openssh-client sudo
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
   debootstrap systemd-container iproute2

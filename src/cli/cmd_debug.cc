@@ -6,12 +6,15 @@
 //                        "files": {name: text}} and writes one JSON line per
 //                        case: {"ok": true, "out": ...} or {"ok": false,
 //                        "error": ...}. One process renders many cases.
+//   debug bench-template SRC VARS N   renders SRC N times (tools/bench).
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "core/file_util.h"
 #include "core/json.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
@@ -31,9 +34,10 @@ Value RenderCase(const Value& c) {
   if (!c.is_map()) return fail(MakeError("case must be an object"));
   const Map& m = c.as_map();
   const Value* t = m.find("t");
-  if (!t || !t->is_string()) return fail(MakeError("case needs a string \"t\""));
-  Value vars = m.find("v") ? *m.find("v") : Value(Map{});
   std::string mode = m.find("mode") ? m.find("mode")->as_string() : "render";
+  if (!t || (mode != "templar" && !t->is_string()))
+    return fail(MakeError("case needs a string \"t\""));
+  Value vars = m.find("v") ? *m.find("v") : Value(Map{});
   tmpl::Options opts = tmpl::Options::TemplateModule();
   if (const Value* o = m.find("opts"); o && o->is_map()) {
     for (auto& [k, v] : o->as_map()) {
@@ -97,6 +101,29 @@ int RenderBatch() {
   return 0;
 }
 
+// Parses SRC once and renders it N times with VARS (JSON/YAML); prints the
+// output once to stdout and the timing to stderr. For tools/bench.
+int BenchTemplate(const std::string& src, const std::string& vars_path, int n) {
+  Result<std::string> text = ReadFile(src);
+  if (!text) return ReportError(text.error());
+  Result<Value> vars = LoadYamlFile(vars_path);
+  if (!vars) return ReportError(vars.error());
+  Result<tmpl::Template> t = tmpl::Template::Parse(*text, src, tmpl::Options::TemplateModule());
+  if (!t) return ReportError(t.error());
+  tmpl::MapScope scope(*vars);
+  std::string first;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) {
+    Result<std::string> out = t->Render(scope);
+    if (!out) return ReportError(out.error());
+    if (i == 0) first = std::move(*out);
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fwrite(first.data(), 1, first.size(), stdout);
+  std::fprintf(stderr, "drover: %d renders in %.3f s (%.1f us/render)\n", n, secs, secs * 1e6 / n);
+  return 0;
+}
+
 }  // namespace
 
 Command DebugCommand() {
@@ -108,6 +135,8 @@ Command DebugCommand() {
   c.hidden = true;
   c.run = [](const std::string& prog, std::vector<std::string> args) {
     if (args.size() == 1 && args[0] == "render-batch") return RenderBatch();
+    if (args.size() == 4 && args[0] == "bench-template")
+      return BenchTemplate(args[1], args[2], std::stoi(args[3]));
     if (args.size() >= 2 && args[0] == "kv") {
       // debug kv [--raw] TEXT: free-form k=v arguments as a task would get them.
       const bool raw = args[1] == "--raw";

@@ -223,6 +223,7 @@ Value Value::deep_copy() const {
   }
   out.where_ = where_;
   out.unsafe_ = unsafe_;
+  out.tuple_ = tuple_;
   return out;
 }
 

@@ -136,6 +136,14 @@ class Value {
   // True once a vault value has been decrypted in this process.
   bool vault_revealed() const;
 
+  // Tuple mark on a list: Python's repr prints it as (a, b) (filters such
+  // as zip, dictsort and dict.items() produce tuples). Otherwise a list.
+  bool is_tuple() const { return tuple_; }
+  Value& set_tuple(bool tuple = true) {
+    tuple_ = tuple;
+    return *this;
+  }
+
   bool is_unsafe() const { return unsafe_; }
   Value& set_unsafe(bool unsafe = true) {
     unsafe_ = unsafe;
@@ -172,6 +180,7 @@ class Value {
   Data data_;
   Location where_;
   bool unsafe_ = false;
+  bool tuple_ = false;
 };
 
 }  // namespace drover

@@ -194,14 +194,26 @@ std::string ShaCrypt(const std::string& p, const std::string& salt_in, int64_t r
   std::string ss;
   for (cnt = s.size(); cnt >= hl; cnt -= hl) ss += ds;
   ss += ds.substr(0, cnt);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned char abuf[EVP_MAX_MD_SIZE];
+  std::memcpy(abuf, a.data(), hl);
   for (int64_t i = 0; i < rounds; ++i) {
-    std::string c;
-    c += (i & 1) ? pp : a;
-    if (i % 3) c += ss;
-    if (i % 7) c += pp;
-    c += (i & 1) ? a : pp;
-    a = Digest(md, c);
+    EVP_DigestInit_ex(ctx, md, nullptr);
+    if (i & 1)
+      EVP_DigestUpdate(ctx, pp.data(), pp.size());
+    else
+      EVP_DigestUpdate(ctx, abuf, hl);
+    if (i % 3) EVP_DigestUpdate(ctx, ss.data(), ss.size());
+    if (i % 7) EVP_DigestUpdate(ctx, pp.data(), pp.size());
+    if (i & 1)
+      EVP_DigestUpdate(ctx, abuf, hl);
+    else
+      EVP_DigestUpdate(ctx, pp.data(), pp.size());
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, abuf, &len);
   }
+  EVP_MD_CTX_free(ctx);
+  a.assign(reinterpret_cast<char*>(abuf), hl);
   std::string out = sha512 ? "$6$" : "$5$";
   if (custom) out += "rounds=" + std::to_string(rounds) + "$";
   out += s + "$";

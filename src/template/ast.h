@@ -38,6 +38,7 @@ struct Expr {
   };
   Kind kind;
   bool negate = false;
+  bool native_text = false;  // filter is one of Ansible's STRING_TYPE_FILTERS
   int line = 0;
   int col = 0;
   std::string name;  // name, attribute, filter/test name, operator
@@ -107,6 +108,7 @@ class ParsedTemplate {
   std::shared_ptr<const std::string> name_ptr;
   Options options;
   Body body;
+  size_t source_trailing_newlines = 0;  // for preserve_trailing_newlines
 };
 
 }  // namespace drover::tmpl

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/yaml.h"
 #include "template/ansible_extras.h"
+#include "template/datetime.h"
 #include "template/regex.h"
 #include "template/runtime.h"
 
@@ -200,9 +201,14 @@ TVal FPasswordHash(Renderer&, const TVal& in, CallArgs& a) {
   const TVal* rounds = a.Get(3, "rounds");
   if (type != "sha512" && type != "sha512_crypt" && type != "sha256" && type != "sha256_crypt")
     Fail("password_hash: drover supports sha512 and sha256 (crypt) only, not " + type);
-  std::string s = salt && !salt->val().is_null() ? PyStr(salt->v) : RandomSalt(16);
-  int64_t r = rounds && !rounds->val().is_null() ? PyInt(rounds->v) : 5000;
   bool sha512 = type.rfind("sha512", 0) == 0;
+  std::string s = salt && !salt->val().is_null() ? PyStr(salt->v) : RandomSalt(16);
+  for (char c : s)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/'))
+      Fail("invalid characters in salt");
+  if (s.size() > 16) Fail("invalid salt size");
+  // Ansible (with passlib) defaults to passlib's rounds and prints them.
+  int64_t r = rounds && !rounds->val().is_null() ? PyInt(rounds->v) : (sha512 ? 656000 : 535000);
   return Value(ShaCrypt(Text(in), s, r, sha512));
 }
 
@@ -216,6 +222,7 @@ RegexFlags Flags(const CallArgs& a, size_t ic, size_t ml) {
 }
 
 TVal FRegexReplace(Renderer&, const TVal& in, CallArgs& a) {
+  a.Check("regex_replace", 4, {"pattern", "replacement", "ignorecase", "multiline"});
   std::string s = Text(in);
   std::string pattern = StrArg(a, 0, "pattern", "");
   std::string repl = StrArg(a, 1, "replacement", "");
@@ -238,7 +245,7 @@ TVal FRegexFindall(Renderer&, const TVal& in, CallArgs& a) {
     } else {
       List t;
       for (size_t i = 1; i <= g; ++i) t.emplace_back(m.Group(s, i));
-      out.emplace_back(std::move(t));
+      out.push_back(Tuple(std::move(t)));
     }
   }
   return Value(std::move(out));
@@ -403,12 +410,12 @@ TVal FSplitext(Renderer&, const TVal& in, CallArgs&) {
   size_t slash = p.rfind('/');
   size_t dot = p.rfind('.');
   size_t base = slash == std::string::npos ? 0 : slash + 1;
-  if (dot == std::string::npos || dot < base) return Value(List{Value(p), Value("")});
+  if (dot == std::string::npos || dot < base) return Tuple(List{Value(p), Value("")});
   // leading dots of the basename do not start an extension
   size_t k = base;
   while (k < p.size() && p[k] == '.') ++k;
-  if (dot < k) return Value(List{Value(p), Value("")});
-  return Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
+  if (dot < k) return Tuple(List{Value(p), Value("")});
+  return Tuple(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
 }
 
 TVal FPathJoin(Renderer&, const TVal& in, CallArgs&) {
@@ -642,7 +649,7 @@ TVal FZip(Renderer&, const TVal& in, CallArgs& a) {
   for (size_t i = 0; i < n; ++i) {
     List t;
     for (auto& s : seqs) t.push_back(s[i]);
-    out.emplace_back(std::move(t));
+    out.push_back(Tuple(std::move(t)));
   }
   return Value(std::move(out));
 }
@@ -659,7 +666,7 @@ TVal FZipLongest(Renderer&, const TVal& in, CallArgs& a) {
   for (size_t i = 0; i < n; ++i) {
     List t;
     for (auto& s : seqs) t.push_back(i < s.size() ? s[i] : fill);
-    out.emplace_back(std::move(t));
+    out.push_back(Tuple(std::move(t)));
   }
   return Value(std::move(out));
 }
@@ -672,14 +679,14 @@ TVal FProduct(Renderer&, const TVal& in, CallArgs& a) {
     if (k == "repeat") repeat = PyInt(v.val());
   std::vector<List> pools;
   for (int64_t r = 0; r < repeat; ++r) pools.insert(pools.end(), seqs.begin(), seqs.end());
-  List result{Value(List{})};
+  List result{Tuple(List{})};
   for (auto& pool : pools) {
     List next;
     for (const Value& x : result)
       for (const Value& y : pool) {
         List t = x.as_list();
         t.push_back(y);
-        next.emplace_back(std::move(t));
+        next.push_back(Tuple(std::move(t)));
       }
     result = std::move(next);
   }
@@ -688,7 +695,7 @@ TVal FProduct(Renderer&, const TVal& in, CallArgs& a) {
 
 void Combos(const List& pool, size_t r, size_t start, List& cur, List& out) {
   if (cur.size() == r) {
-    out.emplace_back(List(cur));
+    out.push_back(Tuple(List(cur)));
     return;
   }
   for (size_t i = start; i < pool.size(); ++i) {
@@ -709,7 +716,7 @@ TVal FCombinations(Renderer&, const TVal& in, CallArgs& a) {
 
 void Perms(const List& pool, size_t r, std::vector<bool>& used, List& cur, List& out) {
   if (cur.size() == r) {
-    out.emplace_back(List(cur));
+    out.push_back(Tuple(List(cur)));
     return;
   }
   for (size_t i = 0; i < pool.size(); ++i) {
@@ -833,7 +840,7 @@ TVal FSubelements(Renderer&, const TVal& in, CallArgs& a) {
     if (!values.is_list())
       Fail("the key " + PyRepr(Value(path.back())) + " should point to a list, got " +
            PyRepr(values));
-    for (const Value& v : values.as_list()) out.push_back(Value(List{el, v}));
+    for (const Value& v : values.as_list()) out.push_back(Tuple(List{el, v}));
   }
   return Value(std::move(out));
 }
@@ -1120,11 +1127,7 @@ TVal FToDatetime(Renderer&, const TVal& in, CallArgs& a) {
   const char* end = strptime(s.c_str(), fmt.c_str(), &tmv);
   if (!end || *end)
     Fail("time data " + PyRepr(Value(s)) + " does not match format " + PyRepr(Value(fmt)));
-  // Python's datetime str(): "YYYY-MM-DD HH:MM:SS"
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tmv.tm_year + 1900,
-                tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec);
-  return Value(std::string(buf));
+  return MakeDateTime(tmv);
 }
 
 TVal FToUuid(Renderer&, const TVal& in, CallArgs& a) {

@@ -138,7 +138,7 @@ TVal FDictsort(Renderer&, const TVal& in, CallArgs& a) {
   bool rev = BoolArg(a, 2, "reverse", false);
   if (by != "key" && by != "value") Fail("You can only sort by either \"key\" or \"value\"");
   List items;
-  for (auto& [k, x] : v.as_map()) items.push_back(Value(List{Value(k), x}));
+  for (auto& [k, x] : v.as_map()) items.push_back(Tuple(List{Value(k), x}));
   size_t pos = by == "key" ? 0 : 1;
   std::stable_sort(items.begin(), items.end(), [&](const Value& x, const Value& y) {
     Value kx = x.as_list()[pos], ky = y.as_list()[pos];
@@ -264,6 +264,7 @@ TVal FInt(Renderer&, const TVal& in, CallArgs& a) {
   Value dflt = d ? d->val() : Value(static_cast<int64_t>(0));
   int base = static_cast<int>(IntArg(a, 1, "base", 10));
   const Value& v = in.val();
+  if (base != 0 && (base < 2 || base > 36)) return dflt;
   if (v.is_int()) return v;
   if (v.is_bool()) return Value(PyInt(v));
   if (v.is_float()) {
@@ -291,7 +292,7 @@ TVal FFormat(Renderer&, const TVal& in, CallArgs& a) {
   }
   List l;
   for (auto& p : a.pos) l.push_back(p.val());
-  return PyPercentFormat(fmt, Value(std::move(l)));
+  return PyPercentFormat(fmt, Tuple(std::move(l)));
 }
 
 TVal FGroupby(Renderer& r, const TVal& in, CallArgs& a) {
@@ -320,7 +321,7 @@ TVal FGroupby(Renderer& r, const TVal& in, CallArgs& a) {
       if (k.undefined() && dflt) k = *dflt;
       grouper = k.val();
     }
-    out.push_back(Value(List{grouper, Value(std::move(group))}));
+    out.push_back(Tuple(List{grouper, Value(std::move(group))}));
     i = j;
   }
   return Value(std::move(out));
@@ -454,13 +455,129 @@ TVal FMax(Renderer& r, const TVal& in, CallArgs& a) {
   return MinMax(r, in, a, true);
 }
 
+// pprint.pformat(value): width 80, sorted dict keys, long strings split
+// into implicitly concatenated pieces.
 void PrettyRepr(const Value& v, std::string& out);
+
+void PFormatStr(const std::string& str, size_t indent, size_t allowance, int level,
+                std::string& out) {
+  std::vector<std::string> chunks;
+  // splitlines(keepends=True)
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < str.size();) {
+    size_t e = str.find('\n', i);
+    if (e == std::string::npos) {
+      lines.push_back(str.substr(i));
+      break;
+    }
+    lines.push_back(str.substr(i, e + 1 - i));
+    i = e + 1;
+  }
+  if (level == 1) {
+    ++indent;
+    ++allowance;
+  }
+  long max_width = 80 - static_cast<long>(indent);
+  long max_width1 = max_width;
+  std::string rep;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    rep = PyRepr(Value(lines[i]));
+    if (i + 1 == lines.size()) max_width1 -= static_cast<long>(allowance);
+    if (static_cast<long>(Utf8Length(rep)) <= max_width1) {
+      chunks.push_back(rep);
+      continue;
+    }
+    // alternating non-space/space parts: re.findall(r'\S*\s*', line)[:-1]
+    std::vector<std::string> parts;
+    const std::string& line = lines[i];
+    for (size_t p = 0; p < line.size();) {
+      size_t q = p;
+      while (q < line.size() && !PyIsSpace(line[q])) ++q;
+      while (q < line.size() && PyIsSpace(line[q])) ++q;
+      parts.push_back(line.substr(p, q - p));
+      p = q;
+    }
+    long max_width2 = max_width;
+    std::string current;
+    for (size_t j = 0; j < parts.size(); ++j) {
+      std::string candidate = current + parts[j];
+      if (j + 1 == parts.size() && i + 1 == lines.size())
+        max_width2 -= static_cast<long>(allowance);
+      if (static_cast<long>(Utf8Length(PyRepr(Value(candidate)))) > max_width2) {
+        if (!current.empty()) chunks.push_back(PyRepr(Value(current)));
+        current = parts[j];
+      } else {
+        current = candidate;
+      }
+    }
+    if (!current.empty()) chunks.push_back(PyRepr(Value(current)));
+  }
+  if (chunks.size() == 1) {
+    out += rep;
+    return;
+  }
+  if (level == 1) out += '(';
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i) out += "\n" + std::string(indent, ' ');
+    out += chunks[i];
+  }
+  if (level == 1) out += ')';
+}
+
+void PFormat(const Value& v, size_t indent, size_t allowance, int level, std::string& out) {
+  std::string rep;
+  PrettyRepr(v, rep);
+  size_t width = 80;
+  size_t max_width = width > indent + allowance ? width - indent - allowance : 0;
+  if (Utf8Length(rep) <= max_width) {
+    out += rep;
+    return;
+  }
+  ++level;
+  if (v.is_string() && !v.as_string().empty()) {
+    PFormatStr(v.as_string(), indent, allowance, level, out);
+    return;
+  }
+  if (!(v.is_map() || v.is_list()) || (v.is_list() ? v.as_list().empty() : v.as_map().empty())) {
+    out += rep;
+    return;
+  }
+  if (v.is_map()) {
+    std::vector<const Map::Entry*> entries;
+    for (auto& e : v.as_map()) entries.push_back(&e);
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](auto* x, auto* y) { return x->first < y->first; });
+    out += '{';
+    size_t in = indent + 1;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      bool last = i + 1 == entries.size();
+      std::string k = PyRepr(Value(entries[i]->first));
+      out += k + ": ";
+      PFormat(entries[i]->second, in + Utf8Length(k) + 2, last ? allowance + 1 : 1, level, out);
+      if (!last) out += ",\n" + std::string(in, ' ');
+    }
+    out += '}';
+    return;
+  }
+  bool tuple = v.is_tuple();
+  out += tuple ? '(' : '[';
+  size_t in = indent + 1;
+  const List& l = v.as_list();
+  for (size_t i = 0; i < l.size(); ++i) {
+    bool last = i + 1 == l.size();
+    PFormat(l[i], in, last ? allowance + 1 + (tuple && l.size() == 1 ? 1 : 0) : 1, level, out);
+    if (!last) out += ",\n" + std::string(in, ' ');
+  }
+  if (tuple && l.size() == 1) out += ',';
+  out += tuple ? ')' : ']';
+}
+
 TVal FPprint(Renderer&, const TVal& in, CallArgs&) {
   std::string out;
-  PrettyRepr(in.val(), out);
+  PFormat(in.val(), 0, 0, 0, out);
   return Value(out);
 }
-// pprint.pformat for values that fit on one line (sorted dict keys).
+// repr with sorted dict keys.
 void PrettyRepr(const Value& v, std::string& out) {
   if (v.is_map()) {
     std::vector<const Map::Entry*> entries;
@@ -476,12 +593,13 @@ void PrettyRepr(const Value& v, std::string& out) {
     }
     out += '}';
   } else if (v.is_list()) {
-    out += '[';
+    out += v.is_tuple() ? '(' : '[';
     for (size_t i = 0; i < v.as_list().size(); ++i) {
       if (i) out += ", ";
       PrettyRepr(v.as_list()[i], out);
     }
-    out += ']';
+    if (v.is_tuple() && v.as_list().size() == 1) out += ',';
+    out += v.is_tuple() ? ')' : ']';
   } else {
     out += PyRepr(v);
   }
@@ -818,16 +936,40 @@ TVal FWordcount(Renderer&, const TVal& in, CallArgs&) {
   return Value(static_cast<int64_t>(re->FindAll(PyStrOf(in)).size()));
 }
 
-// textwrap.wrap for one line (no hyphen breaking; whitespace kept as is).
-std::vector<std::string> WrapLine(const std::string& line, size_t width, bool break_long) {
-  // Split into chunks of whitespace / non-whitespace, as textwrap does.
+// textwrap.TextWrapper(width, expand_tabs=False, replace_whitespace=False,
+// break_long_words, break_on_hyphens).wrap(line).
+std::vector<std::string> WrapLine(const std::string& line, size_t width, bool break_long,
+                                  bool break_on_hyphens) {
   std::vector<std::string> chunks;
-  for (size_t i = 0; i < line.size();) {
-    size_t j = i;
-    bool ws = PyIsSpace(line[i]);
-    while (j < line.size() && PyIsSpace(line[j]) == ws) ++j;
-    chunks.push_back(line.substr(i, j - i));
-    i = j;
+  if (break_on_hyphens) {
+    // textwrap's wordsep_re.
+    static const std::string kWs = "[\\t\\n\\x0b\\x0c\\r ]";
+    static const std::string kNws = "[^\\t\\n\\x0b\\x0c\\r ]";
+    static const std::string kLt = "[^\\d\\W]";
+    static const std::string kWp = "[\\w!\"'&.,?]";
+    static const std::string kPattern = "(" + kWs + "+|(?<=" + kWp + ")-{2,}(?=\\w)|" + kNws +
+                                        "+?(?:-(?:(?<=" + kLt + "{2}-)|(?<=" + kLt + "-" + kLt +
+                                        "-))(?=" + kLt + "-?" + kLt + ")|(?=" + kWs +
+                                        "|\\z)|(?<=" + kWp + ")(?=-{2,}\\w)))";
+    auto re = Regex::Compile(kPattern);
+    size_t last = 0;
+    for (const RegexMatch& m : re->FindAll(line)) {
+      size_t s = static_cast<size_t>(m.groups[0].first),
+             e = static_cast<size_t>(m.groups[0].second);
+      if (s > last) chunks.push_back(line.substr(last, s - last));
+      if (e > s) chunks.push_back(line.substr(s, e - s));
+      last = e;
+    }
+    if (last < line.size()) chunks.push_back(line.substr(last));
+  } else {
+    // Chunks of whitespace / non-whitespace (textwrap's wordsep_simple_re).
+    for (size_t i = 0; i < line.size();) {
+      size_t j = i;
+      bool ws = PyIsSpace(line[i]);
+      while (j < line.size() && PyIsSpace(line[j]) == ws) ++j;
+      chunks.push_back(line.substr(i, j - i));
+      i = j;
+    }
   }
   std::reverse(chunks.begin(), chunks.end());
   std::vector<std::string> lines;
@@ -850,10 +992,21 @@ std::vector<std::string> WrapLine(const std::string& line, size_t width, bool br
       if (width < 1) space_left = 1;
       if (break_long) {
         auto chars = Utf8Chars(chunks.back());
+        size_t end = space_left;
+        if (break_on_hyphens && chars.size() > space_left) {
+          // break after the last hyphen before space_left, if non-hyphens precede it
+          size_t hyphen = std::string::npos;
+          for (size_t k = 0; k < space_left && k < chars.size(); ++k)
+            if (chars[k] == "-") hyphen = k;
+          bool non_hyphen = false;
+          for (size_t k = 0; hyphen != std::string::npos && k < hyphen; ++k)
+            non_hyphen = non_hyphen || chars[k] != "-";
+          if (hyphen != std::string::npos && hyphen > 0 && non_hyphen) end = hyphen + 1;
+        }
         std::string head, tail;
-        for (size_t k = 0; k < chars.size(); ++k) (k < space_left ? head : tail) += chars[k];
+        for (size_t k = 0; k < chars.size(); ++k) (k < end ? head : tail) += chars[k];
         cur.push_back(head);
-        cur_len += space_left;
+        cur_len += Utf8Length(head);
         chunks.back() = tail;
       } else if (cur.empty()) {
         cur.push_back(chunks.back());
@@ -877,6 +1030,7 @@ TVal FWordwrap(Renderer&, const TVal& in, CallArgs& a) {
   std::string s = PyStrOf(in);
   int64_t width = IntArg(a, 0, "width", 79);
   bool break_long = BoolArg(a, 1, "break_long_words", true);
+  bool break_on_hyphens = BoolArg(a, 3, "break_on_hyphens", true);
   std::string wrapstring = "\n";
   if (const TVal* w = A(a, 2, "wrapstring"); w && !w->val().is_null()) wrapstring = PyStr(w->v);
   std::vector<std::string> src_lines;
@@ -890,7 +1044,7 @@ TVal FWordwrap(Renderer&, const TVal& in, CallArgs& a) {
   std::string out;
   for (size_t i = 0; i < src_lines.size(); ++i) {
     if (i) out += wrapstring;
-    auto wrapped = WrapLine(src_lines[i], static_cast<size_t>(width), break_long);
+    auto wrapped = WrapLine(src_lines[i], static_cast<size_t>(width), break_long, break_on_hyphens);
     for (size_t k = 0; k < wrapped.size(); ++k) {
       if (k) out += wrapstring;
       out += wrapped[k];
@@ -920,7 +1074,7 @@ TVal FItems(Renderer&, const TVal& in, CallArgs&) {
   const Value& v = in.val();
   if (!v.is_map()) Fail("Can only get item pairs from a mapping.");
   List l;
-  for (auto& [k, x] : v.as_map()) l.push_back(Value(List{Value(k), x}));
+  for (auto& [k, x] : v.as_map()) l.push_back(Tuple(List{Value(k), x}));
   return Value(std::move(l));
 }
 

@@ -1,5 +1,7 @@
 #include "template/lexer.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace drover::tmpl {
@@ -256,6 +258,12 @@ class Lexer {
         continue;
       }
       std::string text = src_.substr(content, q - content);
+      if (begin_sign != '-' && begin_sign != '+' && options_.lstrip_blocks) {
+        size_t nl = text.rfind('\n');
+        size_t l_pos = nl == std::string::npos ? 0 : nl + 1;
+        if (nl != std::string::npos && text.find_first_not_of(" \t", l_pos) == std::string::npos)
+          text.resize(l_pos);
+      }
       if (begin_sign == '-') {
         size_t n = text.size();
         while (n > 0 && IsSpace(text[n - 1])) --n;
@@ -306,15 +314,12 @@ class Lexer {
         }
         if (p >= src_.size()) Fail("unexpected end of string", s);
         ++p;
+        if (string_spans_ && !block) string_spans_->emplace_back(s, p);
         std::string decoded;
-        if (options_.escape_backslashes && !block) {
-          decoded = std::move(raw);
-        } else {
-          try {
-            decoded = DecodeEscapes(raw);
-          } catch (SyntaxError& e) {
-            Fail(e.message, s);
-          }
+        try {
+          decoded = DecodeEscapes(raw);
+        } catch (SyntaxError& e) {
+          Fail(e.message, s);
         }
         Emit(Token::Type::kString, s, std::move(decoded));
         continue;
@@ -361,7 +366,7 @@ class Lexer {
       digits([&](char ch) { return HexVal(ch) >= 0 && HexVal(ch) < base; });
       std::string t = clean(src_.substr(s + 2, p - s - 2));
       Token tok{Token::Type::kInt, LineOf(s), ColOf(s), src_.substr(s, p - s), {}};
-      tok.number = Value(static_cast<int64_t>(std::stoll(t, nullptr, base)));
+      tok.number = Value(static_cast<int64_t>(std::strtoll(t.c_str(), nullptr, base)));
       tokens_.push_back(std::move(tok));
       return p;
     }
@@ -385,18 +390,25 @@ class Lexer {
     std::string t = clean(src_.substr(s, p - s));
     Token tok{is_float ? Token::Type::kFloat : Token::Type::kInt, LineOf(s), ColOf(s), t, {}};
     if (is_float) {
-      tok.number = Value(std::stod(t));
+      tok.number = Value(std::strtod(t.c_str(), nullptr));
     } else {
-      try {
-        tok.number = Value(static_cast<int64_t>(std::stoll(t)));
-      } catch (...) {
-        tok.number = Value(std::stod(t));
-      }
+      errno = 0;
+      long long v = std::strtoll(t.c_str(), nullptr, 10);
+      if (errno == ERANGE)
+        tok.number = Value(std::strtod(t.c_str(), nullptr));
+      else
+        tok.number = Value(static_cast<int64_t>(v));
     }
     tokens_.push_back(std::move(tok));
     return p;
   }
 
+ public:
+  // When set, records [start, end) of string literals inside {{ }}.
+  std::vector<std::pair<size_t, size_t>>* string_spans_ = nullptr;
+  const std::string& source() const { return src_; }
+
+ private:
   const Options& options_;
   std::string src_;
   std::vector<Token> tokens_;
@@ -409,6 +421,30 @@ class Lexer {
 
 std::vector<Token> Tokenize(std::string_view text, const Options& options) {
   return Lexer(text, options).Run();
+}
+
+std::string EscapeBackslashesInVariables(std::string_view text, const Options& options) {
+  Lexer lexer(text, options);
+  std::vector<std::pair<size_t, size_t>> spans;
+  lexer.string_spans_ = &spans;
+  try {
+    lexer.Run();
+  } catch (const SyntaxError&) {
+    return std::string(text);  // the real parse reports the error
+  }
+  const std::string& src = lexer.source();
+  std::string out;
+  size_t last = 0;
+  for (auto [b, e] : spans) {
+    out.append(src, last, b - last);
+    for (size_t i = b; i < e; ++i) {
+      out += src[i];
+      if (src[i] == '\\') out += '\\';
+    }
+    last = e;
+  }
+  out.append(src, last, std::string::npos);
+  return out;
 }
 
 }  // namespace drover::tmpl

@@ -42,4 +42,9 @@ struct SyntaxError {
 // Tokenizes the whole template (throws SyntaxError).
 std::vector<Token> Tokenize(std::string_view text, const Options& options);
 
+// Ansible's _escape_backslashes: doubles the backslashes inside string
+// literals of {{ }} expressions, so "\\n" typed in YAML stays a backslash-n.
+// Returns the (newline-normalized) text to parse instead.
+std::string EscapeBackslashesInVariables(std::string_view text, const Options& options);
+
 }  // namespace drover::tmpl

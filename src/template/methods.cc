@@ -1,5 +1,6 @@
 // Python methods templates call on str, list and dict values.
 #include <algorithm>
+#include <unordered_set>
 
 #include "template/runtime.h"
 
@@ -312,9 +313,9 @@ class Method : public Object {
       const std::string& sep = StrArgOf(a.pos.at(0), n);
       size_t p = n == "partition" ? s.find(sep) : s.rfind(sep);
       if (p == std::string::npos)
-        return n == "partition" ? Value(List{Value(s), Value(""), Value("")})
-                                : Value(List{Value(""), Value(""), Value(s)});
-      return Value(List{Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
+        return n == "partition" ? Tuple(List{Value(s), Value(""), Value("")})
+                                : Tuple(List{Value(""), Value(""), Value(s)});
+      return Tuple(List{Value(s.substr(0, p)), Value(sep), Value(s.substr(p + sep.size()))});
     }
     if (n == "removeprefix") {
       const std::string& p = StrArgOf(a.pos.at(0), n);
@@ -406,7 +407,7 @@ class Method : public Object {
     const std::string& n = name_;
     if (n == "items") {
       List l;
-      for (auto& [k, v] : m) l.push_back(Value(List{Value(k), v}));
+      for (auto& [k, v] : m) l.push_back(Tuple(List{Value(k), v}));
       return Value(std::move(l));
     }
     if (n == "keys") {
@@ -468,7 +469,7 @@ class Method : public Object {
 };
 
 bool IsStrMethod(std::string_view n) {
-  static const char* const k[] = {
+  static const std::unordered_set<std::string_view> k = {
       "upper",        "lower",      "strip",      "lstrip",    "rstrip",     "split",
       "rsplit",       "splitlines", "startswith", "endswith",  "replace",    "format",
       "join",         "find",       "rfind",      "index",     "rindex",     "count",
@@ -476,23 +477,18 @@ bool IsStrMethod(std::string_view n) {
       "isalnum",      "isspace",    "islower",    "isupper",   "center",     "ljust",
       "rjust",        "zfill",      "swapcase",   "partition", "rpartition", "removeprefix",
       "removesuffix", "encode",     "decode"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  return k.count(n) != 0;
 }
 bool IsListMethod(std::string_view n) {
-  static const char* const k[] = {"append", "extend",  "insert", "pop",  "remove", "index",
-                                  "count",  "reverse", "sort",   "copy", "clear"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  static const std::unordered_set<std::string_view> k = {"append", "extend", "insert", "pop",
+                                                         "remove", "index",  "count",  "reverse",
+                                                         "sort",   "copy",   "clear"};
+  return k.count(n) != 0;
 }
 bool IsDictMethod(std::string_view n) {
-  static const char* const k[] = {"items", "keys",       "values", "get",  "update",
-                                  "pop",   "setdefault", "copy",   "clear"};
-  for (auto* x : k)
-    if (n == x) return true;
-  return false;
+  static const std::unordered_set<std::string_view> k = {
+      "items", "keys", "values", "get", "update", "pop", "setdefault", "copy", "clear"};
+  return k.count(n) != 0;
 }
 
 }  // namespace

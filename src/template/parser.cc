@@ -740,6 +740,11 @@ class Parser {
     auto e = Make(EK::kFilter, at);
     e->name = name;
     e->fn = reinterpret_cast<const void*>(fn);
+    std::string_view base = name;
+    if (base.rfind("ansible.builtin.", 0) == 0) base.remove_prefix(16);
+    if (base.rfind("ansible.legacy.", 0) == 0) base.remove_prefix(15);
+    e->native_text = base == "string" || base == "to_json" || base == "to_nice_json" ||
+                     base == "to_yaml" || base == "to_nice_yaml";
     e->args.push_back(std::move(node));
     if (IsOp("(")) ParseCallArgs(*e);
     return e;

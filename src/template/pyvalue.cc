@@ -51,14 +51,15 @@ void Repr(const Value& v, std::string& out) {
     case Value::Type::kFloat: out += PythonFloatRepr(v.as_float()); return;
     case Value::Type::kString: ReprString(v.as_string(), out); return;
     case Value::Type::kList: {
-      out += '[';
+      out += v.is_tuple() ? '(' : '[';
       bool first = true;
       for (const Value& e : v.as_list()) {
         if (!first) out += ", ";
         first = false;
         Repr(e, out);
       }
-      out += ']';
+      if (v.is_tuple() && v.as_list().size() == 1) out += ',';
+      out += v.is_tuple() ? ')' : ']';
       return;
     }
     case Value::Type::kMap: {
@@ -94,7 +95,7 @@ class LiteralParser {
         if (!e) return std::nullopt;
         l.push_back(*e);
       }
-      v = Value(std::move(l));
+      v = Tuple(std::move(l));
     }
     if (t_[p_].type != Token::Type::kEof) return std::nullopt;
     return v;
@@ -148,6 +149,7 @@ class LiteralParser {
           }
           ++p_;
           if (close == ")" && l.size() == 1 && !saw_comma) return l[0];
+          if (close == ")") return Tuple(std::move(l));
           return Value(std::move(l));
         }
         if (t.text == "{") {
@@ -243,6 +245,7 @@ std::optional<Value> LiteralEval(std::string_view text) {
 }
 
 std::string PyStrOf(const TVal& t) {
+  if (t.undefined() && t.lenient) return "";
   if (t.undefined()) t.RaiseUndefined();
   if (t.is_obj()) return t.obj->Str();
   return PyStr(t.v);
@@ -329,17 +332,78 @@ std::vector<std::string> Utf8Chars(std::string_view s) {
   return out;
 }
 
-std::string PyUpper(std::string_view s) {
-  std::string o(s);
-  for (char& c : o)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+namespace {
+// Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
+// Cyrillic (the scripts config files use); other code points unchanged.
+char32_t ToUpperCp(char32_t c) {
+  if (c >= 'a' && c <= 'z') return c - 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 0x20;
+  if (c == 0xFF) return 0x178;
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+      c != 0x17F) {
+    bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if (odd_lower ? (c % 2 == 0) : (c % 2 == 1)) return c - 1;
+    return c;
+  }
+  if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 0x20;
+  if (c == 0x3C2) return 0x3A3;
+  if (c >= 0x430 && c <= 0x44F) return c - 0x20;
+  if (c >= 0x450 && c <= 0x45F) return c - 0x50;
+  return c;
+}
+char32_t ToLowerCp(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 0x20;
+  if (c == 0x178) return 0xFF;
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+      c != 0x17F) {
+    bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if (odd_lower ? (c % 2 == 1) : (c % 2 == 0)) return c + 1;
+    return c;
+  }
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 0x20;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  return c;
+}
+std::string MapCase(std::string_view s, char32_t (*fn)(char32_t)) {
+  std::string o;
+  o.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      o += static_cast<char>(fn(c));
+      ++i;
+      continue;
+    }
+    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    if (i + n > s.size()) n = s.size() - i;
+    char32_t cp = n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    char32_t m = fn(cp);
+    if (m == cp) {
+      o.append(s.substr(i, n));
+    } else if (m < 0x800) {
+      o += static_cast<char>(0xC0 | (m >> 6));
+      o += static_cast<char>(0x80 | (m & 0x3F));
+    } else {
+      o += static_cast<char>(0xE0 | (m >> 12));
+      o += static_cast<char>(0x80 | ((m >> 6) & 0x3F));
+      o += static_cast<char>(0x80 | (m & 0x3F));
+    }
+    i += n;
+  }
   return o;
 }
+}  // namespace
+
+std::string PyUpper(std::string_view s) {
+  return MapCase(s, ToUpperCp);
+}
 std::string PyLower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return o;
+  return MapCase(s, ToLowerCp);
 }
 
 List PyIter(const Value& v) {
@@ -434,7 +498,7 @@ std::string FormatOne(const Value& v, const Spec& sp) {
 Value PyPercentFormat(const std::string& fmt, const Value& args) {
   std::string out;
   size_t argi = 0;
-  const bool is_tuple = args.is_list();
+  const bool is_tuple = args.is_list() && args.is_tuple();
   const bool is_map = args.is_map();
   auto next_arg = [&]() -> Value {
     if (!is_tuple) {
@@ -678,8 +742,7 @@ std::string PyFormatMethod(const std::string& fmt, const CallArgs& args) {
           size_t e = rest.find_first_of(".[", 1);
           std::string a = rest.substr(1, e == std::string::npos ? std::string::npos : e - 1);
           rest = e == std::string::npos ? "" : rest.substr(e);
-          if (!v.is_map() || !v.as_map().find(a))
-            Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
+          Fail("'" + std::string(v.type_name()) + "' object has no attribute '" + a + "'");
           v = *v.as_map().find(a);
         } else {
           size_t e = rest.find(']');

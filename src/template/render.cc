@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/json.h"
+#include "template/datetime.h"
 #include "template/parser.h"
 #include "template/runtime.h"
 
@@ -37,6 +38,12 @@ TVal Object::Call(Renderer&, CallArgs&) {
 std::string Object::Str() const {
   return "<" + TypeName() + " object>";
 }
+std::optional<TVal> Object::BinaryOp(const std::string&, const TVal&, bool) {
+  return std::nullopt;
+}
+std::optional<int> Object::CompareTo(const TVal&) {
+  return std::nullopt;
+}
 
 const TVal* CallArgs::Get(size_t index, std::string_view name) const {
   if (index < pos.size()) return &pos[index];
@@ -67,8 +74,9 @@ std::string ObjectTypeRepr(const Value& v) {
 
 class LoopObject : public Object {
  public:
-  LoopObject(const List* items, size_t index, int depth)
-      : items_(items), i_(index), depth_(depth) {}
+  LoopObject(const List* items, size_t index, int depth,
+             std::shared_ptr<std::optional<Value>> last_changed)
+      : last_changed_(std::move(last_changed)), items_(items), i_(index), depth_(depth) {}
   std::string TypeName() const override { return "LoopContext"; }
   bool GetAttr(std::string_view n, TVal* out) override {
     int64_t len = static_cast<int64_t>(items_->size());
@@ -111,7 +119,7 @@ class LoopObject : public Object {
     return recurse_(r, args.pos[0], depth_ + 1);
   }
   std::function<TVal(Renderer&, const TVal&, int)> recurse_;
-  std::optional<Value> last_changed_;
+  std::shared_ptr<std::optional<Value>> last_changed_;  // shared by the loop's iterations
 
  private:
   struct CycleFn : Object {
@@ -132,8 +140,8 @@ class LoopObject : public Object {
       List vals;
       for (auto& p : a.pos) vals.push_back(p.val());
       Value v(std::move(vals));
-      if (l->last_changed_ && *l->last_changed_ == v) return Value(false);
-      l->last_changed_ = v;
+      if (*l->last_changed_ && **l->last_changed_ == v) return Value(false);
+      *l->last_changed_ = v;
       return Value(true);
     }
     LoopObject* l;
@@ -377,21 +385,22 @@ TVal GlobalQuery(Renderer& r, CallArgs& a) {
   return DoLookup(r, a, true);
 }
 
+// Ansible's now(utc=False, fmt=None): a datetime, or a string with fmt.
 TVal GlobalNow(Renderer&, CallArgs& a) {
   bool utc = false;
   if (const TVal* u = a.Get(0, "utc")) utc = u->val().truthy();
-  std::string fmt = "%Y-%m-%d %H:%M:%S";
   const TVal* f = a.Get(1, "fmt");
-  time_t t = time(nullptr);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
   struct tm tmv;
   if (utc)
-    gmtime_r(&t, &tmv);
+    gmtime_r(&ts.tv_sec, &tmv);
   else
-    localtime_r(&t, &tmv);
+    localtime_r(&ts.tv_sec, &tmv);
+  if (!f || f->val().is_null()) return MakeDateTime(tmv, static_cast<int>(ts.tv_nsec / 1000));
   char buf[256];
-  if (f) fmt = PyStrOf(*f);
-  strftime(buf, sizeof buf, fmt.c_str(), &tmv);
-  return Value(std::string(buf));
+  size_t n = strftime(buf, sizeof buf, PyStrOf(*f).c_str(), &tmv);
+  return Value(std::string(buf, n));
 }
 
 const std::vector<std::pair<std::string, BuiltinFn::Fn>>& GlobalFns() {
@@ -557,7 +566,7 @@ TVal MacroObjectImpl::Call(Renderer& /*caller_renderer*/, CallArgs& args) {
     else
       r.Set(p.name, TVal::Undefined("parameter '" + p.name + "' was not provided"));
   }
-  r.Set("varargs", Value(std::move(varargs)));
+  r.Set("varargs", Tuple(std::move(varargs)));
   r.Set("kwargs", Value(std::move(kwargs)));
   if (have_caller) r.Set("caller", caller);
   std::string out;
@@ -598,7 +607,11 @@ TVal Renderer::Lookup(std::string_view name) {
     if (it != shared_->resolved.end()) return it->second;
   }
   if (const Value* v = scope_.Lookup(name)) {
-    if (!NeedsTemplating(*v)) return *v;
+    if (!NeedsTemplating(*v)) {
+      // Cache big plain values (facts) so later lookups skip the scan.
+      if (v->is_map() || v->is_list()) shared_->resolved[std::string(name)] = *v;
+      return *v;
+    }
     std::string key(name);
     for (const std::string& r : shared_->resolving)
       if (r == key) {
@@ -626,6 +639,8 @@ TVal Renderer::GetAttr(const TVal& obj, std::string_view name) {
                            std::string(name) + "'");
   }
   const Value& v = obj.v;
+  if (v.is_tuple() && v.as_list().size() == 2 && (name == "grouper" || name == "list"))
+    return v.as_list()[name == "grouper" ? 0 : 1];
   if (auto m = BoundMethod(v, name)) return TVal::Obj(m);
   if (v.is_map()) {
     if (const Value* f = v.as_map().find(name)) return *f;
@@ -681,6 +696,7 @@ TVal Renderer::GetItem(const TVal& obj, const TVal& key) {
 }
 
 bool Renderer::Truthy(const TVal& t) {
+  if (t.undefined() && t.lenient) return false;
   if (t.undefined()) t.RaiseUndefined();
   if (t.is_obj()) return true;
   return t.v.truthy();
@@ -806,6 +822,19 @@ TVal Renderer::EvalCompare(const Expr& e) {
   for (size_t i = 0; i < e.ops.size(); ++i) {
     TVal right = Eval(*e.args[i + 1]);
     const std::string& op = e.ops[i];
+    if (left.is_obj() && (op != "in" && op != "notin")) {
+      if (auto c = left.obj->CompareTo(right)) {
+        bool r = op == "=="   ? *c == 0
+                 : op == "!=" ? *c != 0
+                 : op == "<"  ? *c < 0
+                 : op == "<=" ? *c <= 0
+                 : op == ">"  ? *c > 0
+                              : *c >= 0;
+        if (!r) return Value(false);
+        left = std::move(right);
+        continue;
+      }
+    }
     const Value& a = left.val();
     const Value& b = right.val();
     bool r;
@@ -840,6 +869,10 @@ TVal Renderer::EvalBinary(const Expr& e) {
   line_ = e.line;
   col_ = e.col;
   if (e.name == "~") return Value(PyStrOf(a) + PyStrOf(b));
+  if (a.is_obj())
+    if (auto r = a.obj->BinaryOp(e.name, b, false)) return *r;
+  if (b.is_obj())
+    if (auto r = b.obj->BinaryOp(e.name, a, true)) return *r;
   return Arith(e.name, a.val(), b.val());
 }
 
@@ -871,7 +904,10 @@ TVal Renderer::Eval(const Expr& e) {
       EvalArgs(e, 1, args);
       line_ = e.line;
       col_ = e.col;
-      return reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
+      TVal result = reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
+      // Ansible's STRING_TYPE_FILTERS return NativeJinjaText.
+      result.native_text = e.native_text;
+      return result;
     }
     case Expr::Kind::kTest: {
       TVal input = Eval(*e.args[0]);
@@ -912,14 +948,17 @@ TVal Renderer::Eval(const Expr& e) {
     case Expr::Kind::kCondExpr: {
       if (Truthy(Eval(*e.args[0]))) return Eval(*e.args[1]);
       if (e.args[2]) return Eval(*e.args[2]);
-      return TVal::Undefined("the inline if-expression on line " + std::to_string(e.line) +
-                             " evaluated to false and no else section was defined.");
+      TVal u = TVal::Undefined("the inline if-expression on line " + std::to_string(e.line) +
+                               " evaluated to false and no else section was defined.");
+      u.lenient = true;
+      return u;
     }
     case Expr::Kind::kList:
     case Expr::Kind::kTuple: {
       List l;
       l.reserve(e.args.size());
       for (auto& a : e.args) l.push_back(Eval(*a).val());
+      if (e.kind == Expr::Kind::kTuple) return Tuple(std::move(l));
       return Value(std::move(l));
     }
     case Expr::Kind::kDict: {
@@ -939,6 +978,9 @@ TVal Renderer::Eval(const Expr& e) {
 }
 
 void Renderer::Print(const TVal& v, std::string& out) {
+  ++output_nodes_;
+  last_native_text_ = v.native_text;
+  if (v.undefined() && v.lenient) return;
   if (v.undefined()) v.RaiseUndefined();
   if (v.is_obj()) {
     out += v.obj->Str();
@@ -1008,9 +1050,10 @@ void Renderer::ExecFor(const Node& n, std::string& out) {
       if (depth == 1) r.RenderBody(n.else_body, o);
       return Value(std::move(local));
     }
+    auto last_changed = std::make_shared<std::optional<Value>>();
     for (size_t i = 0; i < items.size(); ++i) {
       r.Push();
-      auto loop = std::make_shared<LoopObject>(&items, i, depth);
+      auto loop = std::make_shared<LoopObject>(&items, i, depth, last_changed);
       if (n.recursive) loop->recurse_ = run;
       r.Set("loop", TVal::Obj(loop));
       r.Assign(n.target, items[i]);
@@ -1186,6 +1229,7 @@ void Renderer::Exec(const Node& n, std::string& out) {
     case Node::Kind::kImport: Set(n.text, TVal::Obj(ImportTemplate(n))); return;
     case Node::Kind::kFromImport: {
       auto mod = ImportTemplate(n);
+      modules_.push_back(mod);
       for (auto& [name, alias] : n.imports) {
         TVal v;
         if (!mod->GetAttr(name, &v))
@@ -1202,6 +1246,8 @@ void Renderer::RenderBody(const Body& body, std::string& out) {
   for (const NodePtr& n : body) {
     if (n->kind == Node::Kind::kText) {
       out += n->text;
+      ++output_nodes_;
+      last_native_text_ = false;
       continue;
     }
     line_ = n->line;

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,6 +47,10 @@ class Object {
   virtual bool Callable() const { return false; }
   virtual TVal Call(Renderer& r, CallArgs& args);
   virtual std::string Str() const;
+  // Binary operator support (e.g. datetime - datetime); nullopt = unsupported.
+  virtual std::optional<TVal> BinaryOp(const std::string& op, const TVal& other, bool reversed);
+  // Ordering against another value; nullopt = not comparable.
+  virtual std::optional<int> CompareTo(const TVal& other);
 };
 
 // A runtime value: data, undefined (with the message Jinja2 would raise),
@@ -53,6 +58,12 @@ class Object {
 struct TVal {
   enum class Kind : uint8_t { kValue, kUndefined, kObject };
   Kind kind = Kind::kValue;
+  // Jinja2's lenient Undefined (the inline `x if c` without else): prints
+  // as "", is false and iterates as empty; other undefineds are strict.
+  bool lenient = false;
+  // Ansible's NativeJinjaText: output of to_json/to_yaml/string..., kept a
+  // string by the templar when it is the whole result.
+  bool native_text = false;
   Value v;
   std::shared_ptr<const std::string> undefined_msg;  // "'x' is undefined"
   std::shared_ptr<Object> obj;
@@ -111,6 +122,13 @@ std::string Suggest(std::string_view name, const std::vector<std::string>& known
 // the type has no such method.
 std::shared_ptr<Object> BoundMethod(const Value& self, std::string_view name);
 
+// A tuple (a list marked to print as Python's tuple repr).
+inline Value Tuple(List l) {
+  Value v(std::move(l));
+  v.set_tuple();
+  return v;
+}
+
 // Python semantics helpers (pyvalue.cc).
 std::string PyStrOf(const TVal& t);
 int PyCompare(const Value& a, const Value& b);  // <0, 0, >0; fails on mixed types
@@ -165,6 +183,11 @@ class Renderer {
   void Push() { frames_.emplace_back(); }
   void Pop() { frames_.pop_back(); }
   void Set(const std::string& name, TVal v);
+  // Output chunks written by Print/text nodes, and whether the last printed
+  // value was native text (see TVal::native_text).
+  int output_nodes() const { return output_nodes_; }
+  bool last_native_text() const { return last_native_text_; }
+
   // Exported names of the template's top frame (for import).
   const Frame& TopFrame() const { return frames_.front(); }
 
@@ -193,6 +216,10 @@ class Renderer {
   std::vector<Frame> frames_;
   int line_ = 0;
   int col_ = 0;
+  int output_nodes_ = 0;
+  bool last_native_text_ = false;
+  // Imported template modules stay alive while their macros may be called.
+  std::vector<std::shared_ptr<Object>> modules_;
 };
 
 // Lazy variables: the templated value of a scope variable, cached per API

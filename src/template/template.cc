@@ -2,7 +2,10 @@
 #include "template/template.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <variant>
 
+#include "template/lexer.h"
 #include "template/parser.h"
 #include "template/runtime.h"
 
@@ -57,6 +60,15 @@ Result<T> Guard(const std::string& name, Renderer* r, Fn&& fn) {
     return SyntaxToError(e, name);
   } catch (const Failure& f) {
     return f.error;
+  } catch (const std::bad_variant_access&) {
+    RenderError e("unsupported operand type in template expression");
+    return ToError(e, name, r ? r->line() : 0, r ? r->col() : 0);
+  } catch (const std::out_of_range& ex) {
+    RenderError e(std::string("index out of range: ") + ex.what());
+    return ToError(e, name, r ? r->line() : 0, r ? r->col() : 0);
+  } catch (const std::invalid_argument& ex) {
+    RenderError e(std::string("invalid literal: ") + ex.what());
+    return ToError(e, name, r ? r->line() : 0, r ? r->col() : 0);
   }
 }
 
@@ -109,12 +121,21 @@ Result<Template> Template::Parse(std::string_view text, std::string name, const 
   pt->name = name;
   pt->name_ptr = std::make_shared<const std::string>(name);
   pt->options = options;
+  for (size_t i = text.size(); i > 0 && text[i - 1] == '\n'; --i) ++pt->source_trailing_newlines;
+  std::string escaped;
+  if (options.escape_backslashes && text.find('\\') != std::string_view::npos &&
+      text.find("{{") != std::string_view::npos) {
+    escaped = EscapeBackslashesInVariables(text, options);
+    text = escaped;
+  }
   try {
     pt->body = ParseTemplate(text, options);
   } catch (const SyntaxError& e) {
     return SyntaxToError(e, name);
   } catch (const RenderError& e) {
     return ToError(e, name, 0, 0);
+  } catch (const std::exception& e) {
+    return MakeError(std::string("template syntax error: ") + e.what());
   }
   Template t;
   t.parsed_ = std::move(pt);
@@ -131,6 +152,12 @@ Result<std::string> Template::Render(const Scope& scope, const Hooks& hooks) con
   return Guard<std::string>(parsed_->name, &r, [&]() {
     std::string out;
     r.Run(out);
+    if (parsed_->options.preserve_trailing_newlines) {
+      size_t have = 0;
+      for (size_t i = out.size(); i > 0 && out[i - 1] == '\n'; --i) ++have;
+      if (parsed_->source_trailing_newlines > have)
+        out.append(parsed_->source_trailing_newlines - have, '\n');
+    }
     return out;
   });
 }
@@ -161,13 +188,26 @@ bool NeedsTemplating(const Value& v) {
       return false;
     case Value::Type::kMap:
       for (const auto& [k, e] : v.as_map())
-        if (IsPossiblyTemplate(k) || NeedsTemplating(e)) return true;
+        if (NeedsTemplating(e)) return true;
       return false;
     default: return false;
   }
 }
 
 namespace {
+
+// The name in "{{ name }}" (Ansible's SINGLE_VAR: ^{{\\s*(\\w*)\\s*}}$), or "".
+std::string_view SingleVarName(std::string_view t) {
+  if (t.size() < 5 || t.substr(0, 2) != "{{" || t.substr(t.size() - 2) != "}}") return {};
+  std::string_view in = t.substr(2, t.size() - 4);
+  size_t b = 0, e = in.size();
+  while (b < e && PyIsSpace(in[b])) ++b;
+  while (e > b && PyIsSpace(in[e - 1])) --e;
+  std::string_view name = in.substr(b, e - b);
+  for (char c : name)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '_')) return {};
+  return name;
+}
 
 size_t TrailingNewlines(std::string_view s) {
   size_t n = 0;
@@ -181,6 +221,13 @@ Value TemplateStringImpl(const Value& sv, const Scope& scope, const Hooks& hooks
                          const std::shared_ptr<Renderer::Shared>& shared) {
   const std::string& text = sv.as_string();
   if (sv.is_unsafe() || !IsPossiblyTemplate(text)) return sv;
+  // Ansible's SINGLE_VAR shortcut: "{{ name }}" naming a bool/number/None
+  // variable yields it unchanged (no str() round trip).
+  if (std::string_view name = SingleVarName(text); !name.empty()) {
+    if (const Value* v = scope.Lookup(name)) {
+      if (v->is_bool() || v->is_int() || v->is_float() || v->is_null()) return *v;
+    }
+  }
   Options opts = Options::Templar();
   std::string_view body = text;
   if (body.substr(0, 8) == "#jinja2:") {
@@ -191,6 +238,12 @@ Value TemplateStringImpl(const Value& sv, const Scope& scope, const Hooks& hooks
   auto pt = std::make_shared<ParsedTemplate>();
   pt->name = "<template>";
   pt->options = opts;
+  std::string escaped;
+  if (opts.escape_backslashes && body.find('\\') != std::string_view::npos &&
+      body.find("{{") != std::string_view::npos) {
+    escaped = EscapeBackslashesInVariables(body, opts);
+    body = escaped;
+  }
   try {
     pt->body = ParseTemplate(body, opts);
   } catch (const SyntaxError& e) {
@@ -211,6 +264,8 @@ Value TemplateStringImpl(const Value& sv, const Scope& scope, const Hooks& hooks
   size_t want = TrailingNewlines(text);
   size_t have = TrailingNewlines(out);
   if (want > have) out.append(want - have, '\n');
+  // A single output node from to_json/string/... stays text.
+  if (r.output_nodes() == 1 && r.last_native_text()) return Value(std::move(out));
   if ((!out.empty() && (out[0] == '{' || out[0] == '[')) || out == "True" || out == "False") {
     if (std::optional<Value> v = LiteralEval(out)) return *v;
   }
@@ -235,11 +290,8 @@ Value TemplateValueImpl(const Value& v, const Scope& scope, const Hooks& hooks,
     case Value::Type::kMap: {
       if (!NeedsTemplating(v)) return v;
       Map out;
-      for (const auto& [k, e] : v.as_map()) {
-        std::string key = k;
-        if (IsPossiblyTemplate(k)) key = PyStr(TemplateStringImpl(Value(k), scope, hooks, shared));
-        out.set(std::move(key), TemplateValueImpl(e, scope, hooks, shared));
-      }
+      // Keys are not templated (as Ansible's templar).
+      for (const auto& [k, e] : v.as_map()) out.set(k, TemplateValueImpl(e, scope, hooks, shared));
       return Value(std::move(out));
     }
     default: return v;
@@ -322,24 +374,56 @@ const TestTable& Tests() {
 }
 
 namespace {
-std::string_view StripCollection(std::string_view name) {
-  for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy.", "ansible.netcommon.",
-                                  "ansible.utils.", "community.general."}) {
-    if (name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
+// "ansible.builtin.x" / "ansible.legacy.x" name Ansible's own plugins; Jinja2's
+// builtins are not reachable that way (as in Ansible).
+std::string_view StripCollection(std::string_view name, bool* qualified) {
+  *qualified = false;
+  for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."}) {
+    if (name.substr(0, prefix.size()) == prefix) {
+      *qualified = true;
+      return name.substr(prefix.size());
+    }
   }
   return name;
+}
+const FilterTable& AnsibleFilters() {
+  static const FilterTable t = [] {
+    FilterTable f;
+    RegisterAnsibleFilters(f);
+    return f;
+  }();
+  return t;
+}
+bool IsAnsibleTest(std::string_view n) {
+  static const char* const k[] = {
+      "match",     "search",     "regex",       "version",        "version_compare",
+      "subset",    "issubset",   "superset",    "issuperset",     "contains",
+      "any",       "all",        "failed",      "failure",        "success",
+      "succeeded", "successful", "changed",     "change",         "skipped",
+      "skip",      "reachable",  "unreachable", "finished",       "started",
+      "truthy",    "falsy",      "nan",         "isnan",          "file",
+      "is_file",   "directory",  "is_dir",      "exists",         "link",
+      "is_link",   "abs",        "is_abs",      "vault_encrypted"};
+  for (auto* x : k)
+    if (n == x) return true;
+  return false;
 }
 }  // namespace
 
 FilterFn FindFilter(std::string_view name) {
-  const FilterTable& t = Filters();
-  auto it = t.find(std::string(StripCollection(name)));
+  bool qualified;
+  std::string_view n = StripCollection(name, &qualified);
+  const FilterTable& t = qualified ? AnsibleFilters() : Filters();
+  auto it = t.find(std::string(n));
   return it == t.end() ? nullptr : it->second;
 }
 
 TestFn FindTest(std::string_view name) {
+  bool qualified;
+  std::string_view n = StripCollection(name, &qualified);
+  if (qualified && !IsAnsibleTest(n)) return nullptr;
   const TestTable& t = Tests();
-  auto it = t.find(std::string(StripCollection(name)));
+  auto it = t.find(std::string(n));
   return it == t.end() ? nullptr : it->second;
 }
 
@@ -355,7 +439,8 @@ std::string Suggest(std::string_view name, const std::vector<std::string>& known
     }
     return prev[b.size()];
   };
-  std::string_view n = StripCollection(name);
+  bool qualified;
+  std::string_view n = StripCollection(name, &qualified);
   std::string best;
   size_t best_d = std::max<size_t>(2, n.size() / 3) + 1;
   for (const std::string& k : known) {

@@ -30,21 +30,27 @@ struct Options {
   bool trim_blocks = true;  // Ansible's default for both templar and template:
   bool lstrip_blocks = false;
   bool keep_trailing_newline = false;
+  // Ansible's do_template(preserve_trailing_newlines=True): after rendering,
+  // pad the output with newlines up to the number the source ended with.
+  // (Differs from keep_trailing_newline, e.g. for a trailing "{% endif %}\n".)
+  bool preserve_trailing_newlines = false;
   // Ansible's templar doubles backslashes inside string literals of
   // expressions (so "\\n" in YAML stays a backslash-n); the template module
   // does not.
   bool escape_backslashes = false;
 
-  // Options for the template module: trim_blocks, keep_trailing_newline.
+  // Options for the template module: trim_blocks, trailing newlines kept
+  // as Ansible keeps them.
   static Options TemplateModule() {
     Options o;
-    o.keep_trailing_newline = true;
+    o.preserve_trailing_newlines = true;
     return o;
   }
   // Options for Ansible's templar (task arguments, variables, when:).
   static Options Templar() {
     Options o;
     o.escape_backslashes = true;
+    o.preserve_trailing_newlines = true;
     return o;
   }
 };

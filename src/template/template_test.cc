@@ -106,3 +106,77 @@ TEST_CASE("literal_eval and repr") {
 
 }  // namespace
 }  // namespace drover::tmpl
+
+namespace drover::tmpl {
+namespace {
+
+TEST_CASE("template: parse once, render many; layered scopes") {
+  Result<Template> t = Template::Parse("{{ a }}-{{ b }}", "t");
+  REQUIRE(t.ok());
+  Value top = Vars(R"({"a": 1})");
+  Value bottom = Vars(R"({"a": 0, "b": 2})");
+  MapScope ts(top), bs(bottom);
+  LayeredScope scope(ts, bs);
+  for (int i = 0; i < 3; ++i) {
+    Result<std::string> r = t->Render(scope);
+    REQUIRE(r.ok());
+    CHECK(*r == "1-2");
+  }
+}
+
+TEST_CASE("template: vault values decrypt on use; failures become errors") {
+  SetVaultDecryptor([](const std::string& envelope, const Location&) -> Result<std::string> {
+    if (envelope.find("good") != std::string::npos) return std::string("s3cret");
+    return MakeError("Decryption failed (no vault secrets were found that could decrypt)");
+  });
+  Map m;
+  m.set("good", Value::Vault("$ANSIBLE_VAULT;1.1;AES256\ngood"));
+  m.set("bad", Value::Vault("$ANSIBLE_VAULT;1.1;AES256\nbad"));
+  MapScope scope{Value(std::move(m))};
+  Result<std::string> ok = RenderString("pw={{ good }} {{ good is vault_encrypted }}", "t", scope,
+                                        Options::TemplateModule());
+  REQUIRE(ok.ok());
+  CHECK(*ok == "pw=s3cret True");
+  Result<std::string> bad = RenderString("{{ bad }}", "t", scope, Options::TemplateModule());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("Decryption failed") != std::string::npos);
+  Result<Value> kept = TemplateValue(*scope.Lookup("bad"), scope);
+  REQUIRE(kept.ok());  // the templar leaves vault values alone
+  CHECK(kept->is_vault());
+  SetVaultDecryptor(nullptr);
+}
+
+}  // namespace
+}  // namespace drover::tmpl
+
+namespace drover::tmpl {
+namespace {
+
+TEST_CASE("template: lookup hook and include loader") {
+  MapScope scope(Vars(R"({"who": "x"})"));
+  Hooks hooks;
+  hooks.lookup = [](const std::string& plugin, const List& args, const Map&,
+                    bool wantlist) -> Result<Value> {
+    if (plugin != "env") return MakeError("lookup plugin '" + plugin + "' not found");
+    Value v(args.empty() ? "" : "HOME=" + args[0].as_string());
+    return wantlist ? Value(List{v}) : v;
+  };
+  hooks.loader = [](const std::string& name, const std::string&) -> Result<LoadedTemplate> {
+    if (name == "part.j2") return LoadedTemplate{"part.j2", "part:{{ who }}"};
+    return MakeError("template not found: " + name);
+  };
+  Result<std::string> r =
+      RenderString("{{ lookup('env', 'HOME') }} {{ query('env', 'X') }} {% include 'part.j2' %}",
+                   "t", scope, Options::TemplateModule(), hooks);
+  REQUIRE(r.ok());
+  CHECK(*r == "HOME=HOME ['HOME=X'] part:x");
+  Result<std::string> e = RenderString("{{ lookup('nope') }}", "t", scope, Options(), hooks);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message.find("'nope' not found") != std::string::npos);
+  Result<std::string> inc =
+      RenderString("{% include 'missing.j2' %}", "t", scope, Options(), hooks);
+  REQUIRE_FALSE(inc.ok());
+}
+
+}  // namespace
+}  // namespace drover::tmpl

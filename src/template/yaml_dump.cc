@@ -152,12 +152,9 @@ class Emitter {
     }
     root_ = true;
     Node(v, false, false, false);
-    // document end
+    // document end (libyaml, which Ansible's dumper uses, writes no "..."
+    // after a plain root scalar)
     WriteIndent();
-    if (open_ended_) {
-      WriteIndicator(U"...", true);
-      WriteIndent();
-    }
     return out_;
   }
 
@@ -484,64 +481,59 @@ class Emitter {
     WriteIndicator(U"'", false);
   }
 
+  // libyaml's yaml_emitter_write_double_quoted (Ansible dumps with libyaml):
+  // escapes, and folding only at single spaces past the width.
   void WriteDouble(const U32& text, bool split) {
     WriteIndicator(U"\"", true);
-    size_t start = 0, end = 0;
-    while (end <= text.size()) {
-      bool none = end >= text.size();
-      char32_t ch = none ? 0 : text[end];
-      bool printable = (ch >= 0x20 && ch <= 0x7E) || (ch >= 0xA0 && ch <= 0xD7FF) ||
-                       (ch >= 0xE000 && ch <= 0xFFFD);
-      if (none || ch == '"' || ch == '\\' || ch == 0x85 || ch == 0x2028 || ch == 0x2029 ||
-          ch == 0xFEFF || !printable) {
-        if (start < end) {
-          Write(text.substr(start, end - start));
-          start = end;
-        }
-        if (!none) {
-          std::string esc;
-          switch (ch) {
-            case 0: esc = "0"; break;
-            case 7: esc = "a"; break;
-            case 8: esc = "b"; break;
-            case 9: esc = "t"; break;
-            case 10: esc = "n"; break;
-            case 11: esc = "v"; break;
-            case 12: esc = "f"; break;
-            case 13: esc = "r"; break;
-            case 27: esc = "e"; break;
-            case '"': esc = "\""; break;
-            case '\\': esc = "\\"; break;
-            case 0x85: esc = "N"; break;
-            case 0xA0: esc = "_"; break;
-            case 0x2028: esc = "L"; break;
-            case 0x2029: esc = "P"; break;
-            default: {
-              char buf[16];
-              if (ch <= 0xFF)
-                std::snprintf(buf, sizeof buf, "x%02X", static_cast<unsigned>(ch));
-              else if (ch <= 0xFFFF)
-                std::snprintf(buf, sizeof buf, "u%04X", static_cast<unsigned>(ch));
-              else
-                std::snprintf(buf, sizeof buf, "U%08X", static_cast<unsigned>(ch));
-              esc = buf;
-            }
+    bool spaces = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char32_t ch = text[i];
+      bool printable = ch == '\n' || (ch >= 0x20 && ch <= 0x7E) || ch == 0x85 ||
+                       (ch >= 0xA0 && ch <= 0xD7FF) || (ch >= 0xE000 && ch <= 0xFFFD) ||
+                       (ch >= 0x10000 && ch <= 0x10FFFF);
+      if (!printable || ch == 0xFEFF || IsBreak(ch) || ch == '"' || ch == '\\') {
+        std::string esc;
+        switch (ch) {
+          case 0: esc = "0"; break;
+          case 7: esc = "a"; break;
+          case 8: esc = "b"; break;
+          case 9: esc = "t"; break;
+          case 10: esc = "n"; break;
+          case 11: esc = "v"; break;
+          case 12: esc = "f"; break;
+          case 13: esc = "r"; break;
+          case 27: esc = "e"; break;
+          case '"': esc = "\""; break;
+          case '\\': esc = "\\"; break;
+          case 0x85: esc = "N"; break;
+          case 0xA0: esc = "_"; break;
+          case 0x2028: esc = "L"; break;
+          case 0x2029: esc = "P"; break;
+          default: {
+            char buf[16];
+            if (ch <= 0xFF)
+              std::snprintf(buf, sizeof buf, "x%02X", static_cast<unsigned>(ch));
+            else if (ch <= 0xFFFF)
+              std::snprintf(buf, sizeof buf, "u%04X", static_cast<unsigned>(ch));
+            else
+              std::snprintf(buf, sizeof buf, "U%08X", static_cast<unsigned>(ch));
+            esc = buf;
           }
-          Write(Decode("\\" + esc));
-          start = end + 1;
         }
+        Write(Decode("\\" + esc));
+        spaces = false;
+      } else if (ch == ' ') {
+        if (split && !spaces && column_ > best_width_ && i != 0 && i != text.size() - 1) {
+          WriteIndent();
+          if (i + 1 < text.size() && text[i + 1] == ' ') Write(U"\\");
+        } else {
+          Write(U" ");
+        }
+        spaces = true;
+      } else {
+        Write(U32(1, ch));
+        spaces = false;
       }
-      if (end > 0 && end + 1 < text.size() && (ch == ' ' || start >= end) &&
-          column_ + static_cast<int>(end - start) > best_width_ && split) {
-        U32 data = text.substr(start, end - start) + U"\\";
-        if (start < end) start = end;
-        Write(data);
-        WriteIndent();
-        whitespace_ = false;
-        indention_ = false;
-        if (text[start] == ' ') Write(U"\\");
-      }
-      ++end;
     }
     WriteIndicator(U"\"", false);
   }
