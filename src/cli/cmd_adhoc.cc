@@ -16,6 +16,7 @@
 #include "connection/shell.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "template/template.h"
 #include "vars/extra_vars.h"
 
 namespace drover::cli {
@@ -183,8 +184,16 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
       outcome.result.set("msg", conn.error().message);
       outcome.result.set("unreachable", true);
     } else {
-      outcome =
-          RunAdhocModule(module, module_args, **conn, BecomeFor(host.vars, become, become_cli));
+      // -a is templated with the host's variables, as Ansible does.
+      tmpl::MapScope scope{Value(host.vars)};
+      Result<Value> args = tmpl::TemplateString(module_args, scope);
+      if (!args) {
+        outcome.state = State::kFailed;
+        outcome.result = Map{{"changed", false}, {"failed", true}, {"msg", args.error().full()}};
+      } else {
+        const std::string text = args->is_string() ? args->as_string() : tmpl::PyStr(*args);
+        outcome = RunAdhocModule(module, text, **conn, BecomeFor(host.vars, become, become_cli));
+      }
     }
     if (outcome.state == State::kUnreachable) pool.MarkUnreachable(host.name);
     states[i] = outcome.state;

@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "core/yaml.h"
+#include "template/template.h"
 #include "vars/magic_vars.h"
 #include "vars/precedence.h"
 
@@ -170,7 +171,7 @@ Result<std::string> GraphInventory(const InventoryView& view, const std::string&
     for (const auto& [k, v] : vars) keys.push_back(k);
     std::sort(keys.begin(), keys.end());
     for (const std::string& k : keys) {
-      lines.push_back(name_at("{" + k + " = " + PythonStr(*vars.find(k)) + "}", depth));
+      lines.push_back(name_at("{" + k + " = " + tmpl::PyStr(*vars.find(k)) + "}", depth));
     }
   };
   std::function<Status(const Group&, int)> graph = [&](const Group& g, int depth) -> Status {
@@ -211,74 +212,6 @@ std::string DumpInventoryJson(const Value& value) {
   style.sort_keys = true;
   style.ensure_ascii = false;
   return ToJson(VaultAsCiphertext(value), style);
-}
-
-namespace {
-
-std::string ReprString(const std::string& s) {
-  const bool has_single = s.find('\'') != std::string::npos;
-  const bool has_double = s.find('"') != std::string::npos;
-  const char q = has_single && !has_double ? '"' : '\'';
-  std::string out(1, q);
-  for (unsigned char c : s) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == static_cast<unsigned char>(q)) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += q;
-  return out;
-}
-
-}  // namespace
-
-std::string PythonRepr(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull: return "None";
-    case Value::Type::kBool: return v.as_bool() ? "True" : "False";
-    case Value::Type::kInt: return std::to_string(v.as_int());
-    case Value::Type::kFloat: return PythonFloatRepr(v.as_float());
-    case Value::Type::kString: return ReprString(v.as_string());
-    case Value::Type::kList: {
-      std::string out = "[";
-      bool first = true;
-      for (const Value& e : v.as_list()) {
-        if (!first) out += ", ";
-        first = false;
-        out += PythonRepr(e);
-      }
-      return out + "]";
-    }
-    case Value::Type::kMap: {
-      std::string out = "{";
-      bool first = true;
-      for (const auto& [k, e] : v.as_map()) {
-        if (!first) out += ", ";
-        first = false;
-        out += ReprString(k) + ": " + PythonRepr(e);
-      }
-      return out + "}";
-    }
-  }
-  return "";
-}
-
-std::string PythonStr(const Value& v) {
-  return v.is_string() ? v.as_string() : PythonRepr(v);
 }
 
 // ---- YAML output (PyYAML's block style for the shapes printed here) ----

@@ -42,8 +42,4 @@ std::string DumpInventoryJson(const Value& value);
 // allow_unicode=True) for the shapes ansible-inventory prints.
 std::string DumpInventoryYaml(const Value& value);
 
-// Python's str() and repr() of a value (for --graph --vars).
-std::string PythonStr(const Value& value);
-std::string PythonRepr(const Value& value);
-
 }  // namespace drover::cli

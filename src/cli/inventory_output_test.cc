@@ -2,16 +2,18 @@
 
 #include <doctest/doctest.h>
 
+#include "template/template.h"
+
 using namespace drover;
 using namespace drover::cli;
 
 TEST_CASE("Python str() and repr() for --graph --vars") {
-  CHECK(PythonStr(Value("plain text")) == "plain text");
-  CHECK(PythonStr(Value(List{1, "a", Value(), true, 1.5})) == "[1, 'a', None, True, 1.5]");
-  CHECK(PythonRepr(Value("it's")) == "\"it's\"");
-  CHECK(PythonRepr(Value("both ' and \"")) == "'both \\' and \"'");
-  CHECK(PythonRepr(Value("line\nbreak")) == "'line\\nbreak'");
-  CHECK(PythonStr(Value(Map{{"k", List{}}})) == "{'k': []}");
+  CHECK(tmpl::PyStr(Value("plain text")) == "plain text");
+  CHECK(tmpl::PyStr(Value(List{1, "a", Value(), true, 1.5})) == "[1, 'a', None, True, 1.5]");
+  CHECK(tmpl::PyRepr(Value("it's")) == "\"it's\"");
+  CHECK(tmpl::PyRepr(Value("both ' and \"")) == "'both \\' and \"'");
+  CHECK(tmpl::PyRepr(Value("line\nbreak")) == "'line\\nbreak'");
+  CHECK(tmpl::PyStr(Value(Map{{"k", List{}}})) == "{'k': []}");
 }
 
 TEST_CASE("YAML output in PyYAML's block style, with aliases for shared values") {

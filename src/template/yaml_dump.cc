@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 #include "template/ansible_extras.h"
 #include "template/runtime.h"
@@ -39,24 +40,6 @@ U32 Decode(const std::string& s) {
     i += n;
   }
   return out;
-}
-
-void Encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 bool IsBreak(char32_t c) {
@@ -160,7 +143,7 @@ class Emitter {
 
  private:
   void Write(const U32& s) {
-    for (char32_t c : s) Encode(c, out_);
+    for (char32_t c : s) AppendUtf8(out_, static_cast<uint32_t>(c));
     column_ += static_cast<int>(s.size());
   }
   void WriteLineBreak() {
