@@ -110,6 +110,19 @@ else
   fail "drover did not run the hosts in parallel (last start $latest_start, first end $earliest_end)"
 fi
 
+# Facts of a real Debian host: drover's sh script against `ansible -m setup`.
+first=${HOSTS_NAMES[0]}
+keep_logs=${KEEP_LOGS:-}
+ANSIBLE_NOCOLOR=1 ansible "$first" -i "$HOSTS_INVENTORY" -m setup >"$work/facts.ansible" 2>&1 || true
+"$DROVER" adhoc "$first" -i "$HOSTS_INVENTORY" -m setup >"$work/facts.drover" 2>&1 || true
+if python3 "$(dirname "$0")/../lib/compare_facts.py" "booted host" "$work/facts.ansible" \
+  "$work/facts.drover"; then
+  pass
+else
+  fail "facts differ from ansible -m setup on $first"
+  head -c 2000 "$work/facts.ansible" >&2
+fi
+
 # Teardown leaves nothing: every process the hosts had, their mounts and
 # their listening sockets are gone. A process is named by PID and start
 # time (PIDs are reused quickly on a busy machine); a zombie waiting for
