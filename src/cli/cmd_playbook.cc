@@ -275,6 +275,10 @@ Command PlaybookCommand() {
       }
     }
     reporters.OnRecap(ex.MakeRecap());
+    if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
+      std::fprintf(stderr, "drover stats: %zu connections, %llu round trips\n",
+                   pool.ConnectionCount(), static_cast<unsigned long long>(pool.TotalRoundTrips()));
+    }
     pool.CloseAll();
     return ex.ExitCode();
   };

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   ConnectionNotices notices;
   SshConnection ssh(target, &notices);
 
-  // --bench N: N `true` commands over one session (for tools/bench_connections.sh).
+  // --bench N: N `true` commands over one session (for tools/bench/connections_bench.sh).
   if (argc == 3 && std::string(argv[1]) == "--bench") {
     const int n = std::atoi(argv[2]);
     if (Status s = ssh.Connect(); !s) {

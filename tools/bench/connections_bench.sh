@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): connection setup and round trips against N private
 # sshd instances on 127.0.0.1. Run as root after `make`:
-#   tools/bench_connections.sh [HOSTS=20] [FORKS=HOSTS]   (BENCH_ANSIBLE=1 also times ansible)
+#   tools/bench/connections_bench.sh [HOSTS=20] [FORKS=HOSTS]   (BENCH_ANSIBLE=1 also times ansible)
 # Reports: connections per second (`drover ping` to every host), round trips
 # per `command: true` per host (DROVER_STATS), and per-command latency over one
 # persistent session.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export DROVER="$PWD/build/drover"
 hosts=${1:-20}
 forks=${2:-$hosts}
