@@ -17,7 +17,7 @@ std::string StatShellFunction(bool follow) {
          "  if [ ! -e \"$1\" ] && [ ! -L \"$1\" ]; then echo 'DROVER_STAT|absent'; return 0; fi\n"
          "  __s=$(stat " +
          l +
-         "-c '%f|%u|%g|%U|%G|%s|%.9Y|%.9X|%.9Z|%i|%d|%h|%b|%B' -- \"$1\") || return 1\n"
+         "-c '%f|%u|%g|%U|%G|%s|%.9Y|%.9X|%.9Z|%i|%d|%h|%b|%o' -- \"$1\") || return 1\n"
          "  __c=\n"
          "  if [ -n \"$2\" ] && [ -f \"$1\" ] && [ -r \"$1\" ]; then\n"
          "    __c=$(\"$2\"sum < \"$1\") || return 1; __c=${__c%% *}\n"

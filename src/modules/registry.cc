@@ -4,8 +4,9 @@ namespace drover::modules {
 
 const std::vector<const Module*>& AllModules() {
   static const std::vector<const Module*> all = {
-      &CommandModule(), &ShellModule(), &RawModule(),  &PingModule(),
-      &StatModule(),    &FileModule(),  &CopyModule(), &TemplateModule(),
+      &CommandModule(),  // one per line, so merges stay trivial
+      &ShellModule(),   &RawModule(),  &PingModule(),     &StatModule(),
+      &FileModule(),    &CopyModule(), &TemplateModule(), &LineinfileModule(),
   };
   return all;
 }
