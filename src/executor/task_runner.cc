@@ -478,6 +478,15 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     diff = Truthy(dm, tscope, diff);
   mctx.check_mode = check;
   mctx.diff_mode = diff;
+  // Local sources (copy src=, template src=): the role's dir, then the playbook's.
+  if (const playbook::Role* role = ctx.Role(task)) mctx.search_paths.push_back(role->path);
+  if (const Value* pd = scope.Find("playbook_dir"); pd && pd->is_string())
+    mctx.search_paths.push_back(pd->as_string());
+  mctx.render = [&tscope](const std::string& text, const std::string& name) -> Result<std::string> {
+    Result<tmpl::Template> t = tmpl::Template::Parse(text, name, tmpl::Options::TemplateModule());
+    if (!t) return t.take_error();
+    return t->Render(tscope);
+  };
 
   // become: host variables win over keywords, keywords over the command line.
   const Value* become_var = scope.Find("ansible_become");

@@ -29,6 +29,15 @@ struct RunContext {
   bool check_mode = false;
   bool diff_mode = false;
   Location where;  // the task, for errors
+  // Directories a task's local files are looked up under, most specific
+  // first (the role's directory, then the playbook's): copy looks in
+  // <dir>/files/<src> then <dir>/<src>, template in <dir>/templates/<src>.
+  std::vector<std::string> search_paths;
+  // Renders a template module source with the task's variables (Jinja2 as
+  // the template module configures it). `name` names it in errors. Empty
+  // when the caller has no templating (template then fails clearly).
+  std::function<Result<std::string>(const std::string& template_text, const std::string& name)>
+      render;
 
   // Runs a script on the host with the task's become and environment.
   Result<connection::ExecResult> Exec(const std::string& script,

@@ -3,12 +3,20 @@
 namespace drover::modules {
 
 const std::vector<const Module*>& AllModules() {
+  // One module per line, so merges stay trivial.
+  // clang-format off
   static const std::vector<const Module*> all = {
       &CommandModule(),
       &ShellModule(),
       &RawModule(),
       &PingModule(),
+      &StatModule(),
+      &FileModule(),
+      &CopyModule(),
+      &TemplateModule(),
+      &LineinfileModule(),
   };
+  // clang-format on
   return all;
 }
 

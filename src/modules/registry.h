@@ -14,5 +14,10 @@ const Module& CommandModule();
 const Module& ShellModule();
 const Module& RawModule();
 const Module& PingModule();
+const Module& StatModule();
+const Module& FileModule();
+const Module& CopyModule();
+const Module& TemplateModule();
+const Module& LineinfileModule();
 
 }  // namespace drover::modules

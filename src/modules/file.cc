@@ -1,0 +1,213 @@
+// file (ansible.builtin.file): state file/directory/touch/absent/link.
+// Round trips: one query (stat, and with recurse a `find` for children
+// whose attributes differ); a second only when something must change.
+// Partial: state=hard, access_time/modification_time values other than
+// the defaults, and SELinux attributes are accepted but not applied.
+#include "connection/shell.h"
+#include "core/json.h"
+#include "modules/file_common.h"
+#include "modules/registry.h"
+
+namespace drover::modules {
+
+namespace {
+
+using connection::ShellQuote;
+
+std::string StateOf(const RemoteStat& st) {
+  if (!st.exists) return "absent";
+  if (st.IsDir()) return "directory";
+  if (st.IsLink()) return "link";
+  if (st.nlink > 1 && st.IsReg()) return "hard";
+  return "file";
+}
+
+std::string DiffJson(const Map& m) {
+  JsonStyle style;
+  style.indent = 4;
+  style.sort_keys = true;
+  return ToJson(Value(m), style) + "\n";
+}
+
+class File : public Module {
+ public:
+  std::string_view Name() const override { return "file"; }
+  const std::vector<ArgSpec>& Spec() const override {
+    static const std::vector<ArgSpec> spec = {
+        {"path", ArgType::kPath, {}, true, {"dest", "name"}, {}},
+        {"state",
+         ArgType::kStr,
+         {},
+         false,
+         {},
+         {"absent", "directory", "file", "hard", "link", "touch"}},
+        {"src", ArgType::kPath, {}, false, {}, {}},
+        {"recurse", ArgType::kBool, Value(false), false, {}, {}},
+        {"force", ArgType::kBool, Value(false), false, {}, {}},
+        {"follow", ArgType::kBool, Value(true), false, {}, {}},
+        {"mode", ArgType::kRaw, {}, false, {}, {}},
+        {"owner", ArgType::kStr, {}, false, {}, {}},
+        {"group", ArgType::kStr, {}, false, {}, {}},
+        {"access_time", ArgType::kStr, {}, false, {}, {}},
+        {"access_time_format", ArgType::kStr, Value("%Y%m%d%H%M.%S"), false, {}, {}},
+        {"modification_time", ArgType::kStr, {}, false, {}, {}},
+        {"modification_time_format", ArgType::kStr, Value("%Y%m%d%H%M.%S"), false, {}, {}},
+        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
+        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
+        {"seuser", ArgType::kStr, {}, false, {}, {}},
+        {"serole", ArgType::kStr, {}, false, {}, {}},
+        {"setype", ArgType::kStr, {}, false, {}, {}},
+        {"selevel", ArgType::kStr, {}, false, {}, {}},
+        {"_original_basename", ArgType::kStr, {}, false, {}, {}},
+        {"_diff_peek", ArgType::kStr, {}, false, {}, {}},
+    };
+    return spec;
+  }
+
+  Result<Map> Run(const Map& args, RunContext& ctx) const override {
+    const std::string path = ArgText(args, "path");
+    const std::string owner = ArgText(args, "owner");
+    const std::string group = ArgText(args, "group");
+    const std::string src = ArgText(args, "src");
+    const bool recurse = args.find("recurse")->as_bool();
+    const bool force = args.find("force")->as_bool();
+    const Value& mode_arg = *args.find("mode");
+    const std::string q = ShellQuote(path);
+
+    std::string query = StatShellFunction(false) + "__drover_stat " + q + " '' || exit 1\n";
+    if (recurse && (!owner.empty() || !group.empty() || !mode_arg.is_null())) {
+      // Children whose owner, group or mode differ (mode as find -perm).
+      std::string cond;
+      if (!owner.empty()) cond += " ! -user " + ShellQuote(owner);
+      if (!group.empty())
+        cond += std::string(cond.empty() ? "" : " -o") + " ! -group " + ShellQuote(group);
+      if (!mode_arg.is_null()) {
+        std::string m = mode_arg.is_int() ? OctalMode(static_cast<unsigned>(mode_arg.as_int()))
+                                          : ArgText(args, "mode");
+        cond += std::string(cond.empty() ? "" : " -o") + " ! -perm " + ShellQuote(m);
+      }
+      query += "if [ -d " + q + " ]; then __n=$(find " + q + " -mindepth 1 \\(" + cond +
+               " \\) -print 2>/dev/null | head -n 1); [ -n \"$__n\" ] && echo DROVER_RECURSE; fi\n";
+    }
+    Result<connection::ExecResult> res = ctx.Exec(query);
+    if (!res) return res.take_error();
+    std::optional<RemoteStat> st = ParseStatOutput(res->stdout_data);
+    if (!st) return Failed("file: could not stat " + path + ": " + res->stderr_data);
+    const bool children_differ = res->stdout_data.find("DROVER_RECURSE") != std::string::npos;
+    const std::string prev = StateOf(*st);
+    std::string state = ArgText(args, "state");
+    if (state.empty()) state = prev == "absent" ? "file" : prev == "hard" ? "file" : prev;
+    if (recurse && state != "directory")
+      return Failed("recurse option requires state to be 'directory'");
+
+    Map r{{"path", Value(path)}, {"changed", false}};
+    Map before{{"path", Value(path)}, {"state", Value(prev)}};
+    Map after{{"path", Value(path)}, {"state", Value(state)}};
+    std::string apply;  // shell text that makes the change; "" = nothing to do
+    bool changed = false;
+
+    if (state == "absent") {
+      if (st->exists) {
+        changed = true;
+        apply = "rm -rf -- " + q + " || exit 1\n";
+      }
+      r.set("state", "absent");
+    } else {
+      if (state == "file") {
+        if (!st->exists) return Failed("file (" + path + ") is absent, cannot continue");
+        if (prev == "directory") return Failed("file (" + path + ") is directory, cannot continue");
+      } else if (state == "directory") {
+        if (!st->exists) {
+          changed = true;
+          apply += "mkdir -p -- " + q + " || exit 1\n";
+        } else if (prev != "directory") {
+          return Failed("There was an issue creating " + path + " as requested: '" + path +
+                        "' exists but is not a directory");
+        }
+      } else if (state == "touch") {
+        changed = true;
+        apply += "touch -- " + q + " || exit 1\n";
+      } else if (state == "link") {
+        if (src.empty()) return Failed("src is required for creating new symlinks");
+        if (prev == "link" && st->link_target == src) {
+          // already right
+        } else if (prev == "absent" || prev == "link" || force) {
+          if (prev == "directory" && !force)
+            return Failed("refusing to convert from directory to symlink for " + path);
+          changed = true;
+          apply += (prev == "directory" ? "rm -rf -- " + q + " && " : std::string()) +
+                   "ln -sfn -- " + ShellQuote(src) + " " + q + " || exit 1\n";
+        } else {
+          return Failed("refusing to convert from " + prev + " to symlink for " + path);
+        }
+        r.set("src", Value(src));
+      } else if (state == "hard") {
+        return Failed("file: state=hard is not implemented by drover yet");
+      }
+      const bool is_dir = state == "directory";
+      unsigned current = st->exists ? st->Perms() : (is_dir ? 0755 : 0644);
+      Result<std::optional<unsigned>> mode = ResolveMode(mode_arg, current, is_dir);
+      if (!mode) return Failed(mode.error().message);
+      const bool link = state == "link";
+      bool attrs = !st->exists || OwnerDiffers(owner, *st) || GroupDiffers(group, *st) ||
+                   (*mode && !link && **mode != st->Perms()) || children_differ;
+      if (attrs && (!owner.empty() || !group.empty() || *mode)) {
+        if (st->exists && st->Perms() != (*mode ? **mode : st->Perms())) {
+          before.set("mode", Value(OctalMode(st->Perms())));
+          after.set("mode", Value(OctalMode(**mode)));
+        }
+        if (st->exists && OwnerDiffers(owner, *st)) {
+          before.set("owner", Value(st->uid));
+          after.set("owner", Value(owner));
+        }
+        if (st->exists && GroupDiffers(group, *st)) {
+          before.set("group", Value(st->gid));
+          after.set("group", Value(group));
+        }
+        changed = true;
+        std::optional<unsigned> m = *mode;
+        if (recurse && !mode_arg.is_null() && mode_arg.is_string() &&
+            ArgText(args, "mode").find_first_of("ugoa+-=") != std::string::npos) {
+          // Symbolic modes apply per file when recursing: let chmod do it.
+          apply += AttrsScript(path, owner, group, std::nullopt, recurse, link);
+          apply += "chmod -R " + ShellQuote(ArgText(args, "mode")) + " -- " + q + " || exit 1\n";
+        } else {
+          apply += AttrsScript(path, owner, group, m, recurse, link);
+        }
+      }
+    }
+
+    r.set("changed", changed);
+    if (ctx.diff_mode && changed)
+      r.set("_drover_diff", Value(UnifiedDiff(DiffJson(before), DiffJson(after), "", "")));
+    if (changed) r.set("diff", Value(Map{{"before", Value(before)}, {"after", Value(after)}}));
+    if (!changed || ctx.check_mode) {
+      if (st->exists && state != "absent") AddPathAttrs(*st, &r);
+      if (state != "absent") r.set("state", Value(st->exists ? prev : "absent"));
+      return r;
+    }
+    apply = StatShellFunction(false) + apply + "__drover_stat " + q + " ''\n";
+    Result<connection::ExecResult> done = ctx.Exec(apply);
+    if (!done) return done.take_error();
+    if (done->exit_status != 0) {
+      Map f = Failed(done->stderr_data.empty() ? "file: the change failed on the host"
+                                               : done->stderr_data);
+      f.set("path", Value(path));
+      return f;
+    }
+    if (state != "absent") {
+      if (std::optional<RemoteStat> now = ParseStatOutput(done->stdout_data); now && now->exists)
+        AddPathAttrs(*now, &r);
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+const Module& FileModule() {
+  static const File m;
+  return m;
+}
+
+}  // namespace drover::modules

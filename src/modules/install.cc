@@ -1,0 +1,193 @@
+#include "modules/install.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "connection/atomic_install.h"
+#include "connection/shell.h"
+#include "modules/file_common.h"
+
+namespace drover::modules {
+
+using connection::ShellQuote;
+
+std::string HexDigest(const std::string& algorithm, const std::string& data) {
+  const EVP_MD* md = algorithm == "md5" ? EVP_md5() : EVP_sha1();
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), buf, &len, md, nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[buf[i] >> 4];
+    out += hex[buf[i] & 15];
+  }
+  return out;
+}
+
+Result<std::string> FindLocalFile(const RunContext& ctx, const std::string& subdir,
+                                  const std::string& src) {
+  namespace fs = std::filesystem;
+  if (!src.empty() && src[0] == '/') {
+    if (fs::exists(src)) return src;
+    return MakeError("Could not find or access '" + src + "' on the Ansible Controller.",
+                     ctx.where);
+  }
+  std::vector<std::string> tried;
+  for (const std::string& dir : ctx.search_paths) {
+    for (const std::string& candidate : {dir + "/" + subdir + "/" + src, dir + "/" + src}) {
+      tried.push_back(candidate);
+      std::error_code ec;
+      if (fs::is_regular_file(candidate, ec)) return candidate;
+    }
+  }
+  std::string msg = "Could not find or access '" + src + "'\nSearched in:";
+  for (const std::string& t : tried) msg += "\n\t" + t;
+  msg += "\non the Ansible Controller.";
+  return MakeError(msg, ctx.where);
+}
+
+namespace {
+
+// Ansible's backup name: <dest>.<pid>.<YYYY-MM-DD@HH:MM:SS>~ (the pid is the
+// host shell's).
+std::string BackupSuffix() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d@%H:%M:%S~", &tm);
+  return buf;
+}
+
+constexpr size_t kMaxDiffSize = 104448;  // Ansible's max_file_size_for_diff
+
+}  // namespace
+
+Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Map& args,
+                           std::string dest, const std::string& basename,
+                           const std::string& after_header) {
+  const std::string owner = ArgText(args, "owner");
+  const std::string group = ArgText(args, "group");
+  const Value* mode_arg = args.find("mode");
+  const bool backup =
+      args.find("backup") && args.find("backup")->is_bool() && args.find("backup")->as_bool();
+  const Value* force_v = args.find("force");
+  const bool force = !force_v || !force_v->is_bool() || force_v->as_bool();
+  const std::string checksum = HexDigest("sha1", content);
+
+  const bool dir_dest = !dest.empty() && dest.back() == '/';
+  if (dir_dest && basename.empty()) return Failed("can not use content with a dir as dest");
+  // The query: resolve the target (a directory dest means dest/basename),
+  // stat it with its sha1, check the parent, and in diff mode print the
+  // current content when it differs.
+  std::string q =
+      StatShellFunction(false) + "__t=" + ShellQuote(dir_dest ? dest + basename : dest) + "\n";
+  if (!dir_dest) {
+    q += "if [ -d \"$__t\" ]; then " +
+         (basename.empty() ? std::string("echo DROVER_DIR_NO_NAME; exit 0")
+                           : "__t=\"$__t\"/" + ShellQuote(basename) + "; echo DROVER_INTO_DIR") +
+         "; fi\n";
+  }
+  q += "__drover_stat \"$__t\" sha1 || exit 1\n";
+  q += "__p=$(dirname -- \"$__t\"); [ -d \"$__p\" ] || echo DROVER_NO_PARENT\n";
+  if (ctx.diff_mode) {
+    q += "if [ -f \"$__t\" ] && [ \"$__c\" != " + checksum + " ] && [ $(wc -c < \"$__t\") -le " +
+         std::to_string(kMaxDiffSize) + " ]; then echo DROVER_CONTENT; cat -- \"$__t\"; fi\n";
+  }
+  Result<connection::ExecResult> res = ctx.Exec(q);
+  if (!res) return res.take_error();
+  const std::string& out = res->stdout_data;
+  if (out.find("DROVER_DIR_NO_NAME") != std::string::npos)
+    return Failed("can not use content with a dir as dest");
+  std::optional<RemoteStat> st = ParseStatOutput(out);
+  if (!st || res->exit_status != 0)
+    return Failed("could not query " + dest + " on the host: " + res->stderr_data);
+  if (out.find("DROVER_INTO_DIR") != std::string::npos || dir_dest)
+    dest = (dir_dest ? dest : dest + "/") + basename;
+  const bool no_parent = out.find("DROVER_NO_PARENT") != std::string::npos;
+  if (no_parent && !dir_dest) {
+    size_t slash = dest.rfind('/');
+    Map f = Failed("Destination directory " +
+                   (slash == std::string::npos ? std::string(".") : dest.substr(0, slash)) +
+                   " does not exist");
+    f.set("checksum", Value(checksum));
+    return f;
+  }
+  if (st->exists && st->IsDir()) return Failed("Destination " + dest + " is a directory");
+
+  const bool content_differs = !st->exists || st->checksum != checksum;
+  const bool write = content_differs && (force || !st->exists);
+  Result<std::optional<unsigned>> mode =
+      ResolveMode(mode_arg ? *mode_arg : Value(), st->exists ? st->Perms() : 0644, false);
+  if (!mode) return Failed(mode.error().message);
+  const bool attrs_differ = st->exists && (OwnerDiffers(owner, *st) || GroupDiffers(group, *st) ||
+                                           (*mode && **mode != st->Perms()));
+  const bool changed = write || attrs_differ;
+
+  Map r{{"changed", changed}, {"dest", Value(dest)}, {"checksum", Value(checksum)}};
+  if (ctx.diff_mode && write) {
+    std::string before;
+    if (size_t at = out.find("DROVER_CONTENT\n"); at != std::string::npos)
+      before = out.substr(at + 15);
+    std::string diff;
+    if (st->exists && st->size > static_cast<int64_t>(kMaxDiffSize))
+      diff = "diff skipped: destination file size is greater than 104448\n";
+    else if (before.find('\0') != std::string::npos || content.find('\0') != std::string::npos)
+      diff = "diff skipped: file appears to be binary\n";
+    else
+      diff = UnifiedDiff(before, content, dest, after_header);
+    r.set("_drover_diff", Value(diff));
+    r.set("diff", Value(List{Value(Map{{"before", Value(before)},
+                                       {"after", Value(content)},
+                                       {"before_header", Value(dest)},
+                                       {"after_header", Value(after_header)}})}));
+  }
+  if (!changed || ctx.check_mode) {
+    if (st->exists) {
+      AddPathAttrs(*st, &r);
+      r.set("path", Value(dest));
+    } else {
+      r.set("size", Value(static_cast<int64_t>(content.size())));
+    }
+    return r;
+  }
+  std::string script;
+  if (dir_dest && no_parent) {
+    size_t slash = dest.rfind('/');
+    script += "mkdir -p -- " + ShellQuote(dest.substr(0, slash)) + " || exit 1\n";
+  }
+  if (backup && st->exists && write) {
+    script += "__b=" + ShellQuote(dest) + ".$$." + ShellQuote(BackupSuffix()) + "; cp -p -- " +
+              ShellQuote(dest) + " \"$__b\" || exit 1; echo \"DROVER_BACKUP|$__b\"\n";
+  }
+  std::optional<std::string> stdin_data;
+  if (write) {
+    connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
+    script += "( " + connection::AtomicInstallScript(dest, fa) + "\n) || exit 1\n";
+    stdin_data = content;
+  } else {
+    script += AttrsScript(dest, owner, group, *mode);
+  }
+  script += StatShellFunction(false) + "__drover_stat " + ShellQuote(dest) + " ''\n";
+  Result<connection::ExecResult> done = ctx.Exec(script, stdin_data);
+  if (!done) return done.take_error();
+  if (done->exit_status != 0) {
+    Map f = Failed("could not write " + dest + ": " + done->stderr_data);
+    f.set("checksum", Value(checksum));
+    return f;
+  }
+  if (std::optional<RemoteStat> now = ParseStatOutput(done->stdout_data); now && now->exists)
+    AddPathAttrs(*now, &r);
+  if (write) r.set("md5sum", Value(HexDigest("md5", content)));
+  if (size_t at = done->stdout_data.find("DROVER_BACKUP|"); at != std::string::npos) {
+    size_t nl = done->stdout_data.find('\n', at);
+    r.set("backup_file", Value(done->stdout_data.substr(at + 14, nl - at - 14)));
+  }
+  return r;
+}
+
+}  // namespace drover::modules

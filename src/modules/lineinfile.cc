@@ -1,0 +1,172 @@
+// lineinfile (ansible.builtin.lineinfile): one round trip reads the file
+// (stat and content), the edit is computed on the controller (line_edit.h),
+// and a second round trip installs the result atomically only when it
+// changed, so check and diff come from the same computation. Partial:
+// validate fails clearly; attribute-only changes are not reported in msg.
+#include "connection/atomic_install.h"
+#include "connection/shell.h"
+#include "modules/file_common.h"
+#include "modules/line_edit.h"
+#include "modules/registry.h"
+
+namespace drover::modules {
+
+namespace {
+
+using connection::ShellQuote;
+
+std::optional<std::string> Opt(const Map& args, const char* key) {
+  const Value* v = args.find(key);
+  if (!v || v->is_null()) return std::nullopt;
+  return ArgText(args, key);
+}
+
+class LineInFile : public Module {
+ public:
+  std::string_view Name() const override { return "lineinfile"; }
+  const std::vector<ArgSpec>& Spec() const override {
+    static const std::vector<ArgSpec> spec = {
+        {"path", ArgType::kPath, {}, true, {"dest", "destfile", "name"}, {}},
+        {"state", ArgType::kStr, Value("present"), false, {}, {"absent", "present"}},
+        {"regexp", ArgType::kStr, {}, false, {"regex"}, {}},
+        {"search_string", ArgType::kStr, {}, false, {}, {}},
+        {"line", ArgType::kStr, {}, false, {"value"}, {}},
+        {"insertafter", ArgType::kStr, {}, false, {}, {}},
+        {"insertbefore", ArgType::kStr, {}, false, {}, {}},
+        {"backrefs", ArgType::kBool, Value(false), false, {}, {}},
+        {"create", ArgType::kBool, Value(false), false, {}, {}},
+        {"backup", ArgType::kBool, Value(false), false, {}, {}},
+        {"firstmatch", ArgType::kBool, Value(false), false, {}, {}},
+        {"validate", ArgType::kStr, {}, false, {}, {}},
+        {"mode", ArgType::kRaw, {}, false, {}, {}},
+        {"owner", ArgType::kStr, {}, false, {}, {}},
+        {"group", ArgType::kStr, {}, false, {}, {}},
+        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
+        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
+        {"seuser", ArgType::kStr, {}, false, {}, {}},
+        {"serole", ArgType::kStr, {}, false, {}, {}},
+        {"setype", ArgType::kStr, {}, false, {}, {}},
+        {"selevel", ArgType::kStr, {}, false, {}, {}},
+    };
+    return spec;
+  }
+
+  Result<Map> Run(const Map& args, RunContext& ctx) const override {
+    const std::string path = ArgText(args, "path");
+    LineEditSpec spec;
+    spec.regexp = Opt(args, "regexp");
+    spec.search_string = Opt(args, "search_string");
+    spec.line = Opt(args, "line");
+    spec.present = ArgText(args, "state") == "present";
+    spec.insertafter = Opt(args, "insertafter");
+    spec.insertbefore = Opt(args, "insertbefore");
+    spec.backrefs = args.find("backrefs")->as_bool();
+    spec.firstmatch = args.find("firstmatch")->as_bool();
+    const bool create = args.find("create")->as_bool();
+    const bool backup = args.find("backup")->as_bool();
+    if (spec.regexp && spec.search_string)
+      return Failed("parameters are mutually exclusive: regexp|search_string");
+    if (spec.insertafter && spec.insertbefore)
+      return Failed("parameters are mutually exclusive: insertbefore|insertafter");
+    if (!ArgText(args, "validate").empty())
+      return Failed("lineinfile: validate is not implemented by drover yet");
+    if (spec.present && !spec.line) return Failed("line is required with state=present");
+    if (spec.backrefs && !spec.regexp) return Failed("regexp is required with backrefs=true");
+    if (!spec.present && !spec.regexp && !spec.search_string && !spec.line)
+      return Failed("one of line, search_string, or regexp is required with state=absent");
+
+    const std::string q = ShellQuote(path);
+    std::string query = StatShellFunction(false) + "__drover_stat " + q +
+                        " '' || exit 1\n"
+                        "[ -d \"$(dirname -- " +
+                        q +
+                        ")\" ] || echo DROVER_NO_PARENT\n"
+                        "if [ -f " +
+                        q + " ]; then echo DROVER_CONTENT; cat -- " + q + " || exit 1; fi\n";
+    Result<connection::ExecResult> res = ctx.Exec(query);
+    if (!res) return res.take_error();
+    std::optional<RemoteStat> st = ParseStatOutput(res->stdout_data);
+    if (!st || res->exit_status != 0)
+      return Failed("could not read " + path + ": " + res->stderr_data);
+    Map r{{"changed", false}, {"msg", ""}, {"backup", ""}};
+    if (st->exists && st->IsDir()) {
+      Map f = Failed("Path " + path + " is a directory !");
+      f.set("rc", 256);
+      return f;
+    }
+    std::string before;
+    if (size_t at = res->stdout_data.find("DROVER_CONTENT\n"); at != std::string::npos)
+      before = res->stdout_data.substr(at + 15);
+    if (!st->exists) {
+      if (!spec.present) {
+        r.set("msg", "file not present");
+        return r;
+      }
+      if (!create) {
+        Map f = Failed("Destination " + path + " does not exist !");
+        f.set("rc", 257);
+        return f;
+      }
+    }
+    Result<LineEditResult> edit = EditLines(before, spec);
+    if (!edit) return Failed(edit.error().message);
+    // Attributes.
+    Result<std::optional<unsigned>> mode =
+        ResolveMode(*args.find("mode"), st->exists ? st->Perms() : 0644, false);
+    if (!mode) return Failed(mode.error().message);
+    const std::string owner = ArgText(args, "owner"), group = ArgText(args, "group");
+    const bool attrs_differ = st->exists && (OwnerDiffers(owner, *st) || GroupDiffers(group, *st) ||
+                                             (*mode && **mode != st->Perms()));
+    std::string msg = edit->msg;
+    if (attrs_differ)
+      msg = (msg.empty() ? "" : msg + " and ") + "ownership, perms or SE linux context changed";
+    const bool changed = edit->changed || attrs_differ;
+    r.set("changed", changed);
+    r.set("msg", Value(msg));
+    if (!spec.present) r.set("found", Value(edit->found));
+    const std::string header = path + " (content)";
+    r.set("diff", Value(List{Value(Map{{"before", Value(before)},
+                                       {"after", Value(edit->content)},
+                                       {"before_header", Value(header)},
+                                       {"after_header", Value(header)}})}));
+    if (ctx.diff_mode && edit->changed)
+      r.set("_drover_diff", Value(UnifiedDiff(before, edit->content, header, header)));
+    if (!changed || ctx.check_mode) return r;
+
+    std::string script;
+    std::optional<std::string> stdin_data;
+    if (!st->exists && res->stdout_data.find("DROVER_NO_PARENT") != std::string::npos) {
+      size_t slash = path.rfind('/');
+      if (slash != std::string::npos && slash > 0)
+        script += "mkdir -p -- " + ShellQuote(path.substr(0, slash)) + " || exit 1\n";
+    }
+    if (backup && st->exists && edit->changed) {
+      script += "__b=" + q + ".$$.$(date +%Y-%m-%d@%H:%M:%S~); cp -p -- " + q +
+                " \"$__b\" || exit 1; echo \"DROVER_BACKUP|$__b\"\n";
+    }
+    if (edit->changed) {
+      connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
+      script += "( " + connection::AtomicInstallScript(path, fa) + "\n) || exit 1\n";
+      stdin_data = edit->content;
+    } else {
+      script += AttrsScript(path, owner, group, *mode);
+    }
+    Result<connection::ExecResult> done = ctx.Exec(script, stdin_data);
+    if (!done) return done.take_error();
+    if (done->exit_status != 0) return Failed("could not write " + path + ": " + done->stderr_data);
+    if (size_t at = done->stdout_data.find("DROVER_BACKUP|"); at != std::string::npos) {
+      size_t nl = done->stdout_data.find('\n', at);
+      r.set("backup", Value(done->stdout_data.substr(at + 14, nl - at - 14)));
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+const Module& LineinfileModule() {
+  static const LineInFile m;
+  return m;
+}
+
+}  // namespace drover::modules
