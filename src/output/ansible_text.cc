@@ -117,6 +117,8 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
       }
       line += DumpResult(shown, options_.verbosity > 0, e.action);
       Write(line, kRed);
+      // Where to look: the task's file:line (Ansible shows it only at -vv).
+      if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kRed);
       if (e.ignored) Write("...ignoring", kCyan);
       return;
     }

@@ -3,9 +3,9 @@
 # against N private sshd hosts on 127.0.0.1, in the same run, so the ratio is
 # meaningful on a shared machine. Run as root after `make`:
 #   tools/bench/playbook_bench.sh [HOSTS=5] [TASKS=20]
-# The playbook is TASKS tasks (command: true, and, once the module library
-# has them, an unchanged copy and template) on every host; facts are off for
-# both. Reports wall time for each and drover's round trips per task per host
+# The playbook is TASKS tasks on every host, a third each of command: true,
+# copy and template; the timed run is the second one, where the copies and
+# templates are unchanged. Facts are off for both. Reports wall time for each and drover's round trips per task per host
 # (DROVER_STATS). Each tool runs once to warm up, then is timed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,14 +26,18 @@ ansible_user=root
 ansible_ssh_private_key_file=$T/id_ed25519
 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
 EOF2
+echo 'port={{ ansible_port }} name={{ inventory_hostname }}' >"$T/bench.conf.j2"
 {
   echo "- hosts: bench"
   echo "  gather_facts: false"
   echo "  tasks:"
   for i in $(seq "$tasks"); do
-    echo "    - name: task $i"
-    echo "      command: 'true'"
-    echo "      changed_when: false"
+    case $((i % 3)) in
+      0) echo "    - command: 'true'"
+         echo "      changed_when: false" ;;
+      1) echo "    - copy: {content: \"line $i\\n\", dest: \"$T/out-{{ inventory_hostname }}-$i\"}" ;;
+      2) echo "    - template: {src: $T/bench.conf.j2, dest: \"$T/out-{{ inventory_hostname }}-$i.conf\"}" ;;
+    esac
   done
 } >"$T/bench.yml"
 
@@ -50,6 +54,6 @@ d=$(DROVER_STATS=1 run drover "$DROVER" playbook -i "$inv" "$T/bench.yml" -f "$h
 a=$(ANSIBLE_PIPELINING=True run ansible ansible-playbook -i "$inv" "$T/bench.yml" -f "$hosts")
 trips=$(grep -o '[0-9]* round trips' "$T/drover.log" | cut -d' ' -f1)
 echo "hosts=$hosts tasks=$tasks"
-echo "drover:           ${d} ms ($((trips / (hosts * tasks))) round trips per task per host)"
+echo "drover:           ${d} ms ($(python3 -c "print('%.2f' % ($trips / ($hosts * $tasks)))") round trips per task per host, connections included)"
 echo "ansible-playbook: ${a} ms (pipelining on)"
 python3 -c "print('ratio: %.1fx' % ($a / max($d, 1)))"
