@@ -4,6 +4,7 @@
 # encrypt_string blocks read by `ansible`, byte layout, error paths that must
 # write nothing, rekey both ways, and the shared test vectors.
 set -uo pipefail
+source "$(dirname "$0")/../lib/check.sh"
 : "${DROVER:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 data="$here/../data/vault"
@@ -15,19 +16,6 @@ unset DROVER_VAULT_PASSWORD_FILE ANSIBLE_VAULT_PASSWORD_FILE ANSIBLE_VAULT_IDENT
 mkdir -p "$HOME/tmp"
 cd "$tmp" || exit 1
 
-passed=0
-failed=0
-check() {  # name command...: passes when the command succeeds
-  local name=$1
-  shift
-  if "$@" >"$tmp/check.out" 2>&1; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-    sed 's/^/    /' "$tmp/check.out" | head -20
-  fi
-}
 
 command -v ansible-vault >/dev/null || { echo "ansible-vault not installed (make deps)"; exit 1; }
 
@@ -174,5 +162,4 @@ check "not a vault file: decrypt refuses, file untouched" \
 check "encrypting vault text again is refused" \
   bash -c "cp a11.text twice && ! '$DROVER' vault encrypt --vault-password-file pw twice 2>/dev/null && cmp twice a11.text"
 
-echo "vault differential: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish "vault differential"

@@ -4,6 +4,7 @@
 # gone after every exit path (normal, unchanged, editor failure, editor
 # killed, drover killed), and the result decrypts with ansible-vault.
 set -uo pipefail
+source "$(dirname "$0")/../lib/check.sh"
 : "${DROVER:?}"
 [[ -d /dev/shm ]] || { echo "needs /dev/shm (tmpfs)"; exit 1; }
 tmp=$(mktemp -d)
@@ -14,19 +15,6 @@ unset DROVER_VAULT_PASSWORD_FILE ANSIBLE_VAULT_PASSWORD_FILE ANSIBLE_VAULT_IDENT
 mkdir -p "$HOME/tmp"
 cd "$tmp" || exit 1
 
-passed=0
-failed=0
-check() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$tmp/check.out" 2>&1; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-    sed 's/^/    /' "$tmp/check.out" | head -20
-  fi
-}
 workspace_empty() { [[ -z $(ls -A "$run") ]]; }
 
 printf 'vault pass\n' >pw
@@ -142,5 +130,4 @@ check "create refuses an existing file" \
   bash -c "! EDITOR=true '$DROVER' vault create --vault-password-file pw secrets.yml 2>/dev/null && cmp before secrets.yml"
 check "create: no plaintext remains" workspace_empty
 
-echo "vault edit: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish "vault edit"

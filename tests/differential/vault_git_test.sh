@@ -5,6 +5,7 @@
 # vault file: a clean merge stays encrypted and decrypts (with ansible-vault)
 # to both changes; a conflict is re-encrypted with the markers inside.
 set -uo pipefail
+source "$(dirname "$0")/../lib/check.sh"
 : "${DROVER:?}"
 command -v git >/dev/null || { echo "git not installed"; exit 1; }
 tmp=$(mktemp -d)
@@ -17,19 +18,6 @@ unset DROVER_VAULT_PASSWORD_FILE ANSIBLE_VAULT_PASSWORD_FILE ANSIBLE_VAULT_IDENT
 mkdir -p "$HOME/tmp"
 cd "$tmp" || exit 1
 
-passed=0
-failed=0
-check() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$tmp/check.out" 2>&1; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-    sed 's/^/    /' "$tmp/check.out" | head -20
-  fi
-}
 
 printf 'repo pass\n' >"$tmp/pw"
 git init -q repo
@@ -87,5 +75,4 @@ check "merge-driver with a wrong password fails, ours untouched" \
 check "merge-driver leaves no plaintext in its workspace" \
   bash -c "[[ -z \$(ls -A '$run') ]]"
 
-echo "vault git: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish "vault git"

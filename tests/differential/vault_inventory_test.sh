@@ -5,6 +5,7 @@
 # source; the JSON must be equal. Without a password, the error names the
 # file and the flags.
 set -uo pipefail
+source "$(dirname "$0")/../lib/check.sh"
 : "${DROVER:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -13,19 +14,6 @@ unset DROVER_VAULT_PASSWORD_FILE ANSIBLE_VAULT_PASSWORD_FILE ANSIBLE_VAULT_IDENT
 mkdir -p "$HOME/tmp" "$tmp/p/group_vars" "$tmp/p/host_vars"
 cd "$tmp/p" || exit 1
 
-passed=0
-failed=0
-check() {  # name command...
-  local name=$1
-  shift
-  if "$@" >"$tmp/check.out" 2>&1; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name"
-    sed 's/^/    /' "$tmp/check.out" | head -20
-  fi
-}
 same_json() {  # file file
   python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); sys.exit(a!=b)' "$1" "$2"
 }
@@ -55,5 +43,4 @@ check "no password: error names the file and the flags" \
 check "wrong password: the decryption error names the file" \
   bash -c "! '$DROVER' inventory -i hosts --list --vault-password-file ../prodpw >/dev/null 2>err && grep -q 'Decryption failed (no vault secrets were found that could decrypt) on .*group_vars/all.yml' err"
 
-echo "vault inventory: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish "vault inventory"
