@@ -119,6 +119,12 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
   }
   if (st->exists && st->IsDir()) return Failed("Destination " + dest + " is a directory");
 
+  if (!force && st->exists) {  // Ansible leaves an existing file alone, attributes too
+    Map r{{"changed", false}, {"dest", Value(dest)}, {"checksum", Value(st->checksum)}};
+    AddPathAttrs(*st, &r);
+    r.set("path", Value(dest));
+    return r;
+  }
   const bool content_differs = !st->exists || st->checksum != checksum;
   const bool write = content_differs && (force || !st->exists);
   Result<std::optional<unsigned>> mode =

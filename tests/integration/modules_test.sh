@@ -153,6 +153,19 @@ check "file: (c) nothing changed" test "$(mode_of "$W/a dir/sub")" = 700 -a -e "
 check "file: (d) diff mode" has '-    "mode": "0700",'
 check "file: (d) diff state" has '+    "state": "absent"'
 
+# --- copy force=no leaves an existing file alone
+cat >"$P/noforce.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - copy: content=new dest="{{ w }}/kept" force=no mode=0600
+EOF2
+printf 'old\n' >"$W/kept"
+chmod 644 "$W/kept"
+play noforce.yml
+check "copy force=no: changed=0" changed_is 0
+check "copy force=no: file kept" test "$(cat "$W/kept")|$(mode_of "$W/kept")" = "old|644"
+
 # --- missing parent directory: a clear error
 cat >"$P/noparent.yml" <<'EOF2'
 - hosts: h1
