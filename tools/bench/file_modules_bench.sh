@@ -2,10 +2,10 @@
 # Benchmark (not a test): time per unchanged file-module task (stat, file,
 # copy, template, lineinfile; each needs one round trip when unchanged) on N
 # private sshd hosts on 127.0.0.1, through `drover playbook`. Run as root
-# after `make`:  tools/bench_file_modules.sh [HOSTS=10]   (REPS=10 tasks per
+# after `make`:  tools/bench/file_modules_bench.sh [HOSTS=10]   (REPS=10 tasks per
 # module; BENCH_ANSIBLE=1 also times ansible-playbook on the same playbook.)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export DROVER="$PWD/build/drover"
 hosts=${1:-10}
 source tests/integration/sshd_lib.sh
