@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,7 @@ class Executor {
 
   RunEnvironment env_;
   RunOptions options_;
+  std::mutex delegate_mu_;  // serializes creating a delegate host's state
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
   std::vector<std::string> host_order_;
   std::vector<std::pair<std::string, double>> task_times_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "connection/facts.h"
@@ -439,6 +440,9 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     if (!name) return name.take_error();
     std::string delegate = name->is_string() ? name->as_string() : "";
     if (!delegate.empty() && delegate != host.name) {
+      // Workers of several hosts may delegate to the same (possibly not yet
+      // known) host at once: creating its state is serialized.
+      std::lock_guard lock(ex_.delegate_mu_);
       inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
       if (!dh)
         return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
