@@ -1,6 +1,6 @@
-// `drover playbook` / `ansible-playbook`: ansible-playbook's options.
-// Loading, validation (--syntax-check) and the listings work; running plays
-// against hosts is not implemented yet and says so.
+// `drover playbook` / `ansible-playbook`: ansible-playbook's options and
+// ansible.cfg [defaults]; loads and checks every playbook before any host is
+// contacted, then lists (--list-*), checks (--syntax-check) or runs them.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
