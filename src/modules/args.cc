@@ -99,6 +99,22 @@ Result<Value> Coerce(const std::string& module, const ArgSpec& spec, const Value
 
 }  // namespace
 
+std::vector<ArgSpec> WithFileCommonArgs(std::vector<ArgSpec> spec) {
+  std::vector<ArgSpec> common = {
+      {"mode", ArgType::kRaw, {}, false, {}, {}},
+      {"owner", ArgType::kStr, {}, false, {}, {}},
+      {"group", ArgType::kStr, {}, false, {}, {}},
+      {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
+      {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
+      {"seuser", ArgType::kStr, {}, false, {}, {}},
+      {"serole", ArgType::kStr, {}, false, {}, {}},
+      {"setype", ArgType::kStr, {}, false, {}, {}},
+      {"selevel", ArgType::kStr, {}, false, {}, {}},
+  };
+  spec.insert(spec.end(), common.begin(), common.end());
+  return spec;
+}
+
 bool ToBool(const Value& v, bool* ok) {
   *ok = true;
   if (v.is_bool()) return v.as_bool();

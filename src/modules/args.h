@@ -24,6 +24,11 @@ struct ArgSpec {
   std::vector<std::string> choices;
 };
 
+// `spec` plus the arguments every file-writing module takes (Ansible's
+// add_file_common_args): mode, owner, group, unsafe_writes, attributes and
+// the SELinux contexts (accepted, not applied).
+std::vector<ArgSpec> WithFileCommonArgs(std::vector<ArgSpec> spec);
+
 // Returns every spec'd argument (defaults filled in, absent ones null).
 // Arguments whose value is null count as absent (Ansible's `omit`).
 // `where` locates errors (the task).

@@ -19,15 +19,12 @@ class Copy : public Module {
  public:
   std::string_view Name() const override { return "copy"; }
   const std::vector<ArgSpec>& Spec() const override {
-    static const std::vector<ArgSpec> spec = {
+    static const std::vector<ArgSpec> spec = WithFileCommonArgs({
         {"src", ArgType::kPath, {}, false, {}, {}},
         {"content", ArgType::kRaw, {}, false, {}, {}},
         {"dest", ArgType::kPath, {}, true, {}, {}},
         {"backup", ArgType::kBool, Value(false), false, {}, {}},
         {"force", ArgType::kBool, Value(true), false, {"thirsty"}, {}},
-        {"mode", ArgType::kRaw, {}, false, {}, {}},
-        {"owner", ArgType::kStr, {}, false, {}, {}},
-        {"group", ArgType::kStr, {}, false, {}, {}},
         {"directory_mode", ArgType::kRaw, {}, false, {}, {}},
         {"remote_src", ArgType::kBool, Value(false), false, {}, {}},
         {"local_follow", ArgType::kBool, Value(true), false, {}, {}},
@@ -35,13 +32,7 @@ class Copy : public Module {
         {"validate", ArgType::kStr, {}, false, {}, {}},
         {"decrypt", ArgType::kBool, Value(true), false, {}, {}},
         {"checksum", ArgType::kStr, {}, false, {}, {}},
-        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
-        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
-        {"seuser", ArgType::kStr, {}, false, {}, {}},
-        {"serole", ArgType::kStr, {}, false, {}, {}},
-        {"setype", ArgType::kStr, {}, false, {}, {}},
-        {"selevel", ArgType::kStr, {}, false, {}, {}},
-    };
+    });
     return spec;
   }
 

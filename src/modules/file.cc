@@ -33,7 +33,7 @@ class File : public Module {
  public:
   std::string_view Name() const override { return "file"; }
   const std::vector<ArgSpec>& Spec() const override {
-    static const std::vector<ArgSpec> spec = {
+    static const std::vector<ArgSpec> spec = WithFileCommonArgs({
         {"path", ArgType::kPath, {}, true, {"dest", "name"}, {}},
         {"state",
          ArgType::kStr,
@@ -45,22 +45,13 @@ class File : public Module {
         {"recurse", ArgType::kBool, Value(false), false, {}, {}},
         {"force", ArgType::kBool, Value(false), false, {}, {}},
         {"follow", ArgType::kBool, Value(true), false, {}, {}},
-        {"mode", ArgType::kRaw, {}, false, {}, {}},
-        {"owner", ArgType::kStr, {}, false, {}, {}},
-        {"group", ArgType::kStr, {}, false, {}, {}},
         {"access_time", ArgType::kStr, {}, false, {}, {}},
         {"access_time_format", ArgType::kStr, Value("%Y%m%d%H%M.%S"), false, {}, {}},
         {"modification_time", ArgType::kStr, {}, false, {}, {}},
         {"modification_time_format", ArgType::kStr, Value("%Y%m%d%H%M.%S"), false, {}, {}},
-        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
-        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
-        {"seuser", ArgType::kStr, {}, false, {}, {}},
-        {"serole", ArgType::kStr, {}, false, {}, {}},
-        {"setype", ArgType::kStr, {}, false, {}, {}},
-        {"selevel", ArgType::kStr, {}, false, {}, {}},
         {"_original_basename", ArgType::kStr, {}, false, {}, {}},
         {"_diff_peek", ArgType::kStr, {}, false, {}, {}},
-    };
+    });
     return spec;
   }
 

@@ -25,7 +25,7 @@ class LineInFile : public Module {
  public:
   std::string_view Name() const override { return "lineinfile"; }
   const std::vector<ArgSpec>& Spec() const override {
-    static const std::vector<ArgSpec> spec = {
+    static const std::vector<ArgSpec> spec = WithFileCommonArgs({
         {"path", ArgType::kPath, {}, true, {"dest", "destfile", "name"}, {}},
         {"state", ArgType::kStr, Value("present"), false, {}, {"absent", "present"}},
         {"regexp", ArgType::kStr, {}, false, {"regex"}, {}},
@@ -38,16 +38,7 @@ class LineInFile : public Module {
         {"backup", ArgType::kBool, Value(false), false, {}, {}},
         {"firstmatch", ArgType::kBool, Value(false), false, {}, {}},
         {"validate", ArgType::kStr, {}, false, {}, {}},
-        {"mode", ArgType::kRaw, {}, false, {}, {}},
-        {"owner", ArgType::kStr, {}, false, {}, {}},
-        {"group", ArgType::kStr, {}, false, {}, {}},
-        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
-        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
-        {"seuser", ArgType::kStr, {}, false, {}, {}},
-        {"serole", ArgType::kStr, {}, false, {}, {}},
-        {"setype", ArgType::kStr, {}, false, {}, {}},
-        {"selevel", ArgType::kStr, {}, false, {}, {}},
-    };
+    });
     return spec;
   }
 

@@ -30,25 +30,16 @@ class Template : public Module {
  public:
   std::string_view Name() const override { return "template"; }
   const std::vector<ArgSpec>& Spec() const override {
-    static const std::vector<ArgSpec> spec = {
+    static const std::vector<ArgSpec> spec = WithFileCommonArgs({
         {"src", ArgType::kPath, {}, true, {}, {}},
         {"dest", ArgType::kPath, {}, true, {}, {}},
         {"backup", ArgType::kBool, Value(false), false, {}, {}},
         {"force", ArgType::kBool, Value(true), false, {}, {}},
-        {"mode", ArgType::kRaw, {}, false, {}, {}},
-        {"owner", ArgType::kStr, {}, false, {}, {}},
-        {"group", ArgType::kStr, {}, false, {}, {}},
         {"newline_sequence", ArgType::kStr, Value("\n"), false, {}, {"\n", "\r", "\r\n"}},
         {"output_encoding", ArgType::kStr, Value("utf-8"), false, {}, {}},
         {"validate", ArgType::kStr, {}, false, {}, {}},
         {"follow", ArgType::kBool, Value(false), false, {}, {}},
-        {"unsafe_writes", ArgType::kBool, Value(false), false, {}, {}},
-        {"attributes", ArgType::kStr, {}, false, {"attr"}, {}},
-        {"seuser", ArgType::kStr, {}, false, {}, {}},
-        {"serole", ArgType::kStr, {}, false, {}, {}},
-        {"setype", ArgType::kStr, {}, false, {}, {}},
-        {"selevel", ArgType::kStr, {}, false, {}, {}},
-    };
+    });
     return spec;
   }
 
