@@ -191,9 +191,6 @@ std::string AttrsScript(const std::string& path, const std::string& owner, const
   return s;
 }
 
-namespace {
-
-// Python's str.splitlines(True) for diffs: lines keep their '\n'.
 std::vector<std::string> LinesKeepEnds(const std::string& text) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -208,6 +205,8 @@ std::vector<std::string> LinesKeepEnds(const std::string& text) {
   }
   return lines;
 }
+
+namespace {
 
 struct OpCode {
   char tag;  // 'e'qual, 'r'eplace, 'd'elete, 'i'nsert

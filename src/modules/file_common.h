@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/value.h"
@@ -76,5 +77,9 @@ void AddPathAttrs(const RemoteStat& st, Map* result);
 
 // Text of a string argument, or "" when absent/null; ints are printed.
 std::string ArgText(const Map& args, const char* key);
+
+// Lines of `text` with their '\n' kept (Python's str.splitlines(True) for
+// text whose only line break is '\n').
+std::vector<std::string> LinesKeepEnds(const std::string& text);
 
 }  // namespace drover::modules

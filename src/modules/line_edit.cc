@@ -3,27 +3,13 @@
 #include <memory>
 #include <vector>
 
+#include "modules/file_common.h"
 #include "template/regex.h"
 #include "template/runtime.h"
 
 namespace drover::modules {
 
 namespace {
-
-std::vector<std::string> SplitKeepEnds(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) {
-      lines.push_back(text.substr(start));
-      break;
-    }
-    lines.push_back(text.substr(start, nl + 1 - start));
-    start = nl + 1;
-  }
-  return lines;
-}
 
 std::string RStripEol(const std::string& s) {
   size_t end = s.size();
@@ -45,7 +31,7 @@ std::string Join(const std::vector<std::string>& lines) {
 
 Result<LineEditResult> EditLines(const std::string& content, const LineEditSpec& spec) {
   try {
-    std::vector<std::string> lines = SplitKeepEnds(content);
+    std::vector<std::string> lines = LinesKeepEnds(content);
     LineEditResult r;
     std::shared_ptr<const tmpl::Regex> re;
     if (spec.regexp) re = tmpl::Regex::Compile(*spec.regexp);
