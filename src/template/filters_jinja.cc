@@ -652,30 +652,7 @@ TVal FReplace(Renderer&, const TVal& in, CallArgs& a) {
   std::string old = PyStr(Req(a, 0, "old", "replace"));
   std::string neu = PyStr(Req(a, 1, "new", "replace"));
   int64_t count = IntArg(a, 2, "count", -1);
-  std::string o;
-  if (old.empty()) {
-    int64_t done = 0;
-    for (auto& c : Utf8Chars(s)) {
-      if (count < 0 || done < count) {
-        o += neu;
-        ++done;
-      }
-      o += c;
-    }
-    if (count < 0 || done < count) o += neu;
-    return Value(o);
-  }
-  size_t start = 0;
-  int64_t done = 0;
-  while (count < 0 || done < count) {
-    size_t p = s.find(old, start);
-    if (p == std::string::npos) break;
-    o += s.substr(start, p - start) + neu;
-    start = p + old.size();
-    ++done;
-  }
-  o += s.substr(start);
-  return Value(o);
+  return Value(PyReplace(s, old, neu, count));
 }
 
 TVal FReverse(Renderer&, const TVal& in, CallArgs&) {

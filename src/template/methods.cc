@@ -197,32 +197,7 @@ class Method : public Object {
       const std::string& old = StrArgOf(a.pos[0], n);
       const std::string& neu = StrArgOf(a.pos[1], n);
       int64_t count = IntArg(a, 2, "count", -1);
-      std::string o;
-      if (old.empty()) {
-        int64_t done = 0;
-        auto chars = Utf8Chars(s);
-        for (auto& c : chars) {
-          if (count < 0 || done < count) {
-            o += neu;
-            ++done;
-          }
-          o += c;
-        }
-        if (count < 0 || done < count) o += neu;
-        return Value(o);
-      }
-      size_t start = 0;
-      int64_t done = 0;
-      while (count < 0 || done < count) {
-        size_t p = s.find(old, start);
-        if (p == std::string::npos) break;
-        o += s.substr(start, p - start);
-        o += neu;
-        start = p + old.size();
-        ++done;
-      }
-      o += s.substr(start);
-      return Value(o);
+      return Value(PyReplace(s, old, neu, count));
     }
     if (n == "format") return Value(PyFormatMethod(s, a));
     if (n == "join") {

@@ -201,6 +201,34 @@ std::string PyStr(const Value& v) {
   }
 }
 
+std::string PyReplace(const std::string& s, const std::string& old, const std::string& neu,
+                      int64_t count) {
+  std::string o;
+  int64_t done = 0;
+  if (old.empty()) {
+    // Python inserts `new` before every character and at the end.
+    for (auto& c : Utf8Chars(s)) {
+      if (count < 0 || done < count) {
+        o += neu;
+        ++done;
+      }
+      o += c;
+    }
+    if (count < 0 || done < count) o += neu;
+    return o;
+  }
+  size_t start = 0;
+  while (count < 0 || done < count) {
+    size_t p = s.find(old, start);
+    if (p == std::string::npos) break;
+    o += s.substr(start, p - start) + neu;
+    start = p + old.size();
+    ++done;
+  }
+  o += s.substr(start);
+  return o;
+}
+
 std::optional<Value> LiteralEval(std::string_view text) {
   // Python's literal_eval strips leading spaces/tabs only.
   size_t s = 0;

@@ -150,6 +150,9 @@ std::string PyUpper(std::string_view s);
 std::string PyLower(std::string_view s);
 bool PyIsSpace(char c);
 std::string PyStrip(std::string_view s, const std::string* chars, bool left, bool right);
+// Python's str.replace(old, new, count); count < 0 replaces all.
+std::string PyReplace(const std::string& s, const std::string& old, const std::string& neu,
+                      int64_t count);
 
 // The evaluator. One Renderer renders one template (and the macros,
 // includes and lazy variables it uses).
