@@ -16,9 +16,11 @@ bool IsVaultEnvelope(std::string_view text) {
   return text.substr(i, 14) == "$ANSIBLE_VAULT";
 }
 
-Result<std::string> ReadPossiblyVaultedFile(const std::string& path) {
+Result<std::string> ReadPossiblyVaultedFile(const std::string& path, bool* was_vaulted) {
   Result<std::string> text = ReadFile(path);
-  if (!text || !IsVaultEnvelope(*text)) return text;
+  const bool vaulted = text && IsVaultEnvelope(*text);
+  if (was_vaulted) *was_vaulted = vaulted;
+  if (!vaulted) return text;
   Location where{std::make_shared<const std::string>(path), 1, 1};
   try {
     return Value::Vault(std::move(text).value(), where).as_string();

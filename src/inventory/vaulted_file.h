@@ -15,6 +15,7 @@ bool IsVaultEnvelope(std::string_view text);
 
 // The file's text, decrypted when it is vault-encrypted. Errors name the
 // file (unreadable) or the file and line 1 (no password, wrong password).
-Result<std::string> ReadPossiblyVaultedFile(const std::string& path);
+// `was_vaulted`, when given, is set to whether the file was encrypted.
+Result<std::string> ReadPossiblyVaultedFile(const std::string& path, bool* was_vaulted = nullptr);
 
 }  // namespace drover::inventory

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/secrets.h"
 #include "inventory/vaulted_file.h"
 
 namespace drover::vars {
@@ -35,13 +36,30 @@ void CollectDirectory(const fs::path& dir, std::vector<std::string>* out) {
   }
 }
 
+// Every string value of a file that was vault-encrypted as a whole is a
+// secret: registered so that a task printing one (debug, a command's stdout)
+// shows the mask. Strings shorter than 4 characters are left alone, as
+// RegisterSecret leaves short lines: masking "a" or "80" everywhere would
+// wreck the output while protecting nothing.
+void RegisterSecretStrings(const Value& v) {
+  if (v.is_string() && !v.is_vault()) {
+    if (v.as_string().size() >= 4) RegisterSecret(v.as_string());
+  } else if (v.is_list()) {
+    for (const Value& item : v.as_list()) RegisterSecretStrings(item);
+  } else if (v.is_map()) {
+    for (const auto& [key, item] : v.as_map()) RegisterSecretStrings(item);
+  }
+}
+
 }  // namespace
 
 Result<Map> LoadVarsFile(const std::string& path, Warnings* warnings) {
-  Result<std::string> text = inventory::ReadPossiblyVaultedFile(path);
+  bool vaulted = false;
+  Result<std::string> text = inventory::ReadPossiblyVaultedFile(path, &vaulted);
   if (!text) return text.take_error();
   Result<Value> doc = LoadYaml(*text, path, warnings);
   if (!doc) return doc.take_error();
+  if (vaulted) RegisterSecretStrings(*doc);
   if (doc->is_null()) return Map{};
   if (!doc->is_map()) {
     Location where = doc->where();
