@@ -46,6 +46,21 @@ ids=$(for name in "${HOSTS_NAMES[@]}"; do hosts_ssh "$name" cat /etc/machine-id;
 
 # One playbook on all three hosts at once (reference: ansible-playbook).
 # Each host records when its sleep began and ended; the windows must overlap.
+# check_windows_overlap RUNNER: passes when the last host to start its
+# window started before the first one ended hers.
+check_windows_overlap() {
+  local latest_start=0 earliest_end=9999999999 name begin end
+  for name in "${HOSTS_NAMES[@]}"; do
+    read -r -d '' begin end < <(hosts_ssh "$name" cat /root/window) || true
+    latest_start=$(awk -v a="$latest_start" -v b="${begin:-0}" 'BEGIN { print (b > a) ? b : a }')
+    earliest_end=$(awk -v a="$earliest_end" -v b="${end:-0}" 'BEGIN { print (b < a) ? b : a }')
+  done
+  if awk -v s="$latest_start" -v e="$earliest_end" 'BEGIN { exit !(s < e) }'; then
+    pass
+  else
+    fail "$1 did not run the hosts in parallel (last start $latest_start, first end $earliest_end)"
+  fi
+}
 work=$(mktemp -d)
 hosts_on_exit "rm -rf '$work'"
 cat >"$work/site.yml" <<'YAML'
@@ -66,19 +81,11 @@ else
   fail "ansible-playbook failed:"
   cat "$work/ansible.log" >&2
 fi
-latest_start=0 earliest_end=9999999999
 for name in "${HOSTS_NAMES[@]}"; do
   got=$(hosts_ssh "$name" cat /root/drover-e2e) || got=""
   [[ $got == "$name" ]] && pass || fail "$name: /root/drover-e2e holds '$got'"
-  read -r -d '' begin end < <(hosts_ssh "$name" cat /root/window) || true
-  latest_start=$(awk -v a="$latest_start" -v b="${begin:-0}" 'BEGIN { print (b > a) ? b : a }')
-  earliest_end=$(awk -v a="$earliest_end" -v b="${end:-0}" 'BEGIN { print (b < a) ? b : a }')
 done
-if awk -v s="$latest_start" -v e="$earliest_end" 'BEGIN { exit !(s < e) }'; then
-  pass
-else
-  fail "the hosts did not run in parallel (last start $latest_start, first end $earliest_end)"
-fi
+check_windows_overlap ansible-playbook
 
 # The same with drover: facts gathered by its sh script (no Python used),
 # a templated task on each host, and the three hosts in parallel.
@@ -96,19 +103,11 @@ else
   fail "drover playbook failed:"
   cat "$work/drover.log" >&2
 fi
-latest_start=0 earliest_end=9999999999
 for name in "${HOSTS_NAMES[@]}"; do
   got=$(hosts_ssh "$name" cat /root/drover-e2e-facts) || got=""
   [[ $got == "$name Debian" ]] && pass || fail "$name: drover wrote '$got'"
-  read -r -d '' begin end < <(hosts_ssh "$name" cat /root/window) || true
-  latest_start=$(awk -v a="$latest_start" -v b="${begin:-0}" 'BEGIN { print (b > a) ? b : a }')
-  earliest_end=$(awk -v a="$earliest_end" -v b="${end:-0}" 'BEGIN { print (b < a) ? b : a }')
 done
-if awk -v s="$latest_start" -v e="$earliest_end" 'BEGIN { exit !(s < e) }'; then
-  pass
-else
-  fail "drover did not run the hosts in parallel (last start $latest_start, first end $earliest_end)"
-fi
+check_windows_overlap drover
 
 # Facts of a real Debian host: drover's sh script against `ansible -m setup`.
 first=${HOSTS_NAMES[0]}
