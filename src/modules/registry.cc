@@ -17,6 +17,7 @@ const std::vector<const Module*>& AllModules() {
       &LineinfileModule(),
       &AptModule(),
       &UserModule(),
+      &GroupModule(),
   };
   // clang-format on
   return all;

@@ -21,5 +21,6 @@ const Module& TemplateModule();
 const Module& LineinfileModule();
 const Module& AptModule();
 const Module& UserModule();
+const Module& GroupModule();
 
 }  // namespace drover::modules
