@@ -18,6 +18,9 @@ const std::vector<const Module*>& AllModules() {
       &AptModule(),
       &UserModule(),
       &GroupModule(),
+      &SystemdModule(),
+      &SystemdServiceModule(),
+      &ServiceModule(),
   };
   // clang-format on
   return all;

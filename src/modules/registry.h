@@ -22,5 +22,8 @@ const Module& LineinfileModule();
 const Module& AptModule();
 const Module& UserModule();
 const Module& GroupModule();
+const Module& SystemdModule();
+const Module& SystemdServiceModule();
+const Module& ServiceModule();
 
 }  // namespace drover::modules
