@@ -15,6 +15,12 @@ const std::vector<const Module*>& AllModules() {
       &CopyModule(),
       &TemplateModule(),
       &LineinfileModule(),
+      &AptModule(),
+      &UserModule(),
+      &GroupModule(),
+      &SystemdModule(),
+      &SystemdServiceModule(),
+      &ServiceModule(),
   };
   // clang-format on
   return all;

@@ -19,5 +19,11 @@ const Module& FileModule();
 const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
+const Module& AptModule();
+const Module& UserModule();
+const Module& GroupModule();
+const Module& SystemdModule();
+const Module& SystemdServiceModule();
+const Module& ServiceModule();
 
 }  // namespace drover::modules
