@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -380,8 +381,50 @@ class PlayCheck {
     } else if (t.action != "meta") {
       Templated(Value(t.args), t, local);
     }
+    if (t.action == "template") TemplateFile(t, c.where, local);
     for (const char* key : {"changed_when", "failed_when", "until"})
       if (const Value* v = t.keywords.find(key)) Conditions(*v, t, local);
+  }
+
+  // The template module's source file: found as the module finds it (the
+  // role's templates/, the role, the playbook dir's templates/, the
+  // playbook dir); not checked when its name is templated or not found.
+  void TemplateFile(const playbook::Task& t, const Where& where, std::vector<std::string> local) {
+    const Value* src = t.args.find("src");
+    if (!src || !src->is_string() || tmpl::IsPossiblyTemplate(src->as_string())) return;
+    std::vector<fs::path> candidates;
+    fs::path name(src->as_string());
+    if (name.is_absolute()) {
+      candidates.push_back(name);
+    } else {
+      std::vector<fs::path> dirs;
+      if (where.role) dirs.push_back(where.role->path);
+      dirs.push_back(play_.dir);
+      for (const fs::path& d : dirs) {
+        candidates.push_back(d / "templates" / name);
+        candidates.push_back(d / name);
+      }
+    }
+    for (const fs::path& p : candidates) {
+      std::error_code ec;
+      if (!fs::is_regular_file(p, ec)) continue;
+      std::ifstream in(p, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      tmpl::Options options = tmpl::Options::TemplateModule();
+      Result<std::string_view> body = tmpl::ApplyHeaderOverrides(text, &options);
+      if (!body) return;
+      Result<tmpl::TemplateNames> names = tmpl::AnalyzeTemplate(*body, options);
+      if (!names) return;
+      // Variables the template module adds for its source.
+      for (const char* n : {"template_host", "template_path", "template_mtime", "template_uid",
+                            "template_run_date", "template_destpath", "template_fullpath"})
+        local.push_back(n);
+      int header_lines = body->data() == text.data() ? 0 : 1;
+      Location file;
+      file.file = std::make_shared<const std::string>(p.lexically_normal().string());
+      ReportAt(*names, file, header_lines, t, local);
+      return;
+    }
   }
 
   void Conditions(const Value& v, const playbook::Task& t, const std::vector<std::string>& local) {
@@ -417,6 +460,8 @@ class PlayCheck {
     }
   }
 
+  // Uses in a string value: located at the value (the column of the use
+  // when the value is one line).
   void Report(const tmpl::TemplateNames& names, const Value& v, const playbook::Task& t,
               const std::vector<std::string>& local) {
     for (const tmpl::NameUse& use : names.Unguarded()) {
@@ -424,22 +469,41 @@ class PlayCheck {
       Location at = v.where().known() ? v.where() : t.where;
       if (v.where().known() && use.line == 1 && use.col > 0)
         at.col += use.col - 1 + (StartsWithQuote(at) ? 1 : 0);
-      std::string key = at.str() + "\n" + use.name;
-      if (!reported_.insert(key).second) continue;
-      std::vector<std::string_view> candidates(defined_.begin(), defined_.end());
-      for (const std::string& l : local) candidates.push_back(l);
-      std::string suggestion = ClosestMatch(use.name, candidates);
-      std::string message = "'" + use.name + "' is undefined" +
-                            (use.mandatory ? " (required by | mandatory)" : "") + " in task \"" +
-                            t.display_name() + "\"";
-      if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
-      Error e = MakeError(message, at);
-      if (suggestion.empty())
-        e.detail =
-            "Define it (play or role vars, group_vars/host_vars, -e) or guard it with "
-            "'| default(...)' or 'is defined'. Found before contacting any host.";
-      errors_.push_back(std::move(e));
+      Add(use, at, t, local);
     }
+  }
+
+  // Uses in a whole file: located at their own line and column (after
+  // `line_offset` lines the analysis did not see).
+  void ReportAt(const tmpl::TemplateNames& names, const Location& file, int line_offset,
+                const playbook::Task& t, const std::vector<std::string>& local) {
+    for (const tmpl::NameUse& use : names.Unguarded()) {
+      if (Defined(use.name, local)) continue;
+      Location at = file;
+      at.line = use.line + line_offset;
+      at.col = use.col;
+      Add(use, at, t, local);
+    }
+  }
+
+  void Add(const tmpl::NameUse& use, const Location& at, const playbook::Task& t,
+           const std::vector<std::string>& local) {
+    std::string key = at.str() + "\n" + use.name;
+    if (!reported_.insert(key).second) return;
+    std::vector<std::string_view> candidates(defined_.begin(), defined_.end());
+    for (const std::string& m : MagicNames()) candidates.push_back(m);
+    for (const std::string& l : local) candidates.push_back(l);
+    std::string suggestion = ClosestMatch(use.name, candidates);
+    std::string message = "'" + use.name + "' is undefined" +
+                          (use.mandatory ? " (required by | mandatory)" : "") + " in task \"" +
+                          t.display_name() + "\"";
+    if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
+    Error e = MakeError(message, at);
+    if (suggestion.empty())
+      e.detail =
+          "Define it (play or role vars, group_vars/host_vars, -e) or guard it with "
+          "'| default(...)' or 'is defined'. Found before contacting any host.";
+    errors_.push_back(std::move(e));
   }
 
   const playbook::Play& play_;

@@ -225,6 +225,23 @@ CASES = [
   tasks:
     - debug: {msg: "{{ derived }} {{ outdir }}"}
 """}, [], {}),
+    ("template module source files", {
+        "site.yml": """
+- hosts: web
+  gather_facts: false
+  roles: [tpl]
+  tasks:
+    - template: {src: page.j2, dest: "{{ outdir }}/page"}
+""",
+        "roles/tpl/defaults/main.yml": "port: 80\n",
+        "roles/tpl/tasks/main.yml": "- template: {src: app.conf.j2, dest: \"{{ outdir }}/app.conf\"}\n",
+        "roles/tpl/templates/app.conf.j2":
+            "# {{ ansible_managed }}\nport={{ port }}\n"
+            "{% for w in workers | default([1]) %}{{ w }} {{ loop.index }}{% endfor %}\n"
+            "{% if maybe is defined %}{{ maybe }}{% endif %}\n"
+            "host={{ template_host }} {{ prot }}\n",
+        "templates/page.j2": "{{ inventory_hostname }} {{ page_titel }}\n",
+    }, ["prot", "page_titel"], {}),
     ("set_fact with templated keys is not checked", {"site.yml": """
 - hosts: web
   gather_facts: false
