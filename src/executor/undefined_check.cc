@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -78,19 +80,6 @@ std::vector<std::string> LoopNames(const playbook::Task& t) {
   return names;
 }
 
-void AddKeys(const Value* v, std::set<std::string, std::less<>>* out) {
-  if (!v) return;
-  if (v->is_map()) {
-    for (const auto& [k, val] : v->as_map()) out->insert(k);
-  } else if (v->is_list()) {
-    for (const Value& m : v->as_list()) AddKeys(&m, out);
-  }
-}
-
-void AddKeys(const Map& m, std::set<std::string, std::less<>>* out) {
-  for (const auto& [k, v] : m) out->insert(k);
-}
-
 // A task list and what encloses it, as the check walks it.
 struct Where {
   const playbook::Role* role = nullptr;
@@ -137,6 +126,13 @@ class PlayCheck {
   }
 
  private:
+  // A name Missing found, and where (in a definition's value).
+  struct Found {
+    tmpl::NameUse use;
+    Location at;
+    std::string holder;  // the variable whose value uses it
+  };
+
   struct Checked {
     const playbook::Task* task;
     Where where;
@@ -156,15 +152,15 @@ class PlayCheck {
     for (inventory::Host* h : *hosts) {
       vars::VarScope scope;
       if (!inventory_vars.AddHostLayers(*h, &scope)) return false;
-      AddKeys(scope.Flatten(), &defined_);
+      AddDefs(scope.Flatten());
     }
-    if (input_.extra_vars) AddKeys(*input_.extra_vars, &defined_);
-    AddKeys(play_.keywords.find("vars"), &defined_);
+    if (input_.extra_vars) AddDefs(*input_.extra_vars);
+    AddDefs(play_.keywords.find("vars"));
     if (const Value* prompts = play_.keywords.find("vars_prompt"); prompts && prompts->is_list())
       for (const Value& p : prompts->as_list())
         if (p.is_map())
           if (const Value* n = p.as_map().find("name"); n && n->is_string())
-            defined_.insert(n->as_string());
+            AddOpaque(n->as_string());
     if (const Value* files = play_.keywords.find("vars_files"); files && !files->is_null()) {
       List entries = files->is_list() ? files->as_list() : List{*files};
       for (const Value& entry : entries) {
@@ -177,7 +173,7 @@ class PlayCheck {
           if (!fs::exists(p)) continue;
           Result<Map> vars = vars::LoadVarsFile(p.string());
           if (!vars) break;
-          AddKeys(*vars, &defined_);
+          AddDefs(*vars);
           loaded = true;
           break;
         }
@@ -188,10 +184,34 @@ class PlayCheck {
     return true;
   }
 
+  // Names defined by values Ansible templates when they are used (vars,
+  // defaults, inventory, files): their templates are checked through the
+  // names that use them (Via).
+  void AddDefs(const Value* v) {
+    if (!v) return;
+    if (v->is_map()) {
+      AddDefs(v->as_map());
+    } else if (v->is_list()) {
+      for (const Value& m : v->as_list()) AddDefs(&m);
+    }
+  }
+  void AddDefs(const Map& m) {
+    for (const auto& [k, v] : m) {
+      defined_.insert(k);
+      defs_[k].push_back(v);
+    }
+  }
+  // Names defined by what this check cannot see the value of (register,
+  // set_fact, loop variables, prompts, facts).
+  void AddOpaque(const std::string& name) {
+    defined_.insert(name);
+    opaque_defs_.insert(name);
+  }
+
   void AddRole(const playbook::Role& role) {
-    AddKeys(role.defaults, &defined_);
-    AddKeys(role.vars, &defined_);
-    AddKeys(role.params, &defined_);
+    AddDefs(role.defaults);
+    AddDefs(role.vars);
+    AddDefs(role.params);
   }
 
   // Walks a task list: records what each task defines and which tasks are
@@ -217,7 +237,7 @@ class PlayCheck {
       inner.role = b.role.get();
       AddRole(*b.role);
     }
-    AddKeys(b.keywords.find("vars"), &defined_);
+    AddDefs(b.keywords.find("vars"));
     if (const Value* t = b.keywords.find("tags")) {
       playbook::TagSet tags = playbook::ParseTags(*t);
       inner.tags.insert(tags.begin(), tags.end());
@@ -235,15 +255,15 @@ class PlayCheck {
   }
 
   void CollectTask(const playbook::Task& t, const Where& where, int depth) {
-    AddKeys(t.keywords.find("vars"), &defined_);
+    AddDefs(t.keywords.find("vars"));
     if (const Value* r = t.keywords.find("register"); r && r->is_string())
-      defined_.insert(r->as_string());
+      AddOpaque(r->as_string());
     const std::string& a = t.action;
     if (a == "set_fact") {
       if (t.args.contains("_raw_params")) opaque_ = true;
       for (const auto& [k, v] : t.args) {
         if (tmpl::IsPossiblyTemplate(k)) opaque_ = true;
-        if (k != "cacheable") defined_.insert(k);
+        if (k != "cacheable") AddOpaque(k);
       }
     } else if (a == "include_vars") {
       CollectIncludeVars(t, where);
@@ -253,9 +273,9 @@ class PlayCheck {
                (a != "package_facts" && a != "service_facts" && a.ends_with("_facts"))) {
       opaque_ = true;  // defines names this check cannot see
     } else if (a == "package_facts") {
-      defined_.insert("packages");
+      AddOpaque("packages");
     } else if (a == "service_facts") {
-      defined_.insert("services");
+      AddOpaque("services");
     }
     // Tasks after a `meta: end_*` may never run.
     if (!after_end_) checks_.push_back({&t, where});
@@ -268,7 +288,7 @@ class PlayCheck {
   void CollectIncludeVars(const playbook::Task& t, const Where& where) {
     if (const Value* n = t.args.find("name"); n && n->is_string()) {
       if (tmpl::IsPossiblyTemplate(n->as_string())) opaque_ = true;
-      defined_.insert(n->as_string());
+      AddOpaque(n->as_string());
       return;
     }
     const Value* f = t.args.find("_raw_params");
@@ -292,7 +312,7 @@ class PlayCheck {
       if (!fs::is_regular_file(p)) continue;
       Result<Map> vars = vars::LoadVarsFile(p.string());
       if (!vars) break;
-      AddKeys(*vars, &defined_);
+      AddDefs(*vars);
       return;
     }
     opaque_ = true;
@@ -324,7 +344,7 @@ class PlayCheck {
       opaque_ = true;
       return;
     }
-    AddKeys(t.keywords.find("vars"), &defined_);
+    AddDefs(t.keywords.find("vars"));
     Where inner = where;
     // The include's conditions and loop apply to the include, not to the
     // tasks it brings in: when it may be skipped, they may never run.
@@ -465,7 +485,10 @@ class PlayCheck {
   void Report(const tmpl::TemplateNames& names, const Value& v, const playbook::Task& t,
               const std::vector<std::string>& local) {
     for (const tmpl::NameUse& use : names.Unguarded()) {
-      if (Defined(use.name, local)) continue;
+      if (Defined(use.name, local)) {
+        Via(use.name, t, local);
+        continue;
+      }
       Location at = v.where().known() ? v.where() : t.where;
       if (v.where().known() && use.line == 1 && use.col > 0)
         at.col += use.col - 1 + (StartsWithQuote(at) ? 1 : 0);
@@ -478,7 +501,10 @@ class PlayCheck {
   void ReportAt(const tmpl::TemplateNames& names, const Location& file, int line_offset,
                 const playbook::Task& t, const std::vector<std::string>& local) {
     for (const tmpl::NameUse& use : names.Unguarded()) {
-      if (Defined(use.name, local)) continue;
+      if (Defined(use.name, local)) {
+        Via(use.name, t, local);
+        continue;
+      }
       Location at = file;
       at.line = use.line + line_offset;
       at.col = use.col;
@@ -486,17 +512,87 @@ class PlayCheck {
     }
   }
 
-  void Add(const tmpl::NameUse& use, const Location& at, const playbook::Task& t,
+  // A defined name whose value is a template: Ansible templates it when
+  // the task reads it, so the names that value certainly needs must be
+  // defined too. Reported at the value, only when every definition of the
+  // name needs them.
+  void Via(const std::string& name, const playbook::Task& t,
            const std::vector<std::string>& local) {
+    for (const std::string& l : local)
+      if (l == name) return;
+    std::set<std::string> visiting;
+    for (const auto& [missing, found] : Missing(name, local, visiting, 0))
+      Add(found.use, found.at, t, local, found.holder);
+  }
+
+  // The names certainly undefined when `name` is templated (needed by
+  // every definition), each with one place it is used.
+  std::map<std::string, Found> Missing(std::string_view name, const std::vector<std::string>& local,
+                                       std::set<std::string>& visiting, int depth) {
+    auto it = defs_.find(name);
+    if (it == defs_.end() || opaque_defs_.contains(name) || MagicNames().contains(name) ||
+        name.rfind("ansible_", 0) == 0 || depth > 8 || visiting.contains(std::string(name)))
+      return {};
+    visiting.insert(std::string(name));
+    std::optional<std::map<std::string, Found>> common;
+    for (const Value& v : it->second) {
+      std::map<std::string, Found> found;
+      MissingInValue(v, std::string(name), local, visiting, depth, &found);
+      if (!common) {
+        common = std::move(found);
+      } else {
+        for (auto c = common->begin(); c != common->end();)
+          c = found.contains(c->first) ? std::next(c) : common->erase(c);
+      }
+      if (common->empty()) break;
+    }
+    visiting.erase(std::string(name));
+    return common ? *common : std::map<std::string, Found>{};
+  }
+
+  void MissingInValue(const Value& v, const std::string& holder,
+                      const std::vector<std::string>& local, std::set<std::string>& visiting,
+                      int depth, std::map<std::string, Found>* out) {
+    if (v.is_vault() || v.is_unsafe()) return;
+    if (v.is_list()) {
+      for (const Value& e : v.as_list()) MissingInValue(e, holder, local, visiting, depth, out);
+      return;
+    }
+    if (v.is_map()) {
+      for (const auto& [k, e] : v.as_map()) {
+        MissingInValue(Value(k), holder, local, visiting, depth, out);
+        MissingInValue(e, holder, local, visiting, depth, out);
+      }
+      return;
+    }
+    if (!v.is_string() || !tmpl::IsPossiblyTemplate(v.as_string())) return;
+    Result<tmpl::TemplateNames> names = tmpl::AnalyzeTemplate(v.as_string());
+    if (!names) return;
+    for (const tmpl::NameUse& use : names->Unguarded()) {
+      if (Defined(use.name, local)) {
+        for (auto& [n, u] : Missing(use.name, local, visiting, depth + 1)) out->emplace(n, u);
+        continue;
+      }
+      if (out->contains(use.name)) continue;
+      Location at = v.where();
+      if (at.known() && use.line == 1 && use.col > 0)
+        at.col += use.col - 1 + (StartsWithQuote(at) ? 1 : 0);
+      out->emplace(use.name, Found{use, at, holder});
+    }
+  }
+
+  void Add(const tmpl::NameUse& use, const Location& at, const playbook::Task& t,
+           const std::vector<std::string>& local, const std::string& via = {}) {
     std::string key = at.str() + "\n" + use.name;
     if (!reported_.insert(key).second) return;
     std::vector<std::string_view> candidates(defined_.begin(), defined_.end());
     for (const std::string& m : MagicNames()) candidates.push_back(m);
     for (const std::string& l : local) candidates.push_back(l);
     std::string suggestion = ClosestMatch(use.name, candidates);
-    std::string message = "'" + use.name + "' is undefined" +
-                          (use.mandatory ? " (required by | mandatory)" : "") + " in task \"" +
-                          t.display_name() + "\"";
+    std::string message =
+        "'" + use.name + "' is undefined" + (use.mandatory ? " (required by | mandatory)" : "") +
+        (via.empty() ? " in task \"" : " in the value of '" + via + "', used by task \"") +
+        t.display_name() + "\"";
     if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
     Error e = MakeError(message, at);
     if (suggestion.empty())
@@ -509,6 +605,8 @@ class PlayCheck {
   const playbook::Play& play_;
   const UndefinedCheckInput& input_;
   std::set<std::string, std::less<>> defined_;
+  std::map<std::string, std::vector<Value>, std::less<>> defs_;
+  std::set<std::string, std::less<>> opaque_defs_;
   bool opaque_ = false;
   bool after_end_ = false;
   std::vector<Checked> checks_;

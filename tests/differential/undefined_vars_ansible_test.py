@@ -242,6 +242,29 @@ CASES = [
             "host={{ template_host }} {{ prot }}\n",
         "templates/page.j2": "{{ inventory_hostname }} {{ page_titel }}\n",
     }, ["prot", "page_titel"], {}),
+    ("variables whose values are templates (templated when used)", {
+        "site.yml": """
+- hosts: web
+  gather_facts: false
+  vars:
+    app_name: demo
+    app_root: "/srv/{{ app_nme }}"
+    other: "{{ app_root }}/x"
+    item_based: "{{ item }}"
+    cfg: {path: "{{ cfg_dir }}/x", guarded: "{{ z | default(1) }}"}
+    unused: "{{ nobody }}"
+    from_group: "{{ group_default }}"
+  roles: [r]
+  tasks:
+    - debug: {msg: "{{ other }}"}
+    - debug: {msg: "{{ item_based }} {{ from_group }}"}
+      loop: [1]
+    - debug: {msg: "{{ cfg.path }}"}
+""",
+        "group_vars/web.yml": "group_default: \"{{ group_base }}/g\"\n",
+        "roles/r/defaults/main.yml": "r_root: \"{{ r_base }}/app\"\nr_ok: \"{{ app_name }}\"\n",
+        "roles/r/tasks/main.yml": "- debug: {msg: \"{{ r_ok }} {{ r_root }}\"}\n",
+    }, ["r_base", "app_nme", "group_base", "cfg_dir"], {}),
     ("set_fact with templated keys is not checked", {"site.yml": """
 - hosts: web
   gather_facts: false
