@@ -17,6 +17,7 @@
 #include "core/secrets.h"
 #include "executor/executor.h"
 #include "executor/preflight.h"
+#include "executor/undefined_check.h"
 #include "inventory/host_pattern.h"
 #include "inventory/sources.h"
 #include "output/ansible_text.h"
@@ -229,6 +230,19 @@ Command PlaybookCommand() {
     for (const Error& w : warnings) ReportWarning(w);
     if (!extra) return ReportError(extra.error());
     vars::InventoryVars inventory_vars(*inv);
+    // Every variable a task certainly reads must be defined, before any
+    // host is contacted (not with --start-at-task or --step, which skip
+    // tasks that may define them).
+    if (o.start_at_task.empty() && !o.step) {
+      executor::UndefinedCheckInput uc{&*inv, &matcher, &*extra, filter};
+      std::vector<Error> undefined;
+      for (const playbook::Playbook& pb : loaded)
+        for (Error& e : executor::CheckUndefinedVariables(pb, uc))
+          undefined.push_back(std::move(e));
+      int rc = 0;
+      for (const Error& e : undefined) rc = ReportError(e);
+      if (rc) return rc;
+    }
 
     connection::ConnectionDefaults defaults;
     defaults.timeout_s = o.timeout;
