@@ -126,7 +126,8 @@ void AddLines(Map& r) {
 
 bool IsRunnableAction(const std::string& action) {
   return IsController(action) || modules::FindModule(action) != nullptr ||
-         action == "include_tasks" || action == "import_tasks" || action == "import_role";
+         action == "include_tasks" || action == "import_tasks" || action == "import_role" ||
+         action == "include_role";
 }
 
 std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const playbook::Task& task,
