@@ -154,4 +154,64 @@ check "include_role: --tags applied runs the include and the applied tasks" test
 check "include_role: --tags applied, web2 skipped" test ! -e "$W/web2/inc"
 same_as_ansible "include_role --tags" include_role.yml --tags applied
 
+# --- module_defaults: play, role entry, block and task levels; short and FQCN names
+mkdir -p "$P/roles/md/tasks"
+cat >"$P/roles/md/tasks/main.yml" <<'EOF2'
+- command: pwd
+  register: from_role
+EOF2
+cat >"$P/module_defaults.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.command: {chdir: /tmp}
+    shell: {chdir: /}
+  roles:
+    - role: md
+      module_defaults: {command: {chdir: /etc}}
+  tasks:
+    - command: pwd
+      register: a
+    - block:
+        - command: pwd
+          register: b
+        - command: pwd
+          args: {chdir: /usr}
+          register: c
+      module_defaults:
+        command: {chdir: "{{ '/v' ~ 'ar' }}"}
+    - shell: pwd
+      register: d
+    - debug:
+      module_defaults:
+        debug: {msg: from-defaults}
+      register: e
+    - assert:
+        that:
+          - from_role.stdout == '/etc'
+          - a.stdout == '/tmp'
+          - b.stdout == '/var'
+          - c.stdout == '/usr'
+          - d.stdout == '/'
+          - e.msg == 'from-defaults'
+EOF2
+play module_defaults.yml
+check "module_defaults: exit 0 (asserts hold)" test "$rc" -eq 0
+check "module_defaults: recap web1" test "$(recap web1)" = "web1 : ok=7 changed=5 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+same_as_ansible module_defaults module_defaults.yml
+cat >"$P/module_defaults_group.yml" <<'EOF2'
+- hosts: web1
+  gather_facts: false
+  module_defaults:
+    group/community.general.gitlab: {api_url: x}
+    command: {chdir: /tmp}
+  tasks:
+    - command: pwd
+      register: a
+    - assert: {that: "a.stdout == '/tmp'"}
+EOF2
+play module_defaults_group.yml
+check "module_defaults: action group ignored, exit 0" test "$rc" -eq 0
+check "module_defaults: action group warning" grep -q "action group 'group/community.general.gitlab' is not supported" "$T/out" "$T/err"
+
 finish
