@@ -212,6 +212,10 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
       if (Status s = RunInclude(task, ctx, ActiveHosts()); !s) return s;
       continue;
     }
+    if (task.action == "include_role") {
+      if (Status s = RunIncludeRole(task, ctx, ActiveHosts()); !s) return s;
+      continue;
+    }
     if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;
   }
   return Status();
@@ -385,7 +389,9 @@ void PlayRun::CheckFailurePolicy(size_t failed_before) {
 }
 
 Status PlayRun::FlushHandlers() {
-  for (const playbook::Item& item : play_.handlers) {
+  std::vector<playbook::Item> handlers = play_.handlers;
+  handlers.insert(handlers.end(), dynamic_handlers_.begin(), dynamic_handlers_.end());
+  for (const playbook::Item& item : handlers) {
     if (!item.task) continue;
     const playbook::Task& handler = *item.task;
     std::vector<std::string> names;

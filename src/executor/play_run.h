@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ class PlayRun {
                  const std::vector<HostState*>& hosts);
   Status RunInclude(const playbook::Task& task, const TaskContext& ctx,
                     const std::vector<HostState*>& hosts);
+  // include_role (include_role.cc): loads the role per host at run time,
+  // runs it for the hosts that include it, registers its handlers.
+  Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
+                        const std::vector<HostState*>& hosts);
   Status FlushHandlers();
   std::vector<HostState*> ActiveHosts() const;
   void UpdateHostvars();
@@ -52,6 +57,11 @@ class PlayRun {
   TaskRunner runner_;
   // Blocks built for dynamic includes; kept alive for the play.
   std::vector<std::shared_ptr<playbook::Block>> included_;
+  std::vector<std::shared_ptr<const playbook::Block>> included_roles_;
+  // Handlers of roles brought in by include_role (after the play's own),
+  // each role's handlers file once.
+  std::vector<playbook::Item> dynamic_handlers_;
+  std::set<std::string> dynamic_handler_files_;
 };
 
 }  // namespace drover::executor

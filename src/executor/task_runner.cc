@@ -10,6 +10,7 @@
 #include "core/yaml.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
+#include "executor/module_defaults.h"
 #include "executor/play_run.h"
 #include "executor/template_scope.h"
 #include "modules/registry.h"
@@ -126,7 +127,8 @@ void AddLines(Map& r) {
 
 bool IsRunnableAction(const std::string& action) {
   return IsController(action) || modules::FindModule(action) != nullptr ||
-         action == "include_tasks" || action == "import_tasks" || action == "import_role";
+         action == "include_tasks" || action == "import_tasks" || action == "import_role" ||
+         action == "include_role";
 }
 
 std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const playbook::Task& task,
@@ -340,9 +342,11 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
                                 std::string* delegated_to, std::string* meta) {
   TemplateScope tscope(scope, &locals);
   // Arguments are templated per item; unsafe strings stay as written.
-  Map args = task.args;
+  std::vector<std::string> warnings;
+  Map args = WithModuleDefaults(task, ctx, &warnings);
+  for (const std::string& w : warnings) ex_.env_.reporter->OnWarning(w);
   if (task.action != "assert") {
-    Result<Value> templated = tmpl::TemplateValue(Value(task.args), tscope);
+    Result<Value> templated = tmpl::TemplateValue(Value(args), tscope);
     if (!templated) return templated.take_error();
     args = templated->as_map();
   }

@@ -48,6 +48,26 @@ class Loader {
     return Status();
   }
 
+  // include_role: the role's block, loaded as a `roles:` entry would be,
+  // without the once-per-play rule (a dynamic include runs each time).
+  Result<std::shared_ptr<const Block>> IncludedRole(const RoleInclude& include,
+                                                    const std::string& playbook_dir,
+                                                    std::shared_ptr<const Role> parent) {
+    Context ctx;
+    ctx.dir = playbook_dir;
+    ctx.playbook_dir = playbook_dir;
+    ctx.role = std::move(parent);
+    Map options;
+    if (!include.tasks_from.empty()) options.set("tasks_from", Value(include.tasks_from));
+    if (!include.vars_from.empty()) options.set("vars_from", Value(include.vars_from));
+    if (!include.defaults_from.empty()) options.set("defaults_from", Value(include.defaults_from));
+    if (!include.handlers_from.empty()) options.set("handlers_from", Value(include.handlers_from));
+    Result<std::optional<Item>> item =
+        LoadRoleItem(include.name, include.name.as_string(), Map{}, Map{}, options, ctx, false);
+    if (!item) return item.take_error();
+    return std::shared_ptr<const Block>((*item)->block);
+  }
+
   Result<std::vector<Item>> TaskFile(const std::string& path, std::shared_ptr<const Role> role,
                                      bool handlers) {
     Result<Value> doc = LoadYamlFile(path, warnings_);
@@ -134,6 +154,7 @@ class Loader {
     play.where = entry.where();
     play.file = file;
     play.dir = dir;
+    play.roles_path = options_.roles_path;
     for (const auto& [k, v] : entry.as_map()) {
       if (!IsKeyword(Scope::kPlay, k)) {
         std::vector<std::string_view> candidates = KeywordsFor(Scope::kPlay);
@@ -507,6 +528,17 @@ Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<
   LoadOptions options;
   Loader loader(options, warnings);
   return loader.TaskFile(path, std::move(role), false);
+}
+
+Result<std::shared_ptr<const Block>> LoadIncludedRole(const RoleInclude& include, const Play& play,
+                                                      std::shared_ptr<const Role> parent,
+                                                      Warnings* warnings) {
+  if (!include.name.is_string() || include.name.as_string().empty())
+    return MakeError("include_role needs `name: ROLE`", include.name.where());
+  LoadOptions options;
+  options.roles_path = play.roles_path;
+  Loader loader(options, warnings);
+  return loader.IncludedRole(include, play.dir, std::move(parent));
 }
 
 }  // namespace drover::playbook

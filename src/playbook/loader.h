@@ -28,4 +28,20 @@ Result<Playbook> LoadPlaybook(const std::string& path, const LoadOptions& option
 Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<const Role> role,
                                        Warnings* warnings);
 
+// What include_role asks for, templated: the role name and the *_from
+// file names (empty: main).
+struct RoleInclude {
+  Value name;  // the role name, with the include task's location
+  std::string tasks_from, vars_from, defaults_from, handlers_from;
+};
+
+// Loads a role at run time (include_role): a block holding the role's
+// dependencies and tasks, whose `role` carries the defaults, vars and
+// handlers read from the *_from files. `parent` is the role of the including
+// task (its sibling roles are searched too), or null. Roles are searched as
+// for `roles:` (roles/ beside the playbook, `roles_path`, the playbook dir).
+Result<std::shared_ptr<const Block>> LoadIncludedRole(const RoleInclude& include, const Play& play,
+                                                      std::shared_ptr<const Role> parent,
+                                                      Warnings* warnings);
+
 }  // namespace drover::playbook

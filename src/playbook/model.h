@@ -60,8 +60,9 @@ struct Play {
   std::vector<Item> pre_tasks, tasks, post_tasks, handlers;
   std::vector<std::shared_ptr<const Role>> roles;  // in application order
   Location where;
-  std::string file;  // playbook file the play came from
-  std::string dir;   // its directory (playbook_dir)
+  std::string file;                     // playbook file the play came from
+  std::string dir;                      // its directory (playbook_dir)
+  std::vector<std::string> roles_path;  // extra role dirs, for include_role at run time
 };
 
 struct Playbook {

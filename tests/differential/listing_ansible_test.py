@@ -63,7 +63,7 @@ def main():
     env = dict(os.environ, HOME=home, ANSIBLE_LOCAL_TEMP=os.path.join(home, "tmp"),
                ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0")
     passed = failed = 0
-    for playbook in ["site.yml", "tagged.yml"]:
+    for playbook in ["site.yml", "tagged.yml", "dynamic.yml"]:
         for listing in ["--list-tasks", "--list-tags"]:
             for sel in SELECTIONS:
                 args = [playbook, listing] + sel

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# `drover playbook` against two private sshd hosts on 127.0.0.1, for the
+# playbook features beyond the basics (see playbook_behaviour_test.sh):
+# include_role (loop, when, vars, *_from, public, apply, role handlers) and
+# import_role's *_from, module_defaults, strategy: free, the timeout
+# keyword, delegate_facts. Each playbook asserts its registered values
+# itself; the recap is checked, and where ansible-playbook is installed the
+# same playbook is run under it on the same hosts and the recaps must match.
+source "$(dirname "$0")/sshd_lib.sh"
+sshd_setup
+sshd_start web1
+sshd_start web2
+P=$T/project
+W=$T/work   # each host writes under $W/<inventory_hostname>
+mkdir -p "$P" "$W/web1" "$W/web2"
+cat >"$P/hosts" <<EOF2
+[web]
+web1 ansible_port=${SSHD_PORT[web1]}
+web2 ansible_port=${SSHD_PORT[web2]}
+
+[web:vars]
+ansible_host=127.0.0.1
+ansible_user=root
+ansible_ssh_private_key_file=$T/id_ed25519
+ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
+ansible_python_interpreter=/usr/bin/python3
+work=$W/{{ inventory_hostname }}
+EOF2
+export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNING=False
+export ANSIBLE_RETRY_FILES_ENABLED=False ANSIBLE_DEPRECATION_WARNINGS=False
+export HOME=$T/home ANSIBLE_LOCAL_TEMP=$T/home/tmp
+mkdir -p "$HOME"
+HAVE_ANSIBLE=0
+command -v ansible-playbook >/dev/null && HAVE_ANSIBLE=1
+
+# play FILE ARGS...: runs drover playbook in the project; $T/out, $T/err, $rc.
+play() {
+  local file=$1
+  shift
+  set +e
+  (cd "$P" && "$DROVER" playbook -i hosts "$file" "$@") >"$T/out" 2>"$T/err"
+  rc=$?
+  set -e
+}
+# aplay FILE ARGS...: the same under ansible-playbook; $T/aout, $arc.
+aplay() {
+  local file=$1
+  shift
+  set +e
+  (cd "$P" && ansible-playbook -i hosts "$file" "$@") >"$T/aout" 2>&1
+  arc=$?
+  set -e
+}
+has() { grep -qF -- "$1" "$T/out"; }
+recap() { grep -E "^$1 +: " "${2:-$T/out}" | tr -s ' '; }
+lines() { [[ -f $1 ]] && wc -l <"$1" | tr -d ' ' || echo 0; }
+# same_as_ansible NAME FILE ARGS...: ansible-playbook gives the same exit
+# code and recap lines as the drover run just made ($T/out, $rc). `reset`
+# (a shell function, may be empty) restores the hosts' files first.
+same_as_ansible() {
+  local name=$1
+  shift
+  [[ $HAVE_ANSIBLE == 1 ]] || return 0
+  local d_web1 d_web2 d_rc=$rc
+  d_web1=$(recap web1)
+  d_web2=$(recap web2)
+  reset_files
+  aplay "$@"
+  check "$name: ansible-playbook exit code $arc = $d_rc" test "$arc" = "$d_rc"
+  check "$name: ansible recap web1 [$(recap web1 "$T/aout")] = [$d_web1]" \
+    test "$(recap web1 "$T/aout")" = "$d_web1"
+  check "$name: ansible recap web2 [$(recap web2 "$T/aout")] = [$d_web2]" \
+    test "$(recap web2 "$T/aout")" = "$d_web2"
+  if [[ $arc != "$d_rc" || "$(recap web1 "$T/aout")" != "$d_web1" ]]; then cat "$T/aout" >&2; fi
+}
+reset_files() { rm -rf "$W/web1"/* "$W/web2"/*; }
+
+# --- include_role and import_role with *_from
+mkdir -p "$P/roles/inc/tasks" "$P/roles/inc/defaults" "$P/roles/inc/vars" "$P/roles/inc/handlers"
+cat >"$P/roles/inc/tasks/main.yml" <<'EOF2'
+- name: inc main
+  shell: echo main >> {{ work }}/inc
+  notify: inc restart
+EOF2
+cat >"$P/roles/inc/tasks/extra.yml" <<'EOF2'
+- name: inc extra
+  shell: echo extra-{{ p | default('none') }} >> {{ work }}/inc
+- set_fact:
+    seen_extra: "{{ inc_var }}-{{ inc_def }}"
+EOF2
+echo "inc_def: d-main" >"$P/roles/inc/defaults/main.yml"
+echo "inc_def: d-other" >"$P/roles/inc/defaults/other.yml"
+echo "inc_var: v-main" >"$P/roles/inc/vars/main.yml"
+echo "inc_var: v-other" >"$P/roles/inc/vars/other.yml"
+cat >"$P/roles/inc/handlers/main.yml" <<'EOF2'
+- name: inc restart
+  shell: echo restart >> {{ work }}/inc-handler
+EOF2
+cat >"$P/roles/inc/handlers/other.yml" <<'EOF2'
+- name: inc restart
+  shell: echo restart-other >> {{ work }}/inc-handler
+EOF2
+cat >"$P/include_role.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - include_role: name=inc
+    - name: a private role's vars are not visible after the include
+      assert: {that: ["inc_var is not defined", "inc_def is not defined"]}
+    - name: looped include with when and vars
+      include_role:
+        name: inc
+        tasks_from: extra
+      loop: [a, b, c]
+      vars: {p: "{{ item }}"}
+      when: item != 'b'
+    - assert: {that: "seen_extra == 'v-main-d-main'"}
+    - name: public include with vars_from and defaults_from
+      include_role:
+        name: "{{ 'in' ~ 'c' }}"
+        tasks_from: extra
+        vars_from: other
+        defaults_from: other
+        public: true
+    - assert: {that: ["inc_var == 'v-other'", "inc_def == 'd-other'", "seen_extra == 'v-other-d-other'"]}
+    - name: web1 only, tagged through apply
+      include_role: {name: inc, tasks_from: extra, apply: {tags: [applied]}}
+      when: inventory_hostname == 'web1'
+      tags: [applied]
+- hosts: web
+  gather_facts: false
+  tasks:
+    - import_role: {name: inc, tasks_from: extra, vars_from: other, defaults_from: other, handlers_from: other}
+    - assert: {that: "seen_extra == 'v-other-d-other'"}
+    - name: notify the imported role's handler
+      command: "true"
+      notify: inc restart
+EOF2
+reset_files
+play include_role.yml
+check "include_role: exit 0" test "$rc" -eq 0
+check "include_role: recap web1" test "$(recap web1)" = "web1 : ok=18 changed=9 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+check "include_role: recap web2" test "$(recap web2)" = "web2 : ok=16 changed=8 unreachable=0 failed=0 skipped=1 rescued=0 ignored=0 "
+check "include_role: task order on web1" test "$(tr '\n' ' ' <"$W/web1/inc")" = "main extra-a extra-c extra-none extra-none extra-none "
+check "include_role: task order on web2" test "$(tr '\n' ' ' <"$W/web2/inc")" = "main extra-a extra-c extra-none extra-none "
+check "include_role: role handlers ran (include, then handlers_from)" test "$(tr '\n' ' ' <"$W/web1/inc-handler")" = "restart restart-other "
+check "include_role: banner" has "TASK [include_role : inc]"
+check "include_role: skipped item shown" has "skipping: [web1] => (item=b)"
+check "include_role: role task banner" has "TASK [inc : inc extra]"
+same_as_ansible include_role include_role.yml
+reset_files
+play include_role.yml --tags applied
+check "include_role: --tags applied runs the include and the applied tasks" test "$(tr '\n' ' ' <"$W/web1/inc")" = "extra-none "
+check "include_role: --tags applied, web2 skipped" test ! -e "$W/web2/inc"
+same_as_ansible "include_role --tags" include_role.yml --tags applied
+
+# --- module_defaults: play, role entry, block and task levels; short and FQCN names
+mkdir -p "$P/roles/md/tasks"
+cat >"$P/roles/md/tasks/main.yml" <<'EOF2'
+- command: pwd
+  register: from_role
+EOF2
+cat >"$P/module_defaults.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.command: {chdir: /tmp}
+    shell: {chdir: /}
+  roles:
+    - role: md
+      module_defaults: {command: {chdir: /etc}}
+  tasks:
+    - command: pwd
+      register: a
+    - block:
+        - command: pwd
+          register: b
+        - command: pwd
+          args: {chdir: /usr}
+          register: c
+      module_defaults:
+        command: {chdir: "{{ '/v' ~ 'ar' }}"}
+    - shell: pwd
+      register: d
+    - debug:
+      module_defaults:
+        debug: {msg: from-defaults}
+      register: e
+    - assert:
+        that:
+          - from_role.stdout == '/etc'
+          - a.stdout == '/tmp'
+          - b.stdout == '/var'
+          - c.stdout == '/usr'
+          - d.stdout == '/'
+          - e.msg == 'from-defaults'
+EOF2
+play module_defaults.yml
+check "module_defaults: exit 0 (asserts hold)" test "$rc" -eq 0
+check "module_defaults: recap web1" test "$(recap web1)" = "web1 : ok=7 changed=5 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+same_as_ansible module_defaults module_defaults.yml
+cat >"$P/module_defaults_group.yml" <<'EOF2'
+- hosts: web1
+  gather_facts: false
+  module_defaults:
+    group/community.general.gitlab: {api_url: x}
+    command: {chdir: /tmp}
+  tasks:
+    - command: pwd
+      register: a
+    - assert: {that: "a.stdout == '/tmp'"}
+EOF2
+play module_defaults_group.yml
+check "module_defaults: action group ignored, exit 0" test "$rc" -eq 0
+check "module_defaults: action group warning" grep -q "action group 'group/community.general.gitlab' is not supported" "$T/out" "$T/err"
+
+finish
