@@ -10,6 +10,7 @@
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
+#include "vars/magic_vars.h"
 #include "vars/vars_file.h"
 
 namespace drover::executor {
@@ -86,6 +87,10 @@ Status PlayRun::PrepareHost(HostState& h) {
   List play_hosts, batch;
   for (const auto& n : play_hosts_) play_hosts.push_back(Value(n));
   for (HostState* b : batch_) batch.push_back(Value(b->name));
+  // The inventory layers above carry the current groups (see
+  // RefreshInventoryMagic).
+  h.magic->erase("groups");
+  h.magic->erase("group_names");
   h.magic->set("playbook_dir", Value(play_.dir));
   h.magic->set("ansible_play_name", Value(play_.name));
   h.magic->set("ansible_play_hosts", Value(play_hosts));
@@ -130,6 +135,16 @@ Status PlayRun::PrepareHost(HostState& h) {
     }
   }
   return Status();
+}
+
+void PlayRun::RefreshInventoryMagic() {
+  const Value groups = vars::GroupsMagicVar(*ex_.env_.inventory);
+  for (HostState* h : batch_) {
+    if (!h->scope) continue;
+    Map inventory_magic = vars::InventoryMagicVars(*h->host, groups);
+    h->magic->set("groups", groups);
+    h->magic->set("group_names", *inventory_magic.find("group_names"));
+  }
 }
 
 void PlayRun::UpdateHostvars() {
@@ -278,7 +293,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   std::vector<HostState*> hosts = hosts_in;
   const Value* run_once = ctx.Inherited(task, "run_once");
   const bool once = IsTrue(run_once);
-  if (once) hosts.resize(1);
+  // add_host runs once per task, on the first host (Ansible's
+  // BYPASS_HOST_LOOP), without sharing its result as run_once does.
+  const bool bypass_host_loop = task.action == "add_host";
+  if (once || bypass_host_loop) hosts.resize(1);
 
   output::TaskStart ts;
   ts.name = task.display_name();
@@ -361,6 +379,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
       }
     }
   }
+  if (task.action == "add_host" || task.action == "group_by") RefreshInventoryMagic();
   if (meta == "flush_handlers") return FlushHandlers();
   if (meta == "end_play") play_ended_ = true;
   if (meta == "end_host" || meta == "end_batch") {

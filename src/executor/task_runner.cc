@@ -8,6 +8,7 @@
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "executor/dynamic_inventory.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
 #include "executor/module_defaults.h"
@@ -28,8 +29,9 @@ constexpr const char* kCensored =
     "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 const char* const kControllerActions[] = {
-    "debug", "set_fact",     "assert", "fail",         "meta",
-    "pause", "include_vars", "setup",  "gather_facts", "wait_for_connection"};
+    "debug",    "set_fact",     "assert", "fail",         "meta",
+    "pause",    "include_vars", "setup",  "gather_facts", "wait_for_connection",
+    "add_host", "group_by"};
 
 bool IsController(const std::string& action) {
   for (const char* a : kControllerActions)
@@ -121,6 +123,15 @@ void AddLines(Map& r) {
     if (v && v->is_string() && !r.contains(lines_key))
       r.set(lines_key, Value(modules::SplitLines(v->as_string())));
   }
+}
+
+// A result that ran gets `failed` when it has none, as Ansible's executor
+// sets it (rc != 0 counts as failed); shown output leaves it out, registered
+// results have it.
+void SetFailedKey(Map& r) {
+  if (r.contains("failed") || r.contains("skipped") || r.contains("unreachable")) return;
+  const Value* rc = r.find("rc");
+  r.set("failed", rc && !(*rc == Value(0)) && !(*rc == Value("0")));
 }
 
 }  // namespace
@@ -268,6 +279,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       report(result, status, false, "", ignored, delegated, verbose);
     result.erase("_ansible_verbose_always");
     result.erase("_drover_diff");
+    SetFailedKey(result);
     return finish(result);
   }
 
@@ -309,6 +321,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
            verbose);
     r.erase("_ansible_verbose_always");
     r.erase("_drover_diff");
+    SetFailedKey(r);
     any_changed = any_changed || status == output::Outcome::kChanged;
     any_failed = any_failed || status == output::Outcome::kFailed;
     any_unreachable = any_unreachable || status == output::Outcome::kUnreachable;
@@ -446,7 +459,7 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     if (!delegate.empty() && delegate != host.name) {
       // Workers of several hosts may delegate to the same (possibly not yet
       // known) host at once: creating its state is serialized.
-      std::lock_guard lock(ex_.delegate_mu_);
+      std::lock_guard lock(ex_.inventory_mu_);
       inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
       if (!dh)
         return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
@@ -728,6 +741,20 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     Map as_vars = connection::FactsAsHostVars(*facts);
     for (const auto& [k, v] : as_vars) host.facts->set(k, v);
     return Map{{"changed", false}, {"ansible_facts", Value(connection::PrefixedFacts(*facts))}};
+  }
+  if (a == "add_host" || a == "group_by") {
+    Map r = a == "add_host" ? AddHostAction(args) : GroupByAction(args);
+    if (r.contains("failed")) return r;
+    // Applied at once (hosts run in parallel, so under the inventory lock):
+    // the next task and the next plays see the changed inventory.
+    std::lock_guard lock(ex_.inventory_mu_);
+    Result<bool> changed = a == "add_host"
+                               ? ApplyAddHost(*ex_.env_.inventory, r.find("add_host")->as_map())
+                               : ApplyAddGroup(*ex_.env_.inventory, *host.host, r);
+    if (!changed) return modules::Failed(changed.error().message);
+    r.set("changed", *changed);
+    ex_.env_.inventory_vars->InventoryChanged();
+    return r;
   }
   if (a == "wait_for_connection") {
     Map conn_vars = host.scope->Flatten();
