@@ -16,6 +16,7 @@ const std::vector<const Module*>& AllModules() {
       &TemplateModule(),
       &LineinfileModule(),
       &SlurpModule(),
+      &FetchModule(),
   };
   // clang-format on
   return all;

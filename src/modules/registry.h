@@ -20,5 +20,6 @@ const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
 const Module& SlurpModule();
+const Module& FetchModule();
 
 }  // namespace drover::modules

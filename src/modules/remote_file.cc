@@ -2,6 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <cstdlib>
+#include <vector>
+
 #include "connection/shell.h"
 
 namespace drover::modules {
@@ -67,6 +70,57 @@ Result<RemoteRead> ReadRemoteFile(RunContext& ctx, const std::string& path,
     return fail(RemoteRead::State::kError, "unable to slurp file: unexpected reply from the host");
   }
   return r;
+}
+
+std::string PythonNormPath(const std::string& path) {
+  if (path.empty()) return ".";
+  size_t slashes = 0;
+  while (slashes < path.size() && path[slashes] == '/') ++slashes;
+  // POSIX keeps exactly two leading slashes; one or three and more become one.
+  const std::string lead = slashes == 0 ? "" : slashes == 2 ? "//" : "/";
+  std::vector<std::string> parts;
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t next = path.find('/', at);
+    if (next == std::string::npos) next = path.size();
+    const std::string comp = path.substr(at, next - at);
+    at = next + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp != ".." || (lead.empty() && parts.empty()) ||
+        (!parts.empty() && parts.back() == "..")) {
+      parts.push_back(comp);
+    } else if (!parts.empty()) {
+      parts.pop_back();
+    }
+  }
+  std::string out = lead;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
+  return out.empty() ? "." : out;
+}
+
+std::string FetchLocalDest(const std::string& src, const std::string& dest, bool flat,
+                           const std::string& hostname, const std::string& base_dir) {
+  auto dwim = [&](const std::string& p) {
+    if (!p.empty() && p[0] == '/') return p;
+    if (p.rfind("~", 0) == 0) {
+      const char* home = std::getenv("HOME");
+      if (home && (p.size() == 1 || p[1] == '/')) return std::string(home) + p.substr(1);
+      return p;
+    }
+    return base_dir + "/" + p;
+  };
+  std::string out;
+  if (flat) {
+    out = dest;
+    if (!out.empty() && out.back() == '/') {
+      const size_t slash = src.rfind('/');
+      out += slash == std::string::npos ? src : src.substr(slash + 1);
+    }
+    if (out.empty() || out[0] != '/') out = dwim(out);
+  } else {
+    out = dwim(dest) + "/" + hostname + "/" + src;
+  }
+  return PythonNormPath(out);
 }
 
 std::string Base64Encode(const std::string& bytes) {

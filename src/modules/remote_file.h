@@ -35,6 +35,16 @@ Result<RemoteRead> ReadRemoteFile(RunContext& ctx, const std::string& path,
 // The generated script (exposed for tests).
 std::string RemoteReadScript(const std::string& path, const RemoteReadOptions& options);
 
+// Python's os.path.normpath for POSIX paths (lexical: "..", ".", "//").
+std::string PythonNormPath(const std::string& path);
+
+// fetch's local path, as Ansible's fetch action computes it: with `flat`,
+// `dest` (dest ending in '/' gets src's basename); otherwise
+// dest/<hostname>/<src>. A relative dest is under `base_dir` (the
+// playbook's directory), "~" is this user's home; the result is normalized.
+std::string FetchLocalDest(const std::string& src, const std::string& dest, bool flat,
+                           const std::string& hostname, const std::string& base_dir);
+
 // Standard base64 with padding, no line breaks (Python's base64.b64encode).
 std::string Base64Encode(const std::string& bytes);
 
