@@ -21,6 +21,8 @@ const std::vector<const Module*>& AllModules() {
       &SystemdModule(),
       &SystemdServiceModule(),
       &ServiceModule(),
+      &SlurpModule(),
+      &FetchModule(),
   };
   // clang-format on
   return all;

@@ -25,5 +25,7 @@ const Module& GroupModule();
 const Module& SystemdModule();
 const Module& SystemdServiceModule();
 const Module& ServiceModule();
+const Module& SlurpModule();
+const Module& FetchModule();
 
 }  // namespace drover::modules
