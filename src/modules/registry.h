@@ -19,5 +19,6 @@ const Module& FileModule();
 const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
+const Module& GetUrlModule();
 
 }  // namespace drover::modules
