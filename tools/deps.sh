@@ -11,6 +11,7 @@ packages=(
   # tests: reference implementations and a real sshd
   python3 python3-yaml python3-jinja2 ansible-core python3-passlib git
   openssh-server openssh-client sudo
+  curl wget tar gzip xz-utils bzip2 zip unzip  # net modules (get_url, uri, unarchive) tests
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
   debootstrap systemd-container iproute2
 )

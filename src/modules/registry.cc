@@ -23,6 +23,7 @@ const std::vector<const Module*>& AllModules() {
       &ServiceModule(),
       &SlurpModule(),
       &FetchModule(),
+      &GetUrlModule(),
   };
   // clang-format on
   return all;

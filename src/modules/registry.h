@@ -27,5 +27,6 @@ const Module& SystemdServiceModule();
 const Module& ServiceModule();
 const Module& SlurpModule();
 const Module& FetchModule();
+const Module& GetUrlModule();
 
 }  // namespace drover::modules

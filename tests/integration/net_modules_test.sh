@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# The network modules (get_url, uri, wait_for, unarchive) against a private
+# sshd on 127.0.0.1 (the "host") and a test HTTP server on 127.0.0.1
+# (net/http_server.py). For each: (a) create, (b) again: changed=0 and the
+# file's inode and mtime unchanged, (c) --check against a host that
+# differs: reported changed, nothing changed; failure cases (checksum
+# mismatch leaves dest untouched, 404, closed port); and registered results
+# compared key by key with ansible-playbook's for the same tasks on the same
+# host.
+source "$(dirname "$0")/sshd_lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+sshd_setup
+sshd_start h1
+P=$T/project
+W="$T/work dir 'q'"
+WWW=$T/www
+mkdir -p "$P" "$W" "$WWW"
+HP=$(free_port)
+/usr/bin/python3 "$HERE/net/http_server.py" "$HP" "$WWW" "$T/http.log" 2>"$T/http.err" &
+EXTRA_PIDS+=($!)
+for _ in $(seq 100); do
+  (echo >/dev/tcp/127.0.0.1/"$HP") 2>/dev/null && break
+  sleep 0.05
+done
+U="http://127.0.0.1:$HP"
+cat >"$P/hosts" <<EOF2
+h1 ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h1]} ansible_user=root ansible_ssh_private_key_file=$T/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
+EOF2
+printf 'payload line 1\npayload $HOME `q`\n' >"$WWW/data.txt"
+touch -d '2020-01-01 00:00:00' "$WWW/data.txt"
+SHA256=$(sha256sum <"$WWW/data.txt" | cut -d' ' -f1)
+SHA1=$(sha1sum <"$WWW/data.txt" | cut -d' ' -f1)
+/usr/bin/python3 - "$P/vars.yml" "$W" "$U" "$SHA256" <<'PY'
+import sys, yaml
+yaml.safe_dump({"w": sys.argv[2], "u": sys.argv[3], "sha256": sys.argv[4]}, open(sys.argv[1], "w"))
+PY
+
+play() {
+  local file=$1
+  shift
+  set +e
+  (cd "$P" && "$DROVER" playbook -i hosts -e @vars.yml "$file" "$@") >"$T/out" 2>"$T/err"
+  rc=$?
+  set -e
+}
+has() { grep -qF -- "$1" "$T/out"; }
+changed_is() { grep -qE "^h1 +: ok=[0-9]+ +changed=$1 +unreachable=0 +failed=0 " "$T/out"; }
+ident() { stat -c '%i %Y' "$1" 2>/dev/null || echo none; }
+mode_of() { stat -c '%a' "$1" 2>/dev/null || echo none; }
+requests() { grep -c "^$1 $2\$" "$T/http.log" || true; }
+show() { cat "$T/out" "$T/err" >&2; }
+
+# --- get_url with a checksum: create, no download at all when it matches,
+# check mode against a file that differs, mode applied.
+cat >"$P/get_url.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/dl file" checksum="sha256:{{ sha256 }}" mode=0640
+EOF2
+F="$W/dl file"
+play get_url.yml
+check "get_url: (a) creates (rc=$rc)" changed_is 1 || show
+check "get_url: (a) content" cmp -s "$F" "$WWW/data.txt"
+check "get_url: (a) mode 0640" test "$(mode_of "$F")" = 640
+check "get_url: (a) no temp file left" test "$(ls -A "$W" | wc -l)" = 1
+before=$(ident "$F")
+n=$(requests GET /data.txt)
+sleep 1.1
+play get_url.yml
+check "get_url: (b) changed=0" changed_is 0
+check "get_url: (b) inode and mtime unchanged" test "$(ident "$F")" = "$before"
+check "get_url: (b) matching checksum: no download" test "$(requests GET /data.txt)" = "$n"
+printf 'other\n' >"$F"
+before=$(ident "$F")
+play get_url.yml --check
+check "get_url: (c) check reports changed" changed_is 1
+check "get_url: (c) check changed nothing" test "$(cat "$F")|$(ident "$F")" = "other|$before"
+check "get_url: (c) no temp file left" test "$(ls -A "$W" | wc -l)" = 1
+play get_url.yml
+check "get_url: differing file replaced" cmp -s "$F" "$WWW/data.txt"
+
+# --- without a checksum: If-Modified-Since, a 304 leaves the file alone.
+cat >"$P/get_url_ims.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/ims"
+      register: r
+    - copy: content="{{ r | to_json }}" dest="{{ w }}/ims.json"
+EOF2
+rm -f "$W/ims"
+play get_url_ims.yml
+check "get_url ims: (a) creates (rc=$rc)" cmp -s "$W/ims" "$WWW/data.txt"
+before=$(ident "$W/ims")
+sleep 1.1
+play get_url_ims.yml
+check "get_url ims: (b) 304 unchanged" test "$(ident "$W/ims")" = "$before"
+check "get_url ims: (b) status_code 304" grep -q '"status_code": 304' "$W/ims.json"
+# force=yes with the same content: downloaded, compared, not replaced.
+cat >"$P/get_url_force.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/ims" force=yes
+EOF2
+play get_url_force.yml
+check "get_url force: same content changed=0" changed_is 0
+check "get_url force: file untouched" test "$(ident "$W/ims")" = "$before"
+
+# --- checksum mismatch: fails, an existing dest is untouched, a new one is
+# not created, no temp file is left.
+cat >"$P/get_url_bad.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/{{ f }}" checksum="sha1:0000000000000000000000000000000000000000"
+EOF2
+printf 'keep me\n' >"$W/kept"
+before=$(ident "$W/kept")
+play get_url_bad.yml -e f=kept
+check "get_url mismatch: fails (rc=$rc)" test "$rc" -ne 0
+check "get_url mismatch: Ansible's message" has "did not match 0000000000000000000000000000000000000000; it was $SHA1"
+check "get_url mismatch: dest untouched" test "$(cat "$W/kept")|$(ident "$W/kept")" = "keep me|$before"
+play get_url_bad.yml -e f=new
+check "get_url mismatch: new dest not created" test ! -e "$W/new"
+check "get_url mismatch: no temp file left" test -z "$(ls -A "$W" | grep drover || true)"
+
+# --- a directory dest: the name from Content-Disposition, else the URL.
+mkdir -p "$W/dir"
+cat >"$P/get_url_dir.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/disp" dest="{{ w }}/dir"
+    - get_url: url="{{ u }}/data.txt?x=1" dest="{{ w }}/dir/"
+EOF2
+play get_url_dir.yml
+check "get_url dir: (rc=$rc) Content-Disposition name" test "$(cat "$W/dir/named.txt")" = "disposition body"
+check "get_url dir: URL name" cmp -s "$W/dir/data.txt" "$WWW/data.txt"
+play get_url_dir.yml
+check "get_url dir: again changed=0" changed_is 0
+
+# --- 404 and a closed port fail clearly.
+CLOSED=$(free_port)
+cat >"$P/get_url_404.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/missing" dest="{{ w }}/missing"
+      ignore_errors: true
+    - get_url: url="http://127.0.0.1:$CLOSED/x" dest="{{ w }}/missing"
+EOF2
+play get_url_404.yml
+check "get_url 404: Request failed" has "HTTP Error 404"
+check "get_url closed port: fails (rc=$rc)" test "$rc" -ne 0
+check "get_url closed port: the reason" grep -qiE "Request failed: .*(connect|refused)" "$T/out"
+
+# --- wget when the host has no curl.
+mkdir -p "$T/nocurl"
+for f in /usr/bin/* /bin/*; do
+  b=${f##*/}
+  [[ $b == curl || -e $T/nocurl/$b ]] || ln -s "$f" "$T/nocurl/$b"
+done
+cat >"$P/get_url_wget.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/wget file" checksum="sha256:{{ sha256 }}"
+      environment:
+        PATH: "$T/nocurl"
+EOF2
+play get_url_wget.yml
+check "get_url wget: (a) (rc=$rc)" cmp -s "$W/wget file" "$WWW/data.txt"
+printf 'other\n' >"$W/wget file"
+play get_url_wget.yml
+check "get_url wget: replaces a differing file" cmp -s "$W/wget file" "$WWW/data.txt"
+
+# --- registered results, key by key against ansible-playbook.
+if command -v ansible-playbook >/dev/null; then
+  export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNING=False
+  cat >"$P/results.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - file: path="{{ w }}/{{ who }}" state=absent
+    - file: path="{{ w }}/{{ who }}" state=directory
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/{{ who }}/g" mode=0600
+      register: g1
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/{{ who }}/g" checksum="sha256:{{ sha256 }}"
+      register: g2
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/{{ who }}/g"
+      register: g3
+    - get_url: url="{{ u }}/data.txt" dest="{{ w }}/{{ who }}/"
+      register: g4
+    - get_url: url="{{ u }}/missing" dest="{{ w }}/{{ who }}/m"
+      register: g5
+      ignore_errors: true
+    - copy:
+        content: "{{ results | to_json }}"
+        dest: "{{ w }}/{{ who }}.json"
+      vars:
+        results: {g1: "{{ g1 }}", g2: "{{ g2 }}", g3: "{{ g3 }}", g4: "{{ g4 }}", g5: "{{ g5 }}"}
+EOF2
+  play results.yml -e who=drover
+  [[ $rc -eq 0 ]] || show
+  check "results playbook runs under drover (rc=$rc)" test "$rc" -eq 0
+  set +e
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible results.yml) >"$T/aout" 2>&1
+  arc=$?
+  set -e
+  [[ $arc -eq 0 ]] || cat "$T/aout" >&2
+  check "results playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  compare_results() {
+    /usr/bin/python3 - "$W" <<'PY'
+import json, sys
+w = sys.argv[1]
+a = json.load(open(w + "/ansible.json"))
+d = json.load(open(w + "/drover.json"))
+# elapsed: wall time; src: each tool's temp file; invocation: Ansible's echo.
+skip = {"elapsed", "src", "invocation", "_ansible_no_log", "failed"}
+def norm(v):
+    return v.replace(w + "/ansible", w + "/drover") if isinstance(v, str) else v
+bad = 0
+def cmp(label, x, y):
+    global bad
+    for k in x:
+        if k in skip:
+            continue
+        if k not in y:
+            print(f"{label}.{k}: missing in drover (ansible {x[k]!r})", file=sys.stderr); bad += 1
+        elif isinstance(x[k], dict) and isinstance(y[k], dict):
+            cmp(label + "." + k, x[k], y[k])
+        elif norm(x[k]) != y[k]:
+            print(f"{label}.{k}: ansible {x[k]!r} drover {y[k]!r}", file=sys.stderr); bad += 1
+    for k in y:
+        if k not in x and k not in skip:
+            print(f"{label}.{k}: only in drover ({y[k]!r})", file=sys.stderr); bad += 1
+for key in a:
+    cmp(key, a[key], d[key])
+sys.exit(1 if bad else 0)
+PY
+  }
+  check "get_url results match ansible-playbook's" compare_results
+fi
+
+finish
