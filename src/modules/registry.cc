@@ -15,6 +15,7 @@ const std::vector<const Module*>& AllModules() {
       &CopyModule(),
       &TemplateModule(),
       &LineinfileModule(),
+      &GitModule(),
   };
   // clang-format on
   return all;

@@ -19,5 +19,6 @@ const Module& FileModule();
 const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
+const Module& GitModule();
 
 }  // namespace drover::modules
