@@ -145,6 +145,18 @@ void PlayRun::RefreshInventoryMagic() {
     h->magic->set("groups", groups);
     h->magic->set("group_names", *inventory_magic.find("group_names"));
   }
+  // Hosts added by add_host are in hostvars at once, with their inventory
+  // variables.
+  for (inventory::Host* host : ex_.env_.inventory->hosts()) {
+    if (hostvars_.as_map().contains(host->name)) continue;
+    vars::VarScope scope;
+    if (!ex_.env_.inventory_vars->AddHostLayers(*host, &scope)) continue;
+    scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+    Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
+    flat.set("inventory_hostname", Value(host->name));
+    if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
+    hostvars_.as_map().set(host->name, Value(std::move(flat)));
+  }
 }
 
 void PlayRun::UpdateHostvars() {

@@ -39,8 +39,8 @@ class PlayRun {
   std::vector<HostState*> ActiveHosts() const;
   void UpdateHostvars();
   // After add_host / group_by: `groups` and `group_names` of the batch's
-  // hosts from the inventory as it is now. (Variables of groups a host
-  // joined apply from the next play on.)
+  // hosts from the inventory as it is now, and hostvars of added hosts.
+  // (Variables of groups a host joined apply from the next play on.)
   void RefreshInventoryMagic();
   void CheckFailurePolicy(size_t failed_before);
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;

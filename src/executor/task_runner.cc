@@ -340,8 +340,9 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
               {"skipped_reason", "No items in the list"},
               {"results", Value(List{})}};
     report(agg, output::Outcome::kSkipped, false, "", false, "", false);
-  } else if (all_skipped) {
-    agg.set("skipped", true);
+  } else {
+    // Ansible's aggregate always says whether every item was skipped.
+    agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
   // The aggregate line is not printed for loops (only the items are).

@@ -42,6 +42,16 @@ cat >"$P/site.yml" <<EOF2
       register: again
     - debug: var=again
     - debug: msg="{{ groups }} {{ group_names }}"
+    - name: add_host in a loop (never connected to)
+      add_host:
+        name: "{{ item }}"
+        groups: [loopers]
+      loop: [n1, n2]
+      register: looped
+    - debug: var=looped
+    - debug: msg="{{ hostvars['extra']['role_name_var'] }} {{ hostvars['n2'] is defined }}"
+    - group_by: key="{{ item }}"
+      loop: [ga, gb]
     - group_by: key="by_{{ inventory_hostname }}" parents=grouped
       register: gb
     - debug: var=gb
@@ -75,7 +85,7 @@ run() {  # run NAME COMMAND...: output without timing, in $T/NAME.out
 run drover "$DROVER" playbook
 check "drover runs the playbook" grep -q "^rc=0" "$T/drover.out"
 check "the add_host'ed host is connected to" grep -qE "^extra +: ok=2 +changed=0 +unreachable=0 +failed=0" "$T/drover.out"
-check "group_by: second play sees the dynamic groups" grep -qE '"msg": "h1 True \[.by_h1., .grouped., .web.\] -"' "$T/drover.out"
+check "group_by: second play sees the dynamic groups" grep -qE '"msg": "h1 True \[.by_h1., .ga., .gb., .grouped., .web.\] -"' "$T/drover.out"
 check "add_host vars reach the new host" grep -qE '"msg": "extra True \[.dynamic., .extras.\] worker"' "$T/drover.out"
 if command -v ansible-playbook >/dev/null; then
   export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNING=False
