@@ -456,7 +456,7 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     if (!delegate.empty() && delegate != host.name) {
       // Workers of several hosts may delegate to the same (possibly not yet
       // known) host at once: creating its state is serialized.
-      std::lock_guard lock(ex_.inventory_mu_);
+      std::lock_guard lock(ex_.delegate_mu_);
       inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
       if (!dh)
         return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
@@ -744,7 +744,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     if (r.contains("failed")) return r;
     // Applied at once (hosts run in parallel, so under the inventory lock):
     // the next task and the next plays see the changed inventory.
-    std::lock_guard lock(ex_.inventory_mu_);
+    std::lock_guard lock(ex_.delegate_mu_);
     Result<bool> changed = a == "add_host"
                                ? ApplyAddHost(*ex_.env_.inventory, r.find("add_host")->as_map())
                                : ApplyAddGroup(*ex_.env_.inventory, *host.host, r);
