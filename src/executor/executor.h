@@ -74,7 +74,7 @@ class Executor {
   RunOptions options_;
   // Serializes, across host workers, access to the inventory and to hosts_
   // (a delegate host's state, add_host and group_by).
-  std::mutex inventory_mu_;
+  std::mutex delegate_mu_;
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
   std::vector<std::string> host_order_;
   std::vector<std::pair<std::string, double>> task_times_;

@@ -10,7 +10,6 @@
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
-#include "vars/magic_vars.h"
 #include "vars/vars_file.h"
 
 namespace drover::executor {
@@ -87,10 +86,6 @@ Status PlayRun::PrepareHost(HostState& h) {
   List play_hosts, batch;
   for (const auto& n : play_hosts_) play_hosts.push_back(Value(n));
   for (HostState* b : batch_) batch.push_back(Value(b->name));
-  // The inventory layers above carry the current groups (see
-  // RefreshInventoryMagic).
-  h.magic->erase("groups");
-  h.magic->erase("group_names");
   h.magic->set("playbook_dir", Value(play_.dir));
   h.magic->set("ansible_play_name", Value(play_.name));
   h.magic->set("ansible_play_hosts", Value(play_hosts));
@@ -137,14 +132,32 @@ Status PlayRun::PrepareHost(HostState& h) {
   return Status();
 }
 
-void PlayRun::RefreshInventoryMagic() {
-  const Value groups = vars::GroupsMagicVar(*ex_.env_.inventory);
+Status PlayRun::RefreshInventoryMagic() {
+  // The hosts' scopes are rebuilt, so `groups`, `group_names` and the
+  // variables of groups a host joined apply from the next task on.
   for (HostState* h : batch_) {
     if (!h->scope) continue;
-    Map inventory_magic = vars::InventoryMagicVars(*h->host, groups);
-    h->magic->set("groups", groups);
-    h->magic->set("group_names", *inventory_magic.find("group_names"));
+    const bool ended = h->ended;
+    const std::set<std::string> notified = h->notified;
+    Status s = PrepareHost(*h);
+    h->ended = ended;
+    h->notified = notified;
+    if (!s) return s;
   }
+  // Hosts added by add_host are in hostvars at once, with their inventory
+  // variables.
+  for (inventory::Host* host : ex_.env_.inventory->hosts()) {
+    if (hostvars_.as_map().contains(host->name)) continue;
+    vars::VarScope scope;
+    if (!ex_.env_.inventory_vars->AddHostLayers(*host, &scope)) continue;
+    scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+    Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
+    flat.set("inventory_hostname", Value(host->name));
+    if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
+    hostvars_.as_map().set(host->name, Value(std::move(flat)));
+  }
+  UpdateHostvars();
+  return Status();
 }
 
 void PlayRun::UpdateHostvars() {
@@ -379,7 +392,8 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
       }
     }
   }
-  if (task.action == "add_host" || task.action == "group_by") RefreshInventoryMagic();
+  if (task.action == "add_host" || task.action == "group_by")
+    if (Status s = RefreshInventoryMagic(); !s) return s;
   if (meta == "flush_handlers") return FlushHandlers();
   if (meta == "end_play") play_ended_ = true;
   if (meta == "end_host" || meta == "end_batch") {

@@ -43,10 +43,10 @@ class PlayRun {
   Status FlushHandlers();
   std::vector<HostState*> ActiveHosts() const;
   void UpdateHostvars();
-  // After add_host / group_by: `groups` and `group_names` of the batch's
-  // hosts from the inventory as it is now. (Variables of groups a host
-  // joined apply from the next play on.)
-  void RefreshInventoryMagic();
+  // After add_host / group_by: the batch's hosts see the inventory as it is
+  // now (groups, group_names, variables of groups they joined), and
+  // hostvars has the added hosts. Errors: reading vars files again.
+  Status RefreshInventoryMagic();
   void CheckFailurePolicy(size_t failed_before);
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
 

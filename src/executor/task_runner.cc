@@ -342,8 +342,9 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
               {"skipped_reason", "No items in the list"},
               {"results", Value(List{})}};
     report(agg, output::Outcome::kSkipped, false, "", false, "", false);
-  } else if (all_skipped) {
-    agg.set("skipped", true);
+  } else {
+    // Ansible's aggregate always says whether every item was skipped.
+    agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
   // The aggregate line is not printed for loops (only the items are).
@@ -459,7 +460,7 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     if (!delegate.empty() && delegate != host.name) {
       // Workers of several hosts may delegate to the same (possibly not yet
       // known) host at once: creating its state is serialized.
-      std::lock_guard lock(ex_.inventory_mu_);
+      std::lock_guard lock(ex_.delegate_mu_);
       inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
       if (!dh)
         return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
@@ -747,7 +748,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     if (r.contains("failed")) return r;
     // Applied at once (hosts run in parallel, so under the inventory lock):
     // the next task and the next plays see the changed inventory.
-    std::lock_guard lock(ex_.inventory_mu_);
+    std::lock_guard lock(ex_.delegate_mu_);
     Result<bool> changed = a == "add_host"
                                ? ApplyAddHost(*ex_.env_.inventory, r.find("add_host")->as_map())
                                : ApplyAddGroup(*ex_.env_.inventory, *host.host, r);

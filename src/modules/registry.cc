@@ -24,6 +24,7 @@ const std::vector<const Module*>& AllModules() {
       &SlurpModule(),
       &FetchModule(),
       &GetUrlModule(),
+      &GitModule(),
   };
   // clang-format on
   return all;

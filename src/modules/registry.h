@@ -28,5 +28,6 @@ const Module& ServiceModule();
 const Module& SlurpModule();
 const Module& FetchModule();
 const Module& GetUrlModule();
+const Module& GitModule();
 
 }  // namespace drover::modules

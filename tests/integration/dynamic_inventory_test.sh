@@ -25,6 +25,8 @@ ansible_ssh_private_key_file=$T/id_ed25519
 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
 ansible_python_interpreter=/usr/bin/python3
 EOF2
+mkdir -p "$P/group_vars"
+echo 'gv: from group_vars/by_h1.yml' >"$P/group_vars/by_h1.yml"
 cat >"$P/site.yml" <<EOF2
 - hosts: web
   gather_facts: false
@@ -42,9 +44,21 @@ cat >"$P/site.yml" <<EOF2
       register: again
     - debug: var=again
     - debug: msg="{{ groups }} {{ group_names }}"
+    - name: add_host in a loop (never connected to)
+      add_host:
+        name: "{{ item }}"
+        groups: [loopers]
+      loop: [n1, n2]
+      register: looped
+    - debug: var=looped
+    - debug: msg="{{ hostvars['extra']['role_name_var'] }} {{ hostvars['n2'] is defined }}"
+    - group_by: key="{{ item }}"
+      loop: [ga, gb]
     - group_by: key="by_{{ inventory_hostname }}" parents=grouped
       register: gb
     - debug: var=gb
+    - name: group_vars of a group joined by group_by apply at once
+      debug: msg="{{ gv | default('-') }}"
     - group_by: key=web
       register: gb_same
     - debug: var=gb_same
@@ -75,7 +89,8 @@ run() {  # run NAME COMMAND...: output without timing, in $T/NAME.out
 run drover "$DROVER" playbook
 check "drover runs the playbook" grep -q "^rc=0" "$T/drover.out"
 check "the add_host'ed host is connected to" grep -qE "^extra +: ok=2 +changed=0 +unreachable=0 +failed=0" "$T/drover.out"
-check "group_by: second play sees the dynamic groups" grep -qE '"msg": "h1 True \[.by_h1., .grouped., .web.\] -"' "$T/drover.out"
+check "group_by: second play sees the dynamic groups" grep -qE '"msg": "h1 True \[.by_h1., .ga., .gb., .grouped., .web.\] -"' "$T/drover.out"
+check "group_by: the new group's group_vars apply in the same play" grep -qF '"msg": "from group_vars/by_h1.yml"' "$T/drover.out"
 check "add_host vars reach the new host" grep -qE '"msg": "extra True \[.dynamic., .extras.\] worker"' "$T/drover.out"
 if command -v ansible-playbook >/dev/null; then
   export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNING=False
