@@ -1,11 +1,12 @@
 #include "cli/vars_prompt.h"
 
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
 
-#include "cli/secret_prompt.h"
+#include "core/secrets.h"
 #include "template/template.h"
 
 namespace drover::cli {
@@ -30,17 +31,28 @@ std::string Text(const Value& v) {
 }  // namespace
 
 Result<std::string> AskOnTerminal(const std::string& prompt, bool echo) {
-  if (!echo) return PromptSecret(prompt);
   const int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (tty < 0) return MakeError("no terminal to ask '" + prompt + "' on");
-  std::string answer;
-  if (write(tty, prompt.data(), prompt.size()) < 0) {
-    close(tty);
-    return MakeError("cannot write to the terminal");
+  // Echo goes off before the prompt is shown (and without flushing input),
+  // so an answer typed at once is neither echoed nor lost.
+  termios old{};
+  const bool quiet = !echo && tcgetattr(tty, &old) == 0;
+  if (quiet) {
+    termios noecho = old;
+    noecho.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(tty, TCSANOW, &noecho);
   }
+  std::string answer;
+  bool wrote = write(tty, prompt.data(), prompt.size()) >= 0;
   char c;
-  while (read(tty, &c, 1) == 1 && c != '\n') answer += c;
+  while (wrote && read(tty, &c, 1) == 1 && c != '\n') answer += c;
+  if (quiet) {
+    tcsetattr(tty, TCSANOW, &old);
+    wrote = write(tty, "\n", 1) >= 0 && wrote;
+  }
   close(tty);
+  if (!wrote) return MakeError("cannot write to the terminal");
+  if (!echo) RegisterSecret(answer);
   return answer;
 }
 
