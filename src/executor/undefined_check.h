@@ -11,7 +11,8 @@
 //    include_role, *_facts modules whose fact names it does not know,
 //    a templated hosts pattern, plays matching no host);
 //  - everything after a task's first condition (a `when` may be false:
-//    only the outermost condition is certainly evaluated), handlers,
+//    only the outermost condition is certainly evaluated), everything but
+//    the loop expression of a loop that may be empty, handlers,
 //    blocks with `rescue` and their rescue sections, tasks with
 //    `ignore_errors`, tasks not selected by --tags/--skip-tags, tasks after
 //    a `meta: end_*`, and task `vars:` values (Ansible templates them only
