@@ -396,6 +396,9 @@ class PlayCheck {
     std::vector<const Value*> conditions = c.where.conditions;
     if (const Value* w = t.keywords.find("when")) conditions.push_back(w);
     if (!conditions.empty()) {
+      // Conditions are evaluated per loop item: none when the loop may be
+      // empty.
+      if (HasLoop(t) && !CertainlyLoops(t)) return;
       // Only the first condition is certainly evaluated; when it may be
       // false, nothing else of the task is.
       const Value* first = conditions.front();

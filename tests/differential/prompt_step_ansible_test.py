@@ -9,6 +9,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import sys
 import tempfile
 import time
@@ -100,7 +101,7 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write(PROMPT_PLAY)
     with open(os.path.join(tmp, "step.yml"), "w") as f:
         f.write(STEP_PLAY)
-    ansible = "/usr/bin/ansible-playbook"
+    ansible = shutil.which("ansible-playbook") or "/usr/bin/ansible-playbook"
     results = {}
     for tool, cmd in (("ansible", [ansible]), ("drover", [DROVER, "playbook"])):
         results[tool] = run_on_tty(cmd + ["-i", "hosts", "prompt.yml", "-e", "given=from-e"], tmp,

@@ -274,6 +274,9 @@ CASES = [
       loop: "{{ users }}"
     - debug: {msg: "{{ item }} {{ not_reached }}"}
       with_items: ["{{ more }}"]
+    - debug: {msg: x}
+      loop: "{{ users }}"
+      when: cond_never_evaluated
     - include_tasks: per_user.yml
       loop: "{{ users }}"
     - debug: {msg: "{{ item }} {{ reached }}"}
