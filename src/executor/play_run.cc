@@ -434,6 +434,8 @@ Status PlayRun::FlushHandlers() {
 
 Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
                            const std::vector<HostState*>& hosts) {
+  if (ex_.options_.step && !hosts.empty() && !ex_.options_.step(task.display_name()))
+    return Status();  // --step: skipped by the user
   // Each host resolves the file name (and loop items) with its own
   // variables; hosts that include the same file run it together.
   struct Inclusion {

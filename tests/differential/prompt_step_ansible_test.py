@@ -82,11 +82,14 @@ STEP_PLAY = """- hosts: all
   tasks:
     - {name: one, debug: {msg: ran-one}}
     - {name: two, debug: {msg: ran-two}}
+    - {name: inc, include_tasks: inc.yml}
     - {name: three, debug: {msg: ran-three}}
     - {name: four, debug: {msg: ran-four}}
 """
 STEP_ANSWERS = [("Perform task: TASK: one (N)o/(y)es/(c)ontinue: ", "n"),
                 ("Perform task: TASK: two (N)o/(y)es/(c)ontinue: ", "y"),
+                ("Perform task: TASK: inc (N)o/(y)es/(c)ontinue: ", "y"),
+                ("Perform task: TASK: five (N)o/(y)es/(c)ontinue: ", "y"),
                 ("Perform task: TASK: three (N)o/(y)es/(c)ontinue: ", "c")]
 
 
@@ -101,6 +104,8 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write(PROMPT_PLAY)
     with open(os.path.join(tmp, "step.yml"), "w") as f:
         f.write(STEP_PLAY)
+    with open(os.path.join(tmp, "inc.yml"), "w") as f:
+        f.write("- {name: five, debug: {msg: ran-five}}\n")
     ansible = shutil.which("ansible-playbook") or "/usr/bin/ansible-playbook"
     results = {}
     for tool, cmd in (("ansible", [ansible]), ("drover", [DROVER, "playbook"])):
@@ -119,10 +124,10 @@ with tempfile.TemporaryDirectory() as tmp:
     for tool, cmd in (("ansible", [ansible]), ("drover", [DROVER, "playbook"])):
         results[tool] = run_on_tty(cmd + ["-i", "hosts", "step.yml", "--step"], tmp, STEP_ANSWERS)
     (arc, aout, adone), (drc, dout, ddone) = results["ansible"], results["drover"]
-    check("--step: ansible-playbook asked three times", arc == 0 and adone == 3, aout)
-    check("--step: drover asked the same three questions", drc == 0 and ddone == 3, dout)
-    check("--step: the same tasks ran", msgs(aout) == msgs(dout) == ["ran-two", "ran-three",
-                                                                     "ran-four"],
+    check("--step: ansible-playbook asked five times", arc == 0 and adone == 5, aout)
+    check("--step: drover asked the same five questions", drc == 0 and ddone == 5, dout)
+    check("--step: the same tasks ran",
+          msgs(aout) == msgs(dout) == ["ran-two", "ran-five", "ran-three", "ran-four"],
           "%s\n%s" % (msgs(aout), msgs(dout)))
     check("--step: four is not asked after (c)ontinue",
           "TASK: four (N)o" not in dout and "TASK: four (N)o" not in aout, dout)
