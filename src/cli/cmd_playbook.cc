@@ -6,10 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 
 #include "cli/command.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
+#include "cli/step_prompt.h"
+#include "cli/vars_prompt.h"
 #include "cli/vault_flags.h"
 #include "connection/pool.h"
 #include "connection/ssh_options.h"
@@ -126,8 +129,10 @@ Command PlaybookCommand() {
     CLI::App app{
         "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
         "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
-        "vault settings).\n\nPartial: the linear strategy only (strategy: free runs as "
-        "linear); include_role and most packaging/service modules are "
+        "vault settings). Unknown keys and modules and certainly-undefined variables are "
+        "reported before any host is contacted.\n\nPartial: the linear strategy only (strategy: "
+        "free runs as "
+        "linear); most packaging/service modules are "
         "not implemented yet; a task using one is refused before any host is contacted.",
         prog};
     PlaybookOptions o;
@@ -244,6 +249,18 @@ Command PlaybookCommand() {
       if (rc) return rc;
     }
 
+    // vars_prompt: asked for every play now, before any host is contacted.
+    std::map<const playbook::Play*, Map> prompt_answers;
+    for (const playbook::Playbook& pb : loaded) {
+      for (const playbook::Play& play : pb.plays) {
+        Warnings prompt_warnings;
+        Result<Map> answers = AnswerVarsPrompts(play, *extra, ::isatty(STDIN_FILENO), AskOnTerminal,
+                                                &prompt_warnings);
+        for (const Error& w : prompt_warnings) ReportWarning(w);
+        if (!answers) return ReportError(answers.error());
+        prompt_answers[&play] = std::move(answers).value();
+      }
+    }
     connection::ConnectionDefaults defaults;
     defaults.timeout_s = o.timeout;
     if (!o.remote_user.empty()) defaults.remote_user = o.remote_user;
@@ -265,6 +282,11 @@ Command PlaybookCommand() {
     ro.become = o.become;
     ro.become_user = o.become_user;
     ro.become_method = o.become_method;
+    std::unique_ptr<StepPrompt> step;
+    if (o.step) {
+      step = std::make_unique<StepPrompt>(stdout, std::cin);
+      ro.step = [&step](const std::string& name) { return step->Confirm(name); };
+    }
     // Passwords are asked here, before any worker starts.
     if (o.ask_pass) {
       auto pw = PromptSecret("SSH password: ");
@@ -283,7 +305,7 @@ Command PlaybookCommand() {
     text_options.color =
         ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
     output::AnsibleTextReporter text(stdout, text_options);
-    output::ProgressLine progress(::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
+    output::ProgressLine progress(!o.step && ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
     output::ReporterList reporters;
     reporters.Add(&progress);
     reporters.Add(&text);
@@ -300,6 +322,7 @@ Command PlaybookCommand() {
     env.inventory_vars = &inventory_vars;
     env.extra_vars = std::make_shared<Map>(std::move(extra).value());
     env.pool = &pool;
+    env.vars_prompt_answers = std::move(prompt_answers);
     env.reporter = &reporters;
     executor::Executor ex(env, ro);
     for (const playbook::Playbook& pb : loaded) {

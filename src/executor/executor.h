@@ -5,6 +5,7 @@
 // through the connection pool; results go to the reporter.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,9 @@ struct RunOptions {
   std::string become_user;
   std::string become_method;
   std::optional<std::string> become_password;
+  // --step: asked before each task (not meta, not handlers) with its
+  // display name; false skips the task. Empty: no asking.
+  std::function<bool(const std::string& task_name)> step;
 };
 
 struct RunEnvironment {
@@ -46,6 +50,9 @@ struct RunEnvironment {
   std::shared_ptr<Map> extra_vars;
   connection::ConnectionPool* pool = nullptr;
   output::Reporter* reporter = nullptr;
+  // vars_prompt answers per play, asked before the run (cli/vars_prompt.h);
+  // a play missing here takes its prompts' defaults.
+  std::map<const playbook::Play*, Map> vars_prompt_answers;
 };
 
 class Executor {

@@ -68,8 +68,12 @@ Status PlayRun::PrepareHost(HostState& h) {
         if (m.is_map()) s.Add(vars::Layer::kPlayVars, m.as_map());
     }
   }
-  // vars_prompt: without a terminal, the prompt's default is used.
-  if (const Value* prompts = play_.keywords.find("vars_prompt"); prompts && prompts->is_list()) {
+  // vars_prompt: the answers asked before the run, else the defaults.
+  if (auto answered = ex_.env_.vars_prompt_answers.find(&play_);
+      answered != ex_.env_.vars_prompt_answers.end()) {
+    s.Add(vars::Layer::kVarsPrompt, answered->second);
+  } else if (const Value* prompts = play_.keywords.find("vars_prompt");
+             prompts && prompts->is_list()) {
     Map answers;
     for (const Value& p : prompts->as_list()) {
       if (!p.is_map()) continue;
@@ -303,6 +307,9 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
 Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts_in) {
   if (hosts_in.empty()) return Status();
+  if (ex_.options_.step && !task.is_handler && task.action != "meta" &&
+      !ex_.options_.step(task.display_name()))
+    return Status();  // --step: skipped by the user
   std::vector<HostState*> hosts = hosts_in;
   const Value* run_once = ctx.Inherited(task, "run_once");
   const bool once = IsTrue(run_once);
@@ -466,6 +473,8 @@ Status PlayRun::FlushHandlers() {
 
 Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
                            const std::vector<HostState*>& hosts) {
+  if (ex_.options_.step && !hosts.empty() && !ex_.options_.step(task.display_name()))
+    return Status();  // --step: skipped by the user
   // Each host resolves the file name (and loop items) with its own
   // variables; hosts that include the same file run it together.
   struct Inclusion {

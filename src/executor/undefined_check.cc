@@ -65,6 +65,20 @@ bool HasLoop(const playbook::Task& t) {
   return false;
 }
 
+// Whether a task's loop certainly has items: `loop:` or `with_list:` as a
+// non-empty YAML list, or `with_items:` as a list with a plain (not
+// templated, not list) entry; with_items flattens, so templated entries
+// may add nothing.
+bool CertainlyLoops(const playbook::Task& t) {
+  for (const char* key : {"loop", "with_list"})
+    if (const Value* v = t.keywords.find(key); v && v->is_list() && !v->as_list().empty())
+      return true;
+  if (const Value* v = t.keywords.find("with_items"); v && v->is_list())
+    for (const Value& e : v->as_list())
+      if (!e.is_list() && !(e.is_string() && tmpl::IsPossiblyTemplate(e.as_string()))) return true;
+  return false;
+}
+
 // The names a loop binds: item (or loop_var) and index_var.
 std::vector<std::string> LoopNames(const playbook::Task& t) {
   if (!HasLoop(t)) return {};
@@ -189,6 +203,7 @@ class PlayCheck {
   // names that use them (Via).
   void AddDefs(const Value* v) {
     if (!v) return;
+    if (v->is_string()) opaque_ = true;  // vars: "{{ ... }}": names unknown
     if (v->is_map()) {
       AddDefs(v->as_map());
     } else if (v->is_list()) {
@@ -351,8 +366,8 @@ class PlayCheck {
     if (t.keywords.contains("when") || !where.conditions.empty()) inner.conditional = true;
     if (const Value* ie = t.keywords.find("ignore_errors"); ie && !IsFalseLiteral(*ie))
       inner.conditional = true;
+    if (HasLoop(t) && !CertainlyLoops(t)) inner.conditional = true;
     for (const std::string& n : LoopNames(t)) inner.bound.push_back(n);
-    if (HasLoop(t)) inner.bound.push_back("item");
     included_.push_back(std::make_shared<std::vector<playbook::Item>>(std::move(items).value()));
     Collect(*included_.back(), inner, depth + 1);
   }
@@ -381,6 +396,9 @@ class PlayCheck {
     std::vector<const Value*> conditions = c.where.conditions;
     if (const Value* w = t.keywords.find("when")) conditions.push_back(w);
     if (!conditions.empty()) {
+      // Conditions are evaluated per loop item: none when the loop may be
+      // empty.
+      if (HasLoop(t) && !CertainlyLoops(t)) return;
       // Only the first condition is certainly evaluated; when it may be
       // false, nothing else of the task is.
       const Value* first = conditions.front();
@@ -394,6 +412,9 @@ class PlayCheck {
     if (const Value* loop = t.keywords.find("loop")) Templated(*loop, t, local);
     for (const auto& [k, v] : t.keywords)
       if (k.rfind("with_", 0) == 0) Templated(v, t, local);
+    // A loop that may be empty runs nothing else of the task.
+    if (HasLoop(t) && !CertainlyLoops(t)) return;
+    if (t.action == "include_tasks") return;  // its file name decides (Collect)
     if (t.action == "debug") {
       if (const Value* msg = t.args.find("msg")) Templated(*msg, t, local);
     } else if (t.action == "assert") {

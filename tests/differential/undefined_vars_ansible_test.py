@@ -265,6 +265,27 @@ CASES = [
         "roles/r/defaults/main.yml": "r_root: \"{{ r_base }}/app\"\nr_ok: \"{{ app_name }}\"\n",
         "roles/r/tasks/main.yml": "- debug: {msg: \"{{ r_ok }} {{ r_root }}\"}\n",
     }, ["r_base", "app_nme", "group_base", "cfg_dir"], {}),
+    ("loops that may be empty, failed_when", {"site.yml": """
+- hosts: web
+  gather_facts: false
+  vars: {users: [], more: []}
+  tasks:
+    - debug: {msg: "{{ item.name }} {{ default_shel }}"}
+      loop: "{{ users }}"
+    - debug: {msg: "{{ item }} {{ not_reached }}"}
+      with_items: ["{{ more }}"]
+    - debug: {msg: x}
+      loop: "{{ users }}"
+      when: cond_never_evaluated
+    - include_tasks: per_user.yml
+      loop: "{{ users }}"
+    - debug: {msg: "{{ item }} {{ reached }}"}
+      with_items: [a, "{{ more }}"]
+    - debug: {msg: "{{ also_reached }}"}
+      failed_when: false
+""",
+        "per_user.yml": "- debug: {msg: \"{{ in_empty_include }}\"}\n",
+    }, ["reached", "also_reached"], {}),
     ("set_fact with templated keys is not checked", {"site.yml": """
 - hosts: web
   gather_facts: false
