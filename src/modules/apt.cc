@@ -343,10 +343,15 @@ class Apt : public Module {
       q += "if [ " + std::to_string(valid) + " -eq 0 ] || [ $((__t0 + " + std::to_string(valid) +
            ")) -lt \"$(date +%s)\" ]; then\n  echo DROVER_UPDATE\n";
       if (!check) {
-        q += "  __i=0; __d=1\n"
+        // apt-get update does not wait for the lists lock: wait here, up
+        // to lock_timeout, as Ansible's apt retries on LockFailedException.
+        q += "  __i=0; __d=1; __dl=$(($(date +%s) + " + ArgText(args, "lock_timeout") +
+             "))\n"
              "  until __out=$(apt-get update -q -o " +
              ShellQuote(lock) +
              " 2>&1 >/dev/null); do\n"
+             "    case $__out in *'Could not get lock'*) if [ \"$(date +%s)\" -lt $__dl ]; then "
+             "sleep 1; continue; fi;; esac\n"
              "    __i=$((__i + 1))\n"
              "    if [ $__i -ge " +
              ArgText(args, "update_cache_retries") +

@@ -184,6 +184,32 @@ check "python3 still absent ('command -v python3' exited $status)" test "$status
 got=$(on_bare "dpkg-query -W -f '\${db:Status-Abbrev}\${Package}\n' 'python3*' 2>/dev/null | grep -c '^ii' || true")
 check "no python3 package installed ($got)" test "$got" -eq 0
 
+# --- apt's locks held by another process: apt waits for them (lock_timeout)
+# instead of failing. perl-base (in every Debian) takes the fcntl locks apt
+# and dpkg take: the package lists' for 3 s (apt-get update), dpkg's for 6 s.
+cat >"$P/lock.yml" <<'EOF'
+- hosts: all
+  gather_facts: false
+  tasks:
+    - apt: {name: hello, state: absent, update_cache: true, lock_timeout: 30}
+EOF
+# shellcheck disable=SC2016 # perl's variables
+on_bare 'nohup perl -e '"'"'use Fcntl; my $l = pack("ssx4qqix4", F_WRLCK, 0, 0, 0, 0);
+  open(my $d, ">>", "/var/lib/dpkg/lock-frontend") or die; fcntl($d, F_SETLKW, $l) or die;
+  open(my $a, ">>", "/var/lib/apt/lists/lock") or die; fcntl($a, F_SETLKW, $l) or die;
+  open(my $r, ">", "/tmp/locked"); close $r; sleep 3; close $a; sleep 3'"'"' >/dev/null 2>&1 &
+  for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /tmp/locked ] && exit 0; sleep 0.2; done; exit 1' ||
+  check "holding apt's locks on the host" false
+start=$SECONDS
+set +e
+(cd "$P" && "$DROVER" playbook -i hosts -l bare lock.yml) >"$S/out" 2>&1
+rc=$?
+set -e
+[[ $rc -eq 0 ]] || sed 's/^/    /' "$S/out" >&2
+check "apt waited for the locks, updated and removed hello (rc=$rc)" test "$rc" -eq 0
+check "apt waited for both locks ($((SECONDS - start)) s)" test $((SECONDS - start)) -ge 5
+check "hello removed" test "$(on_bare 'dpkg -s hello >/dev/null 2>&1; echo $?')" = 1
+
 # --- differential: ansible-playbook on the host with python3
 play ansible py -e dump=1
 check "ansible-playbook run 1 succeeds (rc=$rc)" test "$rc" -eq 0
