@@ -537,7 +537,7 @@ class Apt : public Module {
       return Map{{"changed", true},
                  {"stdout", Value(so)},
                  {"stderr", *r->find("stderr")},
-                 {"diff", Value(ParseDiff(so))}};
+                 {"diff", Value(ctx.diff_mode ? ParseDiff(so) : Map{})}};
     }
 
     // --- absent
