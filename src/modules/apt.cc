@@ -22,6 +22,7 @@
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/registry.h"
+#include "modules/system_logic.h"
 
 namespace drover::modules {
 
@@ -65,14 +66,10 @@ bool Glob(const std::string& pattern, const std::string& text) {
   return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
-// One requested package: "name", "name=version" or "name>=version"
-// (Ansible's package_split).
-struct PkgSpec {
-  std::string text, name, cmp, version;
-};
+}  // namespace
 
-PkgSpec SplitSpec(const std::string& text) {
-  PkgSpec p{text, text, "", ""};
+AptPackageSpec SplitAptSpec(const std::string& text) {
+  AptPackageSpec p{text, text, "", ""};
   size_t eq = text.find('=');
   if (eq == std::string::npos) return p;
   if (eq > 0 && text[eq - 1] == '>') {
@@ -86,37 +83,15 @@ PkgSpec SplitSpec(const std::string& text) {
   return p;
 }
 
-// What the host reported for one package name.
-struct PkgState {
-  std::string status;                 // dpkg's db:Status-Status; "" when dpkg knows nothing
-  std::string installed_version;      // with status "installed"
-  std::string candidate;              // apt-cache policy's Candidate, "" for (none)
-  std::vector<std::string> versions;  // the version table, best first
-  std::vector<std::pair<std::string, std::string>> providers;  // name, dpkg status
-  bool ge_installed = false, ge_candidate = false;             // for ">="
-  bool is_auto = false;
-  bool Installed() const { return status == "installed"; }
-  bool HasFiles() const { return !status.empty() && status != "not-installed"; }
-};
-
-// Ansible's package_status: (installed, version_is_installed,
-// version_installable) where installable is "" (None), "\x01" (True: let
-// apt decide) or a version.
-struct Decision {
-  bool installed = false, version_installed = false;
-  std::string installable;
-};
-constexpr const char* kLetAptDecide = "\x01";
-
-Decision Decide(const PkgSpec& spec, const PkgState& st) {
-  Decision d;
+AptDecision DecideAptPackage(const AptPackageSpec& spec, const AptPackageState& st) {
+  AptDecision d;
   if (st.versions.empty() && st.candidate.empty()) {
     // Not a real package: virtual (providers) or unknown (caller fails).
     if (st.providers.size() == 1 && st.providers[0].second == "installed") {
       d.installed = d.version_installed = true;
       return d;
     }
-    if (!st.providers.empty()) d.installable = kLetAptDecide;
+    if (!st.providers.empty()) d.installable = kAptLetDecide;
     return d;
   }
   std::string best;
@@ -148,6 +123,8 @@ Decision Decide(const PkgSpec& spec, const PkgState& st) {
   }
   return d;
 }
+
+namespace {
 
 std::string Join(const std::vector<std::string>& words, const std::string& sep) {
   std::string out;
@@ -283,7 +260,7 @@ class Apt : public Module {
     const std::string state = ArgText(args, "state");
     std::string upgrade = ArgText(args, "upgrade");
     const std::string deb = ArgText(args, "deb");
-    std::vector<PkgSpec> specs;
+    std::vector<AptPackageSpec> specs;
     bool all_installed = false;
     if (const Value* p = args.find("package"); p && p->is_list()) {
       for (const Value& v : p->as_list()) {
@@ -292,7 +269,7 @@ class Apt : public Module {
           all_installed = true;
           continue;
         }
-        specs.push_back(SplitSpec(Strip(text)));
+        specs.push_back(SplitAptSpec(Strip(text)));
       }
     }
     {
@@ -314,7 +291,7 @@ class Apt : public Module {
     if (all_installed && state == "latest" && !specs.empty())
       return Failed("unable to install additional packages when upgrading all installed packages");
     if (all_installed && state == "latest") upgrade = "yes";
-    for (const PkgSpec& s : specs) {
+    for (const AptPackageSpec& s : specs) {
       if (std::count(s.text.begin(), s.text.end(), '=') > 1)
         return Failed("invalid package spec: " + s.text);
       if (s.name.empty() || s.name[0] == '-')
@@ -343,10 +320,15 @@ class Apt : public Module {
       q += "if [ " + std::to_string(valid) + " -eq 0 ] || [ $((__t0 + " + std::to_string(valid) +
            ")) -lt \"$(date +%s)\" ]; then\n  echo DROVER_UPDATE\n";
       if (!check) {
-        q += "  __i=0; __d=1\n"
+        // apt-get update does not wait for the lists lock: wait here, up
+        // to lock_timeout, as Ansible's apt retries on LockFailedException.
+        q += "  __i=0; __d=1; __dl=$(($(date +%s) + " + ArgText(args, "lock_timeout") +
+             "))\n"
              "  until __out=$(apt-get update -q -o " +
              ShellQuote(lock) +
              " 2>&1 >/dev/null); do\n"
+             "    case $__out in *'Could not get lock'*) if [ \"$(date +%s)\" -lt $__dl ]; then "
+             "sleep 1; continue; fi;; esac\n"
              "    __i=$((__i + 1))\n"
              "    if [ $__i -ge " +
              ArgText(args, "update_cache_retries") +
@@ -360,7 +342,7 @@ class Apt : public Module {
       }
       q += "fi\n";
     }
-    for (const PkgSpec& s : specs) {
+    for (const AptPackageSpec& s : specs) {
       const std::string n = ShellQuote(s.name);
       q += "echo " + ShellQuote("DROVER_PKG|" + s.name) +
            "\n"
@@ -416,8 +398,8 @@ class Apt : public Module {
 
     int64_t time_before = -1, time_after = -1;
     bool update_ran = false;
-    std::map<std::string, PkgState> states;
-    PkgState* cur = nullptr;
+    std::map<std::string, AptPackageState> states;
+    AptPackageState* cur = nullptr;
     std::string deb_line;
     for (const std::string& line : Lines(out)) {
       if (StartsWith(line, "DROVER_CACHE_TIME|")) {
@@ -532,15 +514,15 @@ class Apt : public Module {
       return Map{{"changed", true},
                  {"stdout", Value(so)},
                  {"stderr", *r->find("stderr")},
-                 {"diff", Value(ParseDiff(so))}};
+                 {"diff", Value(ctx.diff_mode ? ParseDiff(so) : Map{})}};
     }
 
     // --- absent
     if (state == "absent") {
       const bool purge = flag("purge");
       std::vector<std::string> remove;
-      for (const PkgSpec& s : specs) {
-        const PkgState& st = states[s.name];
+      for (const AptPackageSpec& s : specs) {
+        const AptPackageState& st = states[s.name];
         bool version_installed = st.Installed();
         if (version_installed && s.cmp == "=")
           version_installed = Glob(s.version, st.installed_version);
@@ -586,12 +568,12 @@ class Apt : public Module {
     const bool latest = state == "latest";
     const bool only_upgrade = flag("only_upgrade");
     std::vector<std::string> install, names, make_manual;
-    for (const PkgSpec& s : specs) {
-      const PkgState& st = states[s.name];
+    for (const AptPackageSpec& s : specs) {
+      const AptPackageState& st = states[s.name];
       names.push_back(s.name);
       if (st.versions.empty() && st.candidate.empty() && st.providers.empty() && !st.Installed())
         return Failed("No package matching '" + s.name + "' is available");
-      Decision d = Decide(s, st);
+      AptDecision d = DecideAptPackage(s, st);
       if (!d.installed && only_upgrade) continue;
       if (!d.version_installed && d.installable.empty()) {
         Map f = Failed("no available installation candidate for " + s.text);
@@ -601,7 +583,7 @@ class Apt : public Module {
       }
       if (!d.installable.empty() &&
           ((!d.installed && !only_upgrade) || latest || !d.version_installed)) {
-        if (d.installable != kLetAptDecide)
+        if (d.installable != kAptLetDecide)
           install.push_back(s.name + "=" + d.installable);
         else if (!s.version.empty())
           install.push_back(s.name + "=" + s.version);

@@ -15,6 +15,7 @@
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/registry.h"
+#include "modules/system_logic.h"
 
 namespace drover::modules {
 
@@ -39,9 +40,9 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-// Ansible's parse_systemctl_show: KEY=VALUE lines; only Exec* values may
-// span lines (between { and }).
-Map ParseShow(const std::string& text) {
+}  // namespace
+
+Map ParseSystemctlShow(const std::string& text) {
   Map parsed;
   std::string key;
   std::vector<std::string> multival;
@@ -78,6 +79,8 @@ Map ParseShow(const std::string& text) {
   }
   return parsed;
 }
+
+namespace {
 
 // The text between "BEGIN\n" and "\nEND" markers in `out`.
 std::string Section(const std::string& out, const std::string& name) {
@@ -191,7 +194,7 @@ Result<Map> RunSystemd(const SystemdArgs& a, RunContext& ctx) {
   const std::string isenabled = Strip(Section(out, "ISENABLED"));
   if (show_rc == 0 && !ignored(show)) {
     if (!show.empty()) {
-      status = ParseShow(show);
+      status = ParseSystemctlShow(show);
       const Value* ls = status.find("LoadState");
       is_systemd = ls && ls->as_string() != "not-found";
       const bool is_masked = ls && ls->as_string() == "masked";

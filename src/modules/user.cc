@@ -19,6 +19,7 @@
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/registry.h"
+#include "modules/system_logic.h"
 
 namespace drover::modules {
 
@@ -200,8 +201,9 @@ std::string CreateHomeScript(const std::string& skeleton, bool chown) {
   return s + "fi\n";
 }
 
-// Ansible's check_password_encrypted: whether `pw` looks like a crypt hash.
-bool LooksHashed(const std::string& pw) {
+}  // namespace
+
+bool LooksLikeCryptHash(const std::string& pw) {
   if (pw == "*" || pw == "!" || pw == "*************") return true;
   if (pw.find_first_of(":*!") != std::string::npos) return false;
   if (pw.find('$') == std::string::npos) return false;
@@ -216,6 +218,8 @@ bool LooksHashed(const std::string& pw) {
   if (f[1] == "6" && last.size() != 86) return false;
   return true;
 }
+
+namespace {
 
 class User : public Module {
  public:
@@ -455,7 +459,7 @@ class User : public Module {
       result.set("move_home", flag("move_home"));
     }
     if (state == "present" && password) result.set("password", "NOT_LOGGING_PASSWORD");
-    if (password && !password->empty() && !LooksHashed(*password))
+    if (password && !password->empty() && !LooksLikeCryptHash(*password))
       result.set("warnings",
                  Value(List{Value("The input password appears not to have been hashed. The "
                                   "'password' argument must be encrypted for this module to work "

@@ -63,8 +63,8 @@ else
 fi
 
 # drover on the host without Python: facts (its sh script), templated
-# commands, become, and a registered result driving a condition. (apt, user,
-# template and systemd modules are not implemented yet: issue 9 and later.)
+# commands, become, and a registered result driving a condition. The apt,
+# user, group, template and systemd modules there: system_modules_test.sh.
 cat >"$HOSTS_STATE/nopython.yml" <<'YAML'
 - hosts: all
   tasks:
