@@ -68,6 +68,9 @@ class Executor {
   friend class PlayRun;
 
   HostState& State(inventory::Host* host);
+  // Runs one batch of a play with the play's strategy (free_strategy.cc).
+  Status RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
+                  const std::vector<std::string>& play_hosts, bool* play_ended);
   static bool IsAnyErrorsFatal(const playbook::Play& play);
 
   RunEnvironment env_;
@@ -75,6 +78,7 @@ class Executor {
   std::mutex delegate_mu_;  // serializes creating a delegate host's state
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
   std::vector<std::string> host_order_;
+  std::mutex task_times_mu_;  // free strategy: hosts finish tasks concurrently
   std::vector<std::pair<std::string, double>> task_times_;
   double elapsed_ = 0;
 };

@@ -132,6 +132,24 @@ Status PlayRun::PrepareHost(HostState& h) {
   return Status();
 }
 
+Status PlayRun::PrepareFreeMember(const std::vector<HostState*>& batch) {
+  for (HostState* h : batch_) {
+    if (Status s = PrepareHost(*h); !s) return s;
+    List names;
+    for (HostState* b : batch) names.push_back(Value(b->name));
+    h->magic->set("play_hosts", Value(names));
+    h->magic->set("ansible_play_batch", Value(names));
+  }
+  UpdateHostvars();
+  prepared_ = true;
+  return Status();
+}
+
+void PlayRun::SeedHostvars(const Map& all) {
+  for (const auto& [name, vars] : all)
+    if (!hostvars_.as_map().contains(name)) hostvars_.as_map().set(name, vars);
+}
+
 void PlayRun::UpdateHostvars() {
   // hostvars: every host of the play, as its variables stand now (the
   // not-overridable magic layer is left out, apart from the names templates
@@ -160,11 +178,13 @@ Status PlayRun::Run() {
   output::PlayStart ps;
   ps.name = play_.name;
   for (HostState* h : batch_) ps.hosts.push_back(h->name);
-  ex_.env_.reporter->OnPlayStart(ps);
-  for (HostState* h : batch_) {
-    if (Status s = PrepareHost(*h); !s) return s;
+  if (!prepared_) {
+    ex_.env_.reporter->OnPlayStart(ps);
+    for (HostState* h : batch_) {
+      if (Status s = PrepareHost(*h); !s) return s;
+    }
+    UpdateHostvars();
   }
-  UpdateHostvars();
 
   TaskContext ctx;
   ctx.play = &play_;
@@ -303,7 +323,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ex_.task_times_.emplace_back(task.display_name(), seconds);
+  {
+    std::lock_guard lock(ex_.task_times_mu_);
+    ex_.task_times_.emplace_back(task.display_name(), seconds);
+  }
 
   const size_t failed_before =
       std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });

@@ -22,6 +22,14 @@ class PlayRun {
   // Runs the play on the batch. Errors stop the whole run.
   Status Run();
 
+  // strategy: free (free_strategy.cc) runs one PlayRun per host: this
+  // prepares the host's scope now (Run then skips that and the play
+  // banner); `batch` is the whole batch, for ansible_play_batch.
+  Status PrepareFreeMember(const std::vector<HostState*>& batch);
+  // Adds the other hosts' entries of `all` to this run's hostvars.
+  void SeedHostvars(const Map& all);
+  const Map& hostvars() const { return hostvars_.as_map(); }
+
   // Set by meta: end_play, or by any_errors_fatal.
   bool play_ended() const { return play_ended_; }
 
@@ -53,7 +61,8 @@ class PlayRun {
   // hostvars, shared by every host's magic layer (a Value shares its map).
   Value hostvars_ = Value(Map{});
   bool play_ended_ = false;
-  bool started_ = false;  // --start-at-task reached
+  bool started_ = false;   // --start-at-task reached
+  bool prepared_ = false;  // PrepareFreeMember ran
   TaskRunner runner_;
   // Blocks built for dynamic includes; kept alive for the play.
   std::vector<std::shared_ptr<playbook::Block>> included_;

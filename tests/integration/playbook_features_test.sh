@@ -214,4 +214,39 @@ play module_defaults_group.yml
 check "module_defaults: action group ignored, exit 0" test "$rc" -eq 0
 check "module_defaults: action group warning" grep -q "action group 'group/community.general.gitlab' is not supported" "$T/out" "$T/err"
 
+# --- strategy: free: web2 runs its later tasks while web1 sleeps. The
+# recap is compared with ansible-playbook's; its output order is not (it
+# needs about 1.5s a task on these hosts, so its interleaving differs).
+cat >"$P/free.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  strategy: free
+  tasks:
+    - name: slow on web1
+      shell: "{{ 'sleep 3' if inventory_hostname == 'web1' else 'true' }}; date +%s%N > {{ work }}/t1"
+    - name: second
+      shell: date +%s%N > {{ work }}/t2
+      notify: h
+    - name: third
+      command: "true"
+      register: third
+    - assert: {that: "third.rc == 0"}
+  handlers:
+    - name: h
+      shell: date +%s%N > {{ work }}/h
+EOF2
+reset_files
+play free.yml --json-log "$T/free.json"
+check "free: exit 0" test "$rc" -eq 0
+check "free: recap web1" test "$(recap web1)" = "web1 : ok=5 changed=4 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+check "free: recap web2" test "$(recap web2)" = "web2 : ok=5 changed=4 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+check "free: web2 ran its handler before web1 finished the slow task" \
+  test "$(cat "$W/web2/h")" -lt "$(cat "$W/web1/t1")"
+# The JSON log's results: web2's four results and handler come first.
+order=$(python3 -c 'import json,sys
+print(" ".join(e["host"] for e in map(json.loads, open(sys.argv[1])) if e["event"] == "host_result"))' "$T/free.json")
+check "free: result order in the JSON log ($order)" test "$order" = "web2 web2 web2 web2 web2 web1 web1 web1 web1 web1"
+check "free: banner before each new task's result" test "$(grep -c '^TASK \[slow on web1\]' "$T/out")" = 2
+same_as_ansible free free.yml
+
 finish

@@ -1,0 +1,40 @@
+// The free strategy's output: Ansible's default callback does not print a
+// task banner when a host starts a task under `strategy: free`; it prints
+// the banner before a result whose task differs from the task of the last
+// banner. FreeBannerReporter does that in front of another reporter: a
+// TaskStart is held for the calling thread (each host's walk through the
+// play runs on one thread) and forwarded just before that thread's next
+// result when another task's banner came last.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "output/events.h"
+
+namespace drover::executor {
+
+class FreeBannerReporter : public output::Reporter {
+ public:
+  explicit FreeBannerReporter(output::Reporter* inner) : inner_(inner) {}
+
+  void OnPlayStart(const output::PlayStart& e) override;
+  void OnTaskStart(const output::TaskStart& e) override;
+  void OnHostResult(const output::HostResult& e) override;
+  void OnNoHostsMatched(const std::string& play) override;
+  void OnIncluded(const std::string& file, const std::string& hosts) override;
+  void OnWarning(const std::string& text) override;
+  void OnRecap(const output::Recap& e) override;
+
+ private:
+  output::Reporter* inner_;
+  std::mutex mu_;
+  std::string last_banner_;  // identity of the task whose banner was printed last
+};
+
+// "free" (also "ansible.builtin.free", and "host_pinned", run the same
+// way), "linear" (also the default, and "debug"), or an error for any other
+// name, as ansible-playbook refuses an unknown strategy.
+Result<bool> IsFreeStrategy(const Value* strategy);
+
+}  // namespace drover::executor
