@@ -547,7 +547,23 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
         mctx.environment.emplace_back(k, text);
     }
   }
+  // timeout: the module's scripts are killed on the host when time is up.
+  long timeout_s = 0;
+  if (const Value* t = ctx.Inherited(task, "timeout"); t && !t->is_null()) {
+    Result<Value> tv = tmpl::TemplateValue(*t, tscope);
+    if (tv && tv->is_int()) timeout_s = static_cast<long>(tv->as_int());
+    if (tv && tv->is_string()) timeout_s = std::atol(tv->as_string().c_str());
+  }
+  if (timeout_s > 0)
+    mctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   Result<Map> result = module->Run(*parsed, mctx);
+  if (mctx.deadline && std::chrono::steady_clock::now() >= *mctx.deadline) {
+    return Map{{"changed", false},
+               {"failed", true},
+               {"msg", "The " + task.action_as_written +
+                           " action failed to execute in the expected time frame (" +
+                           std::to_string(timeout_s) + ") and was terminated"}};
+  }
   if (!result) {
     Error e = result.take_error();
     if (e.code == ExitCode::kUnreachable) {

@@ -249,4 +249,34 @@ check "free: result order in the JSON log ($order)" test "$order" = "web2 web2 w
 check "free: banner before each new task's result" test "$(grep -c '^TASK \[slow on web1\]' "$T/out")" = 2
 same_as_ansible free free.yml
 
+# --- timeout: the task fails with Ansible's message and the remote command is killed
+cat >"$P/timeout.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: too slow
+      shell: sleep 37; touch {{ work }}/too-late
+      timeout: 2
+      register: slow
+      ignore_errors: true
+    - command: echo fast
+      timeout: 30
+      register: fast
+    - assert:
+        that:
+          - slow is failed
+          - "slow.msg == 'The shell action failed to execute in the expected time frame (2) and was terminated'"
+          - fast.stdout == 'fast'
+EOF2
+reset_files
+SECONDS=0
+play timeout.yml
+elapsed=$SECONDS
+check "timeout: exit 0 (asserts hold)" test "$rc" -eq 0
+check "timeout: recap web1" test "$(recap web1)" = "web1 : ok=3 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1 "
+check "timeout: the run took about the timeout (${elapsed}s)" test "$elapsed" -lt 10
+check "timeout: the remote command was killed" bash -c '! pgrep -f "[s]leep 37" >/dev/null'
+check "timeout: fatal line shows the message" has "The shell action failed to execute in the expected time frame (2) and was terminated"
+same_as_ansible timeout timeout.yml
+
 finish
