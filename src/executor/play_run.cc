@@ -321,6 +321,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
           Map{{"failed", true}, {"msg", std::string("internal error: ") + e.what()}};
     }
   });
+  ApplyDelegatedFacts();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ class PlayRun {
   Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts);
   Status FlushHandlers();
+  // delegate_facts (delegation.cc): facts for another host, collected
+  // while a task runs (any worker) and applied after it (one thread).
+  void AddDelegatedFacts(HostState* target, vars::Layer layer, Map facts);
+  void ApplyDelegatedFacts();
   std::vector<HostState*> ActiveHosts() const;
   void UpdateHostvars();
   void CheckFailurePolicy(size_t failed_before);
@@ -71,6 +76,13 @@ class PlayRun {
   // each role's handlers file once.
   std::vector<playbook::Item> dynamic_handlers_;
   std::set<std::string> dynamic_handler_files_;
+  struct DelegatedFacts {
+    HostState* target;
+    vars::Layer layer;  // kFacts (setup) or kSetFact (set_fact)
+    Map facts;
+  };
+  std::mutex delegated_facts_mu_;
+  std::vector<DelegatedFacts> delegated_facts_;
 };
 
 }  // namespace drover::executor

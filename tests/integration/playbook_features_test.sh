@@ -279,4 +279,40 @@ check "timeout: the remote command was killed" bash -c '! pgrep -f "[s]leep 37" 
 check "timeout: fatal line shows the message" has "The shell action failed to execute in the expected time frame (2) and was terminated"
 same_as_ansible timeout timeout.yml
 
+# --- delegate_facts: set_fact and setup results land on the delegate
+cat >"$P/delegate_facts.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: a fact for web2, set from web1
+      set_fact: {from_web1: "yes-{{ inventory_hostname }}"}
+      delegate_to: web2
+      delegate_facts: true
+      when: inventory_hostname == 'web1'
+    - name: without delegate_facts the fact stays on the task's host
+      set_fact: {plain: 1}
+      delegate_to: web2
+      when: inventory_hostname == 'web1'
+    - name: facts of web1, gathered by web2's task
+      setup:
+      delegate_to: web1
+      delegate_facts: true
+      when: inventory_hostname == 'web2'
+    - assert:
+        that:
+          - hostvars['web2'].from_web1 == 'yes-web1'
+          - hostvars['web1'].from_web1 is not defined
+          - hostvars['web1'].plain == 1
+          - hostvars['web2'].plain is not defined
+          - hostvars['web1'].ansible_hostname is defined
+          - hostvars['web2'].ansible_hostname is not defined
+          - (from_web1 is defined) == (inventory_hostname == 'web2')
+EOF2
+play delegate_facts.yml
+check "delegate_facts: exit 0 (asserts hold)" test "$rc" -eq 0
+check "delegate_facts: recap web1" test "$(recap web1)" = "web1 : ok=3 changed=0 unreachable=0 failed=0 skipped=1 rescued=0 ignored=0 "
+check "delegate_facts: recap web2" test "$(recap web2)" = "web2 : ok=2 changed=0 unreachable=0 failed=0 skipped=2 rescued=0 ignored=0 "
+check "delegate_facts: shown as delegated" has "ok: [web1 -> web2]"
+same_as_ansible delegate_facts delegate_facts.yml
+
 finish
