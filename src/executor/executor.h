@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connection/pool.h"
+#include "executor/free_strategy.h"
 #include "executor/host_state.h"
 #include "executor/task_context.h"
 #include "inventory/host_pattern.h"
@@ -78,6 +79,7 @@ class Executor {
   std::mutex delegate_mu_;  // serializes creating a delegate host's state
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
   std::vector<std::string> host_order_;
+  TaskThrottle throttle_;     // throttle across the free strategy's hosts
   std::mutex task_times_mu_;  // free strategy: hosts finish tasks concurrently
   std::vector<std::pair<std::string, double>> task_times_;
   double elapsed_ = 0;

@@ -63,6 +63,20 @@ void FreeBannerReporter::OnRecap(const output::Recap& e) {
   inner_->OnRecap(e);
 }
 
+void TaskThrottle::Acquire(const void* task, int limit) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return running_[task] < limit; });
+  ++running_[task];
+}
+
+void TaskThrottle::Release(const void* task) {
+  {
+    std::lock_guard lock(mu_);
+    --running_[task];
+  }
+  cv_.notify_all();
+}
+
 Result<bool> IsFreeStrategy(const Value* strategy) {
   if (!strategy || strategy->is_null()) return false;
   std::string name = strategy->is_string() ? strategy->as_string() : "";

@@ -7,9 +7,13 @@
 // result when another task's banner came last.
 #pragma once
 
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 
+#include "core/error.h"
+#include "core/value.h"
 #include "output/events.h"
 
 namespace drover::executor {
@@ -30,6 +34,37 @@ class FreeBannerReporter : public output::Reporter {
   output::Reporter* inner_;
   std::mutex mu_;
   std::string last_banner_;  // identity of the task whose banner was printed last
+};
+
+// throttle under the free strategy: hosts reach a task on their own
+// threads, so at most `limit` of them may be inside it at once.
+class TaskThrottle {
+ public:
+  void Acquire(const void* task, int limit);
+  void Release(const void* task);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<const void*, int> running_;
+};
+
+// Holds a TaskThrottle slot for a scope; a null throttle holds nothing.
+class ThrottleSlot {
+ public:
+  ThrottleSlot(TaskThrottle* throttle, const void* task, int limit)
+      : throttle_(throttle), task_(task) {
+    if (throttle_) throttle_->Acquire(task_, limit);
+  }
+  ~ThrottleSlot() {
+    if (throttle_) throttle_->Release(task_);
+  }
+  ThrottleSlot(const ThrottleSlot&) = delete;
+  ThrottleSlot& operator=(const ThrottleSlot&) = delete;
+
+ private:
+  TaskThrottle* throttle_;
+  const void* task_;
 };
 
 // "free" (also "ansible.builtin.free", and "host_pinned", run the same

@@ -310,8 +310,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   const auto start = std::chrono::steady_clock::now();
   std::vector<TaskOutcome> outcomes(hosts.size());
   int forks = ex_.options_.forks;
+  int throttle = 0;
   if (const Value* th = ctx.Inherited(task, "throttle"); th && th->is_int() && th->as_int() > 0)
-    forks = std::min<int>(forks, static_cast<int>(th->as_int()));
+    throttle = static_cast<int>(th->as_int());
+  if (throttle > 0) forks = std::min(forks, throttle);
+  // Under the free strategy (one PlayRun per host) throttle counts the
+  // hosts inside this task across the runs.
+  ThrottleSlot slot(prepared_ && throttle > 0 ? &ex_.throttle_ : nullptr, &task, throttle);
   connection::RunParallel(hosts.size(), forks, [&](size_t i) {
     try {
       outcomes[i] = runner_.Run(*hosts[i], task, ctx);

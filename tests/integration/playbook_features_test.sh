@@ -248,6 +248,20 @@ print(" ".join(e["host"] for e in map(json.loads, open(sys.argv[1])) if e["event
 check "free: result order in the JSON log ($order)" test "$order" = "web2 web2 web2 web2 web2 web1 web1 web1 web1 web1"
 check "free: banner before each new task's result" test "$(grep -c '^TASK \[slow on web1\]' "$T/out")" = 2
 same_as_ansible free free.yml
+cat >"$P/free_throttle.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  strategy: free
+  tasks:
+    - name: one host at a time
+      shell: date +%s%N > {{ work }}/start; sleep 1; date +%s%N > {{ work }}/end
+      throttle: 1
+EOF2
+reset_files
+play free_throttle.yml
+check "free + throttle: exit 0" test "$rc" -eq 0
+check "free + throttle 1: the hosts ran the task one after the other" \
+  test "$(cat "$W/web1/end")" -le "$(cat "$W/web2/start")" -o "$(cat "$W/web2/end")" -le "$(cat "$W/web1/start")"
 
 # --- timeout: the task fails with Ansible's message and the remote command is killed
 cat >"$P/timeout.yml" <<'EOF2'
