@@ -125,9 +125,9 @@ Command PlaybookCommand() {
     CLI::App app{
         "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
         "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
-        "vault settings).\n\nPartial: the linear strategy only (strategy: free runs as "
-        "linear); include_role, add_host, group_by and most packaging/service modules are "
-        "not implemented yet; a task using one is refused before any host is contacted.",
+        "vault settings).\n\nPartial: strategies linear and free (host_pinned runs as free); "
+        "add_host, group_by and most packaging/service modules are not implemented yet; a "
+        "task using one is refused before any host is contacted.",
         prog};
     PlaybookOptions o;
     DefineOptions(app, o);
