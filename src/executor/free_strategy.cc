@@ -88,6 +88,24 @@ Result<bool> IsFreeStrategy(const Value* strategy) {
       strategy->where());
 }
 
+Status PlayRun::PrepareFreeMember(const std::vector<HostState*>& batch) {
+  for (HostState* h : batch_) {
+    if (Status s = PrepareHost(*h); !s) return s;
+    List names;
+    for (HostState* b : batch) names.push_back(Value(b->name));
+    h->magic->set("play_hosts", Value(names));
+    h->magic->set("ansible_play_batch", Value(names));
+  }
+  UpdateHostvars();
+  prepared_ = true;
+  return Status();
+}
+
+void PlayRun::SeedHostvars(const Map& all) {
+  for (const auto& [name, vars] : all)
+    if (!hostvars_.as_map().contains(name)) hostvars_.as_map().set(name, vars);
+}
+
 Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
                           const std::vector<std::string>& play_hosts, bool* play_ended) {
   Result<bool> free = IsFreeStrategy(play.keywords.find("strategy"));

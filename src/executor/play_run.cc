@@ -132,24 +132,6 @@ Status PlayRun::PrepareHost(HostState& h) {
   return Status();
 }
 
-Status PlayRun::PrepareFreeMember(const std::vector<HostState*>& batch) {
-  for (HostState* h : batch_) {
-    if (Status s = PrepareHost(*h); !s) return s;
-    List names;
-    for (HostState* b : batch) names.push_back(Value(b->name));
-    h->magic->set("play_hosts", Value(names));
-    h->magic->set("ansible_play_batch", Value(names));
-  }
-  UpdateHostvars();
-  prepared_ = true;
-  return Status();
-}
-
-void PlayRun::SeedHostvars(const Map& all) {
-  for (const auto& [name, vars] : all)
-    if (!hostvars_.as_map().contains(name)) hostvars_.as_map().set(name, vars);
-}
-
 void PlayRun::UpdateHostvars() {
   // hostvars: every host of the play, as its variables stand now (the
   // not-overridable magic layer is left out, apart from the names templates
