@@ -130,10 +130,9 @@ Command PlaybookCommand() {
         "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
         "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
         "vault settings). Unknown keys and modules and certainly-undefined variables are "
-        "reported before any host is contacted.\n\nPartial: the linear strategy only (strategy: "
-        "free runs as "
-        "linear); most packaging/service modules are "
-        "not implemented yet; a task using one is refused before any host is contacted.",
+        "reported before any host is contacted.\n\nPartial: strategies linear and free "
+        "(host_pinned runs as free); modules drover lacks (see README) are refused before any "
+        "host is contacted.",
         prog};
     PlaybookOptions o;
     DefineOptions(app, o);

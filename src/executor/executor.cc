@@ -96,12 +96,12 @@ Status Executor::RunPlaybook(const playbook::Playbook& pb) {
           hosts.begin() + static_cast<long>(std::min(hosts.size(), next + n)));
       next += batch.size();
       ++batch_index;
-      PlayRun run(*this, play, batch, names);
-      if (Status s = run.Run(); !s) return s;
+      bool play_ended = false;
+      if (Status s = RunBatch(play, batch, names, &play_ended); !s) return s;
       // A batch where every host failed stops the play (Ansible's rule).
       bool all_failed = std::all_of(batch.begin(), batch.end(),
                                     [](HostState* h) { return h->failed || h->unreachable; });
-      if (run.play_ended() && IsAnyErrorsFatal(play)) break;
+      if (play_ended && IsAnyErrorsFatal(play)) break;
       if (all_failed && next < hosts.size()) break;
     }
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "connection/pool.h"
+#include "executor/free_strategy.h"
 #include "executor/host_state.h"
 #include "executor/task_context.h"
 #include "inventory/host_pattern.h"
@@ -75,6 +76,9 @@ class Executor {
   friend class PlayRun;
 
   HostState& State(inventory::Host* host);
+  // Runs one batch of a play with the play's strategy (free_strategy.cc).
+  Status RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
+                  const std::vector<std::string>& play_hosts, bool* play_ended);
   static bool IsAnyErrorsFatal(const playbook::Play& play);
 
   RunEnvironment env_;
@@ -84,6 +88,8 @@ class Executor {
   std::mutex delegate_mu_;
   std::map<std::string, std::unique_ptr<HostState>> hosts_;
   std::vector<std::string> host_order_;
+  TaskThrottle throttle_;     // throttle across the free strategy's hosts
+  std::mutex task_times_mu_;  // free strategy: hosts finish tasks concurrently
   std::vector<std::pair<std::string, double>> task_times_;
   double elapsed_ = 0;
 };

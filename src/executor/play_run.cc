@@ -192,11 +192,13 @@ Status PlayRun::Run() {
   output::PlayStart ps;
   ps.name = play_.name;
   for (HostState* h : batch_) ps.hosts.push_back(h->name);
-  ex_.env_.reporter->OnPlayStart(ps);
-  for (HostState* h : batch_) {
-    if (Status s = PrepareHost(*h); !s) return s;
+  if (!prepared_) {
+    ex_.env_.reporter->OnPlayStart(ps);
+    for (HostState* h : batch_) {
+      if (Status s = PrepareHost(*h); !s) return s;
+    }
+    UpdateHostvars();
   }
-  UpdateHostvars();
 
   TaskContext ctx;
   ctx.play = &play_;
@@ -328,8 +330,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   const auto start = std::chrono::steady_clock::now();
   std::vector<TaskOutcome> outcomes(hosts.size());
   int forks = ex_.options_.forks;
+  int throttle = 0;
   if (const Value* th = ctx.Inherited(task, "throttle"); th && th->is_int() && th->as_int() > 0)
-    forks = std::min<int>(forks, static_cast<int>(th->as_int()));
+    throttle = static_cast<int>(th->as_int());
+  if (throttle > 0) forks = std::min(forks, throttle);
+  // Under the free strategy (one PlayRun per host) throttle counts the
+  // hosts inside this task across the runs.
+  ThrottleSlot slot(prepared_ && throttle > 0 ? &ex_.throttle_ : nullptr, &task, throttle);
   connection::RunParallel(hosts.size(), forks, [&](size_t i) {
     try {
       outcomes[i] = runner_.Run(*hosts[i], task, ctx);
@@ -339,9 +346,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
           Map{{"failed", true}, {"msg", std::string("internal error: ") + e.what()}};
     }
   });
+  ApplyDelegatedFacts();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ex_.task_times_.emplace_back(task.display_name(), seconds);
+  {
+    std::lock_guard lock(ex_.task_times_mu_);
+    ex_.task_times_.emplace_back(task.display_name(), seconds);
+  }
 
   const size_t failed_before =
       std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });

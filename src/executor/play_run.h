@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ class PlayRun {
 
   // Runs the play on the batch. Errors stop the whole run.
   Status Run();
+
+  // strategy: free (free_strategy.cc) runs one PlayRun per host: this
+  // prepares the host's scope now (Run then skips that and the play
+  // banner); `batch` is the whole batch, for ansible_play_batch.
+  Status PrepareFreeMember(const std::vector<HostState*>& batch);
+  // Adds the other hosts' entries of `all` to this run's hostvars.
+  void SeedHostvars(const Map& all);
+  const Map& hostvars() const { return hostvars_.as_map(); }
 
   // Set by meta: end_play, or by any_errors_fatal.
   bool play_ended() const { return play_ended_; }
@@ -41,6 +50,10 @@ class PlayRun {
   Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts);
   Status FlushHandlers();
+  // delegate_facts (delegation.cc): facts for another host, collected
+  // while a task runs (any worker) and applied after it (one thread).
+  void AddDelegatedFacts(HostState* target, vars::Layer layer, Map facts);
+  void ApplyDelegatedFacts();
   std::vector<HostState*> ActiveHosts() const;
   void UpdateHostvars();
   // After add_host / group_by: the batch's hosts see the inventory as it is
@@ -57,7 +70,8 @@ class PlayRun {
   // hostvars, shared by every host's magic layer (a Value shares its map).
   Value hostvars_ = Value(Map{});
   bool play_ended_ = false;
-  bool started_ = false;  // --start-at-task reached
+  bool started_ = false;   // --start-at-task reached
+  bool prepared_ = false;  // PrepareFreeMember ran
   TaskRunner runner_;
   // Blocks built for dynamic includes; kept alive for the play.
   std::vector<std::shared_ptr<playbook::Block>> included_;
@@ -66,6 +80,13 @@ class PlayRun {
   // each role's handlers file once.
   std::vector<playbook::Item> dynamic_handlers_;
   std::set<std::string> dynamic_handler_files_;
+  struct DelegatedFacts {
+    HostState* target;
+    vars::Layer layer;  // kFacts (setup) or kSetFact (set_fact)
+    Map facts;
+  };
+  std::mutex delegated_facts_mu_;
+  std::vector<DelegatedFacts> delegated_facts_;
 };
 
 }  // namespace drover::executor

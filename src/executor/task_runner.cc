@@ -440,6 +440,11 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
                                   const Map& locals, Map args, std::string* delegated_to,
                                   std::string* meta) {
   if (IsController(task.action)) {
+    TemplateScope dscope(scope, &locals);
+    Result<std::optional<Map>> delegated =
+        RunDelegatedFacts(host, task, ctx, dscope, args, delegated_to);
+    if (!delegated) return delegated.take_error();
+    if (*delegated) return std::move(**delegated);
     return RunController(host, task, ctx, scope, locals, args, meta);
   }
   const modules::Module* module = modules::FindModule(task.action);
@@ -452,29 +457,9 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
 
   TemplateScope tscope(scope, &locals);
   // The host the module runs on: the task's host, or its delegate.
-  HostState* target = &host;
-  if (const Value* d = ctx.Inherited(task, "delegate_to"); d && !d->is_null()) {
-    Result<Value> name = tmpl::TemplateValue(*d, tscope);
-    if (!name) return name.take_error();
-    std::string delegate = name->is_string() ? name->as_string() : "";
-    if (!delegate.empty() && delegate != host.name) {
-      // Workers of several hosts may delegate to the same (possibly not yet
-      // known) host at once: creating its state is serialized.
-      std::lock_guard lock(ex_.delegate_mu_);
-      inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
-      if (!dh)
-        return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
-                         task.where);
-      target = &ex_.State(dh);
-      *delegated_to = delegate;
-      if (!target->scope) {
-        target->scope = std::make_unique<vars::VarScope>();
-        if (Status s = ex_.env_.inventory_vars->AddHostLayers(*dh, target->scope.get()); !s)
-          return s.take_error();
-        target->scope->Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
-      }
-    }
-  }
+  Result<HostState*> delegate = DelegateTarget(host, task, ctx, tscope, delegated_to);
+  if (!delegate) return delegate.take_error();
+  HostState* target = *delegate;
   // Connection variables are templated with the target's own variables.
   Map conn_vars;
   {
@@ -561,7 +546,23 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
         mctx.environment.emplace_back(k, text);
     }
   }
+  // timeout: the module's scripts are killed on the host when time is up.
+  long timeout_s = 0;
+  if (const Value* t = ctx.Inherited(task, "timeout"); t && !t->is_null()) {
+    Result<Value> tv = tmpl::TemplateValue(*t, tscope);
+    if (tv && tv->is_int()) timeout_s = static_cast<long>(tv->as_int());
+    if (tv && tv->is_string()) timeout_s = std::atol(tv->as_string().c_str());
+  }
+  if (timeout_s > 0)
+    mctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   Result<Map> result = module->Run(*parsed, mctx);
+  if (mctx.deadline && std::chrono::steady_clock::now() >= *mctx.deadline) {
+    return Map{{"changed", false},
+               {"failed", true},
+               {"msg", "The " + task.action_as_written +
+                           " action failed to execute in the expected time frame (" +
+                           std::to_string(timeout_s) + ") and was terminated"}};
+  }
   if (!result) {
     Error e = result.take_error();
     if (e.code == ExitCode::kUnreachable) {

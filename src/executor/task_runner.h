@@ -4,6 +4,7 @@
 // on each worker at once.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "executor/host_state.h"
@@ -11,6 +12,7 @@
 #include "modules/module.h"
 #include "output/events.h"
 #include "playbook/model.h"
+#include "template/template.h"
 
 namespace drover::executor {
 
@@ -47,6 +49,18 @@ class TaskRunner {
   Result<Map> RunController(HostState& host, const playbook::Task& task, const TaskContext& ctx,
                             const vars::VarScope& scope, const Map& locals, const Map& args,
                             std::string* meta);
+
+  // delegation.cc: the host delegate_to names (the task's own host when
+  // none), its state created on first use; `delegated_to` gets its name.
+  Result<HostState*> DelegateTarget(HostState& host, const playbook::Task& task,
+                                    const TaskContext& ctx, const tmpl::Scope& scope,
+                                    std::string* delegated_to);
+  // set_fact / setup under delegate_to + delegate_facts: runs it for the
+  // delegate (facts handed to PlayRun::AddDelegatedFacts); nullopt when
+  // the task is not such a task.
+  Result<std::optional<Map>> RunDelegatedFacts(HostState& host, const playbook::Task& task,
+                                               const TaskContext& ctx, const tmpl::Scope& scope,
+                                               const Map& args, std::string* delegated_to);
 
   Executor& ex_;
   PlayRun& play_;

@@ -1,9 +1,11 @@
 #include "modules/module.h"
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "modules/registry.h"
+#include "modules/time_limit.h"
 
 namespace drover::modules {
 
@@ -11,6 +13,12 @@ Result<connection::ExecResult> RunContext::Exec(const std::string& script,
                                                 std::optional<std::string> stdin_data) {
   connection::ExecRequest req;
   req.command = script;
+  if (deadline) {
+    const auto left = *deadline - std::chrono::steady_clock::now();
+    const long seconds = static_cast<long>(std::ceil(std::chrono::duration<double>(left).count()));
+    if (seconds <= 0) return MakeError("the task's time ran out", where);
+    req.command = TimeLimitedScript(script, seconds);
+  }
   req.stdin_data = std::move(stdin_data);
   req.env = environment;
   req.become = become;

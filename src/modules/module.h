@@ -9,6 +9,7 @@
 // host could not be used at all (ExitCode::kUnreachable) or become failed.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ struct RunContext {
   // when the caller has no templating (template then fails clearly).
   std::function<Result<std::string>(const std::string& template_text, const std::string& name)>
       render;
+
+  // The `timeout` keyword: when set, every script run through Exec is
+  // killed (with its children) at this time; past it Exec fails at once.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 
   // Runs a script on the host with the task's become and environment.
   Result<connection::ExecResult> Exec(const std::string& script,

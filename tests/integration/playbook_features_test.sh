@@ -214,4 +214,119 @@ play module_defaults_group.yml
 check "module_defaults: action group ignored, exit 0" test "$rc" -eq 0
 check "module_defaults: action group warning" grep -q "action group 'group/community.general.gitlab' is not supported" "$T/out" "$T/err"
 
+# --- strategy: free: web2 runs its later tasks while web1 sleeps. The
+# recap is compared with ansible-playbook's; its output order is not (it
+# needs about 1.5s a task on these hosts, so its interleaving differs).
+cat >"$P/free.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  strategy: free
+  tasks:
+    - name: slow on web1
+      shell: "{{ 'sleep 3' if inventory_hostname == 'web1' else 'true' }}; date +%s%N > {{ work }}/t1"
+    - name: second
+      shell: date +%s%N > {{ work }}/t2
+      notify: h
+    - name: third
+      command: "true"
+      register: third
+    - assert: {that: "third.rc == 0"}
+  handlers:
+    - name: h
+      shell: date +%s%N > {{ work }}/h
+EOF2
+reset_files
+play free.yml --json-log "$T/free.json"
+check "free: exit 0" test "$rc" -eq 0
+check "free: recap web1" test "$(recap web1)" = "web1 : ok=5 changed=4 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+check "free: recap web2" test "$(recap web2)" = "web2 : ok=5 changed=4 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+check "free: web2 ran its handler before web1 finished the slow task" \
+  test "$(cat "$W/web2/h")" -lt "$(cat "$W/web1/t1")"
+# The JSON log's results: web2's four results and handler come first.
+order=$(python3 -c 'import json,sys
+print(" ".join(e["host"] for e in map(json.loads, open(sys.argv[1])) if e["event"] == "host_result"))' "$T/free.json")
+check "free: result order in the JSON log ($order)" test "$order" = "web2 web2 web2 web2 web2 web1 web1 web1 web1 web1"
+check "free: banner before each new task's result" test "$(grep -c '^TASK \[slow on web1\]' "$T/out")" = 2
+same_as_ansible free free.yml
+cat >"$P/free_throttle.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  strategy: free
+  tasks:
+    - name: one host at a time
+      shell: date +%s%N > {{ work }}/start; sleep 1; date +%s%N > {{ work }}/end
+      throttle: 1
+EOF2
+reset_files
+play free_throttle.yml
+check "free + throttle: exit 0" test "$rc" -eq 0
+check "free + throttle 1: the hosts ran the task one after the other" \
+  test "$(cat "$W/web1/end")" -le "$(cat "$W/web2/start")" -o "$(cat "$W/web2/end")" -le "$(cat "$W/web1/start")"
+
+# --- timeout: the task fails with Ansible's message and the remote command is killed
+cat >"$P/timeout.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: too slow
+      shell: sleep 37; touch {{ work }}/too-late
+      timeout: 2
+      register: slow
+      ignore_errors: true
+    - command: echo fast
+      timeout: 30
+      register: fast
+    - assert:
+        that:
+          - slow is failed
+          - "slow.msg == 'The shell action failed to execute in the expected time frame (2) and was terminated'"
+          - fast.stdout == 'fast'
+EOF2
+reset_files
+SECONDS=0
+play timeout.yml
+elapsed=$SECONDS
+check "timeout: exit 0 (asserts hold)" test "$rc" -eq 0
+check "timeout: recap web1" test "$(recap web1)" = "web1 : ok=3 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=1 "
+check "timeout: the run took about the timeout (${elapsed}s)" test "$elapsed" -lt 10
+check "timeout: the remote command was killed" bash -c '! pgrep -f "[s]leep 37" >/dev/null'
+check "timeout: fatal line shows the message" has "The shell action failed to execute in the expected time frame (2) and was terminated"
+same_as_ansible timeout timeout.yml
+
+# --- delegate_facts: set_fact and setup results land on the delegate
+cat >"$P/delegate_facts.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: a fact for web2, set from web1
+      set_fact: {from_web1: "yes-{{ inventory_hostname }}"}
+      delegate_to: web2
+      delegate_facts: true
+      when: inventory_hostname == 'web1'
+    - name: without delegate_facts the fact stays on the task's host
+      set_fact: {plain: 1}
+      delegate_to: web2
+      when: inventory_hostname == 'web1'
+    - name: facts of web1, gathered by web2's task
+      setup:
+      delegate_to: web1
+      delegate_facts: true
+      when: inventory_hostname == 'web2'
+    - assert:
+        that:
+          - hostvars['web2'].from_web1 == 'yes-web1'
+          - hostvars['web1'].from_web1 is not defined
+          - hostvars['web1'].plain == 1
+          - hostvars['web2'].plain is not defined
+          - hostvars['web1'].ansible_hostname is defined
+          - hostvars['web2'].ansible_hostname is not defined
+          - (from_web1 is defined) == (inventory_hostname == 'web2')
+EOF2
+play delegate_facts.yml
+check "delegate_facts: exit 0 (asserts hold)" test "$rc" -eq 0
+check "delegate_facts: recap web1" test "$(recap web1)" = "web1 : ok=3 changed=0 unreachable=0 failed=0 skipped=1 rescued=0 ignored=0 "
+check "delegate_facts: recap web2" test "$(recap web2)" = "web2 : ok=2 changed=0 unreachable=0 failed=0 skipped=2 rescued=0 ignored=0 "
+check "delegate_facts: shown as delegated" has "ok: [web1 -> web2]"
+same_as_ansible delegate_facts delegate_facts.yml
+
 finish

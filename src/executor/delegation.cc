@@ -1,0 +1,111 @@
+// delegate_to's target host, and delegate_facts: facts that set_fact or
+// setup/gather_facts produce under `delegate_to: X` + `delegate_facts: true`
+// land on X (visible through hostvars[X]) instead of the task's host.
+// Such facts are handed to the PlayRun and applied once every host has
+// finished the task, so no worker writes another host's variables while
+// that host's worker reads them.
+#include "connection/facts.h"
+#include "executor/executor.h"
+#include "executor/play_run.h"
+#include "executor/task_runner.h"
+#include "executor/template_scope.h"
+#include "template/template.h"
+
+namespace drover::executor {
+
+Result<HostState*> TaskRunner::DelegateTarget(HostState& host, const playbook::Task& task,
+                                              const TaskContext& ctx, const tmpl::Scope& scope,
+                                              std::string* delegated_to) {
+  const Value* d = ctx.Inherited(task, "delegate_to");
+  if (!d || d->is_null()) return &host;
+  Result<Value> name = tmpl::TemplateValue(*d, scope);
+  if (!name) return name.take_error();
+  std::string delegate = name->is_string() ? name->as_string() : "";
+  if (delegate.empty() || delegate == host.name) return &host;
+  // Workers of several hosts may delegate to the same (possibly not yet
+  // known) host at once: creating its state is serialized.
+  std::lock_guard lock(ex_.delegate_mu_);
+  inventory::Host* dh = ex_.env_.inventory->GetHost(delegate);
+  if (!dh)
+    return MakeError("delegate_to: the host '" + delegate + "' is not in the inventory",
+                     task.where);
+  HostState* target = &ex_.State(dh);
+  *delegated_to = delegate;
+  if (!target->scope) {
+    target->scope = std::make_unique<vars::VarScope>();
+    if (Status s = ex_.env_.inventory_vars->AddHostLayers(*dh, target->scope.get()); !s)
+      return s.take_error();
+    target->scope->Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+  }
+  return target;
+}
+
+Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
+                                                         const playbook::Task& task,
+                                                         const TaskContext& ctx,
+                                                         const tmpl::Scope& scope, const Map& args,
+                                                         std::string* delegated_to) {
+  const std::string& a = task.action;
+  if (a != "set_fact" && a != "setup" && a != "gather_facts") return std::optional<Map>();
+  const Value* df = ctx.Inherited(task, "delegate_facts");
+  if (!df) return std::optional<Map>();
+  Result<Value> on = tmpl::TemplateValue(*df, scope);
+  if (!on) return on.take_error();
+  bool yes = on->truthy();
+  if (on->is_string()) {
+    const std::string& s = on->as_string();
+    yes = s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+  }
+  if (!yes) return std::optional<Map>();
+  std::string target_name;
+  Result<HostState*> target = DelegateTarget(host, task, ctx, scope, &target_name);
+  if (!target) return target.take_error();
+  if (*target == &host) return std::optional<Map>();
+  *delegated_to = target_name;
+  if (a == "set_fact") {
+    Map facts;
+    for (const auto& [k, v] : args)
+      if (k != "cacheable") facts.set(k, v);
+    play_.AddDelegatedFacts(*target, vars::Layer::kSetFact, facts);
+    return std::optional<Map>(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
+  }
+  // setup / gather_facts: gathered from the delegate, stored on it.
+  Map conn_vars;
+  {
+    TemplateScope target_scope(*(*target)->scope);
+    for (const auto& [k, v] : (*target)->scope->Flatten()) {
+      if (k.rfind("ansible_", 0) != 0) continue;
+      Result<Value> t = tmpl::TemplateValue(v, target_scope);
+      conn_vars.set(k, t ? *t : v);
+    }
+  }
+  Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, conn_vars);
+  if (!conn) return conn.take_error();
+  Result<Map> facts = connection::GatherFacts(**conn);
+  if (!facts) {
+    if (facts.error().code == ExitCode::kUnreachable)
+      return std::optional<Map>(
+          Map{{"changed", false}, {"msg", facts.error().message}, {"unreachable", true}});
+    return std::optional<Map>(
+        Map{{"changed", false}, {"failed", true}, {"msg", facts.error().message}});
+  }
+  play_.AddDelegatedFacts(*target, vars::Layer::kFacts, connection::FactsAsHostVars(*facts));
+  return std::optional<Map>(
+      Map{{"changed", false}, {"ansible_facts", Value(connection::PrefixedFacts(*facts))}});
+}
+
+void PlayRun::AddDelegatedFacts(HostState* target, vars::Layer layer, Map facts) {
+  std::lock_guard lock(delegated_facts_mu_);
+  delegated_facts_.push_back(DelegatedFacts{target, layer, std::move(facts)});
+}
+
+void PlayRun::ApplyDelegatedFacts() {
+  std::lock_guard lock(delegated_facts_mu_);
+  for (DelegatedFacts& f : delegated_facts_) {
+    Map& into = f.layer == vars::Layer::kFacts ? *f.target->facts : *f.target->set_facts;
+    for (const auto& [k, v] : f.facts) into.set(k, v);
+  }
+  delegated_facts_.clear();
+}
+
+}  // namespace drover::executor
