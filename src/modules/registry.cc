@@ -17,6 +17,7 @@ const std::vector<const Module*>& AllModules() {
       &LineinfileModule(),
       &SlurpModule(),
       &FetchModule(),
+      &FindFilesModule(),
   };
   // clang-format on
   return all;

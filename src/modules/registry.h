@@ -21,5 +21,6 @@ const Module& TemplateModule();
 const Module& LineinfileModule();
 const Module& SlurpModule();
 const Module& FetchModule();
+const Module& FindFilesModule();
 
 }  // namespace drover::modules

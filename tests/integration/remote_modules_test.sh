@@ -196,4 +196,78 @@ if [[ $HAVE_ANSIBLE -eq 1 ]]; then
   check "fetch: results match ansible-playbook's" compare_json "$W/ansible-fetch.json" "$W/drover-fetch.json"
 fi
 
+# --- find: a fixed tree; every option's registered result, key by key
+FT="$W/tree"
+mkdir -p "$FT/sub/deep" "$FT/.hdir" "$FT/sp ace"
+printf 'alpha\nport=22\n' >"$FT/a.txt"
+printf 'beta\n' >"$FT/b.log"
+printf 'hidden\n' >"$FT/.hidden.txt"
+printf 'gamma port=80\n' >"$FT/sub/c.txt"
+printf 'delta\n' >"$FT/sub/deep/d.txt"
+printf 'eps\n' >"$FT/.hdir/e.txt"
+printf 'q\n' >"$FT/sp ace/it's \$1.txt"
+head -c 3000 /dev/zero >"$FT/big.bin"
+printf 'old\n' >"$FT/old.txt"
+touch -d '10 days ago' "$FT/old.txt"
+ln -s a.txt "$FT/link"
+ln -s sub "$FT/dirlink"
+cat >"$P/find.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  vars:
+    t: "{{ w }}/tree"
+  tasks:
+    - find: paths="{{ t }}"
+      register: plain
+    - find: paths="{{ t }}" patterns="*.txt" recurse=true
+      register: globbed
+    - find: paths="{{ t }}" patterns='^[ab]\..*$' use_regex=true excludes='.*log' recurse=true
+      register: regex
+    - find: paths="{{ t }}" file_type=any hidden=true recurse=true depth=2
+      register: anydepth
+    - find: paths="{{ t }}" file_type=directory recurse=true
+      register: dirs
+    - find: paths="{{ t }}" file_type=link
+      register: links
+    - find: paths="{{ t }}" age=1d recurse=true
+      register: older
+    - find: paths="{{ t }}" age=-1d recurse=true
+      register: newer
+    - find: paths="{{ t }}" size=1k recurse=true
+      register: bigger
+    - find: paths="{{ t }}" contains='port=\d+' recurse=true
+      register: containing
+    - find: paths="{{ t }}" get_checksum=true patterns="*.txt,*.log" excludes=b*
+      register: sums
+    - find:
+        paths: ["{{ t }}/a.txt", "{{ t }}/sub"]
+      register: notdir
+    - copy:
+        content: "{{ {'plain': plain, 'globbed': globbed, 'regex': regex, 'anydepth': anydepth, 'dirs': dirs, 'links': links, 'older': older, 'newer': newer, 'bigger': bigger, 'containing': containing, 'sums': sums, 'notdir': notdir} | to_json }}"
+        dest: "{{ w }}/{{ who }}-find.json"
+EOF2
+play find.yml -e who=drover
+[[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+check "find: playbook runs (rc=$rc)" test "$rc" -eq 0
+find_sane() {
+  /usr/bin/python3 - "$W/drover-find.json" "$FT" <<'PY2'
+import json, sys
+r, t = json.load(open(sys.argv[1])), sys.argv[2]
+paths = lambda k: sorted(f["path"] for f in r[k]["files"])
+assert paths("plain") == sorted(t + "/" + n for n in ["a.txt", "b.log", "big.bin", "old.txt"]), paths("plain")
+assert t + "/sp ace/it's $1.txt" in paths("globbed")
+assert paths("older") == [t + "/old.txt"]
+assert paths("bigger") == [t + "/big.bin"]
+assert paths("containing") == sorted([t + "/a.txt"]), paths("containing")
+assert all(f["checksum"] for f in r["sums"]["files"])
+assert r["plain"]["matched"] == 4 and r["plain"]["changed"] is False
+PY2
+}
+check "find: matches what the tree holds" find_sane
+if [[ $HAVE_ANSIBLE -eq 1 ]]; then
+  aplay find.yml -e who=ansible
+  check "find: playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  check "find: results match ansible-playbook's" compare_json "$W/ansible-find.json" "$W/drover-find.json" atime
+fi
+
 finish
