@@ -18,6 +18,7 @@ const std::vector<const Module*>& AllModules() {
       &SlurpModule(),
       &FetchModule(),
       &FindFilesModule(),
+      &TempfileModule(),
   };
   // clang-format on
   return all;

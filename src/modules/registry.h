@@ -22,5 +22,6 @@ const Module& LineinfileModule();
 const Module& SlurpModule();
 const Module& FetchModule();
 const Module& FindFilesModule();
+const Module& TempfileModule();
 
 }  // namespace drover::modules

@@ -270,4 +270,54 @@ if [[ $HAVE_ANSIBLE -eq 1 ]]; then
   check "find: results match ansible-playbook's" compare_json "$W/ansible-find.json" "$W/drover-find.json" atime
 fi
 
+# --- tempfile: a file in the host's temp dir, a directory under a path with
+# odd characters; path shape, mode and result keys as ansible-playbook's
+TD="$W/temps"
+mkdir -p "$TD"
+cat >"$P/tempfile.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - tempfile:
+      register: tf
+    - tempfile: state=directory path="{{ w }}/temps" prefix="p 'x'." suffix=".s$"
+      register: td
+    - file: path="{{ tf.path }}" state=absent
+    - copy:
+        content: "{{ {'tf': tf, 'td': td} | to_json }}"
+        dest: "{{ w }}/{{ who }}-tempfile.json"
+EOF2
+play tempfile.yml -e who=drover
+[[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+check "tempfile: playbook runs (rc=$rc)" test "$rc" -eq 0
+tempfile_shape() {  # WHO: the paths have Ansible's shape, the directory exists (0700)
+  /usr/bin/python3 - "$W/$1-tempfile.json" "$TD" <<'PY2'
+import json, os, re, stat, sys
+r, td = json.load(open(sys.argv[1])), sys.argv[2]
+assert re.fullmatch(r"/tmp/ansible\.[A-Za-z0-9_]{8}", r["tf"]["path"]), r["tf"]["path"]
+assert r["tf"]["changed"] is True and r["tf"]["state"] == "file" and r["tf"]["mode"] == "0600"
+p = r["td"]["path"]
+assert re.fullmatch(re.escape(td + "/p 'x'.") + r"[A-Za-z0-9_]{8}" + re.escape(".s$"), p), p
+assert stat.S_IMODE(os.stat(p).st_mode) == 0o700 and r["td"]["state"] == "directory"
+PY2
+}
+check "tempfile: path shape and modes" tempfile_shape drover
+n_before=$(ls "$TD" | wc -l)
+cat >"$P/tempfile_check.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - tempfile: state=directory path="{{ w }}/temps"
+EOF2
+play tempfile_check.yml --check
+check "tempfile: check mode runs (rc=$rc)" test "$rc" -eq 0
+check "tempfile: check mode skips" grep -qE "^h1 +: ok=0 +changed=0 .*skipped=1 " "$T/out"
+check "tempfile: check mode creates nothing" test "$(ls "$TD" | wc -l)" = "$n_before"
+if [[ $HAVE_ANSIBLE -eq 1 ]]; then
+  aplay tempfile.yml -e who=ansible
+  check "tempfile: playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  check "tempfile: ansible's paths have the same shape" tempfile_shape ansible
+  check "tempfile: results match ansible-playbook's" compare_json "$W/ansible-tempfile.json" "$W/drover-tempfile.json" path
+fi
+
 finish
