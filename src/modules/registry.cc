@@ -19,6 +19,7 @@ const std::vector<const Module*>& AllModules() {
       &FetchModule(),
       &FindFilesModule(),
       &TempfileModule(),
+      &ScriptModule(),
   };
   // clang-format on
   return all;

@@ -23,5 +23,6 @@ const Module& SlurpModule();
 const Module& FetchModule();
 const Module& FindFilesModule();
 const Module& TempfileModule();
+const Module& ScriptModule();
 
 }  // namespace drover::modules
