@@ -25,8 +25,8 @@ class Fetch : public Module {
         {"src", ArgType::kStr, {}, true, {}, {}},
         {"dest", ArgType::kStr, {}, true, {}, {}},
         {"flat", ArgType::kBool, Value(false), false, {}, {}},
-        {"fail_on_missing", ArgType::kBool, Value(true), false, {"fail_when_missing"}, {}},
-        {"validate_checksum", ArgType::kBool, Value(true), false, {"validate_md5"}, {}},
+        {"fail_on_missing", ArgType::kBool, Value(true), false, {}, {}},
+        {"validate_checksum", ArgType::kBool, Value(true), false, {}, {}},
     };
     return spec;
   }

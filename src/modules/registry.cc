@@ -25,6 +25,9 @@ const std::vector<const Module*>& AllModules() {
       &FetchModule(),
       &GetUrlModule(),
       &GitModule(),
+      &FindFilesModule(),
+      &TempfileModule(),
+      &ScriptModule(),
   };
   // clang-format on
   return all;

@@ -29,5 +29,8 @@ const Module& SlurpModule();
 const Module& FetchModule();
 const Module& GetUrlModule();
 const Module& GitModule();
+const Module& FindFilesModule();
+const Module& TempfileModule();
+const Module& ScriptModule();
 
 }  // namespace drover::modules

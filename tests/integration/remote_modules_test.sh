@@ -66,6 +66,8 @@ def cmp(label, x, y):
     elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
         for i, (p, q) in enumerate(zip(x, y)):
             cmp(f"{label}[{i}]", p, q)
+    elif label.endswith(".stdout") and isinstance(x, str) and x.replace("\r\n", "\n") == y:
+        pass  # ansible-playbook's ssh runs script on a pty: "\r\n" line ends
     elif x != y:
         print(f"{label}: ansible {x!r:.200} drover {y!r:.200}", file=sys.stderr); bad += 1
 cmp("", a, d)
@@ -194,6 +196,239 @@ if [[ $HAVE_ANSIBLE -eq 1 ]]; then
   aplay fetch_results.yml -e who=ansible -e fw="$FW"
   check "fetch: results playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
   check "fetch: results match ansible-playbook's" compare_json "$W/ansible-fetch.json" "$W/drover-fetch.json"
+fi
+
+# --- find: a fixed tree; every option's registered result, key by key
+FT="$W/tree"
+mkdir -p "$FT/sub/deep" "$FT/.hdir" "$FT/sp ace"
+printf 'alpha\nport=22\n' >"$FT/a.txt"
+printf 'beta\n' >"$FT/b.log"
+printf 'hidden\n' >"$FT/.hidden.txt"
+printf 'gamma port=80\n' >"$FT/sub/c.txt"
+printf 'delta\n' >"$FT/sub/deep/d.txt"
+printf 'eps\n' >"$FT/.hdir/e.txt"
+printf 'q\n' >"$FT/sp ace/it's \$1.txt"
+head -c 3000 /dev/zero >"$FT/big.bin"
+printf 'old\n' >"$FT/old.txt"
+touch -d '10 days ago' "$FT/old.txt"
+ln -s a.txt "$FT/link"
+ln -s sub "$FT/dirlink"
+cat >"$P/find.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  vars:
+    t: "{{ w }}/tree"
+  tasks:
+    - find: paths="{{ t }}"
+      register: plain
+    - find: paths="{{ t }}" patterns="*.txt" recurse=true
+      register: globbed
+    - find: paths="{{ t }}" patterns='^[ab]\..*$' use_regex=true excludes='.*log' recurse=true
+      register: regex
+    - find: paths="{{ t }}" file_type=any hidden=true recurse=true depth=2
+      register: anydepth
+    - find: paths="{{ t }}" file_type=directory recurse=true
+      register: dirs
+    - find: paths="{{ t }}" file_type=link
+      register: links
+    - find: paths="{{ t }}" age=1d recurse=true
+      register: older
+    - find: paths="{{ t }}" age=-1d recurse=true
+      register: newer
+    - find: paths="{{ t }}" size=1k recurse=true
+      register: bigger
+    - find: paths="{{ t }}" contains='port=\d+' recurse=true
+      register: containing
+    - find: paths="{{ t }}" get_checksum=true patterns="*.txt,*.log" excludes=b*
+      register: sums
+    - find:
+        paths: ["{{ t }}/a.txt", "{{ t }}/sub"]
+      register: notdir
+    - copy:
+        content: "{{ {'plain': plain, 'globbed': globbed, 'regex': regex, 'anydepth': anydepth, 'dirs': dirs, 'links': links, 'older': older, 'newer': newer, 'bigger': bigger, 'containing': containing, 'sums': sums, 'notdir': notdir} | to_json }}"
+        dest: "{{ w }}/{{ who }}-find.json"
+EOF2
+play find.yml -e who=drover
+[[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+check "find: playbook runs (rc=$rc)" test "$rc" -eq 0
+find_sane() {
+  /usr/bin/python3 - "$W/drover-find.json" "$FT" <<'PY2'
+import json, sys
+r, t = json.load(open(sys.argv[1])), sys.argv[2]
+paths = lambda k: sorted(f["path"] for f in r[k]["files"])
+assert paths("plain") == sorted(t + "/" + n for n in ["a.txt", "b.log", "big.bin", "old.txt"]), paths("plain")
+assert t + "/sp ace/it's $1.txt" in paths("globbed")
+assert paths("older") == [t + "/old.txt"]
+assert paths("bigger") == [t + "/big.bin"]
+assert paths("containing") == sorted([t + "/a.txt"]), paths("containing")
+assert all(f["checksum"] for f in r["sums"]["files"])
+assert r["plain"]["matched"] == 4 and r["plain"]["changed"] is False
+PY2
+}
+check "find: matches what the tree holds" find_sane
+if [[ $HAVE_ANSIBLE -eq 1 ]]; then
+  aplay find.yml -e who=ansible
+  check "find: playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  check "find: results match ansible-playbook's" compare_json "$W/ansible-find.json" "$W/drover-find.json" atime
+fi
+
+# --- tempfile: a file in the host's temp dir, a directory under a path with
+# odd characters; path shape, mode and result keys as ansible-playbook's
+TD="$W/temps"
+mkdir -p "$TD"
+cat >"$P/tempfile.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - tempfile:
+      register: tf
+    - tempfile: state=directory path="{{ w }}/temps" prefix="p 'x'." suffix=".s$"
+      register: td
+    - file: path="{{ tf.path }}" state=absent
+    - copy:
+        content: "{{ {'tf': tf, 'td': td} | to_json }}"
+        dest: "{{ w }}/{{ who }}-tempfile.json"
+EOF2
+play tempfile.yml -e who=drover
+[[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+check "tempfile: playbook runs (rc=$rc)" test "$rc" -eq 0
+tempfile_shape() {  # WHO: the paths have Ansible's shape, the directory exists (0700)
+  /usr/bin/python3 - "$W/$1-tempfile.json" "$TD" <<'PY2'
+import json, os, re, stat, sys
+r, td = json.load(open(sys.argv[1])), sys.argv[2]
+assert re.fullmatch(r"/tmp/ansible\.[A-Za-z0-9_]{8}", r["tf"]["path"]), r["tf"]["path"]
+assert r["tf"]["changed"] is True and r["tf"]["state"] == "file" and r["tf"]["mode"] == "0600"
+p = r["td"]["path"]
+assert re.fullmatch(re.escape(td + "/p 'x'.") + r"[A-Za-z0-9_]{8}" + re.escape(".s$"), p), p
+assert stat.S_IMODE(os.stat(p).st_mode) == 0o700 and r["td"]["state"] == "directory"
+PY2
+}
+check "tempfile: path shape and modes" tempfile_shape drover
+n_before=$(ls "$TD" | wc -l)
+cat >"$P/tempfile_check.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - tempfile: state=directory path="{{ w }}/temps"
+EOF2
+play tempfile_check.yml --check
+check "tempfile: check mode runs (rc=$rc)" test "$rc" -eq 0
+check "tempfile: check mode skips" grep -qE "^h1 +: ok=0 +changed=0 .*skipped=1 " "$T/out"
+check "tempfile: check mode creates nothing" test "$(ls "$TD" | wc -l)" = "$n_before"
+if [[ $HAVE_ANSIBLE -eq 1 ]]; then
+  aplay tempfile.yml -e who=ansible
+  check "tempfile: playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  check "tempfile: ansible's paths have the same shape" tempfile_shape ansible
+  check "tempfile: results match ansible-playbook's" compare_json "$W/ansible-tempfile.json" "$W/drover-tempfile.json" path
+fi
+
+# --- script: a local script (playbook files/, a role's files/) copied, run
+# with shell arguments, removed; creates/removes; check mode; rc != 0
+mkdir -p "$P/roles/r/files" "$P/roles/r/tasks"
+cat >"$P/files/my script.sh" <<'EOF2'
+#!/bin/sh
+echo "args=$#"
+for a in "$@"; do echo "[$a]"; done
+echo "pwd=$(pwd)"
+echo "to stderr" >&2
+case "$0" in *"my"[_\ ]"script.sh") echo "own name kept" ;; esac
+exit "${RC:-0}"
+EOF2
+# Over ssh, ansible-playbook runs scripts on a pty (stderr merged into
+# stdout): the copy used for the comparison writes nothing to stderr.
+grep -v stderr "$P/files/my script.sh" >"$P/files/my_script.sh"
+printf '#!/bin/sh\necho from role\n' >"$P/roles/r/files/role.sh"
+printf '#!/bin/sh\ntouch "$1"\n' >"$P/files/touch.sh"
+printf '#!/bin/sh\necho failing\nexit 3\n' >"$P/files/fail.sh"
+cat >"$P/roles/r/tasks/main.yml" <<'EOF2'
+- script: role.sh
+  register: role_run
+EOF2
+cat >"$P/script.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  roles: [r]
+  tasks:
+    - script: '"my_script.sh" "a b" c\$d plain'
+      register: args
+    - script:
+        cmd: '"my_script.sh" x'
+        chdir: "{{ fw }}"
+      register: chdir
+    - script: '"my_script.sh"'
+      args:
+        creates: "{{ fw }}/text.txt"
+      register: created
+    - script: '"my_script.sh"'
+      args:
+        removes: "{{ fw }}/nothing"
+      register: removed
+    - script: fail.sh
+      register: failing
+      ignore_errors: true
+    - script: '"my_script.sh" via bash'
+      args:
+        executable: /bin/bash
+      register: bash
+    - copy:
+        content: "{{ {'role_run': role_run, 'args': args, 'chdir': chdir, 'created': created, 'removed': removed, 'failing': failing, 'bash': bash} | to_json }}"
+        dest: "{{ w }}/{{ who }}-script.json"
+EOF2
+ls -d /tmp/drover-script.* 2>/dev/null | sort >"$T/tmp_before" || true
+play script.yml -e who=drover -e fw="$FW"
+[[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+check "script: playbook runs (rc=$rc)" test "$rc" -eq 0
+ls -d /tmp/drover-script.* 2>/dev/null | sort >"$T/tmp_after" || true
+check "script: temp copies removed from the host" cmp -s "$T/tmp_before" "$T/tmp_after"
+script_sane() {
+  /usr/bin/python3 - "$W/drover-script.json" "$FW" <<'PY2'
+import json, sys
+r, fw = json.load(open(sys.argv[1])), sys.argv[2]
+assert r["args"]["stdout_lines"][:4] == ["args=3", "[a b]", "[c$d]", "[plain]"], r["args"]["stdout_lines"]
+assert "own name kept" in r["args"]["stdout_lines"]
+assert r["args"]["rc"] == 0 and r["args"]["changed"]
+assert "pwd=" + fw in r["chdir"]["stdout_lines"]
+assert r["created"]["skipped"] and r["removed"]["skipped"]
+assert r["failing"]["rc"] == 3 and r["failing"]["failed"] and r["failing"]["stdout"] == "failing\n"
+assert r["role_run"]["stdout"] == "from role\n"
+PY2
+}
+check "script: arguments, chdir, skips, rc, role files/" script_sane
+cat >"$P/script_check.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - script: touch.sh {{ (w ~ '/touched') | quote }}
+      args:
+        creates: "{{ w }}/touched"
+EOF2
+play script_check.yml --check
+check "script: (c) check mode with creates reports changed" changed_is 1
+check "script: (c) check mode ran nothing" test ! -e "$W/touched"
+play script_check.yml
+check "script: (a) runs the script" test -e "$W/touched"
+check "script: (a) changed" changed_is 1
+play script_check.yml
+check "script: (b) creates exists: changed=0" changed_is 0
+cat >"$P/script_chdir.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - script: '"my script.sh"'
+      args:
+        chdir: "{{ w }}"
+      register: r
+    - assert:
+        that: ["('pwd=' ~ w) in r.stdout_lines", "'own name kept' in r.stdout_lines",
+               "r.stderr == 'to stderr\\n'", "r.stderr_lines == ['to stderr']"]
+EOF2
+play script_chdir.yml
+check "script: chdir with spaces, quotes and \$ (rc=$rc)" test "$rc" -eq 0
+if [[ $HAVE_ANSIBLE -eq 1 ]]; then
+  aplay script.yml -e who=ansible -e fw="$FW"
+  check "script: playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  check "script: results match ansible-playbook's" compare_json "$W/ansible-script.json" \
+    "$W/drover-script.json" stderr stderr_lines exception
 fi
 
 finish
