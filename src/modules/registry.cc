@@ -16,6 +16,7 @@ const std::vector<const Module*>& AllModules() {
       &TemplateModule(),
       &LineinfileModule(),
       &GetUrlModule(),
+      &UriModule(),
   };
   // clang-format on
   return all;

@@ -20,5 +20,6 @@ const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
 const Module& GetUrlModule();
+const Module& UriModule();
 
 }  // namespace drover::modules
