@@ -17,6 +17,7 @@ const std::vector<const Module*>& AllModules() {
       &LineinfileModule(),
       &GetUrlModule(),
       &UriModule(),
+      &WaitForModule(),
   };
   // clang-format on
   return all;

@@ -21,5 +21,6 @@ const Module& TemplateModule();
 const Module& LineinfileModule();
 const Module& GetUrlModule();
 const Module& UriModule();
+const Module& WaitForModule();
 
 }  // namespace drover::modules

@@ -255,6 +255,86 @@ play uri.yml --check
 check "uri: (c) check mode skips, as Ansible" has "skipping: [h1]"
 check "uri: (c) check changed nothing" test "$(ident "$W/uri dest")" = "$before"
 
+# --- wait_for: an open and a closed port, a file appearing, a banner.
+CLOSED2=$(free_port)
+cat >"$P/wait_for.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - wait_for: port=$HP timeout=5
+      register: open
+    - wait_for: port=$CLOSED2 state=stopped timeout=5
+      register: stopped
+    - wait_for: path="{{ w }}/appears" search_regex='port=(?P<p>\d+)' timeout=20
+      register: appeared
+    - wait_for: port=${SSHD_PORT[h1]} search_regex='OpenSSH_([0-9.]+)' timeout=10
+      register: banner
+    - wait_for: path="{{ w }}/never" state=absent timeout=5
+      register: absent
+    - copy:
+        content: "{{ results | to_json }}"
+        dest: "{{ w }}/wait.json"
+      vars:
+        results: {open: "{{ open }}", stopped: "{{ stopped }}", appeared: "{{ appeared }}",
+                  banner: "{{ banner }}", absent: "{{ absent }}"}
+EOF2
+rm -f "$W/appears"
+(sleep 2; printf 'starting\nready port=8080\n' >"$W/appears") &
+EXTRA_PIDS+=($!)
+t0=$(date +%s)
+play wait_for.yml
+t1=$(date +%s)
+[[ $rc -eq 0 ]] || show
+check "wait_for: playbook runs (rc=$rc)" test "$rc" -eq 0
+wait_is() {
+  /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$W/wait.json" "$1" || {
+    echo "  not true: $1" >&2
+    cat "$W/wait.json" >&2
+    return 1
+  }
+}
+check "wait_for: open port" wait_is 'r["open"]["state"] == "started" and r["open"]["port"] == '"$HP"' and r["open"]["elapsed"] == 0'
+check "wait_for: closed port stopped" wait_is 'r["stopped"]["state"] == "stopped" and not r["stopped"].get("failed")'
+check "wait_for: file appeared, groups" wait_is 'r["appeared"]["match_groups"] == ["8080"] and r["appeared"]["match_groupdict"] == {"p": "8080"} and r["appeared"]["elapsed"] >= 1'
+check "wait_for: banner on a port" wait_is 'len(r["banner"]["match_groups"]) == 1 and r["banner"]["match_groups"][0][0].isdigit()'
+check "wait_for: absent" wait_is 'r["absent"]["state"] == "absent" and r["absent"]["path"].endswith("/never")'
+check "wait_for: waited for the file, not for the timeouts" test $((t1 - t0)) -lt 15
+cat >"$P/wait_closed.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - wait_for: port=$CLOSED2 timeout=2 connect_timeout=1
+EOF2
+t0=$(date +%s)
+play wait_closed.yml
+t1=$(date +%s)
+check "wait_for closed: fails (rc=$rc)" test "$rc" -ne 0
+check "wait_for closed: Ansible's message" has "Timeout when waiting for 127.0.0.1:$CLOSED2"
+check "wait_for closed: waited the timeout" test $((t1 - t0)) -ge 2
+# Without bash on the host: local ports from /proc/net/tcp.
+mkdir -p "$T/nobash"
+for f in /usr/bin/* /bin/*; do
+  b=${f##*/}
+  [[ $b == bash || -e $T/nobash/$b ]] || ln -s "$f" "$T/nobash/$b"
+done
+cat >"$P/wait_nobash.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  environment:
+    PATH: "$T/nobash"
+  tasks:
+    - wait_for: port=$HP timeout=3
+    - wait_for: port=$CLOSED2 state=stopped timeout=3
+    - wait_for: port=$CLOSED2 timeout=2
+      register: r
+      ignore_errors: true
+    - assert: {that: [r.failed]}
+EOF2
+play wait_nobash.yml
+check "wait_for without bash: /proc/net/tcp (rc=$rc)" test "$rc" -eq 0
+play wait_for.yml --check
+check "wait_for: check mode skips, as Ansible" grep -qE "^h1 +: .* +failed=0 +skipped=5 " "$T/out"
+
 # --- registered results, key by key against ansible-playbook.
 if command -v ansible-playbook >/dev/null; then
   export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNING=False
@@ -298,19 +378,34 @@ if command -v ansible-playbook >/dev/null; then
       register: u8
     - uri: url="http://127.0.0.1:1/" status_code=-1
       register: u9
+    - wait_for: port={{ hp }} timeout=5
+      register: w1
+    - wait_for: port={{ closed }} state=stopped timeout=5
+      register: w2
+    - wait_for: path="{{ w }}/appears" search_regex='(?P<word>\w+) port=(\d+)' timeout=5
+      register: w3
+    - wait_for: path="{{ w }}/never" state=absent
+      register: w4
+    - wait_for: port={{ closed }} timeout=1
+      register: w5
+      ignore_errors: true
+    - wait_for: path="{{ w }}/never" timeout=1 msg="custom message"
+      register: w6
+      ignore_errors: true
     - copy:
         content: "{{ results | to_json }}"
         dest: "{{ w }}/{{ who }}.json"
       vars:
-        results: {g1: "{{ g1 }}", g2: "{{ g2 }}", g3: "{{ g3 }}", g4: "{{ g4 }}", g5: "{{ g5 }}",
+        results: {w1: "{{ w1 }}", w2: "{{ w2 }}", w3: "{{ w3 }}", w4: "{{ w4 }}", w5: "{{ w5 }}", w6: "{{ w6 }}",
+                  g1: "{{ g1 }}", g2: "{{ g2 }}", g3: "{{ g3 }}", g4: "{{ g4 }}", g5: "{{ g5 }}",
                   u1: "{{ u1 }}", u2: "{{ u2 }}", u3: "{{ u3 }}", u4: "{{ u4 }}", u5: "{{ u5 }}",
                   u6: "{{ u6 }}", u7: "{{ u7 }}", u8: "{{ u8 }}", u9: "{{ u9 }}"}
 EOF2
-  play results.yml -e who=drover
+  play results.yml -e who=drover -e hp=$HP -e closed=$CLOSED2
   [[ $rc -eq 0 ]] || show
   check "results playbook runs under drover (rc=$rc)" test "$rc" -eq 0
   set +e
-  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible results.yml) >"$T/aout" 2>&1
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible -e hp=$HP -e closed=$CLOSED2 results.yml) >"$T/aout" 2>&1
   arc=$?
   set -e
   [[ $arc -eq 0 ]] || cat "$T/aout" >&2
@@ -350,7 +445,7 @@ for key in a:
 sys.exit(1 if bad else 0)
 PY
   }
-  check "get_url and uri results match ansible-playbook's" compare_results
+  check "get_url, uri and wait_for results match ansible-playbook's" compare_results
 fi
 
 finish
