@@ -18,6 +18,7 @@ const std::vector<const Module*>& AllModules() {
       &GetUrlModule(),
       &UriModule(),
       &WaitForModule(),
+      &UnarchiveModule(),
   };
   // clang-format on
   return all;

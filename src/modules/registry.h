@@ -22,5 +22,6 @@ const Module& LineinfileModule();
 const Module& GetUrlModule();
 const Module& UriModule();
 const Module& WaitForModule();
+const Module& UnarchiveModule();
 
 }  // namespace drover::modules

@@ -279,7 +279,7 @@ cat >"$P/wait_for.yml" <<EOF2
                   banner: "{{ banner }}", absent: "{{ absent }}"}
 EOF2
 rm -f "$W/appears"
-(sleep 2; printf 'starting\nready port=8080\n' >"$W/appears") &
+(sleep 4; printf 'starting\nready port=8080\n' >"$W/appears") &
 EXTRA_PIDS+=($!)
 t0=$(date +%s)
 play wait_for.yml
@@ -293,7 +293,7 @@ wait_is() {
     return 1
   }
 }
-check "wait_for: open port" wait_is 'r["open"]["state"] == "started" and r["open"]["port"] == '"$HP"' and r["open"]["elapsed"] == 0'
+check "wait_for: open port" wait_is 'r["open"]["state"] == "started" and r["open"]["port"] == '"$HP"' and r["open"]["elapsed"] <= 2'
 check "wait_for: closed port stopped" wait_is 'r["stopped"]["state"] == "stopped" and not r["stopped"].get("failed")'
 check "wait_for: file appeared, groups" wait_is 'r["appeared"]["match_groups"] == ["8080"] and r["appeared"]["match_groupdict"] == {"p": "8080"} and r["appeared"]["elapsed"] >= 1'
 check "wait_for: banner on a port" wait_is 'len(r["banner"]["match_groups"]) == 1 and r["banner"]["match_groups"][0][0].isdigit()'
@@ -334,6 +334,92 @@ play wait_nobash.yml
 check "wait_for without bash: /proc/net/tcp (rc=$rc)" test "$rc" -eq 0
 play wait_for.yml --check
 check "wait_for: check mode skips, as Ansible" grep -qE "^h1 +: .* +failed=0 +skipped=5 " "$T/out"
+
+# --- unarchive: tar.gz from the controller, tar.xz/tar.bz2/tar/zip on the host.
+A=$T/archives
+mkdir -p "$A/tree/pkg/sub dir" "$P/files"
+printf 'one\n' >"$A/tree/pkg/one.txt"
+printf 'two $x\n' >"$A/tree/pkg/sub dir/two file.txt"
+(cd "$A/tree" && tar -czf "$P/files/pkg.tgz" pkg && tar -cJf "$A/pkg.tar.xz" pkg &&
+  tar -cjf "$A/pkg.tar.bz2" pkg && tar -cf "$A/pkg.tar" pkg && zip -qr "$A/pkg.zip" pkg)
+cat >"$P/unarchive.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - unarchive: src=pkg.tgz dest="{{ w }}/ua" list_files=true
+      register: r
+    - copy: content="{{ r | to_json }}" dest="{{ w }}/ua.json"
+      check_mode: false
+EOF2
+mkdir -p "$W/ua"
+UF="$W/ua/pkg/sub dir/two file.txt"
+play unarchive.yml
+[[ $rc -eq 0 ]] || show
+check "unarchive: (a) extracts (rc=$rc)" cmp -s "$UF" "$A/tree/pkg/sub dir/two file.txt"
+check "unarchive: (a) changed" grep -q '"changed": true' "$W/ua.json"
+check "unarchive: (a) handler and files" /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["handler"] == "TgzArchive" and "pkg/sub dir/two file.txt" in r["files"] else 1)' "$W/ua.json"
+before=$(ident "$UF")
+sleep 1.1
+play unarchive.yml
+check "unarchive: (b) unchanged" grep -q '"changed": false' "$W/ua.json"
+check "unarchive: (b) inode and mtime unchanged" test "$(ident "$UF")" = "$before"
+printf 'local edit\n' >"$UF"
+before=$(ident "$UF")
+play unarchive.yml --check
+check "unarchive: (c) check reports changed" grep -q '"changed": true' "$W/ua.json"
+check "unarchive: (c) check changed nothing" test "$(cat "$UF")|$(ident "$UF")" = "local edit|$before"
+play unarchive.yml
+check "unarchive: a differing file restored" cmp -s "$UF" "$A/tree/pkg/sub dir/two file.txt"
+
+for fmt in tar.xz tar.bz2 tar zip; do
+  cat >"$P/unarchive_remote.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - unarchive: src="$A/pkg.$fmt" dest="{{ w }}/r $fmt" remote_src=true mode=u=rwX,g=rX,o=
+EOF2
+  mkdir -p "$W/r $fmt"
+  play unarchive_remote.yml
+  [[ $rc -eq 0 ]] || show
+  check "unarchive $fmt: (a) extracts (rc=$rc)" cmp -s "$W/r $fmt/pkg/sub dir/two file.txt" "$A/tree/pkg/sub dir/two file.txt"
+  check "unarchive $fmt: (a) changed" changed_is 1
+  check "unarchive $fmt: (a) mode" test "$(mode_of "$W/r $fmt/pkg/one.txt")|$(mode_of "$W/r $fmt/pkg/sub dir")" = "640|750"
+  before=$(ident "$W/r $fmt/pkg/one.txt")
+  play unarchive_remote.yml
+  check "unarchive $fmt: (b) changed=0" changed_is 0
+  check "unarchive $fmt: (b) untouched" test "$(ident "$W/r $fmt/pkg/one.txt")" = "$before"
+  printf 'x\n' >"$W/r $fmt/pkg/one.txt"
+  play unarchive_remote.yml --check
+  check "unarchive $fmt: (c) check reports changed" changed_is 1
+  check "unarchive $fmt: (c) nothing changed" test "$(cat "$W/r $fmt/pkg/one.txt")" = x
+done
+
+# creates, a missing dest, and zip without unzip on the host.
+mkdir -p "$T/nounzip"
+for f in /usr/bin/* /bin/*; do
+  b=${f##*/}
+  [[ $b == unzip || -e $T/nounzip/$b ]] || ln -s "$f" "$T/nounzip/$b"
+done
+cat >"$P/unarchive_odd.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - unarchive: src=pkg.tgz dest="{{ w }}/ua" creates="{{ w }}/ua/pkg"
+      register: skipped
+    - assert: {that: [skipped is skipped]}
+    - unarchive: src=pkg.tgz dest="{{ w }}/no such dir"
+      register: nodest
+      ignore_errors: true
+    - assert: {that: ["nodest.msg == 'Destination ' ~ q ~ w ~ '/no such dir' ~ q ~ ' is not a directory'"]}
+      vars: {q: "'"}
+    - unarchive: src="$A/pkg.zip" dest="{{ w }}/ua" remote_src=true
+      environment:
+        PATH: "$T/nounzip"
+EOF2
+play unarchive_odd.yml
+check "unarchive: creates and a missing dest as Ansible" has "ok: [h1]"
+check "unarchive: zip without unzip fails (rc=$rc)" test "$rc" -ne 0
+check "unarchive: zip without unzip: clear message" has "Unable to find required 'unzip' binary"
 
 # --- registered results, key by key against ansible-playbook.
 if command -v ansible-playbook >/dev/null; then
@@ -392,20 +478,31 @@ if command -v ansible-playbook >/dev/null; then
     - wait_for: path="{{ w }}/never" timeout=1 msg="custom message"
       register: w6
       ignore_errors: true
+    - file: path="{{ w }}/{{ who }}/ua" state=directory
+    - unarchive: src=pkg.tgz dest="{{ w }}/{{ who }}/ua" list_files=true
+      register: a1
+    - unarchive: src=pkg.tgz dest="{{ w }}/{{ who }}/ua" list_files=true
+      register: a2
+    - unarchive: src="{{ arch }}/pkg.zip" dest="{{ w }}/{{ who }}/ua" remote_src=true list_files=true
+      register: a3
+    - unarchive: src="{{ arch }}/pkg.tar.xz" dest="{{ w }}/{{ who }}/ua" remote_src=true mode=0600
+      register: a4
+    - unarchive: src="{{ arch }}/pkg.tar.xz" dest="{{ w }}/{{ who }}/ua" remote_src=true creates="{{ w }}"
+      register: a5
     - copy:
         content: "{{ results | to_json }}"
         dest: "{{ w }}/{{ who }}.json"
       vars:
-        results: {w1: "{{ w1 }}", w2: "{{ w2 }}", w3: "{{ w3 }}", w4: "{{ w4 }}", w5: "{{ w5 }}", w6: "{{ w6 }}",
+        results: {a1: "{{ a1 }}", a2: "{{ a2 }}", a3: "{{ a3 }}", a4: "{{ a4 }}", a5: "{{ a5 }}", w1: "{{ w1 }}", w2: "{{ w2 }}", w3: "{{ w3 }}", w4: "{{ w4 }}", w5: "{{ w5 }}", w6: "{{ w6 }}",
                   g1: "{{ g1 }}", g2: "{{ g2 }}", g3: "{{ g3 }}", g4: "{{ g4 }}", g5: "{{ g5 }}",
                   u1: "{{ u1 }}", u2: "{{ u2 }}", u3: "{{ u3 }}", u4: "{{ u4 }}", u5: "{{ u5 }}",
                   u6: "{{ u6 }}", u7: "{{ u7 }}", u8: "{{ u8 }}", u9: "{{ u9 }}"}
 EOF2
-  play results.yml -e who=drover -e hp=$HP -e closed=$CLOSED2
+  play results.yml -e who=drover -e hp=$HP -e closed=$CLOSED2 -e arch=$A
   [[ $rc -eq 0 ]] || show
   check "results playbook runs under drover (rc=$rc)" test "$rc" -eq 0
   set +e
-  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible -e hp=$HP -e closed=$CLOSED2 results.yml) >"$T/aout" 2>&1
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible -e hp=$HP -e closed=$CLOSED2 -e arch=$A results.yml) >"$T/aout" 2>&1
   arc=$?
   set -e
   [[ $arc -eq 0 ]] || cat "$T/aout" >&2
@@ -419,7 +516,8 @@ d = json.load(open(w + "/drover.json"))
 # elapsed: wall time; src: each tool's temp file; invocation: Ansible's echo.
 # date: the server's clock; msg of u9: urllib's and curl's words for
 # "connection refused" differ (both say "Request failed: ").
-skip = {"elapsed", "src", "invocation", "_ansible_no_log", "failed", "date"}
+# extract_results: each tool's command line.
+skip = {"elapsed", "src", "invocation", "_ansible_no_log", "failed", "date", "extract_results"}
 def norm(v):
     return v.replace(w + "/ansible", w + "/drover") if isinstance(v, str) else v
 bad = 0
@@ -445,7 +543,7 @@ for key in a:
 sys.exit(1 if bad else 0)
 PY
   }
-  check "get_url, uri and wait_for results match ansible-playbook's" compare_results
+  check "get_url, uri, wait_for and unarchive results match ansible-playbook's" compare_results
 fi
 
 finish
