@@ -167,6 +167,7 @@ __wlistening() {
 }
 # __wconnect SECONDS: 0 when host:port accepts a connection in time.
 __wconnect() {
+  [ "$1" -ge 1 ] || set -- 1  # timeout 0 would mean no limit
   if [ -n "$__wbash" ]; then
     timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$__wh" "$__wp" 2>/dev/null
   elif __wlocal; then
