@@ -28,6 +28,9 @@ const std::vector<const Module*>& AllModules() {
       &FindFilesModule(),
       &TempfileModule(),
       &ScriptModule(),
+      &UriModule(),
+      &WaitForModule(),
+      &UnarchiveModule(),
   };
   // clang-format on
   return all;

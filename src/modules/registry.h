@@ -32,5 +32,8 @@ const Module& GitModule();
 const Module& FindFilesModule();
 const Module& TempfileModule();
 const Module& ScriptModule();
+const Module& UriModule();
+const Module& WaitForModule();
+const Module& UnarchiveModule();
 
 }  // namespace drover::modules

@@ -3,7 +3,7 @@
 #   http_server.py PORT DOCROOT LOGFILE
 # Serves DOCROOT (with If-Modified-Since) and logs "METHOD PATH" per request.
 # /echo...: answers JSON {method, path, body, headers} (status=NNN in the
-# path sets the status); /redirect: 302 to /echo/redirected; /disp: a body
+# path sets the status; nohdr in the path leaves the headers out); /redirect: 302 to /echo/redirected; /disp: a body
 # with Content-Disposition; /text: text/plain. Other methods echo too.
 import sys, json, os, http.server
 class H(http.server.SimpleHTTPRequestHandler):
@@ -12,8 +12,10 @@ class H(http.server.SimpleHTTPRequestHandler):
     def _echo(self):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n).decode("utf-8", "replace") if n else ""
-        out = json.dumps({"method": self.command, "path": self.path, "body": body,
-                          "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        echo = {"method": self.command, "path": self.path, "body": body}
+        if "nohdr" not in self.path:
+            echo["headers"] = {k.lower(): v for k, v in self.headers.items()}
+        out = json.dumps(echo).encode()
         self.send_response(int(self.path.split("status=")[1][:3]) if "status=" in self.path else 200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(out)))
