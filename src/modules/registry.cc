@@ -15,6 +15,8 @@ const std::vector<const Module*>& AllModules() {
       &CopyModule(),
       &TemplateModule(),
       &LineinfileModule(),
+      &BlockinfileModule(),
+      &ReplaceModule(),
   };
   // clang-format on
   return all;

@@ -19,5 +19,7 @@ const Module& FileModule();
 const Module& CopyModule();
 const Module& TemplateModule();
 const Module& LineinfileModule();
+const Module& BlockinfileModule();
+const Module& ReplaceModule();
 
 }  // namespace drover::modules
