@@ -45,8 +45,6 @@ class Copy : public Module {
     if (content_v.is_null() && src.empty()) return Failed("src (or content) is required");
     if (args.find("remote_src")->as_bool())
       return Failed("copy: remote_src is not implemented by drover yet");
-    if (!ArgText(args, "validate").empty())
-      return Failed("copy: validate is not implemented by drover yet");
     if (!content_v.is_null()) {
       // Ansible writes non-string content as JSON.
       std::string content = content_v.is_string() ? content_v.as_string() : ToJson(content_v);

@@ -161,6 +161,35 @@ Result<std::string> ValidateCommand(const std::string& validate, const std::stri
   return cmd;
 }
 
+Result<std::string> InstallScript(const std::string& dest, const std::string& fill,
+                                  const connection::FileAttributes& attrs,
+                                  const std::string& validate) {
+  const std::string temp = connection::TempNameBeside(dest);
+  std::string script =
+      "__t=" + ShellQuote(temp) + "\n(umask 077; " + fill + ") || { rm -f -- \"$__t\"; exit 1; }\n";
+  if (!validate.empty()) {
+    Result<std::string> cmd = ValidateCommand(validate, temp);
+    if (!cmd) return cmd.take_error();
+    script += "__vo=$(" + *cmd +
+              " 2>\"$__t.err\" </dev/null); __vr=$?\n"
+              "if [ $__vr -ne 0 ]; then printf 'DROVER_VALIDATE|%s\\n' $__vr; printf '%s' "
+              "\"$__vo\"; cat -- \"$__t.err\" >&2; rm -f -- \"$__t\" \"$__t.err\"; exit 0; fi\n"
+              "rm -f -- \"$__t.err\"\n";
+  }
+  return script + "( " + connection::FinishInstallScript(temp, dest, attrs) + "\n) || exit 1\n";
+}
+
+bool ParseValidateFailure(const connection::ExecResult& done, EditWriteResult* r) {
+  const std::string& out = done.stdout_data;
+  size_t at = out.find("DROVER_VALIDATE|");
+  if (at == std::string::npos) return false;
+  size_t nl = out.find('\n', at);
+  r->validate_rc = std::atoi(out.substr(at + 16, nl - at - 16).c_str());
+  r->validate_stdout = nl == std::string::npos ? "" : out.substr(nl + 1);
+  r->validate_stderr = done.stderr_data;
+  return true;
+}
+
 Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
                                   const EditTarget& target, const EditWrite& write,
                                   const AttrPlan& attrs) {
@@ -178,25 +207,15 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
   }
   std::optional<std::string> stdin_data;
   if (write.content) {
-    const std::string temp = connection::TempNameBeside(target.real_path);
-    script += "__t=" + ShellQuote(temp) +
-              "\n(umask 077; cat > \"$__t\") || { rm -f -- \"$__t\"; exit 1; }\n";
-    if (!write.validate.empty()) {
-      Result<std::string> cmd = ValidateCommand(write.validate, temp);
-      if (!cmd) {
-        r.failure = Failed(cmd.error().message);
-        return r;
-      }
-      script += "__vo=$(" + *cmd +
-                " 2>\"$__t.err\" </dev/null); __vr=$?\n"
-                "if [ $__vr -ne 0 ]; then printf 'DROVER_VALIDATE|%s\\n' $__vr; printf '%s' "
-                "\"$__vo\"; cat -- \"$__t.err\" >&2; rm -f -- \"$__t\" \"$__t.err\"; exit 0; fi\n"
-                "rm -f -- \"$__t.err\"\n";
-    }
     connection::FileAttributes fa{attrs.owner, attrs.group,
                                   attrs.mode ? OctalMode(*attrs.mode) : ""};
-    script +=
-        "( " + connection::FinishInstallScript(temp, target.real_path, fa) + "\n) || exit 1\n";
+    Result<std::string> install =
+        InstallScript(target.real_path, "cat > \"$__t\"", fa, write.validate);
+    if (!install) {
+      r.failure = Failed(install.error().message);
+      return r;
+    }
+    script += *install;
     stdin_data = *write.content;
   } else {
     script += AttrsScript(target.real_path, attrs.owner, attrs.group, attrs.mode);
@@ -208,13 +227,7 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
     size_t nl = out.find('\n', at);
     r.backup_file = out.substr(at + 14, nl - at - 14);
   }
-  if (size_t at = out.find("DROVER_VALIDATE|"); at != std::string::npos) {
-    size_t nl = out.find('\n', at);
-    r.validate_rc = std::atoi(out.substr(at + 16, nl - at - 16).c_str());
-    r.validate_stdout = nl == std::string::npos ? "" : out.substr(nl + 1);
-    r.validate_stderr = done->stderr_data;
-    return r;
-  }
+  if (ParseValidateFailure(*done, &r)) return r;
   if (done->exit_status != 0)
     r.failure = Failed("could not write " + path + ": " + done->stderr_data);
   return r;

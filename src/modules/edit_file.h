@@ -72,6 +72,20 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
 // no %s ("validate must contain %s: ..."), a bad % sequence, bad quoting.
 Result<std::string> ValidateCommand(const std::string& validate, const std::string& temp_path);
 
+// Shell text that installs what `fill` writes into "$__t" (a temp file
+// beside `dest`; e.g. "cat > \"$__t\"" for stdin) atomically at `dest` with
+// `attrs`, after running Ansible's `validate` command ("" = none) on it. A
+// failing validation prints "DROVER_VALIDATE|<rc>", then its stdout; its
+// stderr goes to stderr; the script then exits 0 leaving dest untouched
+// (see ParseValidateFailure). Errors: a bad validate command.
+Result<std::string> InstallScript(const std::string& dest, const std::string& fill,
+                                  const connection::FileAttributes& attrs,
+                                  const std::string& validate);
+
+// Fills the validate_* fields of *r from a script's output; false when the
+// validation did not fail.
+bool ParseValidateFailure(const connection::ExecResult& done, EditWriteResult* r);
+
 // bytes.splitlines(True): lines split at \n, \r\n and \r, ends kept.
 std::vector<std::string> SplitLinesKeepEnds(const std::string& text);
 

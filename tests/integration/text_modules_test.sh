@@ -217,16 +217,19 @@ EOF2
     [[ $arc -eq 0 ]] || cat "$T/aout" >&2
     check "results playbook runs under ansible $* (rc=$arc)" test "$arc" -eq 0
   }
-  compare_results() {
-    /usr/bin/python3 - "$W" <<'PY'
+  compare_results() {  # [JSON_SUFFIX [EXTRA_SKIPPED_KEY...]]
+    /usr/bin/python3 - "$W" "$@" <<'PY'
 import json, sys
 w = sys.argv[1]
-a = json.load(open(w + "/ansible.json"))
-d = json.load(open(w + "/drover.json"))
-skip = {"invocation", "_ansible_no_log", "warnings", "exception"}
+suffix = sys.argv[2] if len(sys.argv) > 2 else ""
+a = json.load(open(w + "/ansible" + suffix + ".json"))
+d = json.load(open(w + "/drover" + suffix + ".json"))
+skip = {"invocation", "_ansible_no_log", "warnings", "exception"} | set(sys.argv[3:])
 bad = 0
 def norm(v):
     return v.replace(w + "/ansible", w + "/WHO") if isinstance(v, str) else v
+def normd(v):
+    return v.replace(w + "/drover", w + "/WHO") if isinstance(v, str) else v
 def cmp(label, x, y):
     global bad
     if isinstance(x, dict) and isinstance(y, dict):
@@ -246,7 +249,7 @@ def cmp(label, x, y):
     elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
         for i, (p, q) in enumerate(zip(x, y)):
             cmp(f"{label}[{i}]", p, q)
-    elif norm(x) != (y.replace(w + "/drover", w + "/WHO") if isinstance(y, str) else y):
+    elif norm(x) != normd(y):
         print(f"{label}: ansible {x!r} drover {y!r}", file=sys.stderr); bad += 1
 cmp("", a, d)
 sys.exit(1 if bad else 0)
@@ -256,6 +259,69 @@ PY
   check "blockinfile/replace results match ansible-playbook's" compare_results
   run_both --check --diff
   check "blockinfile/replace --check --diff results match ansible-playbook's" compare_results
+
+  # validate for copy, template and lineinfile; file state=hard
+  mkdir -p "$P/templates"
+  printf 'host={{ inventory_hostname }}\n' >"$P/templates/t.j2"
+  cat >"$P/results2.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  vars: {D: "{{ w }}/{{ who }}2"}
+  tasks:
+    - shell: rm -rf "$D"; mkdir -p "$D"; printf 'src\n' >"$D/src"
+      environment: {D: "{{ D }}"}
+    - copy: content=x dest="{{ D }}/c" validate="grep -q x %s"
+      register: c1
+    - copy: content=y dest="{{ D }}/c" validate="grep -q nothere %s"
+      register: c2
+      ignore_errors: true
+    - copy: content=y dest="{{ D }}/c" validate="true"
+      register: c3
+      ignore_errors: true
+    - template: src=t.j2 dest="{{ D }}/t" validate="grep -q host=h1 %s"
+      register: t1
+    - lineinfile: path="{{ D }}/c" line=z validate="grep -q z %s"
+      register: l1
+    - lineinfile: path="{{ D }}/c" line=w validate="ls /nonexistent-drover %s"
+      register: l2
+      ignore_errors: true
+    - file: path="{{ D }}/h" src="{{ D }}/src" state=hard
+      register: h1
+    - file: path="{{ D }}/h" src="{{ D }}/src" state=hard
+      register: h2
+    - file: path="{{ D }}/c" src="{{ D }}/src" state=hard
+      register: h3
+      ignore_errors: true
+    - file: path="{{ D }}/c" src="{{ D }}/src" state=hard force=true mode=0600
+      register: h4
+    - file: path="{{ D }}/h2" state=hard
+      register: h5
+      ignore_errors: true
+    - file: path="{{ D }}/h3" src="{{ D }}/nosrc" state=hard
+      register: h6
+      ignore_errors: true
+    - shell: cat "$D/c" "$D/t"; stat -c '%a %h %n' "$D"/* | sed "s|$D/||"
+      environment: {D: "{{ D }}"}
+      register: files
+    - copy:
+        content: "{{ {'c1': c1, 'c2': c2, 'c3': c3, 't1': t1, 'l1': l1, 'l2': l2, 'h1': h1,
+                      'h2': h2, 'h3': h3, 'h4': h4, 'h5': h5, 'h6': h6,
+                      'files': files.stdout} | to_json }}"
+        dest: "{{ w }}/{{ who }}2.json"
+EOF2
+  play results2.yml -e who=drover
+  [[ $rc -eq 0 ]] || cat "$T/out" "$T/err" >&2
+  check "validate/hard playbook runs under drover (rc=$rc)" test "$rc" -eq 0
+  set +e
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml -e who=ansible results2.yml) >"$T/aout" 2>&1
+  arc=$?
+  set -e
+  [[ $arc -eq 0 ]] || cat "$T/aout" >&2
+  check "validate/hard playbook runs under ansible (rc=$arc)" test "$arc" -eq 0
+  # src/md5sum: Ansible's copy reports its upload temp file; mtime/atime
+  # /ctime differ per run; diff: the file module's before/after.
+  check "validate/hard results match ansible-playbook's" \
+    compare_results 2 src md5sum mtime atime ctime diff path
 fi
 
 finish
