@@ -42,7 +42,7 @@ Result<std::string> FindLocalFile(const RunContext& ctx, const std::string& subd
     for (const std::string& candidate : {dir + "/" + subdir + "/" + src, dir + "/" + src}) {
       tried.push_back(candidate);
       std::error_code ec;
-      if (fs::is_regular_file(candidate, ec)) return candidate;
+      if (fs::is_regular_file(candidate, ec) || fs::is_directory(candidate, ec)) return candidate;
     }
   }
   std::string msg = "Could not find or access '" + src + "'\nSearched in:";
