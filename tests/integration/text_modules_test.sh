@@ -4,7 +4,8 @@
 # each module: (a) create/change, (b) run again: changed=0 and the file's
 # inode and mtime unchanged, (c) --check against a host that differs:
 # reported changed, nothing changed, (d) --diff: a unified diff. Plus a
-# missing parent directory, a read-only target, validate, and registered
+# missing parent directory, a read-only target, non-UTF-8 bytes, a 20 MB
+# file, validate, copy trees and remote_src, file state=hard, and registered
 # results compared key by key with ansible-playbook's for the same tasks on
 # the same host (normal run, then --check --diff).
 source "$(dirname "$0")/sshd_lib.sh"
@@ -143,6 +144,27 @@ check "validate: task fails (rc=$rc)" test "$rc" -ne 0
 check "validate: message" has "failed to validate: rc:1 error:"
 check "validate: file untouched" test "$(cat "$W/v")" = ok
 check "validate: no temp file left" test "$(ls -A "$W" | grep -c drover)" = 0
+
+# --- non-UTF-8 bytes are kept; a 20 MB file is edited (and left alone unchanged)
+printf 'a\xff\xfe\nkey=old\n' >"$W/latin"
+head -c 20000000 /dev/zero | tr '\0' 'x' | fold -w 99 >"$W/big"
+printf '\nkey=old\n' >>"$W/big"
+cat >"$P/odd.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - replace: path="{{ w }}/latin" regexp='^key=old$' replace='key=new'
+    - replace: path="{{ w }}/big" regexp='^key=old$' replace='key=new'
+    - blockinfile: path="{{ w }}/big" block=tail
+EOF2
+play odd.yml
+check "non-UTF-8: replaced, other bytes kept (rc=$rc)" test "$(od -An -tx1 "$W/latin" | tr -d ' \n')" = \
+  "$(printf 'a\xff\xfe\nkey=new\n' | od -An -tx1 | tr -d ' \n')"
+check "20 MB: edited" test "$(tail -n 4 "$W/big")" = "$(printf 'key=new\n# BEGIN ANSIBLE MANAGED BLOCK\ntail\n# END ANSIBLE MANAGED BLOCK')"
+before=$(ident "$W/big")
+play odd.yml
+check "20 MB: unchanged second run" changed_is 0
+check "20 MB: untouched" test "$(ident "$W/big")" = "$before"
 
 # --- registered results, key by key against ansible-playbook
 if command -v ansible-playbook >/dev/null; then
