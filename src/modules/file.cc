@@ -1,8 +1,9 @@
 // file (ansible.builtin.file): state file/directory/touch/absent/link.
 // Round trips: one query (stat, and with recurse a `find` for children
 // whose attributes differ); a second only when something must change.
-// Partial: state=hard, access_time/modification_time values other than
-// the defaults, and SELinux attributes are accepted but not applied.
+// state=hard links atomically (ln to a temp name, mv over). Partial:
+// access_time/modification_time values other than the defaults, and
+// SELinux attributes are accepted but not applied.
 #include "connection/shell.h"
 #include "core/json.h"
 #include "modules/file_common.h"
@@ -27,6 +28,50 @@ std::string DiffJson(const Map& m) {
   style.indent = 4;
   style.sort_keys = true;
   return ToJson(Value(m), style) + "\n";
+}
+
+// ensure_hardlink's decision: whether `path` must become a hard link to
+// `src` (appending the shell text that makes it to *apply), or an error
+// with Ansible's message. `src_id` is "dev:inode" of src ("" = missing).
+Result<bool> PlanHardLink(const std::string& path, const std::string& src, bool force,
+                          const RemoteStat& st, const std::string& prev, const std::string& src_id,
+                          Map* after, Map* before, std::string* apply) {
+  if (prev != "hard" && src.empty()) return MakeError("src is required for creating new hardlinks");
+  if (!src.empty() && src_id.empty()) return MakeError("src does not exist");
+  const bool same = st.exists && std::to_string(st.dev) + ":" + std::to_string(st.inode) == src_id;
+  bool changed = false;
+  if (prev == "absent") {
+    changed = true;
+  } else if (prev == "link") {
+    if (st.link_target != src) {
+      before->set("src", Value(st.link_target));
+      after->set("src", Value(src));
+      changed = true;
+    }
+  } else if (prev == "hard") {
+    if (!src.empty() && !same) {
+      if (!force) return MakeError("Cannot link, different hard link exists at destination");
+      changed = true;
+    }
+  } else if (prev == "file") {
+    if (!force) return MakeError("Cannot link, file exists at destination");
+    changed = true;
+  } else if (prev == "directory") {
+    if (same) return false;
+    if (!force) return MakeError("Cannot link: different hard link exists at destination");
+    changed = true;
+  }
+  if (!changed) return false;
+  const std::string q = ShellQuote(path), s = ShellQuote(src);
+  if (prev == "absent") {
+    *apply += "ln -- " + s + " " + q + " || exit 1\n";
+  } else {
+    // Atomically, as Ansible: link to a temp name beside, rename over.
+    *apply += "__h=\"$(dirname -- " + q + ")/.$$.drover-hard.tmp\"; " +
+              (prev == "directory" ? "rmdir -- " + q + " || exit 1; " : std::string()) + "ln -- " +
+              s + " \"$__h\" && mv -f -- \"$__h\" " + q + " || { rm -f -- \"$__h\"; exit 1; }\n";
+  }
+  return true;
 }
 
 class File : public Module {
@@ -79,6 +124,13 @@ class File : public Module {
       }
       query += "if [ -d " + q + " ]; then __n=$(find " + q + " -mindepth 1 \\(" + cond +
                " \\) -print 2>/dev/null | head -n 1); [ -n \"$__n\" ] && echo DROVER_RECURSE; fi\n";
+    }
+    if (ArgText(args, "state") == "hard" && !src.empty()) {
+      // The source's identity, to compare with the path's (a hard link is
+      // right when both are the same inode).
+      query += "if [ -e " + ShellQuote(src) +
+               " ]; then echo \"DROVER_SRC_ID|$(stat -L -c %d:%i -- " + ShellQuote(src) +
+               ")\"; fi\n";
     }
     Result<connection::ExecResult> res = ctx.Exec(query);
     if (!res) return res.take_error();
@@ -133,7 +185,28 @@ class File : public Module {
         }
         r.set("src", Value(src));
       } else if (state == "hard") {
-        return Failed("file: state=hard is not implemented by drover yet");
+        std::string src_id;
+        if (size_t at = res->stdout_data.find("DROVER_SRC_ID|"); at != std::string::npos)
+          src_id = res->stdout_data.substr(at + 14, res->stdout_data.find('\n', at) - at - 14);
+        Result<bool> link =
+            PlanHardLink(path, src, force, *st, prev, src_id, &after, &before, &apply);
+        if (!link) {  // Ansible's results: dest, src, and dest's attributes
+          Map f = Failed(link.error().message);
+          if (src.empty()) return f;
+          f.set("dest", Value(path));
+          f.set("src", Value(src));
+          if (st->exists) AddPathAttrs(*st, &f);
+          return f;
+        }
+        changed = *link;
+        r.erase("path");
+        r.set("dest", Value(path));
+        r.set("src", src.empty() ? Value() : Value(src));
+        if (ctx.check_mode && !st->exists) {
+          r.set("changed", changed);
+          r.set("diff", Value(Map{{"before", Value(before)}, {"after", Value(after)}}));
+          return r;
+        }
       }
       const bool is_dir = state == "directory";
       unsigned current = st->exists ? st->Perms() : (is_dir ? 0755 : 0644);

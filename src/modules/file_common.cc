@@ -341,7 +341,10 @@ void AddPathAttrs(const RemoteStat& st, Map* r) {
   r->set("uid", Value(st.uid));
   r->set("gid", Value(st.gid));
   r->set("size", Value(st.size));
-  r->set("state", Value(st.IsDir() ? "directory" : st.IsLink() ? "link" : "file"));
+  r->set("state", Value(st.IsDir()                   ? "directory"
+                        : st.IsLink()                ? "link"
+                        : st.IsReg() && st.nlink > 1 ? "hard"
+                                                     : "file"));
 }
 
 std::string ArgText(const Map& args, const char* key) {

@@ -8,6 +8,7 @@
 
 #include "connection/atomic_install.h"
 #include "connection/shell.h"
+#include "modules/edit_file.h"
 #include "modules/file_common.h"
 
 namespace drover::modules {
@@ -41,7 +42,7 @@ Result<std::string> FindLocalFile(const RunContext& ctx, const std::string& subd
     for (const std::string& candidate : {dir + "/" + subdir + "/" + src, dir + "/" + src}) {
       tried.push_back(candidate);
       std::error_code ec;
-      if (fs::is_regular_file(candidate, ec)) return candidate;
+      if (fs::is_regular_file(candidate, ec) || fs::is_directory(candidate, ec)) return candidate;
     }
   }
   std::string msg = "Could not find or access '" + src + "'\nSearched in:";
@@ -173,7 +174,18 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
   std::optional<std::string> stdin_data;
   if (write) {
     connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
-    script += "( " + connection::AtomicInstallScript(dest, fa) + "\n) || exit 1\n";
+    const std::string validate = ArgText(args, "validate");
+    if (validate.empty()) {
+      script += "( " + connection::AtomicInstallScript(dest, fa) + "\n) || exit 1\n";
+    } else {
+      Result<std::string> install = InstallScript(dest, "cat > \"$__t\"", fa, validate);
+      if (!install) {
+        Map f = Failed(install.error().message);
+        f.set("checksum", Value(checksum));
+        return f;
+      }
+      script += *install;
+    }
     stdin_data = content;
   } else {
     script += AttrsScript(dest, owner, group, *mode);
@@ -181,6 +193,14 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
   script += StatShellFunction(false) + "__drover_stat " + ShellQuote(dest) + " ''\n";
   Result<connection::ExecResult> done = ctx.Exec(script, stdin_data);
   if (!done) return done.take_error();
+  if (EditWriteResult v; ParseValidateFailure(*done, &v)) {  // Ansible's copy failure shape
+    Map f = Failed("failed to validate");
+    f.set("checksum", Value(checksum));
+    f.set("exit_status", Value(static_cast<int64_t>(*v.validate_rc)));
+    f.set("stdout", Value(v.validate_stdout));
+    f.set("stderr", Value(v.validate_stderr));
+    return f;
+  }
   if (done->exit_status != 0) {
     Map f = Failed("could not write " + dest + ": " + done->stderr_data);
     f.set("checksum", Value(checksum));

@@ -1,10 +1,11 @@
 // lineinfile (ansible.builtin.lineinfile): one round trip reads the file
 // (stat and content), the edit is computed on the controller (line_edit.h),
 // and a second round trip installs the result atomically only when it
-// changed, so check and diff come from the same computation. Partial:
-// validate fails clearly; attribute-only changes are not reported in msg.
+// changed, so check and diff come from the same computation; validate runs
+// on the temp file before the rename (edit_file.h InstallScript).
 #include "connection/atomic_install.h"
 #include "connection/shell.h"
+#include "modules/edit_file.h"
 #include "modules/file_common.h"
 #include "modules/line_edit.h"
 #include "modules/registry.h"
@@ -59,8 +60,6 @@ class LineInFile : public Module {
       return Failed("parameters are mutually exclusive: regexp|search_string");
     if (spec.insertafter && spec.insertbefore)
       return Failed("parameters are mutually exclusive: insertbefore|insertafter");
-    if (!ArgText(args, "validate").empty())
-      return Failed("lineinfile: validate is not implemented by drover yet");
     if (spec.present && !spec.line) return Failed("line is required with state=present");
     if (spec.backrefs && !spec.regexp) return Failed("regexp is required with backrefs=true");
     if (!spec.present && !spec.regexp && !spec.search_string && !spec.line)
@@ -137,13 +136,23 @@ class LineInFile : public Module {
     }
     if (edit->changed) {
       connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
-      script += "( " + connection::AtomicInstallScript(path, fa) + "\n) || exit 1\n";
+      const std::string validate = ArgText(args, "validate");
+      if (validate.empty()) {
+        script += "( " + connection::AtomicInstallScript(path, fa) + "\n) || exit 1\n";
+      } else {
+        Result<std::string> install = InstallScript(path, "cat > \"$__t\"", fa, validate);
+        if (!install) return Failed(install.error().message);
+        script += *install;
+      }
       stdin_data = edit->content;
     } else {
       script += AttrsScript(path, owner, group, *mode);
     }
     Result<connection::ExecResult> done = ctx.Exec(script, stdin_data);
     if (!done) return done.take_error();
+    if (EditWriteResult v; ParseValidateFailure(*done, &v))
+      return Failed("failed to validate: rc:" + std::to_string(*v.validate_rc) +
+                    " error:" + v.validate_stderr);
     if (done->exit_status != 0) return Failed("could not write " + path + ": " + done->stderr_data);
     if (size_t at = done->stdout_data.find("DROVER_BACKUP|"); at != std::string::npos) {
       size_t nl = done->stdout_data.find('\n', at);

@@ -31,6 +31,8 @@ const std::vector<const Module*>& AllModules() {
       &UriModule(),
       &WaitForModule(),
       &UnarchiveModule(),
+      &BlockinfileModule(),
+      &ReplaceModule(),
   };
   // clang-format on
   return all;

@@ -35,5 +35,7 @@ const Module& ScriptModule();
 const Module& UriModule();
 const Module& WaitForModule();
 const Module& UnarchiveModule();
+const Module& BlockinfileModule();
+const Module& ReplaceModule();
 
 }  // namespace drover::modules

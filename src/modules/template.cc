@@ -1,8 +1,8 @@
 // template (ansible.builtin.template): the source (role templates/, then
 // the playbook's) is rendered on the controller through RunContext::render
 // with the task's variables, then installed exactly as copy installs
-// content. newline_sequence is applied; output_encoding other than utf-8
-// and validate are not implemented yet (validate fails clearly).
+// content. newline_sequence and validate are applied; output_encoding
+// other than utf-8 is accepted and ignored.
 #include <filesystem>
 
 #include "core/file_util.h"
@@ -45,8 +45,6 @@ class Template : public Module {
 
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     const std::string src = ArgText(args, "src");
-    if (!ArgText(args, "validate").empty())
-      return Failed("template: validate is not implemented by drover yet");
     if (!ctx.render) return Failed("template: no template renderer for this task");
     Result<std::string> local = FindLocalFile(ctx, "templates", src);
     if (!local) return Failed(local.error().message);

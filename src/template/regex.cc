@@ -56,7 +56,10 @@ std::shared_ptr<const Regex> Regex::Compile(const std::string& pattern, RegexFla
     if (it != cache.end()) return it->second;
   }
   std::string translated = TranslatePattern(pattern);
-  uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+  // ALT_CIRCUMFLEX: in MULTILINE, ^ also matches after a final newline (as Python);
+  // MATCH_INVALID_UTF: subjects that are not UTF-8 (surrogateescape text in
+  // Python) are searched, their invalid bytes matching nothing.
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX | PCRE2_MATCH_INVALID_UTF;
   if (flags.ignorecase) opts |= PCRE2_CASELESS;
   if (flags.multiline) opts |= PCRE2_MULTILINE;
   if (flags.dotall) opts |= PCRE2_DOTALL;

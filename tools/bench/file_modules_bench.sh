@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): time per unchanged file-module task (stat, file,
-# copy, template, lineinfile; each needs one round trip when unchanged) on N
+# copy, template, lineinfile, blockinfile, replace; each needs one round trip
+# when unchanged) on N
 # private sshd hosts on 127.0.0.1, through `drover playbook`. Run as root
 # after `make`:  tools/bench/file_modules_bench.sh [HOSTS=10]   (REPS=10 tasks per
 # module; BENCH_ANSIBLE=1 also times ansible-playbook on the same playbook.)
@@ -30,7 +31,9 @@ reps=${REPS:-10}
   echo "    - file: path=$D/out state=directory"
   for m in "stat: path=$D/out/f" "file: path=$D/out/dir state=directory mode=0755" \
     "copy: content=hello dest=$D/out/f mode=0644" "template: src=t.j2 dest=$D/out/t" \
-    "lineinfile: path=$D/out/f line=world"; do
+    "lineinfile: path=$D/out/l line=world create=true" \
+    "blockinfile: path=$D/out/b block=world create=true" \
+    "replace: path=$D/out/b regexp=^nomatch replace=x"; do
     for _ in $(seq "$reps"); do echo "    - $m"; done
   done
 } >"$D/pb.yml"
@@ -41,7 +44,7 @@ timeit() {  # label command...
   t0=$(ms)
   "$@" >"$D/last" 2>&1 || { echo "${1##*/} failed:"; tail -5 "$D/last"; }
   t1=$(ms)
-  local total=$(((t1 - t0) / 1000000)) tasks=$((5 * reps + 1))
+  local total=$(((t1 - t0) / 1000000)) tasks=$((7 * reps + 1))
   echo "${1##*/}: $hosts hosts x $tasks unchanged tasks: $total ms ($((total * 1000 / tasks)) us per task per all hosts)"
 }
 timeit "$DROVER" playbook -f "$hosts" -i "$D/hosts" "$D/pb.yml"
