@@ -8,6 +8,7 @@
 # compared key by key with ansible-playbook's for the same tasks on the same
 # host.
 source "$(dirname "$0")/sshd_lib.sh"
+source "$(dirname "$0")/module_test_lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 sshd_setup
 sshd_start h1
@@ -23,9 +24,7 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 U="http://127.0.0.1:$HP"
-cat >"$P/hosts" <<EOF2
-h1 ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h1]} ansible_user=root ansible_ssh_private_key_file=$T/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
-EOF2
+module_inventory
 printf 'payload line 1\npayload $HOME `q`\n' >"$WWW/data.txt"
 touch -d '2020-01-01 00:00:00' "$WWW/data.txt"
 SHA256=$(sha256sum <"$WWW/data.txt" | cut -d' ' -f1)
@@ -35,18 +34,8 @@ import sys, yaml
 yaml.safe_dump({"w": sys.argv[2], "u": sys.argv[3], "sha256": sys.argv[4]}, open(sys.argv[1], "w"))
 PY
 
-play() {
-  local file=$1
-  shift
-  set +e
-  (cd "$P" && "$DROVER" playbook -i hosts -e @vars.yml "$file" "$@") >"$T/out" 2>"$T/err"
-  rc=$?
-  set -e
-}
-has() { grep -qF -- "$1" "$T/out"; }
+# Stricter than the shared changed_is: the run must also have no failure.
 changed_is() { grep -qE "^h1 +: ok=[0-9]+ +changed=$1 +unreachable=0 +failed=0 " "$T/out"; }
-ident() { stat -c '%i %Y' "$1" 2>/dev/null || echo none; }
-mode_of() { stat -c '%a' "$1" 2>/dev/null || echo none; }
 requests() { grep -c "^$1 $2\$" "$T/http.log" || true; }
 show() { cat "$T/out" "$T/err" >&2; }
 

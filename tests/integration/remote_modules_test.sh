@@ -7,14 +7,13 @@
 # results are compared key by key with ansible-playbook's for the same
 # tasks on the same host.
 source "$(dirname "$0")/sshd_lib.sh"
+source "$(dirname "$0")/module_test_lib.sh"
 sshd_setup
 sshd_start h1
 P=$T/project
 W="$T/work dir 'q' \$x"
 mkdir -p "$P/files" "$W"
-cat >"$P/hosts" <<EOF2
-h1 ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h1]} ansible_user=root ansible_ssh_private_key_file=$T/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
-EOF2
+module_inventory
 /usr/bin/python3 - "$P/vars.yml" "$W" <<'PY'
 import sys, yaml
 yaml.safe_dump({"w": sys.argv[2]}, open(sys.argv[1], "w"))
@@ -23,14 +22,6 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_LOCALHOST_WARNI
 HAVE_ANSIBLE=0
 command -v ansible-playbook >/dev/null && HAVE_ANSIBLE=1
 
-play() {
-  local file=$1
-  shift
-  set +e
-  (cd "$P" && "$DROVER" playbook -i hosts -e @vars.yml "$file" "$@") >"$T/out" 2>"$T/err"
-  rc=$?
-  set -e
-}
 aplay() {
   local file=$1
   shift
@@ -40,9 +31,6 @@ aplay() {
   set -e
   [[ $arc -eq 0 ]] || cat "$T/aout" >&2
 }
-has() { grep -qF -- "$1" "$T/out"; }
-changed_is() { grep -qE "^h1 +: ok=[0-9]+ +changed=$1 " "$T/out"; }
-ident() { stat -c '%i %Y' "$1" 2>/dev/null || echo none; }
 
 # compare_json ANSIBLE DROVER [SKIP_KEYS...]: every key of ansible's
 # results (recursively, lists element by element) is in drover's with the

@@ -9,32 +9,19 @@
 # results compared key by key with ansible-playbook's for the same tasks on
 # the same host (normal run, then --check --diff).
 source "$(dirname "$0")/sshd_lib.sh"
+source "$(dirname "$0")/module_test_lib.sh"
 sshd_setup
 sshd_start h1
 P=$T/project
 mkdir -p "$P"
 W="$T/work dir 'q' \$x"
 mkdir -p "$W"
-cat >"$P/hosts" <<EOF2
-h1 ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h1]} ansible_user=root ansible_ssh_private_key_file=$T/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
-EOF2
+module_inventory
 /usr/bin/python3 - "$P/vars.yml" "$W" <<'PY'
 import sys, yaml
 yaml.safe_dump({"w": sys.argv[2], "blk": "a=1\n$HOME and ${x} `q`\nb=2"}, open(sys.argv[1], "w"))
 PY
 
-play() {
-  local file=$1
-  shift
-  set +e
-  (cd "$P" && "$DROVER" playbook -i hosts -e @vars.yml "$file" "$@") >"$T/out" 2>"$T/err"
-  rc=$?
-  set -e
-}
-has() { grep -qF -- "$1" "$T/out"; }
-changed_is() { grep -qE "^h1 +: ok=[0-9]+ +changed=$1 " "$T/out"; }
-ident() { stat -c '%i %Y' "$1" 2>/dev/null || echo none; }
-mode_of() { stat -c '%a' "$1" 2>/dev/null || echo none; }
 
 # cycle NAME PLAYBOOK FILE INITIAL DIFFERENT EXPECTED DIFF_MINUS DIFF_PLUS:
 # the four runs. INITIAL is the file before (a) ("-" = none), DIFFERENT the
