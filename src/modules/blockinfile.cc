@@ -13,12 +13,6 @@ namespace drover::modules {
 
 namespace {
 
-std::optional<std::string> OptArg(const Map& args, const char* key) {
-  const Value* v = args.find(key);
-  if (!v || v->is_null()) return std::nullopt;
-  return ArgText(args, key);
-}
-
 class BlockInFile : public Module {
  public:
   std::string_view Name() const override { return "blockinfile"; }
@@ -47,8 +41,8 @@ class BlockInFile : public Module {
     spec.marker_begin = ArgText(args, "marker_begin");
     spec.marker_end = ArgText(args, "marker_end");
     spec.present = ArgText(args, "state") == "present";
-    spec.insertafter = OptArg(args, "insertafter");
-    spec.insertbefore = OptArg(args, "insertbefore");
+    spec.insertafter = OptionalArgText(args, "insertafter");
+    spec.insertbefore = OptionalArgText(args, "insertbefore");
     if (spec.insertafter && spec.insertbefore)
       return Failed("parameters are mutually exclusive: insertbefore|insertafter");
     const bool create = args.find("create")->as_bool();

@@ -355,4 +355,10 @@ std::string ArgText(const Map& args, const char* key) {
   return "";
 }
 
+std::optional<std::string> OptionalArgText(const Map& args, const char* key) {
+  const Value* v = args.find(key);
+  if (!v || v->is_null()) return std::nullopt;
+  return ArgText(args, key);
+}
+
 }  // namespace drover::modules

@@ -77,6 +77,8 @@ void AddPathAttrs(const RemoteStat& st, Map* result);
 
 // Text of a string argument, or "" when absent/null; ints are printed.
 std::string ArgText(const Map& args, const char* key);
+// ArgText, or nullopt when the argument is absent or null.
+std::optional<std::string> OptionalArgText(const Map& args, const char* key);
 
 // Lines of `text` with their '\n' kept (Python's str.splitlines(True) for
 // text whose only line break is '\n').

@@ -107,15 +107,7 @@ class GetUrl : public Module {
     if (const Value* h = args.find("headers"); h && h->is_map())
       for (const auto& [k, v] : h->as_map())
         req.headers.push_back({k, v.is_string() ? v.as_string() : ArgText(h->as_map(), k.c_str())});
-    req.user = ArgText(args, "url_username");
-    req.password = ArgText(args, "url_password");
-    req.validate_certs = args.find("validate_certs")->as_bool();
-    req.timeout = static_cast<int>(args.find("timeout")->as_int());
-    req.http_agent = ArgText(args, "http_agent");
-    req.use_proxy = args.find("use_proxy")->as_bool();
-    req.decompress = args.find("decompress")->as_bool();
-    req.client_cert = ArgText(args, "client_cert");
-    req.client_key = ArgText(args, "client_key");
+    ApplyUrlCommonArgs(args, &req);
 
     Result<connection::ExecResult> res = ctx.Exec(
         Script(url, dest, algo, want, force, backup, tmp_dest, ctx.check_mode), HttpConfig(req));

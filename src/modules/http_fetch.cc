@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "connection/shell.h"
+#include "modules/file_common.h"
 
 namespace drover::modules {
 
@@ -48,6 +49,18 @@ std::string Trim(const std::string& s) {
 }
 
 }  // namespace
+
+void ApplyUrlCommonArgs(const Map& args, HttpRequest* req) {
+  req->user = ArgText(args, "url_username");
+  req->password = ArgText(args, "url_password");
+  req->validate_certs = args.find("validate_certs")->as_bool();
+  req->timeout = static_cast<int>(args.find("timeout")->as_int());
+  req->http_agent = ArgText(args, "http_agent");
+  req->use_proxy = args.find("use_proxy")->as_bool();
+  req->decompress = args.find("decompress")->as_bool();
+  req->client_cert = ArgText(args, "client_cert");
+  req->client_key = ArgText(args, "client_key");
+}
 
 std::string HttpConfig(const HttpRequest& req) {
   std::string c;

@@ -32,6 +32,12 @@ struct HttpRequest {
   std::optional<std::string> body;  // sent as is
 };
 
+// Fills `req` from the arguments get_url and uri share (Ansible's
+// url_argument_spec): url_username, url_password, validate_certs, timeout,
+// http_agent, use_proxy, decompress, client_cert, client_key. `args` have
+// been parsed against a spec that has all of them.
+void ApplyUrlCommonArgs(const Map& args, HttpRequest* req);
+
 // The curl config (one option per line, values double-quoted and escaped)
 // for `req`, followed by "#W "-prefixed wgetrc lines the wget fallback uses
 // (curl reads them as comments).

@@ -14,12 +14,6 @@ namespace drover::modules {
 
 namespace {
 
-std::optional<std::string> OptArg(const Map& args, const char* key) {
-  const Value* v = args.find(key);
-  if (!v || v->is_null()) return std::nullopt;
-  return ArgText(args, key);
-}
-
 class Replace : public Module {
  public:
   std::string_view Name() const override { return "replace"; }
@@ -42,8 +36,8 @@ class Replace : public Module {
     ReplaceSpec spec;
     spec.regexp = ArgText(args, "regexp");
     spec.replace = ArgText(args, "replace");
-    spec.after = OptArg(args, "after");
-    spec.before = OptArg(args, "before");
+    spec.after = OptionalArgText(args, "after");
+    spec.before = OptionalArgText(args, "before");
 
     std::optional<Map> failure;
     Result<EditTarget> target = ReadEditTarget(ctx, path, &failure);

@@ -200,15 +200,7 @@ class Uri : public Module {
         req.body = Text(body);
       }
     }
-    req.user = ArgText(args, "url_username");
-    req.password = ArgText(args, "url_password");
-    req.validate_certs = args.find("validate_certs")->as_bool();
-    req.timeout = static_cast<int>(args.find("timeout")->as_int());
-    req.http_agent = ArgText(args, "http_agent");
-    req.use_proxy = args.find("use_proxy")->as_bool();
-    req.decompress = args.find("decompress")->as_bool();
-    req.client_cert = ArgText(args, "client_cert");
-    req.client_key = ArgText(args, "client_key");
+    ApplyUrlCommonArgs(args, &req);
     const std::string follow = ArgText(args, "follow_redirects");
     req.follow_redirects = follow == "all" || follow == "yes" || follow == "urllib2" ||
                            (follow == "safe" && (method == "GET" || method == "HEAD"));
