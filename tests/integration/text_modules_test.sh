@@ -23,35 +23,6 @@ yaml.safe_dump({"w": sys.argv[2], "blk": "a=1\n$HOME and ${x} `q`\nb=2"}, open(s
 PY
 
 
-# cycle NAME PLAYBOOK FILE INITIAL DIFFERENT EXPECTED DIFF_MINUS DIFF_PLUS:
-# the four runs. INITIAL is the file before (a) ("-" = none), DIFFERENT the
-# file before (c).
-cycle() {
-  local name=$1 pb=$2 f=$3 init=$4 differ=$5 want=$6 minus=$7 plus=$8 before
-  rm -rf "$f"
-  [[ $init == - ]] || printf '%s\n' "$init" >"$f"
-  play "$pb"
-  check "$name: (a) changes (rc=$rc)" changed_is 1
-  check "$name: (a) content" test "$(cat "$f")" = "$want"
-  before=$(ident "$f")
-  sleep 1.1
-  play "$pb"
-  check "$name: (b) second run changed=0" changed_is 0
-  check "$name: (b) inode and mtime unchanged" test "$(ident "$f")" = "$before"
-  printf '%s\n' "$differ" >"$f"
-  before=$(ident "$f")
-  play "$pb" --check
-  check "$name: (c) check reports changed" changed_is 1
-  check "$name: (c) check changed nothing" test "$(cat "$f")|$(ident "$f")" = "$differ|$before"
-  play "$pb" --check --diff
-  check "$name: (d) diff headers" has "--- before: $f"
-  check "$name: (d) diff minus" has "$minus"
-  check "$name: (d) diff plus" has "$plus"
-  check "$name: (d) check+diff changed nothing" test "$(cat "$f")" = "$differ"
-  play "$pb" --diff
-  check "$name: (d) diff run changes" test "$(cat "$f")" = "$want"
-}
-
 # --- blockinfile: create, block with $, backquotes and newlines
 cat >"$P/block.yml" <<'EOF2'
 - hosts: h1
