@@ -6,10 +6,11 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config g++ clang-format
+  meson ninja-build pkg-config g++ clang-format ccache
   libssh-dev libyaml-cpp-dev libfmt-dev doctest-dev libssl-dev libpcre2-dev libcli11-dev
   # tests: reference implementations and a real sshd
   python3 python3-yaml python3-jinja2 ansible-core python3-passlib git
+  ansible  # the community collections (community.general, ansible.posix, ...): the modules' reference
   openssh-server openssh-client sudo
   curl wget tar gzip xz-utils bzip2 zip unzip  # net modules (get_url, uri, unarchive) tests
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
