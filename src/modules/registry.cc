@@ -33,6 +33,10 @@ const std::vector<const Module*>& AllModules() {
       &UnarchiveModule(),
       &BlockinfileModule(),
       &ReplaceModule(),
+      &SupervisorctlModule(),
+      &NpmModule(),
+      &PipModule(),
+      &HtpasswdModule(),
   };
   // clang-format on
   return all;

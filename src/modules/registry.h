@@ -37,5 +37,9 @@ const Module& WaitForModule();
 const Module& UnarchiveModule();
 const Module& BlockinfileModule();
 const Module& ReplaceModule();
+const Module& SupervisorctlModule();
+const Module& NpmModule();
+const Module& PipModule();
+const Module& HtpasswdModule();
 
 }  // namespace drover::modules
