@@ -50,7 +50,10 @@ install_pg() { # host extra-packages
     echo \"start_conf = 'manual'\" >/etc/postgresql-common/createcluster.d/manual.conf
     apt-get update -q >/dev/null
     apt-get install -y -q --no-install-recommends postgresql $2 >/dev/null 2>&1
-    sed -i \"s/^#*listen_addresses = .*/listen_addresses = '${HOSTS_ADDRESS[$1]}'/\" /etc/postgresql/15/main/postgresql.conf
+    # pg_createcluster picks another port when 5432 is taken anywhere on
+    # the shared network: each host's own address has 5432 free.
+    sed -i -e \"s/^#*listen_addresses = .*/listen_addresses = '${HOSTS_ADDRESS[$1]}'/\" \\
+      -e 's/^port = .*/port = 5432/' /etc/postgresql/15/main/postgresql.conf
     echo auto >/etc/postgresql/15/main/start.conf
     systemctl start postgresql@15-main
     su postgres -c 'cd /; psql -XtAc \"select 1\"' >/dev/null"
@@ -216,18 +219,18 @@ sql_in() { # host db sql
   hosts_ssh "$1" "cd /; su postgres -c \"psql -XtA -F'|' -d $2 -c \\\"$3\\\"\""
 }
 state_of() {
-  sql_in "$1" appdb "select relacl::text from pg_class where relname = 'items' union all select extname::text from pg_extension where extname = 'pgcrypto' union all select count(*)::text from items union all select nspacl::text from pg_namespace where nspname = 'public' union all select string_agg(defaclacl::text, ' ' order by defaclobjtype) from pg_default_acl" &&
+  sql_in "$1" appdb "select string_agg(a::text, ',' order by a::text) from pg_class c, unnest(c.relacl) a where relname = 'items' union all select extname::text from pg_extension where extname = 'pgcrypto' union all select count(*)::text from items union all select nspacl::text from pg_namespace where nspname = 'public' union all select string_agg(defaclacl::text, ' ' order by defaclobjtype) from pg_default_acl" &&
   sql_on "$1" "select rolname, rolcreatedb, rolcanlogin, rolconnlimit, rolvaliduntil, left(rolpassword, 14), shobj_description(oid, 'pg_authid') from pg_authid where rolname in ('app', 'reader', 'gone') order by 1" &&
     sql_on "$1" "select datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, datconnlimit, datacl from pg_database where datname in ('appdb', 'olddb') order by 1" &&
     sql_on "$1" "select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = 'reader'"
 }
-WANT_STATE="{postgres=arwdDxt/postgres,reader=r/postgres,app=a*/postgres}
+WANT_STATE="app=a*/postgres,postgres=arwdDxt/postgres,reader=r/postgres
 pgcrypto
 1
 {pg_database_owner=UC/pg_database_owner,=U/pg_database_owner,reader=U/pg_database_owner}
 {reader=U/app} {reader=r/app}
 app|t|t|10|2099-01-01 00:00:00+00|SCRAM-SHA-256\$|
-reader|f|t|-1||||reads appdb
+reader|f|t|-1|||reads appdb
 appdb|app|UTF8|C.UTF-8|C.UTF-8|20|{=Tc/app,app=CTc/app,reader=Tc/app}
 app"
 # The objects the first run removes, made by hand on both hosts.
@@ -241,9 +244,9 @@ hosts_ssh pg 'rm -f /tmp/ps.log /tmp/ps.stop; nohup sh -c "while [ ! -e /tmp/ps.
 play drover pg site.yml -e dump=1 -v --diff --json-log "$S/run1.json"
 hosts_ssh pg 'touch /tmp/ps.stop; sleep 0.3'
 check "drover run 1 succeeds (rc=$rc)" test "$rc" -eq 0
-check "drover run 1: every changing task changed ($(recap pg))" changed_is pg 12
+check "drover run 1: every changing task changed, and the results copy ($(recap pg))" changed_is pg 13
 hosts_ssh pg cat /tmp/ps.log >"$S/ps.log" || true
-sampled=$(grep -c "^psql -X" "$S/ps.log" || true)
+sampled=$(grep -c "psql -X -q -A" "$S/ps.log" || true)
 check "ps sampling saw drover's psql running ($sampled samples)" test "${sampled:-0}" -gt 0
 check "the password is not on any host command line" bash -c "! grep -qF -- '$PWMARK' '$S/ps.log'"
 check "the password is not in drover's output (-v --diff)" bash -c "! grep -qF -- '$PWMARK' '$S/out'"
@@ -288,10 +291,11 @@ check "host state after run 3" test "$got" = "$WANT_STATE"
 [[ $got == "$WANT_STATE" ]] || diff <(echo "$WANT_STATE") <(echo "$got") >&2 || true
 
 # --- dump and restore
-for h in pg py; do
-  hosts_ssh "$h" "su postgres -c \"psql -Xq -d appdb -c 'create table t (id int); insert into t values (1), (2), (3); alter table t owner to app'\"" ||
-    check "$h: a table to dump" false
-done
+table_for_dump() { # host
+  hosts_ssh "$1" "cd /; su postgres -c \"psql -Xq -d appdb -c 'create table t (id int); insert into t values (1), (2), (3); alter table t owner to app'\"" ||
+    check "$1: a table to dump" false
+}
+table_for_dump pg
 play drover pg dump.yml
 check "drover dump/restore succeeds (rc=$rc)" test "$rc" -eq 0
 hosts_ssh pg cat /root/dump_results.json >"$S/drover_dump.json" || true
@@ -317,6 +321,7 @@ play ansible py site.yml
 ansible_recap2=$(recap py)
 check "run 2 recap: drover '$drover_recap2', ansible '$ansible_recap2'" \
   test "$drover_recap2" = "$ansible_recap2"
+table_for_dump py
 play ansible py dump.yml
 ansible_dump_recap=$(recap py)
 check "dump recap: drover '$drover_dump_recap', ansible '$ansible_dump_recap'" \
