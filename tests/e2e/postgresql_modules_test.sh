@@ -9,7 +9,8 @@
 #   SCRAM-SHA-256 verifier and logs in over TCP). While postgresql_user
 #   runs, `ps -eo args` is sampled on the host: the password never appears
 #   on a command line, nor in drover's output (-v, --diff) or --json-log.
-#   dump/restore round-trip a table. Differential: the same playbooks run
+#   dump/restore round-trip a table; errors.yml makes each module fail as
+#   Ansible's does (and types query values). Differential: the same playbooks run
 #   by ansible-playbook (python3-psycopg2) on a twin host give the same
 #   recap counts and the same registered results, key by key.
 # Needs root, debootstrap, systemd-nspawn and overlayfs; fails (never skips)
@@ -194,6 +195,39 @@ cat >"$P/dump.yml" <<'EOF'
         content: "{{ {'dump': r_dump, 'dump_gz': r_dump_gz, 'dump_pgc': r_dump_pgc, 'copy': r_copy, 'restore': r_restore, 'restore_gz': r_restore_gz} | to_json }}"
         dest: /root/dump_results.json
 EOF
+# Failures and typed values: each module's messages as Ansible's.
+cat >"$P/errors.yml" <<'EOF'
+- hosts: all
+  gather_facts: false
+  become: true
+  become_user: postgres
+  tasks:
+    - community.postgresql.postgresql_query: {db: appdb, query: "SELECT * FROM nosuch WHERE id = %s", positional_args: [1]}
+      register: r1
+      ignore_errors: true
+    - community.postgresql.postgresql_query: {db: appdb, query: "SELECT 1 AS a, NULL::text AS b, ''::text AS c, '1 day 02:03:04'::interval AS d, 1.25::numeric AS e, '2024-01-02'::date AS f, '2024-01-02 03:04:05.5'::timestamp AS g, ARRAY[1,2] AS h, '{\"x\": 1}'::json AS i"}
+      register: r2
+    - community.postgresql.postgresql_user: {name: nosuchflag, role_attr_flags: "CREATEDB,BOGUS"}
+      register: r3
+      ignore_errors: true
+    - community.postgresql.postgresql_privs: {db: appdb, objs: items, privs: "SELECT,BOGUS", roles: reader}
+      register: r4
+      ignore_errors: true
+    - community.postgresql.postgresql_ping: {db: appdb, port: 5999}
+      register: r5
+    - community.postgresql.postgresql_db: {name: appdb, encoding: LATIN1}
+      register: r6
+      ignore_errors: true
+    - community.postgresql.postgresql_ext: {name: nosuchext, db: appdb}
+      register: r7
+      ignore_errors: true
+    - community.postgresql.postgresql_user: {name: nouser, state: absent}
+      register: r8
+    - copy:
+        content: "{{ {'r1': r1, 'r2': r2, 'r3': r3, 'r4': r4, 'r5': r5, 'r6': r6, 'r7': r7, 'r8': r8} | to_json }}"
+        dest: /root/errors_results.json
+      become: false
+EOF
 cp "$HOSTS_INVENTORY" "$P/hosts"
 
 # play TOOL LIMIT PLAYBOOK ARGS...: sets rc, output in $S/out.
@@ -307,6 +341,13 @@ done
 check "pg: the dumps exist (plain, gzip, custom)" hosts_ssh pg \
   'grep -q "CREATE TABLE public.t" /tmp/appdb.sql && gzip -t /tmp/appdb.sql.gz && head -c5 /tmp/appdb.pgc | grep -q PGDMP'
 
+# --- failures and typed values
+play drover pg errors.yml
+check "drover errors.yml succeeds (rc=$rc)" test "$rc" -eq 0
+drover_errors_recap=$(recap pg)
+check "errors.yml: 5 failures ignored ($drover_errors_recap)" grep -q "ignored=5" <<<"$drover_errors_recap"
+hosts_ssh pg cat /root/errors_results.json >"$S/drover_errors.json" || true
+
 # --- python3 is still absent
 check "python3 still absent on pg" test "$(hosts_ssh pg 'command -v python3 || echo none')" = none
 
@@ -327,12 +368,17 @@ ansible_dump_recap=$(recap py)
 check "dump recap: drover '$drover_dump_recap', ansible '$ansible_dump_recap'" \
   test "$drover_dump_recap" = "$ansible_dump_recap"
 hosts_ssh py cat /root/dump_results.json >"$S/ansible_dump.json" || true
+play ansible py errors.yml
+check "errors recap: drover '$drover_errors_recap', ansible '$(recap py)'" \
+  test "$drover_errors_recap" = "$(recap py)"
+hosts_ssh py cat /root/errors_results.json >"$S/ansible_errors.json" || true
 compare_results() { # ansible.json drover.json
   /usr/bin/python3 - "$1" "$2" <<'PY'
 import json, re, sys
 a, d = (json.load(open(p)) for p in sys.argv[1:3])
 # warnings: Ansible's remote_tmp warning for become_user postgres.
-skip = {"invocation", "failed", "diff", "warnings", "deprecations", "ansible_facts"}
+# exception: the module's Python traceback.
+skip = {"invocation", "failed", "diff", "warnings", "deprecations", "ansible_facts", "exception"}
 def norm(v):
     # The compressed dump's fifo lives in a temp directory.
     if isinstance(v, str):
@@ -359,6 +405,7 @@ PY
 }
 check "site.yml results match ansible-playbook's key by key" compare_results "$S/ansible.json" "$S/drover.json"
 check "dump.yml results match ansible-playbook's key by key" compare_results "$S/ansible_dump.json" "$S/drover_dump.json"
+check "errors.yml results match ansible-playbook's key by key" compare_results "$S/ansible_errors.json" "$S/drover_errors.json"
 
 hosts_stop || check "hosts_stop reported leftovers" false
 echo "$passed passed, $failed failed"
