@@ -194,12 +194,9 @@ Result<Map> PostgresqlDb::DumpOrRestore(const Map& args, RunContext& ctx,
                {"stdout", Value(stdout_text)},
                {"rc", Value(rc)},
                {"cmd", Value(cmd)}};
-  return Map{{"changed", true},
-             {"msg", Value(msg)},
-             {"stderr", Value(stderr_text)},
-             {"rc", Value(rc)},
-             {"cmd", Value(cmd)},
-             {"executed_commands", Value(std::move(executed))}};
+  return Map{
+      {"changed", true}, {"msg", Value(msg)}, {"stderr", Value(stderr_text)},
+      {"rc", Value(rc)}, {"cmd", Value(cmd)}, {"executed_commands", Value(std::move(executed))}};
 }
 
 Result<Map> PostgresqlDb::Run(const Map& args, RunContext& ctx) const {

@@ -192,6 +192,12 @@ std::optional<std::vector<std::optional<std::string>>> ParseArray(const std::str
 
 std::string IsoTimestamp(std::string text, bool tz) {
   if (text.size() > 10 && text[10] == ' ') text[10] = 'T';
+  // Python prints microseconds with 6 digits when there are any.
+  if (size_t dot = text.find('.', 10); dot != std::string::npos) {
+    size_t end = text.find_first_of("+-", dot);
+    if (end == std::string::npos) end = text.size();
+    if (end - dot - 1 < 6) text.insert(end, 6 - (end - dot - 1), '0');
+  }
   if (tz) {
     size_t sign = text.find_last_of("+-");
     if (sign != std::string::npos && sign > 10 && text.size() - sign == 3) text += ":00";
@@ -406,9 +412,11 @@ Result<Map> PostgresqlQuery::Run(const Map& args, RunContext& ctx) const {
     last = std::atoi(out.c_str() + at + 12);
   if (!r->ok) {
     if (r->connect_failed) return PgFailed(r->error);
-    const std::string failed_query = last >= 0 ? rendered[static_cast<size_t>(last)] : "";
+    // The module names the query as written (before its arguments).
+    const std::string failed_query = last >= 0 ? queries[static_cast<size_t>(last)] : "";
     std::string err = r->error;
     if (err.rfind("ERROR:  ", 0) == 0) err = err.substr(8);
+    err += "\n";  // psycopg2's message ends with a newline
     std::string list_repr = "[";
     for (size_t i = 0; i < queries.size(); ++i)
       list_repr += (i ? ", " : "") + PyRepr(Value(queries[i]));

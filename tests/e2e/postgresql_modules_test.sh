@@ -9,7 +9,8 @@
 #   SCRAM-SHA-256 verifier and logs in over TCP). While postgresql_user
 #   runs, `ps -eo args` is sampled on the host: the password never appears
 #   on a command line, nor in drover's output (-v, --diff) or --json-log.
-#   dump/restore round-trip a table. Differential: the same playbooks run
+#   dump/restore round-trip a table; errors.yml makes each module fail as
+#   Ansible's does (and types query values). Differential: the same playbooks run
 #   by ansible-playbook (python3-psycopg2) on a twin host give the same
 #   recap counts and the same registered results, key by key.
 # Needs root, debootstrap, systemd-nspawn and overlayfs; fails (never skips)
@@ -50,7 +51,10 @@ install_pg() { # host extra-packages
     echo \"start_conf = 'manual'\" >/etc/postgresql-common/createcluster.d/manual.conf
     apt-get update -q >/dev/null
     apt-get install -y -q --no-install-recommends postgresql $2 >/dev/null 2>&1
-    sed -i \"s/^#*listen_addresses = .*/listen_addresses = '${HOSTS_ADDRESS[$1]}'/\" /etc/postgresql/15/main/postgresql.conf
+    # pg_createcluster picks another port when 5432 is taken anywhere on
+    # the shared network: each host's own address has 5432 free.
+    sed -i -e \"s/^#*listen_addresses = .*/listen_addresses = '${HOSTS_ADDRESS[$1]}'/\" \\
+      -e 's/^port = .*/port = 5432/' /etc/postgresql/15/main/postgresql.conf
     echo auto >/etc/postgresql/15/main/start.conf
     systemctl start postgresql@15-main
     su postgres -c 'cd /; psql -XtAc \"select 1\"' >/dev/null"
@@ -191,6 +195,39 @@ cat >"$P/dump.yml" <<'EOF'
         content: "{{ {'dump': r_dump, 'dump_gz': r_dump_gz, 'dump_pgc': r_dump_pgc, 'copy': r_copy, 'restore': r_restore, 'restore_gz': r_restore_gz} | to_json }}"
         dest: /root/dump_results.json
 EOF
+# Failures and typed values: each module's messages as Ansible's.
+cat >"$P/errors.yml" <<'EOF'
+- hosts: all
+  gather_facts: false
+  become: true
+  become_user: postgres
+  tasks:
+    - community.postgresql.postgresql_query: {db: appdb, query: "SELECT * FROM nosuch WHERE id = %s", positional_args: [1]}
+      register: r1
+      ignore_errors: true
+    - community.postgresql.postgresql_query: {db: appdb, query: "SELECT 1 AS a, NULL::text AS b, ''::text AS c, '1 day 02:03:04'::interval AS d, 1.25::numeric AS e, '2024-01-02'::date AS f, '2024-01-02 03:04:05.5'::timestamp AS g, ARRAY[1,2] AS h, '{\"x\": 1}'::json AS i"}
+      register: r2
+    - community.postgresql.postgresql_user: {name: nosuchflag, role_attr_flags: "CREATEDB,BOGUS"}
+      register: r3
+      ignore_errors: true
+    - community.postgresql.postgresql_privs: {db: appdb, objs: items, privs: "SELECT,BOGUS", roles: reader}
+      register: r4
+      ignore_errors: true
+    - community.postgresql.postgresql_ping: {db: appdb, port: 5999}
+      register: r5
+    - community.postgresql.postgresql_db: {name: appdb, encoding: LATIN1}
+      register: r6
+      ignore_errors: true
+    - community.postgresql.postgresql_ext: {name: nosuchext, db: appdb}
+      register: r7
+      ignore_errors: true
+    - community.postgresql.postgresql_user: {name: nouser, state: absent}
+      register: r8
+    - copy:
+        content: "{{ {'r1': r1, 'r2': r2, 'r3': r3, 'r4': r4, 'r5': r5, 'r6': r6, 'r7': r7, 'r8': r8} | to_json }}"
+        dest: /root/errors_results.json
+      become: false
+EOF
 cp "$HOSTS_INVENTORY" "$P/hosts"
 
 # play TOOL LIMIT PLAYBOOK ARGS...: sets rc, output in $S/out.
@@ -216,18 +253,18 @@ sql_in() { # host db sql
   hosts_ssh "$1" "cd /; su postgres -c \"psql -XtA -F'|' -d $2 -c \\\"$3\\\"\""
 }
 state_of() {
-  sql_in "$1" appdb "select relacl::text from pg_class where relname = 'items' union all select extname::text from pg_extension where extname = 'pgcrypto' union all select count(*)::text from items union all select nspacl::text from pg_namespace where nspname = 'public' union all select string_agg(defaclacl::text, ' ' order by defaclobjtype) from pg_default_acl" &&
+  sql_in "$1" appdb "select string_agg(a::text, ',' order by a::text) from pg_class c, unnest(c.relacl) a where relname = 'items' union all select extname::text from pg_extension where extname = 'pgcrypto' union all select count(*)::text from items union all select nspacl::text from pg_namespace where nspname = 'public' union all select string_agg(defaclacl::text, ' ' order by defaclobjtype) from pg_default_acl" &&
   sql_on "$1" "select rolname, rolcreatedb, rolcanlogin, rolconnlimit, rolvaliduntil, left(rolpassword, 14), shobj_description(oid, 'pg_authid') from pg_authid where rolname in ('app', 'reader', 'gone') order by 1" &&
     sql_on "$1" "select datname, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, datconnlimit, datacl from pg_database where datname in ('appdb', 'olddb') order by 1" &&
     sql_on "$1" "select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = 'reader'"
 }
-WANT_STATE="{postgres=arwdDxt/postgres,reader=r/postgres,app=a*/postgres}
+WANT_STATE="app=a*/postgres,postgres=arwdDxt/postgres,reader=r/postgres
 pgcrypto
 1
 {pg_database_owner=UC/pg_database_owner,=U/pg_database_owner,reader=U/pg_database_owner}
 {reader=U/app} {reader=r/app}
 app|t|t|10|2099-01-01 00:00:00+00|SCRAM-SHA-256\$|
-reader|f|t|-1||||reads appdb
+reader|f|t|-1|||reads appdb
 appdb|app|UTF8|C.UTF-8|C.UTF-8|20|{=Tc/app,app=CTc/app,reader=Tc/app}
 app"
 # The objects the first run removes, made by hand on both hosts.
@@ -241,9 +278,9 @@ hosts_ssh pg 'rm -f /tmp/ps.log /tmp/ps.stop; nohup sh -c "while [ ! -e /tmp/ps.
 play drover pg site.yml -e dump=1 -v --diff --json-log "$S/run1.json"
 hosts_ssh pg 'touch /tmp/ps.stop; sleep 0.3'
 check "drover run 1 succeeds (rc=$rc)" test "$rc" -eq 0
-check "drover run 1: every changing task changed ($(recap pg))" changed_is pg 12
+check "drover run 1: every changing task changed, and the results copy ($(recap pg))" changed_is pg 13
 hosts_ssh pg cat /tmp/ps.log >"$S/ps.log" || true
-sampled=$(grep -c "^psql -X" "$S/ps.log" || true)
+sampled=$(grep -c "psql -X -q -A" "$S/ps.log" || true)
 check "ps sampling saw drover's psql running ($sampled samples)" test "${sampled:-0}" -gt 0
 check "the password is not on any host command line" bash -c "! grep -qF -- '$PWMARK' '$S/ps.log'"
 check "the password is not in drover's output (-v --diff)" bash -c "! grep -qF -- '$PWMARK' '$S/out'"
@@ -288,10 +325,11 @@ check "host state after run 3" test "$got" = "$WANT_STATE"
 [[ $got == "$WANT_STATE" ]] || diff <(echo "$WANT_STATE") <(echo "$got") >&2 || true
 
 # --- dump and restore
-for h in pg py; do
-  hosts_ssh "$h" "su postgres -c \"psql -Xq -d appdb -c 'create table t (id int); insert into t values (1), (2), (3); alter table t owner to app'\"" ||
-    check "$h: a table to dump" false
-done
+table_for_dump() { # host
+  hosts_ssh "$1" "cd /; su postgres -c \"psql -Xq -d appdb -c 'create table t (id int); insert into t values (1), (2), (3); alter table t owner to app'\"" ||
+    check "$1: a table to dump" false
+}
+table_for_dump pg
 play drover pg dump.yml
 check "drover dump/restore succeeds (rc=$rc)" test "$rc" -eq 0
 hosts_ssh pg cat /root/dump_results.json >"$S/drover_dump.json" || true
@@ -302,6 +340,13 @@ for db in appcopy appcopy2; do
 done
 check "pg: the dumps exist (plain, gzip, custom)" hosts_ssh pg \
   'grep -q "CREATE TABLE public.t" /tmp/appdb.sql && gzip -t /tmp/appdb.sql.gz && head -c5 /tmp/appdb.pgc | grep -q PGDMP'
+
+# --- failures and typed values
+play drover pg errors.yml
+check "drover errors.yml succeeds (rc=$rc)" test "$rc" -eq 0
+drover_errors_recap=$(recap pg)
+check "errors.yml: 5 failures ignored ($drover_errors_recap)" grep -q "ignored=5" <<<"$drover_errors_recap"
+hosts_ssh pg cat /root/errors_results.json >"$S/drover_errors.json" || true
 
 # --- python3 is still absent
 check "python3 still absent on pg" test "$(hosts_ssh pg 'command -v python3 || echo none')" = none
@@ -317,17 +362,23 @@ play ansible py site.yml
 ansible_recap2=$(recap py)
 check "run 2 recap: drover '$drover_recap2', ansible '$ansible_recap2'" \
   test "$drover_recap2" = "$ansible_recap2"
+table_for_dump py
 play ansible py dump.yml
 ansible_dump_recap=$(recap py)
 check "dump recap: drover '$drover_dump_recap', ansible '$ansible_dump_recap'" \
   test "$drover_dump_recap" = "$ansible_dump_recap"
 hosts_ssh py cat /root/dump_results.json >"$S/ansible_dump.json" || true
+play ansible py errors.yml
+check "errors recap: drover '$drover_errors_recap', ansible '$(recap py)'" \
+  test "$drover_errors_recap" = "$(recap py)"
+hosts_ssh py cat /root/errors_results.json >"$S/ansible_errors.json" || true
 compare_results() { # ansible.json drover.json
   /usr/bin/python3 - "$1" "$2" <<'PY'
 import json, re, sys
 a, d = (json.load(open(p)) for p in sys.argv[1:3])
 # warnings: Ansible's remote_tmp warning for become_user postgres.
-skip = {"invocation", "failed", "diff", "warnings", "deprecations", "ansible_facts"}
+# exception: the module's Python traceback.
+skip = {"invocation", "failed", "diff", "warnings", "deprecations", "ansible_facts", "exception"}
 def norm(v):
     # The compressed dump's fifo lives in a temp directory.
     if isinstance(v, str):
@@ -354,6 +405,7 @@ PY
 }
 check "site.yml results match ansible-playbook's key by key" compare_results "$S/ansible.json" "$S/drover.json"
 check "dump.yml results match ansible-playbook's key by key" compare_results "$S/ansible_dump.json" "$S/drover_dump.json"
+check "errors.yml results match ansible-playbook's key by key" compare_results "$S/ansible_errors.json" "$S/drover_errors.json"
 
 hosts_stop || check "hosts_stop reported leftovers" false
 echo "$passed passed, $failed failed"
