@@ -100,6 +100,7 @@ const std::vector<std::string_view> kCollections = {
     "community.postgresql.postgresql_privs",
     "community.postgresql.postgresql_ext",
     "community.postgresql.postgresql_ping",
+    "community.general.htpasswd",
 };
 
 std::string_view ShortName(std::string_view fqcn) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# e2e: the application-stack modules (supervisorctl, npm) on real Debian
-# hosts with the host's own nodejs/npm and supervisor (installed once per
-# host):
+# e2e: the application-stack modules (supervisorctl, npm, pip, htpasswd) on
+# real Debian hosts with the host's own nodejs/npm, supervisor, python3-venv
+# and openssl (installed once per host):
 #   run 1 changes every task (a templated program config in
 #   /etc/supervisor/conf.d, its program added and started, a restart through
 #   a handler; a group `name:`; npm packages in a project, `ci: true` from a
 #   lockfile made at test time; the npm registry comes from the host's npm
-#   configuration); run 2 changes only `npm ci` (Ansible's npm always runs
+#   configuration; venvs from wheels the test builds; an htpasswd user);
+#   run 2 changes only `npm ci` (Ansible's npm always runs
 #   it); after the host drifts, --check reports the drift and changes
 #   nothing; run 3 restores it. Host state is checked with `supervisorctl
 #   status`, `ps` and `npm ls`. supervisord requires a password: it never
@@ -198,7 +199,7 @@ cat >"$P/site.yml" <<'EOF'
       register: r_htpasswd
     - name: the results, for the differential comparison
       copy:
-        content: "{{ {'htpasswd': r_htpasswd, 'pip_pinned'': r_pip_pinned, 'pip_req': r_pip_req, 'pip_latest': r_pip_latest,
+        content: "{{ {'htpasswd': r_htpasswd, 'pip_pinned': r_pip_pinned, 'pip_req': r_pip_req, 'pip_latest': r_pip_latest,
                       'pip_absent': r_pip_absent, 'sv_present': r_sv_present, 'sv_started': r_sv_started, 'sv_grp_present': r_sv_grp_present,
                       'sv_grp_started': r_sv_grp_started, 'npm_version': r_npm_version,
                       'npm_latest': r_npm_latest, 'npm_absent': r_npm_absent, 'npm_ci': r_npm_ci} | to_json }}"
