@@ -33,6 +33,14 @@ const std::vector<const Module*>& AllModules() {
       &UnarchiveModule(),
       &BlockinfileModule(),
       &ReplaceModule(),
+      &CronModule(),
+      &PackageModule(),
+      &AptRepositoryModule(),
+      &AptKeyModule(),
+      &DebconfModule(),
+      &DpkgSelectionsModule(),
+      &ServiceFactsModule(),
+      &PackageFactsModule(),
   };
   // clang-format on
   return all;

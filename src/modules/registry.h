@@ -37,5 +37,13 @@ const Module& WaitForModule();
 const Module& UnarchiveModule();
 const Module& BlockinfileModule();
 const Module& ReplaceModule();
+const Module& CronModule();
+const Module& PackageModule();
+const Module& AptRepositoryModule();
+const Module& AptKeyModule();
+const Module& DebconfModule();
+const Module& DpkgSelectionsModule();
+const Module& ServiceFactsModule();
+const Module& PackageFactsModule();
 
 }  // namespace drover::modules
