@@ -572,6 +572,18 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     }
     return Map{{"changed", false}, {"failed", true}, {"msg", e.message}};
   }
+  // Facts a module returns (package_facts, service_facts) are the task's
+  // host's (not a delegate's): ansible_facts.<key>, and the variable <key>
+  // as Ansible injects facts as variables.
+  if (const Value* f = result->find("ansible_facts"); f && f->is_map()) {
+    const Value* had = host.facts->find("ansible_facts");
+    Map all = had && had->is_map() ? had->as_map() : Map{};
+    for (const auto& [k, v] : f->as_map()) {
+      all.set(k, v);
+      host.facts->set(k, v);
+    }
+    host.facts->set("ansible_facts", Value(std::move(all)));
+  }
   return result;
 }
 

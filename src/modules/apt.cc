@@ -8,11 +8,19 @@
 // candidate, virtual packages are left to apt, packages are pinned to the
 // candidate version found, installed ones are marked manual.
 //
+// Package name patterns (`apt*`) are expanded with fnmatch over
+// `apt-cache pkgnames` as Ansible expands them over its cache (native
+// packages only unless the pattern names an architecture); `deb` may be a
+// URL, downloaded on the host as Ansible's fetch_file does (curl) into a
+// temporary directory removed afterwards; clean runs `apt-get clean` first
+// (and the task goes on, as Ansible 2.14's does); autoclean runs `apt-get
+// autoclean` when no package is named.
+//
 // Partial: deb is installed with `apt-get install FILE` (apt resolves its
-// dependencies; a URL is not fetched yet); upgrade always uses apt-get (as
-// force_apt_get=true); package name patterns (fnmatch over the cache),
-// state=build-dep/fixed and autoclean/clean are not implemented (clear
-// failure).
+// dependencies); upgrade always uses apt-get (as force_apt_get=true);
+// name patterns are expanded over the cache as it was before update_cache;
+// state=build-dep/fixed are not implemented (clear failure); clean is not
+// run in check mode.
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -21,6 +29,7 @@
 
 #include "connection/shell.h"
 #include "modules/file_common.h"
+#include "modules/http_fetch.h"
 #include "modules/registry.h"
 #include "modules/system_logic.h"
 
@@ -283,10 +292,6 @@ class Apt : public Module {
     if (upgrade == "no") upgrade.clear();
     if (state == "build-dep" || state == "fixed")
       return Failed("apt: state=" + state + " is not implemented by drover yet");
-    if (flag("clean") || flag("autoclean"))
-      return Failed("apt: clean and autoclean are not implemented by drover yet");
-    if (deb.find("://") != std::string::npos)
-      return Failed("apt: deb from a URL is not implemented by drover yet");
     if (!deb.empty() && state != "present") return Failed("deb only supports state=present");
     if (all_installed && state == "latest" && !specs.empty())
       return Failed("unable to install additional packages when upgrading all installed packages");
@@ -296,9 +301,45 @@ class Apt : public Module {
         return Failed("invalid package spec: " + s.text);
       if (s.name.empty() || s.name[0] == '-')
         return Failed("No package matching '" + s.name + "' is available");
-      if (s.name.find_first_of("*?[") != std::string::npos)
-        return Failed("apt: package name patterns ('" + s.name +
-                      "') are not implemented by drover yet");
+    }
+
+    // clean first (Ansible's aptclean), then the rest of the task: the
+    // early exit Ansible's source has for clean alone is never reached
+    // (required_one_of demands another argument, and 2.14 goes on with it).
+    if (flag("clean") && !ctx.check_mode) {
+      Result<connection::ExecResult> c = ctx.Exec(std::string(kAptEnv) + "apt-get clean");
+      if (!c) return c.take_error();
+      if (c->exit_status != 0 || !c->stderr_data.empty()) {
+        Map f = Failed(c->exit_status != 0 ? "apt-get clean failed"
+                                           : "apt-get clean failed: " + c->stderr_data);
+        f.set("stdout", Value(c->stdout_data));
+        f.set("rc", c->exit_status);
+        return f;
+      }
+    }
+
+    // Name patterns, expanded over the cache's package names.
+    if (std::any_of(specs.begin(), specs.end(), [](const AptPackageSpec& s) {
+          return s.name.find_first_of("*?[]!") != std::string::npos;
+        })) {
+      Result<connection::ExecResult> names = ctx.Exec("apt-cache pkgnames 2>/dev/null | sort");
+      if (!names) return names.take_error();
+      std::vector<AptPackageSpec> expanded;
+      const std::vector<std::string> all = Lines(names->stdout_data);
+      for (const AptPackageSpec& s : specs) {
+        if (s.name.find_first_of("*?[]!") == std::string::npos) {
+          expanded.push_back(s);
+          continue;
+        }
+        const bool multiarch = s.name.find(':') != std::string::npos;
+        size_t before = expanded.size();
+        for (const std::string& n : all)
+          if ((multiarch || n.find(':') == std::string::npos) && Glob(s.name, n))
+            expanded.push_back(SplitAptSpec(n));
+        if (expanded.size() == before)
+          return Failed("No package(s) matching '" + s.name + "' available");
+      }
+      specs = std::move(expanded);
     }
 
     const bool check = ctx.check_mode;
@@ -376,16 +417,51 @@ class Apt : public Module {
       }
     }
     std::string deb_path = deb;
+    const bool deb_url = deb.find("://") != std::string::npos;
+    std::optional<std::string> q_input;
+    if (deb_url) {
+      // Ansible's fetch_file: a temporary file named after the URL's
+      // basename; the directory is removed after the install (DebCleanup).
+      HttpRequest req;
+      req.url = deb;
+      q_input = HttpConfig(req);
+      std::string base = deb.substr(0, deb.find_first_of("?#"));
+      base = base.substr(base.rfind('/') + 1);
+      if (base.empty()) base = "download.deb";
+      q = HttpShellPrelude(false, deb) + q +
+          "__dd=$(mktemp -d /tmp/drover-deb.XXXXXX) || exit 1\n"
+          "printf 'DROVER_DEB_TMP|%s\\n' \"$__dd\"\n"
+          "__drover_http \"$__dd/\"" +
+          ShellQuote(base) + " \"$__hx/hdr\"\n";
+      deb_path = "\x01" + base;  // resolved once the directory is known
+    }
     if (!deb.empty()) {
-      if (deb_path[0] != '/' && deb_path[0] != '.') deb_path = "./" + deb_path;
-      const std::string d = ShellQuote(deb);
+      if (!deb_url && deb_path[0] != '/' && deb_path[0] != '.') deb_path = "./" + deb_path;
+      const std::string d =
+          deb_url ? "\"$__dd/\"" + ShellQuote(deb_path.substr(1)) : ShellQuote(deb);
       q += "__dn=$(dpkg-deb -f " + d + " Package) && __dv=$(dpkg-deb -f " + d +
            " Version) || { echo DROVER_DEB_BAD; exit 0; }\n"
            "printf 'DROVER_DEB|%s|%s|%s\\n' \"$__dn\" \"$__dv\" \"$(dpkg-query -W "
            "-f='${db:Status-Status} ${Version}' \"$__dn\" 2>/dev/null)\"\n";
     }
-    Result<connection::ExecResult> res = ctx.Exec(q);
+    Result<connection::ExecResult> res = ctx.Exec(q, q_input);
     if (!res) return res.take_error();
+    std::string deb_tmp;  // a URL's download directory on the host
+    if (deb_url) {
+      if (std::optional<std::string> t = TaggedLine(res->stdout_data, "DROVER_DEB_TMP"))
+        deb_tmp = *t;
+      if (!deb_tmp.empty()) deb_path = deb_tmp + "/" + deb_path.substr(1);
+      if (std::optional<std::string> f = TaggedLine(res->stdout_data, "DROVER_FAIL")) {
+        DebCleanup(ctx, deb_tmp);
+        return Failed("Failure downloading " + deb + ", " + *f);
+      }
+      HttpOutcome h = ParseHttpOutput(res->stdout_data);
+      if (!h.ran || h.tool_exit != 0 || h.status != 200) {
+        DebCleanup(ctx, deb_tmp);
+        return Failed("Failure downloading " + deb + ", " +
+                      (h.error.empty() ? "HTTP Error " + std::to_string(h.status) : h.error));
+      }
+    }
     if (res->exit_status != 0)
       return Failed("apt: querying the host failed: " + res->stdout_data + res->stderr_data);
     const std::string& out = res->stdout_data;
@@ -433,6 +509,7 @@ class Apt : public Module {
       } else if (StartsWith(line, "DROVER_DEB|")) {
         deb_line = line.substr(11);
       } else if (line == "DROVER_DEB_BAD") {
+        DebCleanup(ctx, deb_tmp);
         return Failed("Unable to install package: " + deb +
                       " is not a Debian package: " + res->stderr_data);
       }
@@ -494,8 +571,10 @@ class Apt : public Module {
     // --- deb: a package file on the host.
     if (!deb.empty()) {
       std::vector<std::string> f = Split(deb_line, '|');
-      if (f.size() >= 3 && f[2] == "installed " + f[1])
+      if (f.size() >= 3 && f[2] == "installed " + f[1]) {
+        DebCleanup(ctx, deb_tmp);
         return Map{{"changed", false}, {"stdout", ""}, {"stderr", ""}, {"diff", ""}};
+      }
       Command c{base};
       if (force) c.words.push_back("--force-yes");
       if (flag("allow_downgrade")) c.words.push_back("--allow-downgrades");
@@ -503,6 +582,7 @@ class Apt : public Module {
       c.words.push_back("install");
       c.words.push_back(deb_path);
       Result<Map> r = RunApt(ctx, c, args, lock);
+      DebCleanup(ctx, deb_tmp);
       if (!r) return r;
       if (r->contains("rc")) {
         Map fail = Failed("apt-get install " + deb + " failed");
@@ -514,8 +594,11 @@ class Apt : public Module {
       return Map{{"changed", true},
                  {"stdout", Value(so)},
                  {"stderr", *r->find("stderr")},
-                 {"diff", Value(ctx.diff_mode ? ParseDiff(so) : Map{})}};
+                 {"diff", Value(ParseDiff(so))}};  // install_deb always parses it
     }
+
+    // autoclean, when no package is named (Ansible's cleanup).
+    if (specs.empty() && flag("autoclean")) return Cleanup(ctx, base, args, lock, "autoclean");
 
     // --- absent
     if (state == "absent") {
@@ -669,9 +752,14 @@ class Apt : public Module {
     return m;
   }
 
-  // apt-get autoremove (Ansible's cleanup).
+  // Removes a downloaded deb's directory ("" = none).
+  static void DebCleanup(RunContext& ctx, const std::string& dir) {
+    if (!dir.empty()) (void)ctx.Exec("rm -rf -- " + ShellQuote(dir));
+  }
+
+  // apt-get autoremove or autoclean (Ansible's cleanup).
   static Result<Map> Cleanup(RunContext& ctx, const std::vector<std::string>& base, const Map& args,
-                             const std::string& lock) {
+                             const std::string& lock, const std::string& operation = "autoremove") {
     Command c{base};
     auto flag = [&](const char* k) {
       const Value* v = args.find(k);
@@ -679,19 +767,21 @@ class Apt : public Module {
     };
     if (flag("purge")) c.words.push_back("--purge");
     if (flag("force")) c.words.push_back("--force-yes");
-    c.words.push_back("autoremove");
+    c.words.push_back(operation);
     if (ctx.check_mode) c.words.push_back("--simulate");
     Result<Map> r = RunApt(ctx, c, args, lock);
     if (!r) return r;
     const std::string so = r->find("stdout")->as_string();
     if (r->contains("rc")) {
-      Map f = Failed("'apt-get autoremove' failed: " + r->find("stderr")->as_string());
+      Map f = Failed("'apt-get " + operation + "' failed: " + r->find("stderr")->as_string());
       f.set("stdout", Value(so));
       f.set("stderr", *r->find("stderr"));
       f.set("rc", *r->find("rc"));
       return f;
     }
-    return Map{{"changed", so.find("The following packages will be REMOVED") != std::string::npos},
+    const char* marker =
+        operation == "autoclean" ? "Del " : "The following packages will be REMOVED";
+    return Map{{"changed", so.find(marker) != std::string::npos},
                {"stdout", Value(so)},
                {"stderr", *r->find("stderr")},
                {"diff", Value(ctx.diff_mode ? ParseDiff(so) : Map{})}};

@@ -43,6 +43,14 @@ const std::vector<const Module*>& AllModules() {
       &NpmModule(),
       &PipModule(),
       &HtpasswdModule(),
+      &CronModule(),
+      &PackageModule(),
+      &AptRepositoryModule(),
+      &AptKeyModule(),
+      &DebconfModule(),
+      &DpkgSelectionsModule(),
+      &ServiceFactsModule(),
+      &PackageFactsModule(),
   };
   // clang-format on
   return all;

@@ -47,5 +47,13 @@ const Module& SupervisorctlModule();
 const Module& NpmModule();
 const Module& PipModule();
 const Module& HtpasswdModule();
+const Module& CronModule();
+const Module& PackageModule();
+const Module& AptRepositoryModule();
+const Module& AptKeyModule();
+const Module& DebconfModule();
+const Module& DpkgSelectionsModule();
+const Module& ServiceFactsModule();
+const Module& PackageFactsModule();
 
 }  // namespace drover::modules
