@@ -3,7 +3,7 @@
 posix, postgresql, crypto) by short name (through the builtin routing
 table, ansible.legacy/ansible.builtin FQCNs, a play's, block's, task's or
 role's `collections:`) and by FQCN. `drover playbook --list-tasks`,
-`--list-tags` and `--syntax-check` must print what ansible-playbook 2.14
+`--list-tags`, `--list-hosts` and `--syntax-check` must print what ansible-playbook 2.14
 prints, with the same exit code; names Ansible does not resolve (a short
 name outside the routing table without `collections:`, a play's
 `collections:` inside a role, a typo, a removed module) must fail in both."""
@@ -18,7 +18,8 @@ DROVER = os.environ.get("DROVER", "build/drover")
 
 GOOD = ["short.yml"]
 BAD = ["unrouted.yml", "playcoll_role.yml", "typo.yml", "removed.yml"]
-MODES = [["--list-tasks"], ["--list-tags"], ["--syntax-check"], ["--list-tasks", "--tags", "pg,tz"]]
+MODES = [["--list-tasks"], ["--list-tags"], ["--list-hosts"], ["--syntax-check"],
+         ["--list-tasks", "--tags", "pg,tz"]]
 
 
 def run(cmd, env):
