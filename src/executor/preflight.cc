@@ -80,11 +80,12 @@ class Walker {
     // includes); a handler's includes are handlers too.
     static const playbook::TagSet kNone;
     const playbook::TagSet* inner = tagged_walk ? &kNone : nullptr;
-    if (t.action == "include_tasks") IncludeTasks(t, inner);
-    if (t.action == "include_role") IncludeRole(t, inner);
+    // module_defaults above the include apply to what it brings in.
+    if (t.action == "include_tasks") IncludeTasks(t, inner, module_defaults);
+    if (t.action == "include_role") IncludeRole(t, inner, module_defaults);
   }
 
-  void IncludeTasks(const playbook::Task& t, const playbook::TagSet* tags) {
+  void IncludeTasks(const playbook::Task& t, const playbook::TagSet* tags, bool module_defaults) {
     const Value* f = t.args.find("_raw_params");
     if (!f) f = t.args.find("file");
     if (!IsStaticText(f)) return;  // decided at run time
@@ -98,10 +99,10 @@ class Walker {
       return;
     }
     loaded_.push_back(std::make_shared<std::vector<playbook::Item>>(std::move(items).value()));
-    Items(*loaded_.back(), false, tags);
+    Items(*loaded_.back(), module_defaults, tags);
   }
 
-  void IncludeRole(const playbook::Task& t, const playbook::TagSet* tags) {
+  void IncludeRole(const playbook::Task& t, const playbook::TagSet* tags, bool module_defaults) {
     playbook::RoleInclude request;
     const Value* name = t.args.find("name");
     if (!IsStaticText(name)) return;
@@ -126,8 +127,8 @@ class Walker {
       return;
     }
     roles_.push_back(*block);
-    Items({playbook::Item{nullptr, *block}}, false, tags);
-    if ((*block)->role) Items((*block)->role->handlers, false, nullptr);
+    Items({playbook::Item{nullptr, *block}}, module_defaults, tags);
+    if ((*block)->role) Items((*block)->role->handlers, module_defaults, nullptr);
   }
 
   const playbook::Play& play_;

@@ -135,5 +135,21 @@ EOF2
 play ok.yml
 check "an implemented run proceeds (rc=$rc)" test "$rc" -eq 0
 check "and changes the host" test -e "$W/first"
+
+# --- module_defaults above an include may supply a required argument
+cat >"$P/defaults.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.file: {path: $W/from_defaults}
+  tasks:
+    - include_tasks: tasks/touch.yml
+EOF2
+cat >"$P/tasks/touch.yml" <<'EOF2'
+- file: {state: touch}
+EOF2
+play defaults.yml
+check "module_defaults supply path in an included file (rc=$rc)" test "$rc" -eq 0
+check "and the file is made" test -e "$W/from_defaults"
 [[ $failed -eq 0 ]] || { cat "$T/out" "$T/err" >&2; }
 finish
