@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/check_support.h"
 #include "cli/command.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
@@ -49,7 +50,8 @@ struct PlaybookOptions {
   VaultFlags vault;
   bool accept_new_host_keys = false;
   std::string connection;
-  bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false;
+  bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false,
+       check_support = false;
   bool flush_cache = false, force_handlers = false;
   int verbosity = 0;
   std::string json_log;
@@ -113,6 +115,8 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_flag("--list-tasks", o.list_tasks, "List the tasks that would run");
   app.add_flag("--list-tags", o.list_tags, "List all available tags");
   app.add_flag("--syntax-check", o.syntax_check, "Check the playbooks' syntax and keys only");
+  app.add_flag("--check-support", o.check_support,
+               "Report which modules, keywords and lookups drover implements (no run)");
   app.add_flag("--flush-cache", o.flush_cache, "Accepted for compatibility (no fact cache)");
   app.add_flag("-v,--verbose", o.verbosity, "More output (-vvv for more)");
   app.add_option("--json-log", o.json_log, "Write one JSON event per line to this file");
@@ -176,6 +180,10 @@ Command PlaybookCommand() {
       if (!pb) return ReportError(pb.error());
       loaded.push_back(std::move(pb).value());
     }
+    if (o.check_support) {
+      std::fputs(CheckSupportReport(loaded, o.playbooks).c_str(), stdout);
+      return 0;
+    }
     if (o.syntax_check) {
       for (const std::string& path : o.playbooks) std::printf("\nplaybook: %s\n", path.c_str());
       return 0;
@@ -226,8 +234,11 @@ Command PlaybookCommand() {
     }
 
     // Every action must be one drover runs, before any host is contacted.
-    for (const playbook::Playbook& pb : loaded) {
-      if (Status ps = executor::CheckRunnable(pb); !ps) return ReportError(ps.error());
+    {
+      int rc = 0;
+      for (const playbook::Playbook& pb : loaded)
+        for (const Error& e : executor::CheckRunnable(pb, filter)) rc = ReportError(e);
+      if (rc) return rc;
     }
     Warnings warnings;
     Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);

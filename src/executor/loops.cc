@@ -218,4 +218,12 @@ Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Sc
       task, "the lookup 'with_" + with + "' is not supported by drover; use loop: with a filter");
 }
 
+bool IsSupportedWithLoop(std::string_view name) {
+  // The with_* branches of LoopItems' dispatch above.
+  for (std::string_view w : {"list", "items", "indexed_items", "dict", "together", "nested",
+                             "cartesian", "sequence", "subelements", "fileglob"})
+    if (w == name) return true;
+  return false;
+}
+
 }  // namespace drover::executor

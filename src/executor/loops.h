@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 #include "core/value.h"
@@ -18,5 +19,8 @@ namespace drover::executor {
 // relative patterns (the role's files/ or the playbook dir).
 Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Scope& scope,
                                       const std::string& search_dir);
+
+// Whether `with_<name>` is one of the forms LoopItems computes.
+bool IsSupportedWithLoop(std::string_view name);
 
 }  // namespace drover::executor

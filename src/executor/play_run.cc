@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "connection/pool.h"
+#include "executor/preflight.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
@@ -528,20 +529,12 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (!f) return MakeError("include_tasks needs a file name", task.where);
       Result<Value> name = tmpl::TemplateValue(*f, iscope);
       if (!name) return name.take_error();
-      fs::path p(name->is_string() ? name->as_string() : "");
-      if (!p.is_absolute()) {
-        const playbook::Role* role = ctx.Role(task);
-        fs::path base = role ? fs::path(role->path) / "tasks"
-                             : fs::path(task.where.file ? fs::path(*task.where.file).parent_path()
-                                                        : fs::path(play_.dir));
-        fs::path candidate = base / p;
-        if (!fs::exists(candidate)) candidate = fs::path(play_.dir) / p;
-        p = candidate;
-      }
+      const std::string file = IncludedTaskFile(name->is_string() ? name->as_string() : "",
+                                                ctx.Role(task), task.where, play_.dir);
       Map params = locals;
       if (const Value* v = task.keywords.find("vars"); v && v->is_map())
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
-      per_host[h].push_back(Inclusion{p.lexically_normal().string(), std::move(params)});
+      per_host[h].push_back(Inclusion{file, std::move(params)});
     }
     rounds = std::max(rounds, per_host[h].size());
   }

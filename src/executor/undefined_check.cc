@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/suggest.h"
+#include "executor/preflight.h"
 #include "playbook/loader.h"
 #include "template/free_variables.h"
 #include "template/template.h"
@@ -340,21 +341,12 @@ class PlayCheck {
       opaque_ = true;
       return;
     }
-    fs::path p(f->as_string());
-    if (!p.is_absolute()) {
-      fs::path base =
-          where.role ? fs::path(where.role->path) / "tasks"
-                     : (t.where.file ? fs::path(*t.where.file).parent_path() : fs::path(play_.dir));
-      fs::path candidate = base / p;
-      if (!fs::exists(candidate)) candidate = fs::path(play_.dir) / p;
-      p = candidate;
-    }
+    const std::string file = IncludedTaskFile(f->as_string(), where.role, t.where, play_.dir);
     Warnings warnings;
     std::shared_ptr<const playbook::Role> role;
     for (const auto& r : play_.roles)
       if (r.get() == where.role) role = r;
-    Result<std::vector<playbook::Item>> items =
-        playbook::LoadTaskFile(p.lexically_normal().string(), role, &warnings);
+    Result<std::vector<playbook::Item>> items = playbook::LoadTaskFile(file, role, &warnings);
     if (!items) {
       opaque_ = true;
       return;

@@ -28,6 +28,13 @@ Result<connection::ExecResult> RunContext::Exec(const std::string& script,
 const Module* FindModule(std::string_view name) {
   for (const Module* m : AllModules())
     if (m->Name() == name) return m;
+  // A collection module registered by its FQCN (community.general.ufw) is
+  // found by the short name the task parser dispatches on (ufw).
+  for (const Module* m : AllModules()) {
+    std::string_view n = m->Name();
+    if (n.size() > name.size() && n.ends_with(name) && n[n.size() - name.size() - 1] == '.')
+      return m;
+  }
   return nullptr;
 }
 

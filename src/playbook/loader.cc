@@ -89,6 +89,9 @@ class Loader {
     std::string playbook_dir;
     std::vector<std::shared_ptr<const Role>>* play_roles = nullptr;
     std::vector<Item>* play_handlers = nullptr;
+    // The `collections:` search list for short module names: the play's,
+    // a block's, or a role's own (meta/main.yml; roles do not inherit it).
+    std::vector<std::string> collections;
   };
 
   Status ImportPlaybook(const Value& entry, const Value& target, const std::string& dir,
@@ -183,6 +186,7 @@ class Loader {
     ctx.playbook_dir = dir;
     ctx.play_roles = &play.roles;
     ctx.play_handlers = &play.handlers;
+    ctx.collections = CollectionList(play.keywords.find("collections"));
     seen_roles_.clear();
     // Ansible compiles a play as pre_tasks, roles, tasks, post_tasks.
     if (Status s = Section(play.keywords, "pre_tasks", ctx, play.pre_tasks); !s)
@@ -242,7 +246,8 @@ class Loader {
                                 std::string(entry.type_name()));
     const Map& m = entry.as_map();
     if (m.contains("block")) return BlockEntry(entry, ctx);
-    Result<Task> parsed = ParseTask(entry, ctx.handlers ? Scope::kHandler : Scope::kTask);
+    Result<Task> parsed =
+        ParseTask(entry, ctx.handlers ? Scope::kHandler : Scope::kTask, ctx.collections);
     if (!parsed) return parsed.take_error();
     Task task = std::move(parsed).value();
     task.role = ctx.role;
@@ -258,6 +263,8 @@ class Loader {
     auto block = std::make_shared<Block>();
     block->where = entry.where();
     block->role = ctx.role;
+    Context inner = ctx;
+    if (const Value* c = entry.as_map().find("collections")) inner.collections = CollectionList(c);
     for (const auto& [k, v] : entry.as_map()) {
       if (!IsKeyword(Scope::kBlock, k)) {
         return ErrorAt(
@@ -266,7 +273,7 @@ class Loader {
       if (k == "block" || k == "rescue" || k == "always") {
         if (v.is_null()) continue;
         if (!v.is_list()) return ErrorAt(v, "'" + k + "' must be a list of tasks");
-        Result<std::vector<Item>> items = TaskList(v, ctx);
+        Result<std::vector<Item>> items = TaskList(v, inner);
         if (!items) return items.take_error();
         (k == "block"    ? block->block
          : k == "rescue" ? block->rescue
@@ -448,6 +455,7 @@ class Loader {
     // role's keywords (tags, when) apply to them too.
     Result<Map> meta = RoleVarsFile(fs::path(path) / "meta", "main");
     if (!meta) return meta.take_error();
+    inner.collections = CollectionList(meta->find("collections"));
     if (const Value* deps = meta->find("dependencies"); deps && deps->is_list()) {
       for (const Value& d : deps->as_list()) {
         Result<std::optional<Item>> dep = RoleEntry(d, inner, true);

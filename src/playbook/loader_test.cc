@@ -47,8 +47,10 @@ TEST_CASE("unknown modules and play keys are reported with suggestions") {
   Result<Playbook> a = p.Load("a.yml");
   REQUIRE_FALSE(a.ok());
   CHECK(a.error().message ==
-        "unknown module 'ansible.builtin.copi' in task; did you mean 'ansible.builtin.copy'?");
-  CHECK(a.error().where.line == 4);
+        "couldn't resolve module/action 'ansible.builtin.copi' in task; did you mean "
+        "'ansible.builtin.copy'?");
+  CHECK(a.error().where.line == 3);              // the task's line, as Ansible reports it
+  CHECK(static_cast<int>(a.error().code) == 4);  // Ansible's parser-error exit code
 
   p.Write("b.yml", "- hosts: all\n  gather_fact: false\n  tasks: []\n");
   Result<Playbook> b = p.Load("b.yml");

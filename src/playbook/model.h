@@ -25,6 +25,7 @@ struct Item {
 struct Task {
   std::string action;             // canonical module or action name: "copy", "include_tasks"
   std::string action_as_written;  // as in the file: "ansible.builtin.copy"
+  std::string action_fqcn;        // what Ansible resolves it to: "ansible.builtin.copy"
   Map args;                       // module arguments (free-form text in "_raw_params")
   Map keywords;                   // task keywords as written (name, when, loop, notify, ...)
   Location where;

@@ -1,138 +1,128 @@
 #include "playbook/module_names.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace drover::playbook {
 
 namespace {
-// ansible.builtin modules and actions drover knows by name. Whether a module
-// is implemented is the executor's question; the loader only recognises it.
-const std::vector<std::string_view> kBuiltin = {"add_host",
-                                                "apt",
-                                                "apt_key",
-                                                "apt_repository",
-                                                "assemble",
-                                                "assert",
-                                                "async_status",
-                                                "blockinfile",
-                                                "command",
-                                                "copy",
-                                                "cron",
-                                                "debconf",
-                                                "debug",
-                                                "dnf",
-                                                "dpkg_selections",
-                                                "expect",
-                                                "fail",
-                                                "fetch",
-                                                "file",
-                                                "find",
-                                                "gather_facts",
-                                                "get_url",
-                                                "getent",
-                                                "git",
-                                                "group",
-                                                "group_by",
-                                                "hostname",
-                                                "import_playbook",
-                                                "import_role",
-                                                "import_tasks",
-                                                "include",
-                                                "include_role",
-                                                "include_tasks",
-                                                "include_vars",
-                                                "iptables",
-                                                "known_hosts",
-                                                "lineinfile",
-                                                "meta",
-                                                "package",
-                                                "package_facts",
-                                                "pause",
-                                                "ping",
-                                                "pip",
-                                                "raw",
-                                                "reboot",
-                                                "replace",
-                                                "rpm_key",
-                                                "script",
-                                                "service",
-                                                "service_facts",
-                                                "set_fact",
-                                                "set_stats",
-                                                "setup",
-                                                "shell",
-                                                "slurp",
-                                                "stat",
-                                                "subversion",
-                                                "systemd",
-                                                "systemd_service",
-                                                "sysvinit",
-                                                "tempfile",
-                                                "template",
-                                                "unarchive",
-                                                "uri",
-                                                "user",
-                                                "validate_argument_spec",
-                                                "wait_for",
-                                                "wait_for_connection",
-                                                "yum",
-                                                "yum_repository"};
 
-// Modules from collections that real deploy playbooks call.
-const std::vector<std::string_view> kCollections = {
-    "community.general.npm",
-    "community.general.supervisorctl",
-    "community.general.ufw",
-    "community.general.timezone",
-    "community.general.locale_gen",
-    "community.general.ini_file",
-    "community.general.make",
-    "community.general.modprobe",
-    "community.general.git_config",
-    "community.general.alternatives",
-    "ansible.posix.authorized_key",
-    "ansible.posix.sysctl",
-    "ansible.posix.mount",
-    "ansible.posix.synchronize",
-    "community.postgresql.postgresql_db",
-    "community.postgresql.postgresql_user",
-    "community.crypto.openssh_keypair",
-    "community.postgresql.postgresql_query",
-    "community.postgresql.postgresql_privs",
-    "community.postgresql.postgresql_ext",
-    "community.postgresql.postgresql_ping",
-    "community.general.htpasswd",
+#include "playbook/module_names_data.inc"
+
+constexpr std::string_view kBuiltinPrefix = "ansible.builtin.";
+constexpr std::string_view kLegacyPrefix = "ansible.legacy.";
+
+struct Tables {
+  std::unordered_set<std::string_view> plugins;
+  std::unordered_map<std::string_view, std::string_view> redirects;
+  std::unordered_map<std::string_view, std::string_view> tombstones;
 };
 
-std::string_view ShortName(std::string_view fqcn) {
-  size_t dot = fqcn.rfind('.');
-  return dot == std::string_view::npos ? fqcn : fqcn.substr(dot + 1);
+const Tables& Data() {
+  static const Tables tables = [] {
+    Tables t;
+    for (const char* name : kPluginNames) t.plugins.insert(name);
+    for (const auto& r : kRedirects) t.redirects.emplace(r[0], r[1]);
+    for (const auto& r : kTombstones) t.tombstones.emplace(r[0], r[1]);
+    return t;
+  }();
+  return tables;
 }
 
-bool InList(const std::vector<std::string_view>& list, std::string_view name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
+std::string_view LastPart(std::string_view name) {
+  size_t dot = name.rfind('.');
+  return dot == std::string_view::npos ? name : name.substr(dot + 1);
 }
+
+// An FQCN, following redirects (Ansible's _find_fq_plugin). ansible.builtin
+// also finds the deprecated underscore files (`_include.py` for include).
+ModuleResolution ResolveFqcn(std::string name) {
+  const Tables& t = Data();
+  for (int hops = 0; hops < 16; ++hops) {
+    if (t.plugins.contains(name)) return {name, "", ""};
+    if (name.rfind(kBuiltinPrefix, 0) == 0) {
+      std::string underscored =
+          std::string(kBuiltinPrefix) + "_" + name.substr(kBuiltinPrefix.size());
+      if (t.plugins.contains(underscored)) return {name, "", ""};
+    }
+    if (auto it = t.tombstones.find(name); it != t.tombstones.end())
+      return {"", "", std::string(it->second)};
+    auto it = t.redirects.find(name);
+    if (it == t.redirects.end()) return {};
+    name = std::string(it->second);
+  }
+  return {};
+}
+
+// A short name through ansible.legacy: ansible.builtin's own plugins, then
+// the builtin routing table (the legacy loader's last resort).
+ModuleResolution ResolveLegacy(std::string_view short_name) {
+  if (short_name.find('.') != std::string_view::npos) return {};
+  return ResolveFqcn(std::string(kBuiltinPrefix) + std::string(short_name));
+}
+
+std::string CanonicalFor(const std::string& fqcn) {
+  if (fqcn.rfind(kBuiltinPrefix, 0) == 0) return fqcn.substr(kBuiltinPrefix.size());
+  std::string short_name(LastPart(fqcn));
+  const Tables& t = Data();
+  if (t.plugins.contains(std::string(kBuiltinPrefix) + short_name)) return fqcn;
+  return short_name;
+}
+
+// Ansible's _ensure_default_collection: a non-empty list always ends with
+// ansible.legacy unless it names ansible.builtin or ansible.legacy.
+std::vector<std::string> SearchList(const std::vector<std::string>& collections) {
+  std::vector<std::string> list = collections;
+  if (!list.empty() && std::find(list.begin(), list.end(), "ansible.builtin") == list.end() &&
+      std::find(list.begin(), list.end(), "ansible.legacy") == list.end())
+    list.push_back("ansible.legacy");
+  return list;
+}
+
+ModuleResolution Resolve(std::string_view written, const std::vector<std::string>& collections) {
+  if (written.rfind(kLegacyPrefix, 0) == 0)
+    return ResolveLegacy(written.substr(kLegacyPrefix.size()));
+  if (written.find('.') != std::string_view::npos) return ResolveFqcn(std::string(written));
+  std::vector<std::string> list = SearchList(collections);
+  if (list.empty()) return ResolveLegacy(written);
+  ModuleResolution removed;
+  for (const std::string& c : list) {
+    ModuleResolution r = c == "ansible.legacy" ? ResolveLegacy(written)
+                                               : ResolveFqcn(c + "." + std::string(written));
+    if (!r.fqcn.empty()) return r;
+    if (removed.removed.empty()) removed = r;
+  }
+  return removed;
+}
+
 }  // namespace
 
+ModuleResolution ResolveModule(std::string_view written,
+                               const std::vector<std::string>& collections) {
+  ModuleResolution r = Resolve(written, collections);
+  if (!r.fqcn.empty()) r.canonical = CanonicalFor(r.fqcn);
+  return r;
+}
+
 std::string CanonicalModuleName(std::string_view written) {
-  if (InList(kBuiltin, written)) return std::string(written);
-  for (std::string_view prefix : {"ansible.builtin.", "ansible.legacy."}) {
-    if (written.rfind(prefix, 0) == 0) {
-      std::string_view rest = written.substr(prefix.size());
-      return InList(kBuiltin, rest) ? std::string(rest) : std::string();
-    }
-  }
-  if (InList(kCollections, written)) return std::string(ShortName(written));
-  // Short names of collection modules resolve as Ansible's routing does.
-  for (std::string_view fqcn : kCollections)
-    if (ShortName(fqcn) == written) return std::string(written);
-  return {};
+  return ResolveModule(written).canonical;
 }
 
 const std::vector<std::string_view>& KnownModuleNames() {
   static const std::vector<std::string_view> all = [] {
-    std::vector<std::string_view> v = kBuiltin;
-    v.insert(v.end(), kCollections.begin(), kCollections.end());
+    std::vector<std::string_view> v;
+    for (const char* name : kPluginNames) {
+      std::string_view n(name);
+      if (n.rfind(kBuiltinPrefix, 0) == 0 && n[kBuiltinPrefix.size()] != '_')
+        v.push_back(n.substr(kBuiltinPrefix.size()));
+      v.push_back(n);
+    }
+    for (const auto& r : kRedirects) {
+      std::string_view n(r[0]);
+      if (n.rfind(kBuiltinPrefix, 0) == 0 && !ResolveFqcn(std::string(n)).fqcn.empty())
+        v.push_back(n.substr(kBuiltinPrefix.size()));
+    }
     return v;
   }();
   return all;

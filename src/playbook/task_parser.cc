@@ -12,6 +12,16 @@ Error ErrorAt(const Value& v, std::string message) {
   return MakeError(std::move(message), v.where());
 }
 
+// A module name that does not resolve: ansible-playbook's AnsibleParserError,
+// exit code 4.
+constexpr ExitCode kParserError = static_cast<ExitCode>(4);
+
+Error UnresolvedAt(const Value& task, const std::string& name, std::string suffix) {
+  Error e = ErrorAt(task, "couldn't resolve module/action '" + name + "'" + std::move(suffix));
+  e.code = kParserError;
+  return e;
+}
+
 // Arguments of an action given as a mapping, free-form text or nothing.
 Result<Map> ActionArgs(const Value& v, const std::string& canonical) {
   if (v.is_null()) return Map{};
@@ -76,13 +86,28 @@ std::string SuggestModule(const std::string& written) {
 
 }  // namespace
 
-Result<Task> ParseTask(const Value& entry, Scope scope) {
+std::vector<std::string> CollectionList(const Value* keyword) {
+  std::vector<std::string> out;
+  if (!keyword) return out;
+  if (keyword->is_string()) out.push_back(keyword->as_string());
+  if (keyword->is_list())
+    for (const Value& c : keyword->as_list())
+      if (c.is_string()) out.push_back(c.as_string());
+  return out;
+}
+
+Result<Task> ParseTask(const Value& entry, Scope scope,
+                       const std::vector<std::string>& inherited_collections) {
   Task task;
   task.where = entry.where();
   const Map& m = entry.as_map();
+  const Value* own_collections = m.find("collections");
+  const std::vector<std::string> collections =
+      own_collections ? CollectionList(own_collections) : inherited_collections;
 
   std::vector<std::pair<std::string, const Value*>> actions;  // (written name, args)
   std::optional<std::pair<std::string, Value>> action_keyword;
+  std::optional<std::pair<std::string, const Value*>> unknown_key;
   for (const auto& [k, v] : m) {
     if (k == "action" || k == "local_action") {
       Result<std::pair<std::string, Value>> split = SplitActionKeyword(v);
@@ -99,21 +124,26 @@ Result<Task> ParseTask(const Value& entry, Scope scope) {
       task.keywords.set(k, v);
       continue;
     }
-    if (!CanonicalModuleName(k).empty()) {
+    if (ModuleResolution r = ResolveModule(k, collections); !r.fqcn.empty()) {
       actions.emplace_back(k, &v);
       continue;
+    } else if (!r.removed.empty()) {
+      return ErrorAt(v,
+                     "the module '" + k + "' has been removed from its collection: " + r.removed);
     }
-    const bool looks_like_module = k.find('.') != std::string::npos;
-    if (looks_like_module) {
-      return ErrorAt(
-          v, "unknown module '" + k + "' in " + std::string(ScopeName(scope)) + SuggestModule(k));
+    if (!unknown_key) unknown_key = std::make_pair(k, &v);
+  }
+  if (unknown_key) {
+    const auto& [k, v] = *unknown_key;
+    // With no action in the task, the unknown key was meant as the module:
+    // reported at the task, as Ansible does.
+    if (actions.empty() && !action_keyword) {
+      return UnresolvedAt(entry, k, " in " + std::string(ScopeName(scope)) + SuggestModule(k));
     }
     std::vector<std::string_view> candidates = KeywordsFor(scope);
-    const auto& modules = KnownModuleNames();
-    candidates.insert(candidates.end(), modules.begin(), modules.end());
     candidates.push_back("block");
-    return ErrorAt(v, "unknown key '" + k + "' in " + std::string(ScopeName(scope)) +
-                          DidYouMean(k, candidates));
+    return ErrorAt(*v, "unknown key '" + k + "' in " + std::string(ScopeName(scope)) +
+                           DidYouMean(k, candidates));
   }
   if (actions.size() + (action_keyword ? 1 : 0) > 1) {
     std::string names;
@@ -135,10 +165,15 @@ Result<Task> ParseTask(const Value& entry, Scope scope) {
     task.action_as_written = actions[0].first;
     args_value = *actions[0].second;
   }
-  task.action = CanonicalModuleName(task.action_as_written);
+  ModuleResolution resolved = ResolveModule(task.action_as_written, collections);
+  if (!resolved.removed.empty()) {
+    return ErrorAt(entry, "the module '" + task.action_as_written +
+                              "' has been removed from its collection: " + resolved.removed);
+  }
+  task.action = resolved.canonical;
+  task.action_fqcn = resolved.fqcn;
   if (task.action.empty()) {
-    return ErrorAt(entry, "unknown module '" + task.action_as_written + "'" +
-                              SuggestModule(task.action_as_written));
+    return UnresolvedAt(entry, task.action_as_written, SuggestModule(task.action_as_written));
   }
   if (task.action == "include") task.action = "include_tasks";  // deprecated spelling
 

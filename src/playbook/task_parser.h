@@ -11,7 +11,13 @@
 
 namespace drover::playbook {
 
-// `entry` must be a mapping. scope is kTask or kHandler.
-Result<Task> ParseTask(const Value& entry, Scope scope);
+// `entry` must be a mapping. scope is kTask or kHandler. `collections` is
+// the `collections:` search list in effect (the play's, block's or role's);
+// the task's own `collections:` keyword replaces it.
+Result<Task> ParseTask(const Value& entry, Scope scope,
+                       const std::vector<std::string>& collections = {});
+
+// A `collections:` keyword's value as a list of names (empty when absent).
+std::vector<std::string> CollectionList(const Value* keyword);
 
 }  // namespace drover::playbook

@@ -1,0 +1,35 @@
+#include "modules/partial.h"
+
+#include <utility>
+
+namespace drover::modules {
+
+namespace {
+// clang-format off
+constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
+    {"stat", "no mimetype/charset/attributes; hosts need stat -c"},
+    {"file", "access_time/modification_time are ignored"},
+    {"copy", "a directory tree costs one round trip per file; remote_src with a directory src fails"},
+    {"template", "writes UTF-8 only"},
+    {"replace", "edits bytes; non-UTF-8 encodings are not converted"},
+    {"apt", "no package name patterns, state=build-dep/fixed, clean/autoclean or deb URLs"},
+    {"user", "no generate_ssh_key or local"},
+    {"group", "no local"},
+    {"service", "drives only systemd hosts"},
+    {"find", "no ~/$VAR expansion on the host; contains uses grep -P (else -E)"},
+    {"script", "stdout and stderr stay separate (Ansible merges them on a pty)"},
+    {"get_url", "no checksum URL"},
+    {"uri", "no src, unix_socket, ca_path or form-multipart"},
+    {"wait_for", "exclude_hosts is ignored"},
+    {"unarchive", "no include, no URL src; zip members compared by content only"},
+};
+// clang-format on
+}  // namespace
+
+std::string_view PartialReason(std::string_view module) {
+  for (const auto& [name, reason] : kPartial)
+    if (name == module) return reason;
+  return {};
+}
+
+}  // namespace drover::modules
