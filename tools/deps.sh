@@ -15,6 +15,7 @@ packages=(
   curl wget tar gzip xz-utils bzip2 zip unzip  # net modules (get_url, uri, unarchive) tests
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
   debootstrap systemd-container iproute2
+  apt-cacher-ng iptables nftables  # netns hosts: their apt/npm proxy (tools/vm/net.sh); iptables/nft only READ this machine's rules in tests
 )
 
 missing=()

@@ -2,6 +2,7 @@
 # Test fixture: real Debian hosts for tests of any tier. Source it, then:
 #
 #   hosts_start web1 web2 bare:no-python   # boot 3 hosts, wait for sshd
+#   hosts_start fw1:netns fw2:netns:no-python   # networks of their own
 #   hosts_ssh web1 hostname                # ssh root@<address of web1> ...
 #   hosts_pids web1                        # its processes (nspawn + inside)
 #   ansible-playbook -i "$HOSTS_INVENTORY" play.yml
@@ -13,9 +14,19 @@
 # allocated under a lock, so concurrent test runs do not collide. A name
 # suffixed ":no-python" boots with every python3 package purged.
 #
+# A name suffixed ":netns" (combinable: "fw:netns:no-python") boots in a
+# network namespace of its own (tools/vm/net.sh), as on a hypervisor's
+# host-only network: address from 10.213.100.2-254 (environments use
+# 10.213.0.2-10.213.99.254), interface eth0, this machine at 10.213.0.1.
+# Its ports, firewall (iptables, nft, ufw) and net.* sysctls are its own, so
+# ONLY such hosts may get firewall or network tasks. Netns hosts of a run
+# reach each other; apt and npm (HTTPS to the registry) go through the
+# proxy http://10.213.0.1:3142 that the tooling configures on the host.
+#
 # After hosts_start:
 #   HOSTS_NAMES          array of host names, in the order given
 #   HOSTS_ADDRESS[name]  the host's address (sshd on port 22)
+#   HOSTS_NETNS[name]    "true" for a netns host, "false" otherwise
 #   HOSTS_KEY            private key authorized for root and `vagrant`
 #   HOSTS_KNOWN_HOSTS    known_hosts file with every host's key (use it with
 #                        StrictHostKeyChecking=yes)
@@ -37,7 +48,7 @@ _hosts_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/vm" && pwd)
 source "$_hosts_tools/common.sh"
 
 HOSTS_NAMES=()
-declare -gA HOSTS_ADDRESS=()
+declare -gA HOSTS_ADDRESS=() HOSTS_NETNS=()
 HOSTS_KEY="" HOSTS_KNOWN_HOSTS="" HOSTS_INVENTORY="" HOSTS_STATE=""
 _hosts_on_exit=()
 
@@ -69,23 +80,30 @@ _hosts_reap_stale_runs() {
   done
 }
 
-# Prints N free addresses from 127.0.0.100-199 and records them in the run's
-# state (under the allocation lock): not used by any known host of any run
-# or environment, and with nothing listening on port 22.
-_hosts_allocate() { # count
-  local count=$1 octet address used
+# Prints N free addresses and records them in the run's state (under the
+# allocation lock): from 127.0.0.100-199 with nothing listening on port 22
+# (shared network), or with NETNS "true" from 10.213.100.2-254 without a
+# namespace; never one used by any known host of any run or environment.
+_hosts_allocate() { # count netns
+  local count=$1 netns=$2 octet address used
   used=$(cat "$DROVER_VM_STATE"/*/*/address 2>/dev/null || true)
-  for ((octet = 100; octet <= 199 && count > 0; octet++)); do
-    address=127.0.0.$octet
+  for ((octet = 2; octet <= 254 && count > 0; octet++)); do
+    if $netns; then
+      address=$DROVER_VM_NET_PREFIX.100.$octet
+      [[ -e /run/netns/drover-$address ]] && continue
+    else
+      ((octet >= 100 && octet <= 199)) || continue
+      address=127.0.0.$octet
+      vm_port22_busy "$address" && continue
+    fi
     grep -qxF "$address" <<<"$used" && continue
-    vm_port22_busy "$address" && continue
     echo "$address"
     count=$((count - 1))
   done
-  ((count == 0)) || { echo "hosts: no free address in 127.0.0.100-199" >&2; return 1; }
+  ((count == 0)) || { echo "hosts: no free address (netns: $netns)" >&2; return 1; }
 }
 
-# hosts_start NAME[:no-python]... : boots the hosts, in parallel, and waits
+# hosts_start NAME[:no-python][:netns]... : boots the hosts, in parallel, and waits
 # until every sshd answers. Fails (after cleaning up) when any host fails.
 hosts_start() {
   (($#)) || { echo "hosts_start: no host names" >&2; return 1; }
@@ -97,25 +115,43 @@ hosts_start() {
 
   "$_hosts_tools/base-image.sh" >/dev/null || return 1
 
-  local spec names=() no_python=() addresses
+  local spec flag names=() no_python=() shared=0 isolated=0
   for spec in "$@"; do
     names+=("${spec%%:*}")
-    [[ $spec == *:no-python ]] && no_python+=("${spec%%:*}")
+    HOSTS_NETNS[${spec%%:*}]=false
+    for flag in $(tr ':' ' ' <<<"${spec#*:}"); do
+      [[ $spec == *:* ]] || break
+      case $flag in
+        no-python) no_python+=("${spec%%:*}") ;;
+        netns) HOSTS_NETNS[${spec%%:*}]=true ;;
+        *) echo "hosts_start: unknown option ':$flag' in '$spec'" >&2; return 1 ;;
+      esac
+    done
+    if ${HOSTS_NETNS[${spec%%:*}]}; then isolated=$((isolated + 1)); else shared=$((shared + 1)); fi
   done
   mkdir -p "$DROVER_VM_STATE"
   HOSTS_STATE=$DROVER_VM_STATE/test-$$
   {
     flock 8
+    local shared_addresses isolated_addresses
     _hosts_reap_stale_runs &&
-      addresses=$(_hosts_allocate ${#names[@]}) || return 1
+      mapfile -t shared_addresses < <(_hosts_allocate $shared false) &&
+      mapfile -t isolated_addresses < <(_hosts_allocate $isolated true) || return 1
+    ((${#shared_addresses[@]} == shared && ${#isolated_addresses[@]} == isolated)) || return 1
     mkdir -p "$HOSTS_STATE"
     echo "$$ $(_hosts_start_time $$)" >"$HOSTS_STATE/owner"
-    local i=0 address
-    for address in $addresses; do
-      mkdir -p "$HOSTS_STATE/${names[i]}"
-      echo "$address" >"$HOSTS_STATE/${names[i]}/address"
-      HOSTS_ADDRESS[${names[i]}]=$address
-      i=$((i + 1))
+    local name address
+    for name in "${names[@]}"; do
+      if ${HOSTS_NETNS[$name]}; then
+        address=${isolated_addresses[0]}
+        isolated_addresses=("${isolated_addresses[@]:1}")
+      else
+        address=${shared_addresses[0]}
+        shared_addresses=("${shared_addresses[@]:1}")
+      fi
+      mkdir -p "$HOSTS_STATE/$name"
+      echo "$address" >"$HOSTS_STATE/$name/address"
+      HOSTS_ADDRESS[$name]=$address
     done
   } 8>"$DROVER_VM_STATE/.fixture.lock"
   HOSTS_NAMES=("${names[@]}")
@@ -204,6 +240,8 @@ hosts_stop() {
     ! mountpoint -q "$dir/root" || { echo "hosts: $name: still mounted" >&2; ok=false; }
     ! vm_port22_listens "${HOSTS_ADDRESS[$name]}" ||
       { echo "hosts: $name: ${HOSTS_ADDRESS[$name]}:22 still listens" >&2; ok=false; }
+    [[ ! -e /run/netns/drover-${HOSTS_ADDRESS[$name]} ]] ||
+      { echo "hosts: $name: its network namespace is left" >&2; ok=false; }
   done
   if $ok; then
     rm -rf --one-file-system "$HOSTS_STATE"

@@ -3,8 +3,11 @@
 # test fixture (tests/hosts/hosts.sh). Sourced, never run.
 #
 # A "host" is a Debian bookworm system booted by systemd-nspawn from an
-# overlayfs mount whose lower layer is the cached base image. Each host shares
-# the machine's network and listens for SSH on its own loopback address.
+# overlayfs mount whose lower layer is the cached base image. A host either
+# shares the machine's network and listens for SSH on its own loopback
+# address (127.0.0.2-254), or, when its address lies in 10.213.0.0/16, has a
+# network of its own: a namespace linked to this machine's bridge drover0
+# (10.213.0.1), with apt and npm through a private proxy (tools/vm/net.sh).
 #
 # Layout (all outside the work tree, root-owned):
 #   $DROVER_VM_CACHE/base-bookworm          the base image (read-only lower layer)
@@ -12,7 +15,7 @@
 #   $DROVER_VM_STATE/<env>/<host>/          one host:
 #       upper/ work/   overlay layers (upper = everything the host changed)
 #       root/          the overlay mount point (the host's /)
-#       address        its loopback address
+#       address        its address (loopback, or 10.213.X.Y: netns host)
 #       pid            PID of its systemd-nspawn process while it runs
 #       console.log    the host's console (systemd boot messages)
 #       base.recipe    recipe hash of the base its upper layer was made on
@@ -20,6 +23,14 @@
 DROVER_VM_CACHE=${DROVER_VM_CACHE:-/var/cache/drover}
 DROVER_VM_STATE=${DROVER_VM_STATE:-/var/lib/drover/vms}
 DROVER_VM_BASE=${DROVER_VM_BASE:-$DROVER_VM_CACHE/base-bookworm}
+# The host-only network of netns hosts (tools/vm/net.sh): its range is
+# $DROVER_VM_NET_PREFIX.0.0/16, this machine's end $DROVER_VM_GATEWAY on the
+# bridge $DROVER_VM_BRIDGE, the proxy on $DROVER_VM_GATEWAY:$DROVER_VM_PROXY_PORT.
+DROVER_VM_NET_PREFIX=10.213
+DROVER_VM_GATEWAY=$DROVER_VM_NET_PREFIX.0.1
+DROVER_VM_BRIDGE=drover0
+DROVER_VM_PROXY_PORT=3142
+DROVER_VM_RUN=${DROVER_VM_RUN:-/run/drover-vm}
 # Seconds a host may take from boot to an answering sshd.
 DROVER_VM_BOOT_TIMEOUT=${DROVER_VM_BOOT_TIMEOUT:-90}
 # Seconds a host may take to power off before its nspawn is killed.
@@ -48,6 +59,14 @@ vm_require_machine() {
 vm_is_host_address() {
   [[ $1 =~ ^127\.0\.0\.([0-9]{1,3})$ ]] &&
     ((BASH_REMATCH[1] >= 2 && BASH_REMATCH[1] <= 254))
+}
+
+# Succeeds when $1 is an address of the netns hosts' network
+# (10.213.0.2-10.213.255.254, not the gateway 10.213.0.1).
+vm_is_netns_address() {
+  [[ $1 =~ ^10\.213\.([0-9]{1,3})\.([0-9]{1,3})$ ]] &&
+    ((BASH_REMATCH[1] <= 255 && BASH_REMATCH[2] >= 1 && BASH_REMATCH[2] <= 254)) &&
+    [[ $1 != "$DROVER_VM_GATEWAY" ]]
 }
 
 # Succeeds when an sshd could not bind $1:22 because something listens on

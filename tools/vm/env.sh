@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Usage: tools/vm/env.sh up|down|ssh|status|reset ENV [SSH_USER]
 # The Makefile's `make vm*` targets: local VMs for environments/ENV/hosts.
-#   up      boots every host of the inventory with a loopback ansible_host
-#           (tools/vm/inventory-hosts.sh) and waits until each sshd answers
+#   up      boots every host of the inventory whose ansible_host is a local
+#           VM address (tools/vm/inventory-hosts.sh) and waits until each
+#           sshd answers: 127.0.0.2-254 shares this machine's network;
+#           10.213.0.0/16 (use 10.213.0.2-10.213.99.254 in environments)
+#           boots the host in a network of its own, reachable from this
+#           machine at that address, apt/npm through the proxy on
+#           10.213.0.1:3142 (tools/vm/host-up.sh, tools/vm/net.sh)
 #   down    powers off and unmounts every host of ENV; leaves no process,
 #           mount or listening socket (the disks stay for the next `up`)
 #   ssh     opens a shell on the first host (as SSH_USER, default vagrant)
@@ -29,7 +34,7 @@ state=$DROVER_VM_STATE/$env
 inventory_hosts() { # prints "NAME ADDRESS" lines; fails when there are none
   local inventory=$repo/environments/$env/hosts out
   out=$("$here/inventory-hosts.sh" "$inventory") || exit 1
-  [[ -n $out ]] || vm_die "$inventory has no host with a loopback ansible_host (127.0.0.2-254)"
+  [[ -n $out ]] || vm_die "$inventory has no host with a local VM ansible_host (127.0.0.2-254 or 10.213.0.0/16)"
   echo "$out"
 }
 
@@ -92,7 +97,8 @@ status() {
     found=true
     if pid=$(vm_host_running "$dir"); then
       line="running (nspawn PID $pid)"
-      vm_port22_listens "$(cat "$dir/address")" || line+=", sshd not listening"
+      vm_is_netns_address "$(cat "$dir/address")" ||
+        vm_port22_listens "$(cat "$dir/address")" || line+=", sshd not listening"
     else
       line=stopped
       mountpoint -q "$dir/root" && line+=", still mounted (run make vm-down)"

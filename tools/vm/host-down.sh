@@ -5,7 +5,9 @@
 # to the recorded systemd-nspawn PID makes nspawn ask the host's systemd to
 # power off. After $DROVER_VM_STOP_TIMEOUT seconds the recorded PID is
 # killed, then any process still in the host's cgroup. Succeeds
-# only when no process, mount or listening sshd of the host is left.
+# only when no process, mount or listening sshd of the host is left. A netns
+# host's namespace and link go too (tools/vm/net.sh detach), and with the
+# last netns host the proxy and the bridge.
 # Stopping a host that is not running is not an error.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +62,9 @@ for cgroup in $(vm_cgroup_dirs "$dir"); do
   [[ -d $cgroup ]] && find "$cgroup" -depth -type d -exec rmdir {} +
   rmdir "$(dirname "$cgroup")" 2>/dev/null || true # drover-vm/, once empty
 done
-if [[ -n $address ]]; then
+if vm_is_netns_address "$address"; then
+  "$here/net.sh" detach "$address"
+elif [[ -n $address ]]; then
   for _ in $(seq 20); do
     vm_port22_listens "$address" || break
     sleep 0.25

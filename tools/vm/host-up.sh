@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Usage: tools/vm/host-up.sh --dir DIR --name NAME --address 127.0.0.X
+# Usage: tools/vm/host-up.sh --dir DIR --name NAME --address ADDRESS
 #                            --authorized-key KEY.pub [--no-python]
 # Boots one host in the background and returns without waiting for it
 # (tools/vm/host-wait.sh does). The host is an overlay on the base image
-# (tools/vm/base-image.sh) kept in DIR, booted by systemd-nspawn with the
-# machine's network; its sshd listens on ADDRESS:22 only. KEY.pub is
-# authorized for root and for `vagrant` (passwordless sudo).
+# (tools/vm/base-image.sh) kept in DIR, booted by systemd-nspawn; its sshd
+# listens on ADDRESS:22 only. KEY.pub is authorized for root and for
+# `vagrant` (passwordless sudo). ADDRESS decides the host's network:
+#
+#   127.0.0.2-254   the machine's network, shared (the host's ports and
+#                   firewall ARE the machine's: no firewall tasks there)
+#   10.213.X.Y      a network of its own ("netns host", like a hypervisor's
+#                   host-only network): namespace drover-ADDRESS linked to
+#                   the bridge drover0 (this machine: 10.213.0.1), made by
+#                   tools/vm/net.sh, which also starts the private proxy.
+#                   Its sshd, ports, firewall and net.* sysctls are its own;
+#                   eth0 is its interface (default route via 10.213.0.1, so
+#                   facts give ansible_default_ipv4.interface). At boot it
+#                   gets apt through http://10.213.0.1:3142 (apt-cacher-ng;
+#                   /etc/apt/apt.conf.d/01drover-proxy), the same proxy for
+#                   HTTPS to the npm registry (/etc/npmrc proxy/https-proxy,
+#                   http(s)_proxy and no_proxy in /etc/environment), and an
+#                   /etc/resolv.conf without servers (names of the outside
+#                   are resolved by the proxy, never by the host).
 #
 # On its first boot (or after `make vm-reset`, or when the base image was
 # rebuilt) the host gets its own SSH host key and machine-id; later boots
@@ -33,11 +49,16 @@ while (($#)); do
   esac
 done
 [[ -n $dir && -n $name && -n $address && -n $pubkey ]] ||
-  vm_die "usage: host-up.sh --dir DIR --name NAME --address 127.0.0.X --authorized-key KEY.pub [--no-python]"
+  vm_die "usage: host-up.sh --dir DIR --name NAME --address ADDRESS --authorized-key KEY.pub [--no-python]"
 [[ $name =~ ^[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})$ ]] ||
   vm_die "'$name' is not usable as a host name (letters, digits, '-')"
-vm_is_host_address "$address" ||
-  vm_die "host $name: '$address' is not a loopback address 127.0.0.2-254"
+netns=false
+if vm_is_netns_address "$address"; then
+  netns=true
+else
+  vm_is_host_address "$address" ||
+    vm_die "host $name: '$address' is neither a loopback address 127.0.0.2-254 nor a netns address 10.213.0.2-10.213.255.254"
+fi
 [[ -f $pubkey ]] || vm_die "no public key at $pubkey"
 vm_require_machine
 
@@ -51,7 +72,7 @@ if vm_host_running "$dir" >/dev/null; then
   vm_log "$name: already running ($address)"
   exit 0
 fi
-vm_port22_busy "$address" &&
+! $netns && vm_port22_busy "$address" &&
   vm_die "$name: something already listens on $address:22 (another host or sshd); stop it first"
 
 base=$("$here/base-image.sh")
@@ -93,6 +114,31 @@ HostKey /etc/ssh/ssh_host_ed25519_key
 PasswordAuthentication no
 PermitRootLogin prohibit-password
 SSHD
+# The network settings of either kind of host (see the header), rewritten on
+# every boot so that a host that changes kind follows.
+proxy=http://$DROVER_VM_GATEWAY:$DROVER_VM_PROXY_PORT
+apt_proxy=$root/etc/apt/apt.conf.d/01drover-proxy
+sed '/^# drover-vm proxy/,$d' "$base/etc/environment" >"$root/etc/environment"
+sed '/^# drover-vm proxy/,$d' "$base/etc/npmrc" >"$root/etc/npmrc"
+rm -f "$apt_proxy"
+if $netns; then
+  echo "Acquire::http::Proxy \"$proxy/\";" >"$apt_proxy"
+  cat >>"$root/etc/environment" <<ENV
+# drover-vm proxy (a netns host reaches the outside only through it)
+http_proxy=$proxy/
+https_proxy=$proxy/
+no_proxy=localhost,127.0.0.1,::1,$DROVER_VM_NET_PREFIX.0.0/16
+ENV
+  cat >>"$root/etc/npmrc" <<NPMRC
+# drover-vm proxy (a netns host reaches the outside only through it)
+proxy=$proxy/
+https-proxy=$proxy/
+NPMRC
+  rm -f "$root/etc/resolv.conf"
+  printf '# netns host: no name server (the proxy resolves)\noptions timeout:1 attempts:1\n' \
+    >"$root/etc/resolv.conf"
+fi
+
 authorize() { # user home uid:gid
   install -d -m 0700 -o "${3%:*}" -g "${3#*:}" "$root$2/.ssh"
   install -m 0600 -o "${3%:*}" -g "${3#*:}" "$pubkey" "$root$2/.ssh/authorized_keys"
@@ -101,7 +147,8 @@ authorize root /root 0:0
 authorize vagrant /home/vagrant "$(chroot "$root" id -u vagrant):$(chroot "$root" id -g vagrant)"
 
 nspawn=(systemd-nspawn --quiet --directory="$root" --machine="$name"
-  --register=no --keep-unit --resolv-conf=copy-host)
+  --register=no --keep-unit)
+if $netns; then nspawn+=(--resolv-conf=off); else nspawn+=(--resolv-conf=copy-host); fi
 
 # Purged with dpkg inside the host (not booted yet), so that its package
 # database stays true: apt can install python3 again later.
@@ -124,10 +171,17 @@ fi
 # `make vm` does not stop it, and in a cgroup of its own (see
 # vm_cgroup_dirs). Without job control the background job is not a process
 # group leader, so setsid execs in place: $! is the PID that becomes nspawn.
+boot=("${nspawn[@]}" --boot)
+if $netns; then
+  # Its own network: the namespace, and (as --private-network would give)
+  # CAP_NET_ADMIN and a writable /proc/sys/net, which are the namespace's.
+  boot=(env SYSTEMD_NSPAWN_API_VFS_WRITABLE=network "${boot[@]}" --capability=CAP_NET_ADMIN
+    --network-namespace-path="$("$here/net.sh" attach "$address")")
+fi
 mapfile -t cgroups < <(vm_cgroup_dirs "$dir")
 # shellcheck disable=SC2016 # expanded by the inner bash
 setsid bash -c 'for cg in $1; do mkdir -p "$cg" && echo $$ >"$cg/cgroup.procs" || exit 1; done
-  shift; exec "$@"' boot "${cgroups[*]}" "${nspawn[@]}" --boot \
+  shift; exec "$@"' boot "${cgroups[*]}" "${boot[@]}" \
   </dev/null >"$dir/console.log" 2>&1 &
 pid=$!
 echo "$pid" >"$dir/pid"
@@ -137,6 +191,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 vm_pid_is_host "$pid" "$dir" || {
   tail -n 20 "$dir/console.log" >&2
+  ! $netns || "$here/net.sh" detach "$address"
   vm_die "$name: systemd-nspawn did not start"
 }
 vm_log "$name: booting on $address (nspawn PID $pid)"
