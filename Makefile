@@ -33,6 +33,8 @@ unit: build
 vault_password_file = vault/$(env).password
 inventory = environments/$(env)/hosts
 env_args = -i $(inventory) --vault-password-file $(vault_password_file)
+# The engine; `make deploy PLAYBOOK=ansible-playbook` runs the same with Ansible.
+PLAYBOOK ?= $(BUILD)/drover playbook
 
 # The reference deployment on the local VM, then its timings (tools/demo.sh).
 demo: deps build
@@ -48,10 +50,10 @@ ping: build env-services
 	@$(BUILD)/drover ping all $(env_args) $(opts)
 
 provision: build env-services
-	@$(BUILD)/drover playbook $(env_args) -t provision playbooks/site.yml $(opts)
+	@$(PLAYBOOK) $(env_args) -t provision playbooks/site.yml $(opts)
 
 deploy: build env-services
-	@$(BUILD)/drover playbook $(env_args) -t deploy playbooks/site.yml $(opts)
+	@$(PLAYBOOK) $(env_args) -t deploy playbooks/site.yml $(opts)
 
 # Edit an environment's vaulted secrets (plaintext only in a private temp dir).
 secrets: build

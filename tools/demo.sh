@@ -34,13 +34,14 @@ drover_run() {
   since "$t"
 }
 
+# The same with ansible-playbook (make TARGET PLAYBOOK=ansible-playbook).
 ansible_run() {
-  local tag=$1 file=$2 t
+  local target=$1 file=$2 t
   t=$(now)
-  HOME=$PWD/.vm/ansible-home ANSIBLE_NOCOLOR=1 ansible-playbook -i "environments/$env/hosts" \
-    --vault-password-file "vault/$env.password" -t "$tag" playbooks/site.yml >"$file" 2>&1 || {
+  HOME=$PWD/.vm/ansible-home ANSIBLE_NOCOLOR=1 make --no-print-directory "$target" env="$env" \
+    PLAYBOOK=ansible-playbook >"$file" 2>&1 || {
     cat "$file" >&2
-    fail "ansible-playbook -t $tag failed (above)"
+    fail "make $target PLAYBOOK=ansible-playbook failed (above)"
   }
   since "$t"
 }
