@@ -72,7 +72,7 @@ first_vm_address() {
 git_daemon_up() {
   "$here/app-repo.sh" "$repo/.vm/git/app.git" >/dev/null
   running_pid git-daemon git-daemon >/dev/null && return 0
-  ip -br addr show 2>/dev/null | grep -qw "$gateway/16" ||
+  [[ $(ip -br addr show 2>/dev/null) == *" $gateway/"* ]] ||
     die "$gateway (the VMs' network) is not up: start the VM first (make vm env=$env)"
   git daemon --reuseaddr --export-all --base-path="$repo/.vm/git" \
     --listen="$gateway" --port=9418 --informative-errors \
