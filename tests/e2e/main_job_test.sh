@@ -65,6 +65,8 @@ changed_zero() { # every recap line of FILE says changed=0
 if make --no-print-directory demo </dev/null >"$tmp/demo.txt" 2>&1; then pass; else
   tail -n 40 "$tmp/demo.txt" >&2
   fail "make demo failed"
+  echo "main job: $passed passed, $failed failed (stopped: nothing else can be checked)"
+  exit 1
 fi
 echo "make demo: $((SECONDS - start))s"
 read -r _ address < <(tools/vm/inventory-hosts.sh environments/vagrant/hosts)
