@@ -33,6 +33,12 @@ const std::vector<const Module*>& AllModules() {
       &UnarchiveModule(),
       &BlockinfileModule(),
       &ReplaceModule(),
+      &PostgresqlUserModule(),
+      &PostgresqlDbModule(),
+      &PostgresqlQueryModule(),
+      &PostgresqlPrivsModule(),
+      &PostgresqlExtModule(),
+      &PostgresqlPingModule(),
   };
   // clang-format on
   return all;

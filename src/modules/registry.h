@@ -37,5 +37,11 @@ const Module& WaitForModule();
 const Module& UnarchiveModule();
 const Module& BlockinfileModule();
 const Module& ReplaceModule();
+const Module& PostgresqlUserModule();
+const Module& PostgresqlDbModule();
+const Module& PostgresqlQueryModule();
+const Module& PostgresqlPrivsModule();
+const Module& PostgresqlExtModule();
+const Module& PostgresqlPingModule();
 
 }  // namespace drover::modules

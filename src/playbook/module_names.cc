@@ -96,6 +96,10 @@ const std::vector<std::string_view> kCollections = {
     "community.postgresql.postgresql_db",
     "community.postgresql.postgresql_user",
     "community.crypto.openssh_keypair",
+    "community.postgresql.postgresql_query",
+    "community.postgresql.postgresql_privs",
+    "community.postgresql.postgresql_ext",
+    "community.postgresql.postgresql_ping",
 };
 
 std::string_view ShortName(std::string_view fqcn) {
