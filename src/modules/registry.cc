@@ -39,6 +39,10 @@ const std::vector<const Module*>& AllModules() {
       &PostgresqlPrivsModule(),
       &PostgresqlExtModule(),
       &PostgresqlPingModule(),
+      &SupervisorctlModule(),
+      &NpmModule(),
+      &PipModule(),
+      &HtpasswdModule(),
   };
   // clang-format on
   return all;

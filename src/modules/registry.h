@@ -43,5 +43,9 @@ const Module& PostgresqlQueryModule();
 const Module& PostgresqlPrivsModule();
 const Module& PostgresqlExtModule();
 const Module& PostgresqlPingModule();
+const Module& SupervisorctlModule();
+const Module& NpmModule();
+const Module& PipModule();
+const Module& HtpasswdModule();
 
 }  // namespace drover::modules
