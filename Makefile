@@ -2,7 +2,7 @@
 BUILD ?= build
 env ?= vagrant
 
-.PHONY: all build deps test unit demo provision deploy secrets links format format-check clean
+.PHONY: all build deps test unit demo install ping provision deploy secrets env-services tunnel links format format-check clean
 
 all: build
 
@@ -28,17 +28,45 @@ test: deps build format-check
 unit: build
 	@DROVER_TEST_TIERS=unit tests/run.sh
 
-# The main job: the reference deployment on the local VM (tools/demo.sh).
+# The main job (playbooks/site.yml, environments/$(env)): what users type.
+# Extra flags pass through: make deploy env=prod opts='--check --diff'.
+vault_password_file = vault/$(env).password
+inventory = environments/$(env)/hosts
+env_args = -i $(inventory) --vault-password-file $(vault_password_file)
+# The engine; `make deploy PLAYBOOK=ansible-playbook` runs the same with Ansible.
+PLAYBOOK ?= $(BUILD)/drover playbook
+
+# The reference deployment on the local VM, then its timings (tools/demo.sh).
 demo: deps build
 	@tools/demo.sh $(env)
 
-# An environment's deployment: make provision env=vagrant, make deploy env=prod.
-provision deploy: build
-	@build/drover playbook -i environments/$(env)/hosts playbooks/site.yml $(ARGS)
+# Dependencies, build, the ansible-* links, then drover in $(PREFIX)/bin.
+PREFIX ?= /usr/local
+install: deps build
+	@install -D -m 0755 $(BUILD)/drover $(DESTDIR)$(PREFIX)/bin/drover
+	@echo "drover installed: $(DESTDIR)$(PREFIX)/bin/drover (ansible-* links: $(CURDIR)/$(BUILD)/bin, put it first on PATH to run existing Makefiles with drover)"
 
-# Edit an environment's vaulted secrets safely (never in plaintext on disk).
+ping: build env-services
+	@$(BUILD)/drover ping all $(env_args) $(opts)
+
+provision: build env-services
+	@$(PLAYBOOK) $(env_args) -t provision playbooks/site.yml $(opts)
+
+deploy: build env-services
+	@$(PLAYBOOK) $(env_args) -t deploy playbooks/site.yml $(opts)
+
+# Edit an environment's vaulted secrets (plaintext only in a private temp dir).
 secrets: build
-	@build/drover vault edit environments/$(env)/secrets
+	@$(BUILD)/drover vault edit --vault-password-file $(vault_password_file) environments/$(env)/group_vars/all/secrets.yml
+
+# What the local VM needs from this machine (its git repository, the ACME
+# server): started for env=vagrant, nothing for the other environments.
+env-services:
+	@if [ "$(env)" = vagrant ]; then tools/localenv/services.sh up $(env); fi
+
+# SSH tunnels to the local VM's nginx: http://localhost:3080, https://localhost:3443.
+tunnel:
+	@tools/localenv/tunnel.sh $(env)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h')
@@ -54,7 +82,9 @@ clean:
 .PHONY: vm vm-down vm-ssh vm-status vm-reset
 vm: deps
 	@tools/vm/env.sh up $(env)
+	@$(MAKE) --no-print-directory env-services env=$(env)
 vm-down:
+	@if [ "$(env)" = vagrant ]; then tools/localenv/services.sh down $(env); fi
 	@tools/vm/env.sh down $(env)
 vm-ssh:
 	@tools/vm/env.sh ssh $(env) $(user)

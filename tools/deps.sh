@@ -16,6 +16,7 @@ packages=(
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
   debootstrap systemd-container iproute2
   apt-cacher-ng iptables nftables  # netns hosts: their apt/npm proxy (tools/vm/net.sh); iptables/nft only READ this machine's rules in tests
+  pebble  # the main job's local ACME server (make demo: certbot's webroot flow against it)
 )
 
 missing=()

@@ -44,13 +44,15 @@ Result<Decrypted> Keyring::Decrypt(std::string_view text, const std::string& sou
     }
     if (!tried.empty()) tried += ", ";
     tried += s->vault_id;
+    if (!s->origin.empty()) tried += " from " + s->origin;
   }
   Error e = MakeError("Decryption failed (no vault secrets were found that could decrypt)" +
                       (source.empty() ? std::string() : " on " + source));
   e.detail =
       "HMAC verification failed with every vault secret tried (vault ids: " + tried +
       "): the vault password is not the one it was encrypted with, or the encrypted text of " +
-      (source.empty() ? std::string("the value") : source) + " was altered";
+      (source.empty() ? std::string("the value") : source) +
+      " was altered; give the password it was encrypted with: " + std::string(kPasswordFlagsHint);
   return e;
 }
 

@@ -76,7 +76,8 @@ LogDir: $run/log
 SupportDir: /usr/lib/apt-cacher-ng
 Port: $DROVER_VM_PROXY_PORT
 BindAddress: $DROVER_VM_GATEWAY
-SocketPath: $run/acng.socket
+# In a directory of the proxy's own user (it cannot create files in $run).
+SocketPath: $run/log/acng.socket
 ForeGround: 1
 ExThreshold: 4
 # Only this machine's own apt sources are served.

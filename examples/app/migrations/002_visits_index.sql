@@ -1,0 +1,1 @@
+CREATE INDEX visits_seen_at ON visits (seen_at);

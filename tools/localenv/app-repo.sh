@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Usage: tools/localenv/app-repo.sh BARE_REPO
+# Publishes examples/app as committed in this repository (HEAD) to the bare
+# repository BARE_REPO (made when missing), branch main: when examples/app
+# differs from what was published last (BARE_REPO/published-tree), a new
+# commit with its tree goes on top of main. Commits pushed to the bare
+# repository itself (e.g. by a test) stay on main until examples/app
+# changes again. Prints main's commit.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+bare=${1:?usage: tools/localenv/app-repo.sh BARE_REPO}
+
+if [[ ! -d $bare ]]; then
+  git init -q --bare --initial-branch=main "$bare"
+fi
+tree=$(git -C "$repo" rev-parse HEAD:examples/app)
+source=$(git -C "$repo" rev-parse --short HEAD)
+current=$(git -C "$bare" rev-parse -q --verify refs/heads/main || true)
+if [[ -z $current || $(cat "$bare/published-tree" 2>/dev/null) != "$tree" ]]; then
+  # The tree's objects, from this repository into the bare one.
+  git -C "$repo" pack-objects --revs --stdout -q <<<"$tree" 2>/dev/null |
+    git -C "$bare" unpack-objects -q
+  parent=()
+  [[ -n $current ]] && parent=(-p "$current")
+  commit=$(GIT_AUTHOR_NAME=drover GIT_AUTHOR_EMAIL=drover@localhost \
+    GIT_COMMITTER_NAME=drover GIT_COMMITTER_EMAIL=drover@localhost \
+    git -C "$bare" commit-tree "$tree" "${parent[@]}" -m "examples/app from drover $source")
+  git -C "$bare" update-ref refs/heads/main "$commit" ${current:+"$current"}
+  echo "$tree" >"$bare/published-tree"
+fi
+git -C "$bare" rev-parse refs/heads/main
