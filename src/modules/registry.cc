@@ -33,6 +33,8 @@ const std::vector<const Module*>& AllModules() {
       &UnarchiveModule(),
       &BlockinfileModule(),
       &ReplaceModule(),
+      &IptablesModule(),
+      &UfwModule(),
   };
   // clang-format on
   return all;

@@ -37,5 +37,7 @@ const Module& WaitForModule();
 const Module& UnarchiveModule();
 const Module& BlockinfileModule();
 const Module& ReplaceModule();
+const Module& IptablesModule();
+const Module& UfwModule();
 
 }  // namespace drover::modules
