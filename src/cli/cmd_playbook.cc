@@ -15,6 +15,7 @@
 #include "cli/step_prompt.h"
 #include "cli/vars_prompt.h"
 #include "cli/vault_flags.h"
+#include "connection/become.h"
 #include "connection/pool.h"
 #include "connection/ssh_options.h"
 #include "core/ansible_cfg.h"
@@ -234,6 +235,11 @@ Command PlaybookCommand() {
     }
 
     // Every action must be one drover runs, before any host is contacted.
+    if (!connection::CanonicalBecomeMethod(o.become_method)) {
+      return ReportError(MakeError("--become-method '" + o.become_method +
+                                   "' is not supported by drover; use sudo or su (also as "
+                                   "ansible.builtin.sudo, ansible.builtin.su)"));
+    }
     {
       int rc = 0;
       for (const playbook::Playbook& pb : loaded)

@@ -31,7 +31,16 @@ int RemoveAll(std::string* text, const std::string& needle) {
 
 }  // namespace
 
-Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec) {
+std::optional<std::string> CanonicalBecomeMethod(const std::string& method) {
+  std::string name = method;
+  if (name.rfind("ansible.builtin.", 0) == 0) name = name.substr(16);
+  if (name == "sudo" || name == "su") return name;
+  return std::nullopt;
+}
+
+Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& in) {
+  BecomeSpec spec = in;
+  if (auto method = CanonicalBecomeMethod(spec.method)) spec.method = *method;
   BecomePlan plan;
   std::string inner = command;
   if (spec.password) {
@@ -67,7 +76,8 @@ Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec
                    ShellQuote(inner);
   } else {
     return MakeError("become method '" + spec.method +
-                     "' is not supported; use 'sudo' or 'su' (others: not yet)");
+                     "' is not supported by drover; use sudo or su (also as ansible.builtin.sudo, "
+                     "ansible.builtin.su)");
   }
   return plan;
 }

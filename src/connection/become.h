@@ -35,6 +35,11 @@ struct BecomePlan {
 // error naming the supported ones.
 Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec);
 
+// The become method drover runs for a name as written ("sudo", "su", or
+// their FQCNs "ansible.builtin.sudo", "ansible.builtin.su"), or nullopt for
+// any other method (doas, runas, pbrun, ...: not supported).
+std::optional<std::string> CanonicalBecomeMethod(const std::string& method);
+
 // Removes the method's prompts from stderr. Returns an error message when
 // stderr shows that escalation itself failed (wrong or missing password),
 // or nullopt when the command ran.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "connection/become.h"
 #include "executor/task_runner.h"
 #include "modules/module.h"
 #include "playbook/loader.h"
@@ -165,6 +166,20 @@ Status CheckArgs(const playbook::Task& t, const modules::Module& m, bool module_
   return Status();
 }
 
+// A become_method keyword written as a literal (not a template) must be one
+// drover runs.
+Status CheckBecomeMethod(const Map& keywords, const Location& where) {
+  const Value* v = keywords.find("become_method");
+  if (v == nullptr || !v->is_string()) return Status();
+  const std::string& method = v->as_string();
+  if (tmpl::IsPossiblyTemplate(method) || connection::CanonicalBecomeMethod(method))
+    return Status();
+  return MakeError("become_method '" + method +
+                       "' is not supported by drover; use sudo or su (also as "
+                       "ansible.builtin.sudo, ansible.builtin.su)",
+                   where);
+}
+
 void AddPlace(std::vector<std::string>& places, std::string place) {
   if (std::find(places.begin(), places.end(), place) == places.end())
     places.push_back(std::move(place));
@@ -214,7 +229,13 @@ std::vector<Error> CheckRunnable(const playbook::Playbook& pb, const playbook::T
   std::vector<Error> errors;
   std::map<std::string, std::vector<std::string>> unimplemented;
   TaskVisitor visit;
+  auto become = [&](const Map& keywords, const Location& where) {
+    if (Status s = CheckBecomeMethod(keywords, where); !s) errors.push_back(s.take_error());
+  };
+  visit.play = [&](const playbook::Play& p) { become(p.keywords, p.where); };
+  visit.block = [&](const playbook::Block& b) { become(b.keywords, b.where); };
   visit.task = [&](const playbook::Task& t, bool module_defaults) {
+    become(t.keywords, t.where);
     if (!IsRunnableAction(t.action)) {
       AddPlace(unimplemented[t.action_fqcn.empty() ? t.action_as_written : t.action_fqcn],
                t.where.str());

@@ -51,6 +51,8 @@ const std::vector<const Module*>& AllModules() {
       &DpkgSelectionsModule(),
       &ServiceFactsModule(),
       &PackageFactsModule(),
+      &IptablesModule(),
+      &UfwModule(),
   };
   // clang-format on
   return all;

@@ -55,5 +55,7 @@ const Module& DebconfModule();
 const Module& DpkgSelectionsModule();
 const Module& ServiceFactsModule();
 const Module& PackageFactsModule();
+const Module& IptablesModule();
+const Module& UfwModule();
 
 }  // namespace drover::modules
