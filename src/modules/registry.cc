@@ -33,6 +33,18 @@ const std::vector<const Module*>& AllModules() {
       &UnarchiveModule(),
       &BlockinfileModule(),
       &ReplaceModule(),
+      &AuthorizedKeyModule(),
+      &IniFileModule(),
+      &GetentModule(),
+      &KnownHostsModule(),
+      &GitConfigModule(),
+      &HostnameModule(),
+      &TimezoneModule(),
+      &LocaleGenModule(),
+      &SysctlModule(),
+      &PamLimitsModule(),
+      &ModprobeModule(),
+      &MakeModule(),
   };
   // clang-format on
   return all;

@@ -37,5 +37,17 @@ const Module& WaitForModule();
 const Module& UnarchiveModule();
 const Module& BlockinfileModule();
 const Module& ReplaceModule();
+const Module& AuthorizedKeyModule();
+const Module& IniFileModule();
+const Module& GetentModule();
+const Module& KnownHostsModule();
+const Module& GitConfigModule();
+const Module& HostnameModule();
+const Module& TimezoneModule();
+const Module& LocaleGenModule();
+const Module& SysctlModule();
+const Module& PamLimitsModule();
+const Module& ModprobeModule();
+const Module& MakeModule();
 
 }  // namespace drover::modules

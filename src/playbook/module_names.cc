@@ -96,6 +96,7 @@ const std::vector<std::string_view> kCollections = {
     "community.postgresql.postgresql_db",
     "community.postgresql.postgresql_user",
     "community.crypto.openssh_keypair",
+    "community.general.pam_limits",
 };
 
 std::string_view ShortName(std::string_view fqcn) {
