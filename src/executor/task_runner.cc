@@ -134,6 +134,19 @@ void SetFailedKey(Map& r) {
   r.set("failed", rc && !(*rc == Value(0)) && !(*rc == Value("0")));
 }
 
+// Facts a module returned (getent's getent_<db>, hostname's
+// ansible_hostname): host variables of their own name and keys of
+// `ansible_facts` without the "ansible_" prefix, as Ansible injects them.
+void SetModuleFacts(HostState& host, const Map& facts) {
+  Value* have = host.facts->find("ansible_facts");
+  Map all = have && have->is_map() ? have->as_map() : Map{};
+  for (const auto& [k, v] : facts) {
+    host.facts->set(k, v);
+    all.set(k.rfind("ansible_", 0) == 0 ? k.substr(8) : k, v);
+  }
+  host.facts->set("ansible_facts", Value(std::move(all)));
+}
+
 }  // namespace
 
 bool IsRunnableAction(const std::string& action) {
@@ -572,18 +585,8 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     }
     return Map{{"changed", false}, {"failed", true}, {"msg", e.message}};
   }
-  // Facts a module returns (package_facts, service_facts) are the task's
-  // host's (not a delegate's): ansible_facts.<key>, and the variable <key>
-  // as Ansible injects facts as variables.
-  if (const Value* f = result->find("ansible_facts"); f && f->is_map()) {
-    const Value* had = host.facts->find("ansible_facts");
-    Map all = had && had->is_map() ? had->as_map() : Map{};
-    for (const auto& [k, v] : f->as_map()) {
-      all.set(k, v);
-      host.facts->set(k, v);
-    }
-    host.facts->set("ansible_facts", Value(std::move(all)));
-  }
+  if (const Value* facts = result->find("ansible_facts"); facts && facts->is_map())
+    SetModuleFacts(host, facts->as_map());
   return result;
 }
 

@@ -56,6 +56,15 @@ std::vector<std::string> SplitLinesKeepEnds(const std::string& text) {
   return lines;
 }
 
+Status AddPathInfo(RunContext& ctx, const std::string& path, Map* result) {
+  Result<connection::ExecResult> r =
+      ctx.Exec(StatShellFunction(false) + "__drover_stat " + ShellQuote(path) + " ''\n");
+  if (!r) return r.take_error();
+  std::optional<RemoteStat> st = ParseStatOutput(r->stdout_data);
+  if (st && st->exists) AddPathAttrs(*st, result);
+  return {};
+}
+
 Result<EditTarget> ReadEditTarget(RunContext& ctx, const std::string& path,
                                   std::optional<Map>* failure) {
   const std::string q = ShellQuote(path);

@@ -86,6 +86,11 @@ Result<std::string> InstallScript(const std::string& dest, const std::string& fi
 // validation did not fail.
 bool ParseValidateFailure(const connection::ExecResult& done, EditWriteResult* r);
 
+// Ansible's add_path_info: when `path` exists on the host, its lstat as
+// the result keys exit_json adds for a result that has `path` (uid, gid,
+// owner, group, mode, state, size). One round trip.
+Status AddPathInfo(RunContext& ctx, const std::string& path, Map* result);
+
 // bytes.splitlines(True): lines split at \n, \r\n and \r, ends kept.
 std::vector<std::string> SplitLinesKeepEnds(const std::string& text);
 

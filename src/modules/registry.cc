@@ -53,6 +53,18 @@ const std::vector<const Module*>& AllModules() {
       &PackageFactsModule(),
       &IptablesModule(),
       &UfwModule(),
+      &AuthorizedKeyModule(),
+      &IniFileModule(),
+      &GetentModule(),
+      &KnownHostsModule(),
+      &GitConfigModule(),
+      &HostnameModule(),
+      &TimezoneModule(),
+      &LocaleGenModule(),
+      &SysctlModule(),
+      &PamLimitsModule(),
+      &ModprobeModule(),
+      &MakeModule(),
   };
   // clang-format on
   return all;

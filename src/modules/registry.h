@@ -57,5 +57,17 @@ const Module& ServiceFactsModule();
 const Module& PackageFactsModule();
 const Module& IptablesModule();
 const Module& UfwModule();
+const Module& AuthorizedKeyModule();
+const Module& IniFileModule();
+const Module& GetentModule();
+const Module& KnownHostsModule();
+const Module& GitConfigModule();
+const Module& HostnameModule();
+const Module& TimezoneModule();
+const Module& LocaleGenModule();
+const Module& SysctlModule();
+const Module& PamLimitsModule();
+const Module& ModprobeModule();
+const Module& MakeModule();
 
 }  // namespace drover::modules
