@@ -11,7 +11,7 @@ namespace drover::connection {
 namespace {
 
 struct SplitPath {
-  std::string dir;   // with its trailing slash, or empty
+  std::string dir;  // with its trailing slash, or empty
   std::string base;
 };
 
@@ -110,8 +110,8 @@ std::string AtomicInstallScript(const std::string& remote_path, const FileAttrib
 std::string AtomicInstallInlineScript(const std::string& content, const std::string& remote_path,
                                       const FileAttributes& attrs) {
   return StaleTempSweep(remote_path) + Header(TempNameBeside(remote_path), remote_path) +
-         "__e=$(printf %s " +
-         ShellQuote(content) + " 2>&1 > \"$t\") || __drover_fail \"${__e:-write failed}\"\n" +
+         "__e=$(printf %s " + ShellQuote(content) +
+         " 2>&1 > \"$t\") || __drover_fail \"${__e:-write failed}\"\n" +
          VerifyLines(DigestOf(content)) + AttributeLines(attrs) + kSyncAndRename;
 }
 

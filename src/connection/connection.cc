@@ -31,8 +31,8 @@ Result<size_t> StdinStream::Read(char* buf, size_t cap) {
   for (;;) {
     const ssize_t n = read(fd_, buf, cap);
     if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) return MakeError(std::string("cannot read the local file: ") +
-                                         std::strerror(errno));
+    if (errno != EINTR)
+      return MakeError(std::string("cannot read the local file: ") + std::strerror(errno));
   }
 }
 

@@ -48,11 +48,9 @@ TEST_CASE("KnownHostsCheck: revoked, changed, negated patterns, cert authorities
         << "@cert-authority *.example ssh-ed25519 CAKEY\n";
   }
   using State = KnownHostsVerdict::State;
-  CHECK(KnownHostsCheck("127.0.0.1", 2200, {path}, "ssh-ed25519", "KEYA").state ==
-        State::kUnknown);
+  CHECK(KnownHostsCheck("127.0.0.1", 2200, {path}, "ssh-ed25519", "KEYA").state == State::kUnknown);
   CHECK(KnownHostsCheck("127.0.0.3", 2200, {path}, "ssh-ed25519", "KEYA").state == State::kMatch);
-  CHECK(KnownHostsCheck("127.0.0.3", 2200, {path}, "ssh-ed25519", "KEYZ").state ==
-        State::kChanged);
+  CHECK(KnownHostsCheck("127.0.0.3", 2200, {path}, "ssh-ed25519", "KEYZ").state == State::kChanged);
   const KnownHostsVerdict revoked =
       KnownHostsCheck("127.0.0.2", 2200, {path}, "ssh-ed25519", "KEYB");
   CHECK(revoked.state == State::kRevoked);

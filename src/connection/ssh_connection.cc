@@ -240,9 +240,9 @@ Status SshConnection::VerifyHostKey() {
                          fingerprint + " is marked @revoked in " + verdict.where +
                          "; refusing to connect.");
     case State::kChanged: {
-      const std::string warning =
-          "REMOTE HOST IDENTIFICATION HAS CHANGED for " + name + ": it now offers " + key_type +
-          " key " + fingerprint + ", which does not match known_hosts (" + verdict.where + ")";
+      const std::string warning = "REMOTE HOST IDENTIFICATION HAS CHANGED for " + name +
+                                  ": it now offers " + key_type + " key " + fingerprint +
+                                  ", which does not match known_hosts (" + verdict.where + ")";
       if (target_.host_key_policy == HostKeyPolicy::kOff) {
         // As ssh with StrictHostKeyChecking=no: go on, but no password or
         // keyboard-interactive authentication and no become password.
@@ -356,14 +356,13 @@ Status SshConnection::Authenticate() {
   if (methods & SSH_AUTH_METHOD_PUBLICKEY) offered += " publickey";
   if (methods & SSH_AUTH_METHOD_PASSWORD) offered += " password";
   if (methods & SSH_AUTH_METHOD_INTERACTIVE) offered += " keyboard-interactive";
-  return Unreachable("Permission denied for " + user + "@" + target_.address +
-                     " (tried: " + (tried.empty() ? "nothing usable" : tried) +
-                     "; server offers:" + offered + ")" +
-                     (host_key_changed_
-                          ? "; password authentication is disabled: the host key changed"
-                      : target_.password ? ""
-                                         : "; set ansible_password or use --ask-pass "
-                                           "for password authentication"));
+  return Unreachable(
+      "Permission denied for " + user + "@" + target_.address + " (tried: " +
+      (tried.empty() ? "nothing usable" : tried) + "; server offers:" + offered + ")" +
+      (host_key_changed_  ? "; password authentication is disabled: the host key changed"
+       : target_.password ? ""
+                          : "; set ansible_password or use --ask-pass "
+                            "for password authentication"));
 }
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const ScriptIo& io) {
@@ -395,11 +394,10 @@ Status SshConnection::CheckAlive(std::chrono::steady_clock::time_point* last_hea
   ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
   if (!alive) {
     session_->shell.reset();
-    return Unreachable("the host " + target_.address + " stopped responding: no answer for " +
-                       std::to_string(interval + wait) + " s (ServerAliveInterval=" +
-                       std::to_string(interval) +
-                       ", ServerAliveCountMax=" + std::to_string(target_.keepalive_count_max) +
-                       ")");
+    return Unreachable(
+        "the host " + target_.address + " stopped responding: no answer for " +
+        std::to_string(interval + wait) + " s (ServerAliveInterval=" + std::to_string(interval) +
+        ", ServerAliveCountMax=" + std::to_string(target_.keepalive_count_max) + ")");
   }
   *last_heard = Clock::now();
   return {};
@@ -528,7 +526,8 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script, con
     if (*got == 0) break;
     for (size_t done = 0; done < *got;) {
       if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
-      const int n = ssh_channel_write(channel.get(), buf + done, static_cast<uint32_t>(*got - done));
+      const int n =
+          ssh_channel_write(channel.get(), buf + done, static_cast<uint32_t>(*got - done));
       if (n == SSH_ERROR) {
         // The command may exit without reading all of its input.
         if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) {

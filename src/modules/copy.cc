@@ -265,8 +265,8 @@ class Copy : public Module {
     Result<std::string> local = FindLocalFile(ctx, "files", src);
     if (!local) return Failed(local.error().message);
     if (std::filesystem::is_directory(*local)) return CopyTree(args, ctx, *local, src);
-    return InstallFile(ctx, *local, args, dest,
-                       std::filesystem::path(*local).filename().string(), *local);
+    return InstallFile(ctx, *local, args, dest, std::filesystem::path(*local).filename().string(),
+                       *local);
   }
 };
 

@@ -214,8 +214,9 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
   if (write.content) {
     connection::FileAttributes fa{attrs.owner, attrs.group,
                                   attrs.mode ? OctalMode(*attrs.mode) : ""};
-    Result<std::string> install = InstallScript(target.real_path, "cat > \"$__t\"", fa,
-                                                write.validate, connection::DigestOf(*write.content));
+    Result<std::string> install =
+        InstallScript(target.real_path, "cat > \"$__t\"", fa, write.validate,
+                      connection::DigestOf(*write.content));
     if (!install) {
       r.failure = Failed(install.error().message);
       return r;

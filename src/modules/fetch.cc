@@ -73,8 +73,7 @@ class Fetch : public Module {
     auto open_dest = [&]() -> Status {
       opened = true;
       fs::create_directories(fs::path(dest).parent_path(), ec);
-      if (ec)
-        return MakeError("cannot create the directory of " + dest + ": " + ec.message());
+      if (ec) return MakeError("cannot create the directory of " + dest + ": " + ec.message());
       return out.Open(dest);
     };
 

@@ -232,10 +232,9 @@ Result<Map> InstallPayload(RunContext& ctx, const Payload& payload, const Map& a
     script += AttrsScript(dest, owner, group, *mode);
   }
   script += StatShellFunction(false) + "__drover_stat " + ShellQuote(dest) + " ''\n";
-  Result<connection::ExecResult> done =
-      !write ? ctx.Exec(script)
-      : payload.text ? ctx.Exec(script, *payload.text)
-                     : ctx.ExecWithFile(script, payload.file);
+  Result<connection::ExecResult> done = !write         ? ctx.Exec(script)
+                                        : payload.text ? ctx.Exec(script, *payload.text)
+                                                       : ctx.ExecWithFile(script, payload.file);
   if (!done) return done.take_error();
   if (EditWriteResult v; ParseValidateFailure(*done, &v)) {  // Ansible's copy failure shape
     Map f = Failed("failed to validate");

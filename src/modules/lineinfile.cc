@@ -138,7 +138,8 @@ class LineInFile : public Module {
       connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
       const std::string validate = ArgText(args, "validate");
       if (validate.empty()) {
-        script += "( " + connection::AtomicInstallScript(path, fa, connection::DigestOf(edit->content)) +
+        script += "( " +
+                  connection::AtomicInstallScript(path, fa, connection::DigestOf(edit->content)) +
                   "\n) || exit 1\n";
       } else {
         Result<std::string> install = InstallScript(path, "cat > \"$__t\"", fa, validate,
