@@ -15,6 +15,8 @@ packages=(
   curl wget tar gzip xz-utils bzip2 zip unzip  # net modules (get_url, uri, unarchive) tests
   # local VMs (tools/vm/, the e2e tier): base image, boot, `ss`
   debootstrap systemd-container iproute2
+  # /usr/bin/time -v: peak RSS in tests/integration/write_safety_test.sh
+  time
 )
 
 missing=()
