@@ -17,6 +17,8 @@ packages=(
   debootstrap systemd-container iproute2
   apt-cacher-ng iptables nftables  # netns hosts: their apt/npm proxy (tools/vm/net.sh); iptables/nft only READ this machine's rules in tests
   pebble  # the main job's local ACME server (make demo: certbot's webroot flow against it)
+  # /usr/bin/time -v: peak RSS in tests/integration/write_safety_test.sh
+  time
 )
 
 missing=()

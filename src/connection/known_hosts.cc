@@ -1,6 +1,5 @@
 #include "connection/known_hosts.h"
 
-#include <fnmatch.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -36,6 +35,20 @@ bool HashedEntryMatches(const std::string& entry, const std::string& name) {
   return want == std::string(reinterpret_cast<char*>(mac), mac_len);
 }
 
+// OpenSSH's match_pattern: '*' and '?' are the only wildcards (brackets and
+// backslashes are literal, unlike fnmatch).
+bool WildcardMatches(const char* p, const char* s) {
+  for (; *p; ++p, ++s) {
+    if (*p == '*') {
+      for (; *s; ++s)
+        if (WildcardMatches(p + 1, s)) return true;
+      return WildcardMatches(p + 1, s);
+    }
+    if (!*s || (*p != '?' && *p != *s)) return false;
+  }
+  return !*s;
+}
+
 bool PatternListMatches(const std::string& patterns, const std::string& name) {
   bool matched = false;
   std::stringstream ss(patterns);
@@ -44,8 +57,7 @@ bool PatternListMatches(const std::string& patterns, const std::string& name) {
     const bool negated = !p.empty() && p[0] == '!';
     if (negated) p.erase(0, 1);
     // Wildcards are * and ? only: "[host]:port" brackets are literal.
-    const bool wild = p.find_first_of("*?") != std::string::npos;
-    if (p == name || (wild && fnmatch(p.c_str(), name.c_str(), 0) == 0)) {
+    if (WildcardMatches(p.c_str(), name.c_str())) {
       if (negated) return false;
       matched = true;
     }
@@ -78,6 +90,50 @@ std::vector<std::string> KnownHostsLinesFor(const std::string& host, int port,
     }
   }
   return found;
+}
+
+KnownHostsVerdict KnownHostsCheck(const std::string& host, int port,
+                                  const std::vector<std::string>& files,
+                                  const std::string& key_type, const std::string& key_base64) {
+  using State = KnownHostsVerdict::State;
+  const std::string name = KnownHostsName(host, port);
+  KnownHostsVerdict v;
+  std::string other_lines, ca_lines;
+  for (const std::string& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      std::stringstream words(line);
+      std::string marker, patterns, type, blob;
+      words >> patterns;
+      if (patterns.empty() || patterns[0] == '#') continue;
+      if (patterns[0] == '@') {
+        marker = patterns;
+        words >> patterns;
+      }
+      words >> type >> blob;
+      const bool match = patterns.rfind("|1|", 0) == 0 ? HashedEntryMatches(patterns, name)
+                                                       : PatternListMatches(patterns, name);
+      if (!match) continue;
+      const std::string where = file + ":" + std::to_string(number);
+      const bool same_key = type == key_type && blob == key_base64;
+      if (marker == "@revoked") {
+        if (same_key) return {State::kRevoked, where};
+      } else if (marker == "@cert-authority") {
+        ca_lines += (ca_lines.empty() ? "" : ", ") + where;
+      } else if (!marker.empty()) {
+        continue;  // an unknown marker: ssh ignores the line
+      } else if (same_key) {
+        if (v.state != State::kMatch) v = {State::kMatch, where};
+      } else {
+        other_lines += (other_lines.empty() ? "" : ", ") + where;
+      }
+    }
+  }
+  if (v.state == State::kMatch) return v;
+  if (!other_lines.empty()) return {State::kChanged, other_lines};
+  if (!ca_lines.empty()) return {State::kCertAuthority, ca_lines};
+  return {State::kUnknown, ""};
 }
 
 }  // namespace drover::connection

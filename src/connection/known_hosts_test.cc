@@ -35,4 +35,29 @@ TEST_CASE("KnownHostsLinesFor finds plain, bracketed and hashed entries") {
   std::remove(path);
 }
 
+TEST_CASE("KnownHostsCheck: revoked, changed, negated patterns, cert authorities") {
+  char path[] = "/tmp/drover-kh-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  {
+    std::ofstream out(path);
+    out << "[127.0.0.*]:2200,![127.0.0.1]:2200 ssh-ed25519 KEYA\n"
+        << "@revoked [127.0.0.2]:2200 ssh-ed25519 KEYB\n"
+        << "[127.0.0.2]:2200 ssh-ed25519 KEYB\n"
+        << "@cert-authority *.example ssh-ed25519 CAKEY\n";
+  }
+  using State = KnownHostsVerdict::State;
+  CHECK(KnownHostsCheck("127.0.0.1", 2200, {path}, "ssh-ed25519", "KEYA").state == State::kUnknown);
+  CHECK(KnownHostsCheck("127.0.0.3", 2200, {path}, "ssh-ed25519", "KEYA").state == State::kMatch);
+  CHECK(KnownHostsCheck("127.0.0.3", 2200, {path}, "ssh-ed25519", "KEYZ").state == State::kChanged);
+  const KnownHostsVerdict revoked =
+      KnownHostsCheck("127.0.0.2", 2200, {path}, "ssh-ed25519", "KEYB");
+  CHECK(revoked.state == State::kRevoked);
+  CHECK(revoked.where == std::string(path) + ":2");
+  CHECK(KnownHostsCheck("web.example", 22, {path}, "ssh-ed25519", "HOSTKEY").state ==
+        State::kCertAuthority);
+  std::remove(path);
+}
+
 }  // namespace drover::connection

@@ -15,12 +15,34 @@ class LocalConnection : public Connection {
   std::string Kind() const override { return "local"; }
 
  protected:
-  Result<ExecResult> RunScript(const std::string& script, const std::string* stdin) override;
+  Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;
 };
 
 // Runs `script` with /bin/sh -c, feeding `stdin_data` (or /dev/null when
 // null) and collecting stdout and stderr separately.
 Result<ExecResult> RunLocalShell(const std::string& script, const std::string* stdin_data);
+// As RunLocalShell, with streamed stdin, a stdout sink and a deadline (the
+// command is killed when it passes).
+Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io);
+
+// A local file written atomically in pieces: a temp file beside the path,
+// then fsync and rename in Commit. Destroyed without Commit, it removes the
+// temp file and leaves the path untouched.
+class LocalAtomicFile {
+ public:
+  LocalAtomicFile() = default;
+  ~LocalAtomicFile();
+  LocalAtomicFile(const LocalAtomicFile&) = delete;
+  LocalAtomicFile& operator=(const LocalAtomicFile&) = delete;
+  Status Open(const std::string& path);
+  Status Write(std::string_view data);
+  Status Commit();
+
+ private:
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+};
 
 // Writes a local file atomically: temp file in the same directory, fsync,
 // rename (mode 0644 & ~umask for a new file).

@@ -106,6 +106,7 @@ SshConnection::~SshConnection() {
 
 void SshConnection::Close() {
   session_.reset();
+  host_key_changed_ = false;
 }
 
 Error SshConnection::Unreachable(const std::string& message) {
@@ -184,12 +185,6 @@ Status SshConnection::VerifyHostKey() {
   ssh_session s = session_->get();
   unsigned int port = 22;
   ssh_options_get_port(s, &port);
-  if (target_.host_key_policy == HostKeyPolicy::kOff) {
-    notices_->Warn(
-        "host key checking is disabled (ANSIBLE_HOST_KEY_CHECKING=False or "
-        "StrictHostKeyChecking=no): connections are open to impersonation");
-    return {};
-  }
   ssh_key raw_key = nullptr;
   if (ssh_get_server_publickey(s, &raw_key) != SSH_OK) {
     return Unreachable("cannot read the host key of " + target_.address + ": " + session_->error());
@@ -225,42 +220,73 @@ Status SshConnection::VerifyHostKey() {
   const std::string user_known_hosts = files.empty() ? "~/.ssh/known_hosts" : files.front();
 
   std::lock_guard lock(notices_->known_hosts_mutex());
-  switch (ssh_session_is_known_server(s)) {
-    case SSH_KNOWN_HOSTS_OK: return {};
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER: {
-      std::string lines;
-      for (const auto& l : KnownHostsLinesFor(host, static_cast<int>(port), files)) {
-        lines += (lines.empty() ? "" : ", ") + l;
-      }
-      return Unreachable(
-          "REMOTE HOST IDENTIFICATION HAS CHANGED for " + name + ": it now offers " + key_type +
-          " key " + fingerprint + ", which does not match known_hosts (" +
-          (lines.empty() ? user_known_hosts : lines) +
-          "). This may be an attack. If the host was really re-installed, remove the old "
-          "entry (ssh-keygen -R '" +
-          name + "' -f " + user_known_hosts + ") and connect again.");
-    }
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
-      if (target_.host_key_policy == HostKeyPolicy::kAcceptNew) {
-        if (ssh_session_update_known_hosts(s) != SSH_OK) {
-          return Unreachable("cannot record the host key of " + name + " in " + user_known_hosts +
-                             ": " + session_->error());
-        }
-        notices_->Warn("added " + key_type + " key " + fingerprint + " for " + name + " to " +
-                       user_known_hosts);
+  // The verdict is OpenSSH's (known_hosts.h): libssh 0.10 ignores @revoked
+  // and @cert-authority markers and matches negated patterns.
+  char* blob = nullptr;
+  if (ssh_pki_export_pubkey_base64(key.get(), &blob) != SSH_OK || !blob) {
+    return Unreachable("cannot read the host key of " + name);
+  }
+  const std::string key_base64 = blob;
+  ssh_string_free_char(blob);
+  using State = KnownHostsVerdict::State;
+  const KnownHostsVerdict verdict =
+      KnownHostsCheck(host, static_cast<int>(port), files, key_type, key_base64);
+  switch (verdict.state) {
+    case State::kMatch: return {};
+    case State::kRevoked:
+      // Refused whatever the policy (ssh goes on without passwords when
+      // StrictHostKeyChecking=no; drover never connects to a revoked key).
+      return Unreachable("REVOKED HOST KEY for " + name + ": its " + key_type + " key " +
+                         fingerprint + " is marked @revoked in " + verdict.where +
+                         "; refusing to connect.");
+    case State::kChanged: {
+      const std::string warning = "REMOTE HOST IDENTIFICATION HAS CHANGED for " + name +
+                                  ": it now offers " + key_type + " key " + fingerprint +
+                                  ", which does not match known_hosts (" + verdict.where + ")";
+      if (target_.host_key_policy == HostKeyPolicy::kOff) {
+        // As ssh with StrictHostKeyChecking=no: go on, but no password or
+        // keyboard-interactive authentication and no become password.
+        host_key_changed_ = true;
+        notices_->Warn(warning +
+                       ". Password and keyboard-interactive authentication and become "
+                       "passwords are disabled for this host to avoid man-in-the-middle attacks.");
         return {};
       }
-      return Unreachable("host key verification failed: " + name + " is not in " +
-                         user_known_hosts + "; it offers " + key_type + " key " + fingerprint +
-                         ". If that fingerprint is right, accept it with "
-                         "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
-                         "or add it with: ssh-keyscan -p " +
-                         std::to_string(port) + " " + host + " >> " + user_known_hosts);
-    case SSH_KNOWN_HOSTS_ERROR:
-    default: return Unreachable("cannot check the host key of " + name + ": " + session_->error());
+      return Unreachable(warning +
+                         ". This may be an attack. If the host was really re-installed, remove "
+                         "the old entry (ssh-keygen -R '" +
+                         name + "' -f " + user_known_hosts + ") and connect again.");
+    }
+    case State::kCertAuthority:
+      if (target_.host_key_policy == HostKeyPolicy::kOff) break;
+      return Unreachable("host key verification failed: " + name +
+                         " is only known through @cert-authority (" + verdict.where +
+                         "), and drover does not verify host certificates; add the host's own "
+                         "key to known_hosts (ssh-keyscan -p " +
+                         std::to_string(port) + " " + host + ")");
+    case State::kUnknown: break;
   }
+  if (target_.host_key_policy == HostKeyPolicy::kOff) {
+    notices_->Warn(
+        "host key checking is disabled (ANSIBLE_HOST_KEY_CHECKING=False or "
+        "StrictHostKeyChecking=no): connections are open to impersonation");
+    return {};
+  }
+  if (target_.host_key_policy == HostKeyPolicy::kAcceptNew && verdict.state == State::kUnknown) {
+    if (ssh_session_update_known_hosts(s) != SSH_OK) {
+      return Unreachable("cannot record the host key of " + name + " in " + user_known_hosts +
+                         ": " + session_->error());
+    }
+    notices_->Warn("added " + key_type + " key " + fingerprint + " for " + name + " to " +
+                   user_known_hosts);
+    return {};
+  }
+  return Unreachable("host key verification failed: " + name + " is not in " + user_known_hosts +
+                     "; it offers " + key_type + " key " + fingerprint +
+                     ". If that fingerprint is right, accept it with "
+                     "--accept-new-host-keys (or -o StrictHostKeyChecking=accept-new), "
+                     "or add it with: ssh-keyscan -p " +
+                     std::to_string(port) + " " + host + " >> " + user_known_hosts);
 }
 
 bool KeyNeedsPassphrase(const std::string& path) {
@@ -305,14 +331,16 @@ Status SshConnection::Authenticate() {
     }
     tried += "publickey";
   }
-  if (target_.password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
+  // ssh's rule for a changed host key under StrictHostKeyChecking=no.
+  const bool may_send_password = target_.password && !host_key_changed_;
+  if (may_send_password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
     const int rc = ssh_userauth_password(s, nullptr, target_.password->c_str());
     if (rc == SSH_AUTH_SUCCESS) return {};
     if (rc == SSH_AUTH_ERROR) {
       return Unreachable("authentication as " + user + " failed: " + session_->error());
     }
     tried += tried.empty() ? "password" : ", password";
-  } else if (target_.password && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
+  } else if (may_send_password && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
     int rc = ssh_userauth_kbdint(s, nullptr, nullptr);
     while (rc == SSH_AUTH_INFO) {
       const int prompts = ssh_userauth_kbdint_getnprompts(s);
@@ -328,21 +356,55 @@ Status SshConnection::Authenticate() {
   if (methods & SSH_AUTH_METHOD_PUBLICKEY) offered += " publickey";
   if (methods & SSH_AUTH_METHOD_PASSWORD) offered += " password";
   if (methods & SSH_AUTH_METHOD_INTERACTIVE) offered += " keyboard-interactive";
-  return Unreachable("Permission denied for " + user + "@" + target_.address +
-                     " (tried: " + (tried.empty() ? "nothing usable" : tried) +
-                     "; server offers:" + offered + ")" +
-                     (target_.password ? ""
-                                       : "; set ansible_password or use --ask-pass "
-                                         "for password authentication"));
+  return Unreachable(
+      "Permission denied for " + user + "@" + target_.address + " (tried: " +
+      (tried.empty() ? "nothing usable" : tried) + "; server offers:" + offered + ")" +
+      (host_key_changed_  ? "; password authentication is disabled: the host key changed"
+       : target_.password ? ""
+                          : "; set ansible_password or use --ask-pass "
+                            "for password authentication"));
 }
 
-Result<ExecResult> SshConnection::RunScript(const std::string& script, const std::string* stdin) {
+Result<ExecResult> SshConnection::RunScript(const std::string& script, const ScriptIo& io) {
   if (Status st = Connect(); !st) return st.take_error();
-  if (!stdin) return RunInPersistentShell(script);
-  return RunInNewChannel(script, *stdin);
+  if (!io.stdin && !io.stdout_sink) return RunInPersistentShell(script, io.deadline);
+  return RunInNewChannel(script, io);
 }
 
-Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script) {
+Error SshConnection::TimedOut() {
+  // The host may be stalled mid-command: the session's state is unknown.
+  Close();
+  return MakeError("the command did not finish before the task's timeout");
+}
+
+// Called while waiting for a silent host: after ServerAliveInterval seconds
+// without a byte, a channel open must be answered within interval *
+// ServerAliveCountMax seconds (a stopped or dead sshd answers nothing).
+Status SshConnection::CheckAlive(std::chrono::steady_clock::time_point* last_heard) {
+  using Clock = std::chrono::steady_clock;
+  const int interval = target_.keepalive_interval_s;
+  if (interval <= 0 || Clock::now() - *last_heard < std::chrono::seconds(interval)) return {};
+  ssh_session s = session_->get();
+  const long wait = static_cast<long>(interval) * std::max(1, target_.keepalive_count_max);
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &wait);
+  ChannelPtr probe(ssh_channel_new(s));
+  const bool alive = probe && ssh_channel_open_session(probe.get()) == SSH_OK;
+  probe.reset();
+  const long timeout = target_.connect_timeout_s;
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+  if (!alive) {
+    session_->shell.reset();
+    return Unreachable(
+        "the host " + target_.address + " stopped responding: no answer for " +
+        std::to_string(interval + wait) + " s (ServerAliveInterval=" + std::to_string(interval) +
+        ", ServerAliveCountMax=" + std::to_string(target_.keepalive_count_max) + ")");
+  }
+  *last_heard = Clock::now();
+  return {};
+}
+
+Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script,
+                                                       const std::optional<Deadline>& deadline) {
   ssh_session s = session_->get();
   if (!session_->shell) {
     ChannelPtr channel(ssh_channel_new(s));
@@ -384,7 +446,7 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   size_t out_scan = 0, err_scan = 0;
   char buf[65536];
   using Clock = std::chrono::steady_clock;
-  auto last_activity = Clock::now();
+  auto last_heard = Clock::now();
   auto scan = [&](std::string& text, size_t& from, size_t& found, bool need_status) {
     if (found != std::string::npos) return;
     const size_t at = text.find(marker, from);
@@ -398,6 +460,7 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
     found = at;
   };
   while (out_marker == std::string::npos || err_marker == std::string::npos) {
+    if (deadline && Clock::now() >= *deadline) return TimedOut();
     const bool want_stdout = out_marker == std::string::npos;
     const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, want_stdout ? 0 : 1, 1000);
     if (n == SSH_ERROR) {
@@ -405,12 +468,12 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
     }
     if (n > 0) {
       (want_stdout ? out : err).append(buf, static_cast<size_t>(n));
-      last_activity = Clock::now();
+      last_heard = Clock::now();
     }
     for (int e;
          (e = ssh_channel_read_nonblocking(channel, buf, sizeof buf, want_stdout ? 1 : 0)) > 0;) {
       (want_stdout ? err : out).append(buf, static_cast<size_t>(e));
-      last_activity = Clock::now();
+      last_heard = Clock::now();
     }
     scan(out, out_scan, out_marker, true);
     scan(err, err_scan, err_marker, false);
@@ -418,10 +481,8 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
         (out_marker == std::string::npos || err_marker == std::string::npos)) {
       return lost("the shell on " + target_.address + " exited unexpectedly");
     }
-    if (n == 0 && target_.keepalive_interval_s > 0 &&
-        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
-      ssh_send_ignore(s, "keepalive");
-      last_activity = Clock::now();
+    if (n == 0) {
+      if (Status st = CheckAlive(&last_heard); !st) return st.take_error();
     }
   }
   out.resize(out_marker);
@@ -429,14 +490,18 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   return result;
 }
 
-Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
-                                                  const std::string& stdin_data) {
+Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script, const ScriptIo& io) {
   ssh_session s = session_->get();
   ChannelPtr channel(ssh_channel_new(s));
   // Closing the session frees its channels: drop ours first.
   auto lost = [&](const std::string& message) -> Error {
     channel.reset();
     return Unreachable(message);
+  };
+  using Clock = std::chrono::steady_clock;
+  auto timed_out = [&]() -> Error {
+    channel.reset();
+    return TimedOut();
   };
   if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) {
     return lost("cannot open a channel to " + target_.address + ": " + session_->error());
@@ -446,54 +511,86 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script,
   if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
     return lost("cannot run a command on " + target_.address + ": " + session_->error());
   }
-  for (size_t done = 0; done < stdin_data.size();) {
-    const uint32_t chunk =
-        static_cast<uint32_t>(std::min<size_t>(stdin_data.size() - done, 1 << 16));
-    const int n = ssh_channel_write(channel.get(), stdin_data.data() + done, chunk);
-    if (n == SSH_ERROR) {
-      // The command may exit without reading all of its input.
-      if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) break;
-      return lost("lost the connection to " + target_.address +
-                  " while sending data: " + session_->error());
+  char buf[65536];
+  auto last_heard = Clock::now();
+  // Stdin in chunks: only one chunk is in memory, whatever the size.
+  for (bool input_done = !io.stdin; !input_done;) {
+    Result<size_t> got = io.stdin->Read(buf, sizeof buf);
+    if (!got) {
+      // Never let the host see a short input as complete: drop the channel
+      // without EOF (the install script then finds the size wrong).
+      channel.reset();
+      Close();
+      return got.take_error();
     }
-    done += static_cast<size_t>(n);
+    if (*got == 0) break;
+    for (size_t done = 0; done < *got;) {
+      if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
+      const int n =
+          ssh_channel_write(channel.get(), buf + done, static_cast<uint32_t>(*got - done));
+      if (n == SSH_ERROR) {
+        // The command may exit without reading all of its input.
+        if (ssh_channel_is_closed(channel.get()) || ssh_channel_is_eof(channel.get())) {
+          input_done = true;
+          break;
+        }
+        return lost("lost the connection to " + target_.address +
+                    " while sending data: " + session_->error());
+      }
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+        last_heard = Clock::now();  // the window grew: the host is reading
+      } else if (Status st = CheckAlive(&last_heard); !st) {
+        channel.reset();
+        return st.take_error();
+      }
+    }
   }
   if (ssh_channel_is_open(channel.get())) ssh_channel_send_eof(channel.get());
 
   ExecResult result;
-  char buf[65536];
-  using Clock = std::chrono::steady_clock;
-  auto last_activity = Clock::now();
+  std::optional<Error> sink_failure;
+  auto take_stdout = [&](const char* data, int n) {
+    if (!io.stdout_sink) {
+      result.stdout_data.append(data, static_cast<size_t>(n));
+    } else if (!sink_failure) {
+      if (Status st = (*io.stdout_sink)({data, static_cast<size_t>(n)}); !st)
+        sink_failure = st.take_error();
+    }
+  };
   for (;;) {
+    if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
     const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, 1000);
     if (n == SSH_ERROR) {
       return lost("lost the connection to " + target_.address + ": " + session_->error());
     }
     if (n > 0) {
-      result.stdout_data.append(buf, static_cast<size_t>(n));
-      last_activity = Clock::now();
+      take_stdout(buf, n);
+      last_heard = Clock::now();
     }
     for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 1)) > 0;) {
       result.stderr_data.append(buf, static_cast<size_t>(e));
-      last_activity = Clock::now();
+      last_heard = Clock::now();
     }
     if (n <= 0 && ssh_channel_is_eof(channel.get())) break;
     if (ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
       return lost("lost the connection to " + target_.address + ": " + session_->error());
     }
-    if (n == 0 && target_.keepalive_interval_s > 0 &&
-        Clock::now() - last_activity > std::chrono::seconds(target_.keepalive_interval_s)) {
-      ssh_send_ignore(s, "keepalive");  // data on the wire: TCP_USER_TIMEOUT bounds a dead peer
-      last_activity = Clock::now();
+    if (n == 0) {
+      if (Status st = CheckAlive(&last_heard); !st) {
+        channel.reset();
+        return st.take_error();
+      }
     }
   }
   // Whatever arrived between the last read and EOF.
   for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 0)) > 0;) {
-    result.stdout_data.append(buf, static_cast<size_t>(e));
+    take_stdout(buf, e);
   }
   for (int e; (e = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 1)) > 0;) {
     result.stderr_data.append(buf, static_cast<size_t>(e));
   }
+  if (sink_failure) return *sink_failure;
   const int status = ssh_channel_get_exit_status(channel.get());
   // -1: no exit-status message (the command died of a signal).
   result.exit_status = status < 0 ? 255 : status;

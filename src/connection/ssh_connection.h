@@ -7,9 +7,11 @@
 // The only file that includes libssh is ssh_connection.cc.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -54,22 +56,29 @@ class SshConnection : public Connection {
   std::string Kind() const override { return "ssh"; }
 
   const SshTarget& target() const { return target_; }
+  bool MaySendSecrets() const override { return !host_key_changed_; }
 
  protected:
-  Result<ExecResult> RunScript(const std::string& script, const std::string* stdin) override;
+  Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;
 
  private:
   struct Session;
   Status VerifyHostKey();
   Status Authenticate();
-  Result<ExecResult> RunInPersistentShell(const std::string& script);
-  Result<ExecResult> RunInNewChannel(const std::string& script, const std::string& stdin);
+  Result<ExecResult> RunInPersistentShell(const std::string& script,
+                                          const std::optional<Deadline>& deadline);
+  Result<ExecResult> RunInNewChannel(const std::string& script, const ScriptIo& io);
+  Status CheckAlive(std::chrono::steady_clock::time_point* last_heard);
   Error Unreachable(const std::string& message);
+  Error TimedOut();
 
   SshTarget target_;
   ConnectionNotices* notices_;
   std::unique_ptr<Session> session_;
   uint64_t marker_seed_;
+  // The host's key differs from known_hosts and the policy let the session
+  // go on (StrictHostKeyChecking=no): no password goes to this host.
+  bool host_key_changed_ = false;
 };
 
 }  // namespace drover::connection

@@ -99,6 +99,10 @@ Result<bool> ApplyOption(const std::string& key, const std::string& value, SshTa
     auto s = ParseSeconds(value, "-o ServerAliveInterval");
     if (!s) return s.take_error();
     t->keepalive_interval_s = *s;
+  } else if (k == "serveralivecountmax") {
+    auto s = ParseSeconds(value, "-o ServerAliveCountMax");
+    if (!s) return s.take_error();
+    t->keepalive_count_max = *s;
   } else if (k == "compression") {
     t->compression = IsYes(value);
   } else if (k == "hostname") {

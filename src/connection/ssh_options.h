@@ -45,7 +45,12 @@ struct SshTarget {
   std::optional<std::string> password;
   std::map<std::string, std::string> key_passphrases;  // from ConnectionDefaults
   int connect_timeout_s = 10;
-  int keepalive_interval_s = 30;                       // ServerAliveInterval; TCP keepalive probes
+  // ServerAliveInterval / ServerAliveCountMax (ssh args): after this many
+  // seconds without a byte from the host, drover asks the host for a reply
+  // (a channel open) and waits interval * count_max seconds for it; no reply
+  // makes the host UNREACHABLE. 0 turns the probe off. Also TCP keepalive.
+  int keepalive_interval_s = 15;
+  int keepalive_count_max = 3;
   std::optional<std::string> known_hosts_file;         // UserKnownHostsFile
   std::optional<std::string> global_known_hosts_file;  // GlobalKnownHostsFile
   HostKeyPolicy host_key_policy = HostKeyPolicy::kStrict;

@@ -31,16 +31,19 @@ TEST_CASE("inventory variables win over command-line defaults") {
 
 TEST_CASE("-o options map onto the target; others are reported") {
   SshTarget t;
-  REQUIRE(ApplySshArgs("-o UserKnownHostsFile=/tmp/kh -oStrictHostKeyChecking=accept-new "
-                       "-o 'ConnectTimeout 3' -o ProxyJump=bastion -o ControlMaster=auto "
-                       "-o ServerAliveInterval=15 -o Compression=yes -p 2200 -i /k -C -v -F ~/cfg",
-                       &t)
-              .ok());
+  REQUIRE(
+      ApplySshArgs("-o UserKnownHostsFile=/tmp/kh -oStrictHostKeyChecking=accept-new "
+                   "-o 'ConnectTimeout 3' -o ProxyJump=bastion -o ControlMaster=auto "
+                   "-o ServerAliveInterval=7 -o ServerAliveCountMax=2 -o Compression=yes -p 2200 "
+                   "-i /k -C -v -F ~/cfg",
+                   &t)
+          .ok());
   CHECK(t.known_hosts_file == "/tmp/kh");
   CHECK(t.host_key_policy == HostKeyPolicy::kAcceptNew);
   CHECK(t.connect_timeout_s == 3);
   CHECK(t.proxy_jump == "bastion");
-  CHECK(t.keepalive_interval_s == 15);
+  CHECK(t.keepalive_interval_s == 7);
+  CHECK(t.keepalive_count_max == 2);
   CHECK(t.compression == true);
   CHECK(t.port == 2200);
   CHECK(t.config_file == "~/cfg");

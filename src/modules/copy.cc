@@ -205,9 +205,7 @@ Result<Map> CopyTree(const Map& args, RunContext& ctx, const std::string& local,
   Map last;
   std::string diffs;
   for (const auto& [path, rel] : files) {
-    Result<std::string> content = ReadFile(path.string());
-    if (!content) return Failed(content.error().message);
-    Result<Map> r = InstallContent(ctx, *content, args, dest, rel, path.string());
+    Result<Map> r = InstallFile(ctx, path.string(), args, dest, rel, path.string());
     if (!r) return r;
     const Value* failed = r->find("failed");
     if (failed && failed->truthy()) return r;
@@ -267,11 +265,8 @@ class Copy : public Module {
     Result<std::string> local = FindLocalFile(ctx, "files", src);
     if (!local) return Failed(local.error().message);
     if (std::filesystem::is_directory(*local)) return CopyTree(args, ctx, *local, src);
-    Result<std::string> content = ReadFile(*local);
-    if (!content) return Failed(content.error().message);
-    Result<Map> r = InstallContent(ctx, *content, args, dest,
-                                   std::filesystem::path(*local).filename().string(), *local);
-    return r;
+    return InstallFile(ctx, *local, args, dest, std::filesystem::path(*local).filename().string(),
+                       *local);
   }
 };
 

@@ -172,10 +172,14 @@ Result<std::string> ValidateCommand(const std::string& validate, const std::stri
 
 Result<std::string> InstallScript(const std::string& dest, const std::string& fill,
                                   const connection::FileAttributes& attrs,
-                                  const std::string& validate) {
+                                  const std::string& validate,
+                                  const std::optional<connection::ContentDigest>& expect) {
   const std::string temp = connection::TempNameBeside(dest);
-  std::string script =
-      "__t=" + ShellQuote(temp) + "\n(umask 077; " + fill + ") || { rm -f -- \"$__t\"; exit 1; }\n";
+  std::string script = connection::StaleTempSweep(dest) + "__t=" + ShellQuote(temp) +
+                       "\n(umask 077; " + fill +
+                       ") || { rm -f -- \"$__t\"; printf 'Failed to replace file: %s to %s: %s\\n' "
+                       "\"$__t\" " +
+                       ShellQuote(dest) + " 'write failed' >&2; exit 1; }\n";
   if (!validate.empty()) {
     Result<std::string> cmd = ValidateCommand(validate, temp);
     if (!cmd) return cmd.take_error();
@@ -185,7 +189,8 @@ Result<std::string> InstallScript(const std::string& dest, const std::string& fi
               "\"$__vo\"; cat -- \"$__t.err\" >&2; rm -f -- \"$__t\" \"$__t.err\"; exit 0; fi\n"
               "rm -f -- \"$__t.err\"\n";
   }
-  return script + "( " + connection::FinishInstallScript(temp, dest, attrs) + "\n) || exit 1\n";
+  return script + "( " + connection::FinishInstallScript(temp, dest, attrs, expect) +
+         "\n) || exit 1\n";
 }
 
 bool ParseValidateFailure(const connection::ExecResult& done, EditWriteResult* r) {
@@ -219,7 +224,8 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
     connection::FileAttributes fa{attrs.owner, attrs.group,
                                   attrs.mode ? OctalMode(*attrs.mode) : ""};
     Result<std::string> install =
-        InstallScript(target.real_path, "cat > \"$__t\"", fa, write.validate);
+        InstallScript(target.real_path, "cat > \"$__t\"", fa, write.validate,
+                      connection::DigestOf(*write.content));
     if (!install) {
       r.failure = Failed(install.error().message);
       return r;
@@ -238,7 +244,7 @@ Result<EditWriteResult> WriteEdit(RunContext& ctx, const std::string& path,
   }
   if (ParseValidateFailure(*done, &r)) return r;
   if (done->exit_status != 0)
-    r.failure = Failed("could not write " + path + ": " + done->stderr_data);
+    r.failure = Failed(connection::InstallFailureMessage(target.real_path, done->stderr_data));
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "connection/atomic_install.h"
 #include "modules/file_common.h"
 #include "modules/module.h"
 
@@ -77,10 +78,14 @@ Result<std::string> ValidateCommand(const std::string& validate, const std::stri
 // `attrs`, after running Ansible's `validate` command ("" = none) on it. A
 // failing validation prints "DROVER_VALIDATE|<rc>", then its stdout; its
 // stderr goes to stderr; the script then exits 0 leaving dest untouched
-// (see ParseValidateFailure). Errors: a bad validate command.
-Result<std::string> InstallScript(const std::string& dest, const std::string& fill,
-                                  const connection::FileAttributes& attrs,
-                                  const std::string& validate);
+// (see ParseValidateFailure). With `expect`, the temp file is checked
+// against the controller's length and sha1 before the rename (see
+// atomic_install.h: any failure removes it and leaves dest untouched).
+// Errors: a bad validate command.
+Result<std::string> InstallScript(
+    const std::string& dest, const std::string& fill, const connection::FileAttributes& attrs,
+    const std::string& validate,
+    const std::optional<connection::ContentDigest>& expect = std::nullopt);
 
 // Fills the validate_* fields of *r from a script's output; false when the
 // validation did not fail.

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "connection/local_connection.h"
+#include "core/digest.h"
 #include "core/file_util.h"
 #include "modules/install.h"
 #include "modules/registry.h"
@@ -59,16 +60,35 @@ class Fetch : public Module {
     // Ansible's checksum(): sha1 of an existing non-directory, else none.
     std::string local_sha1, local_md5;
     if (fs::exists(dest, ec) && !fs::is_directory(dest, ec)) {
-      Result<std::string> local = ReadFile(dest);
+      Result<FileDigests> local = DigestLocalFile(dest);
       if (!local) return Failed(local.error().message);
-      local_sha1 = HexDigest("sha1", *local);
-      local_md5 = HexDigest("md5", *local);
+      local_sha1 = local->sha1;
+      local_md5 = local->md5;
     }
+    // The bytes stream into a temp file beside dest (constant memory),
+    // renamed into place only when complete and verified.
+    connection::LocalAtomicFile out;
+    Digest sha1("sha1"), md5("md5");
+    bool opened = false;
+    auto open_dest = [&]() -> Status {
+      opened = true;
+      fs::create_directories(fs::path(dest).parent_path(), ec);
+      if (ec) return MakeError("cannot create the directory of " + dest + ": " + ec.message());
+      return out.Open(dest);
+    };
 
     RemoteReadOptions options;
     options.checksum = true;
     options.unless_sha1 = local_sha1;
     options.send_content = !ctx.check_mode;
+    options.content_sink = [&](std::string_view chunk) -> Status {
+      if (!opened) {
+        if (Status st = open_dest(); !st) return st;
+      }
+      sha1.Update(chunk);
+      md5.Update(chunk);
+      return out.Write(chunk);
+    };
     Result<RemoteRead> read = ReadRemoteFile(ctx, src, options);
     if (!read) return read.take_error();
     using State = RemoteRead::State;
@@ -103,8 +123,12 @@ class Fetch : public Module {
                    {"remote_checksum", Value(read->sha1)}};
       case State::kRead: break;
     }
-    const std::string new_sha1 = HexDigest("sha1", read->content);
-    const std::string new_md5 = HexDigest("md5", read->content);
+    if (!opened) {  // an empty file: no chunk arrived
+      if (Status st = open_dest(); !st)
+        return Failed("Failed to fetch the file: " + st.error().message);
+    }
+    const std::string new_sha1 = sha1.HexFinal();
+    const std::string new_md5 = md5.HexFinal();
     if (validate && new_sha1 != read->sha1) {
       Map f = Failed("checksum mismatch");
       f.set("md5sum", Value(new_md5));
@@ -115,11 +139,7 @@ class Fetch : public Module {
       f.set("remote_checksum", Value(read->sha1));
       return f;
     }
-    fs::create_directories(fs::path(dest).parent_path(), ec);
-    if (ec)
-      return Failed("Failed to fetch the file: cannot create the directory of " + dest + ": " +
-                    ec.message());
-    if (Status s = connection::WriteFileAtomically(read->content, dest); !s)
+    if (Status s = out.Commit(); !s)
       return Failed("Failed to fetch the file: " + s.error().message);
     return Map{{"changed", true},
                {"md5sum", Value(new_md5)},

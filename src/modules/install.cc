@@ -1,13 +1,13 @@
 #include "modules/install.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 
 #include "connection/atomic_install.h"
 #include "connection/shell.h"
+#include "core/digest.h"
+#include "core/file_util.h"
 #include "modules/edit_file.h"
 #include "modules/file_common.h"
 
@@ -16,17 +16,7 @@ namespace drover::modules {
 using connection::ShellQuote;
 
 std::string HexDigest(const std::string& algorithm, const std::string& data) {
-  const EVP_MD* md = algorithm == "md5" ? EVP_md5() : EVP_sha1();
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), buf, &len, md, nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[buf[i] >> 4];
-    out += hex[buf[i] & 15];
-  }
-  return out;
+  return HexDigestOf(algorithm, data);
 }
 
 Result<std::string> FindLocalFile(const RunContext& ctx, const std::string& subdir,
@@ -68,7 +58,51 @@ constexpr size_t kMaxDiffSize = 104448;  // Ansible's max_file_size_for_diff
 
 }  // namespace
 
+namespace {
+
+// What an install writes: text in memory, or a local file streamed from
+// disk (never loaded whole; its text is read only for a diff small enough).
+struct Payload {
+  const std::string* text = nullptr;
+  std::string file;
+  uint64_t size = 0;
+  std::string sha1, md5;
+};
+
+// The text a diff shows; nullopt when the source is too big to diff.
+Result<std::optional<std::string>> DiffText(const Payload& p) {
+  if (p.text) return std::optional<std::string>(*p.text);
+  if (p.size > kMaxDiffSize) return std::optional<std::string>();
+  Result<std::string> t = ReadFile(p.file);
+  if (!t) return t.take_error();
+  return std::optional<std::string>(std::move(*t));
+}
+
+Result<Map> InstallPayload(RunContext& ctx, const Payload& payload, const Map& args,
+                           std::string dest, const std::string& basename,
+                           const std::string& after_header);
+
+}  // namespace
+
 Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Map& args,
+                           std::string dest, const std::string& basename,
+                           const std::string& after_header) {
+  Payload p{&content, "", content.size(), HexDigest("sha1", content), HexDigest("md5", content)};
+  return InstallPayload(ctx, p, args, std::move(dest), basename, after_header);
+}
+
+Result<Map> InstallFile(RunContext& ctx, const std::string& local_path, const Map& args,
+                        std::string dest, const std::string& basename,
+                        const std::string& after_header) {
+  Result<FileDigests> d = DigestLocalFile(local_path);
+  if (!d) return Failed(d.error().message);
+  Payload p{nullptr, local_path, d->size, d->sha1, d->md5};
+  return InstallPayload(ctx, p, args, std::move(dest), basename, after_header);
+}
+
+namespace {
+
+Result<Map> InstallPayload(RunContext& ctx, const Payload& payload, const Map& args,
                            std::string dest, const std::string& basename,
                            const std::string& after_header) {
   const std::string owner = ArgText(args, "owner");
@@ -78,7 +112,7 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
       args.find("backup") && args.find("backup")->is_bool() && args.find("backup")->as_bool();
   const Value* force_v = args.find("force");
   const bool force = !force_v || !force_v->is_bool() || force_v->as_bool();
-  const std::string checksum = HexDigest("sha1", content);
+  const std::string& checksum = payload.sha1;
 
   const bool dir_dest = !dest.empty() && dest.back() == '/';
   if (dir_dest && basename.empty()) return Failed("can not use content with a dir as dest");
@@ -140,25 +174,33 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
     std::string before;
     if (size_t at = out.find("DROVER_CONTENT\n"); at != std::string::npos)
       before = out.substr(at + 15);
+    Result<std::optional<std::string>> after = DiffText(payload);
+    if (!after) return Failed(after.error().message);
     std::string diff;
     if (st->exists && st->size > static_cast<int64_t>(kMaxDiffSize))
       diff = "diff skipped: destination file size is greater than 104448\n";
-    else if (before.find('\0') != std::string::npos || content.find('\0') != std::string::npos)
+    else if (!*after)
+      diff = "diff skipped: source file size is greater than 104448\n";
+    else if (before.find('\0') != std::string::npos || (*after)->find('\0') != std::string::npos)
       diff = "diff skipped: file appears to be binary\n";
     else
-      diff = UnifiedDiff(before, content, dest, after_header);
+      diff = UnifiedDiff(before, **after, dest, after_header);
     r.set("_drover_diff", Value(diff));
-    r.set("diff", Value(List{Value(Map{{"before", Value(before)},
-                                       {"after", Value(content)},
-                                       {"before_header", Value(dest)},
-                                       {"after_header", Value(after_header)}})}));
+    if (*after) {
+      r.set("diff", Value(List{Value(Map{{"before", Value(before)},
+                                         {"after", Value(**after)},
+                                         {"before_header", Value(dest)},
+                                         {"after_header", Value(after_header)}})}));
+    } else {
+      r.set("diff", Value(List{Value(Map{{"src_larger", Value(int64_t{104448})}})}));
+    }
   }
   if (!changed || ctx.check_mode) {
     if (st->exists) {
       AddPathAttrs(*st, &r);
       r.set("path", Value(dest));
     } else {
-      r.set("size", Value(static_cast<int64_t>(content.size())));
+      r.set("size", Value(static_cast<int64_t>(payload.size)));
     }
     return r;
   }
@@ -171,14 +213,14 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
     script += "__b=" + ShellQuote(dest) + ".$$." + ShellQuote(BackupSuffix()) + "; cp -p -- " +
               ShellQuote(dest) + " \"$__b\" || exit 1; echo \"DROVER_BACKUP|$__b\"\n";
   }
-  std::optional<std::string> stdin_data;
   if (write) {
     connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
+    const connection::ContentDigest expect{payload.size, payload.sha1};
     const std::string validate = ArgText(args, "validate");
     if (validate.empty()) {
-      script += "( " + connection::AtomicInstallScript(dest, fa) + "\n) || exit 1\n";
+      script += "( " + connection::AtomicInstallScript(dest, fa, expect) + "\n) || exit 1\n";
     } else {
-      Result<std::string> install = InstallScript(dest, "cat > \"$__t\"", fa, validate);
+      Result<std::string> install = InstallScript(dest, "cat > \"$__t\"", fa, validate, expect);
       if (!install) {
         Map f = Failed(install.error().message);
         f.set("checksum", Value(checksum));
@@ -186,12 +228,13 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
       }
       script += *install;
     }
-    stdin_data = content;
   } else {
     script += AttrsScript(dest, owner, group, *mode);
   }
   script += StatShellFunction(false) + "__drover_stat " + ShellQuote(dest) + " ''\n";
-  Result<connection::ExecResult> done = ctx.Exec(script, stdin_data);
+  Result<connection::ExecResult> done = !write         ? ctx.Exec(script)
+                                        : payload.text ? ctx.Exec(script, *payload.text)
+                                                       : ctx.ExecWithFile(script, payload.file);
   if (!done) return done.take_error();
   if (EditWriteResult v; ParseValidateFailure(*done, &v)) {  // Ansible's copy failure shape
     Map f = Failed("failed to validate");
@@ -202,18 +245,20 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
     return f;
   }
   if (done->exit_status != 0) {
-    Map f = Failed("could not write " + dest + ": " + done->stderr_data);
+    Map f = Failed(connection::InstallFailureMessage(dest, done->stderr_data));
     f.set("checksum", Value(checksum));
     return f;
   }
   if (std::optional<RemoteStat> now = ParseStatOutput(done->stdout_data); now && now->exists)
     AddPathAttrs(*now, &r);
-  if (write) r.set("md5sum", Value(HexDigest("md5", content)));
+  if (write) r.set("md5sum", Value(payload.md5));
   if (size_t at = done->stdout_data.find("DROVER_BACKUP|"); at != std::string::npos) {
     size_t nl = done->stdout_data.find('\n', at);
     r.set("backup_file", Value(done->stdout_data.substr(at + 14, nl - at - 14)));
   }
   return r;
 }
+
+}  // namespace
 
 }  // namespace drover::modules

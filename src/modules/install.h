@@ -25,6 +25,13 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
                            std::string dest, const std::string& basename,
                            const std::string& after_header);
 
+// As InstallContent, with the bytes of a local file streamed from disk:
+// constant memory whatever its size (its text is read only for a diff of
+// at most 104448 bytes, Ansible's limit).
+Result<Map> InstallFile(RunContext& ctx, const std::string& local_path, const Map& args,
+                        std::string dest, const std::string& basename,
+                        const std::string& after_header);
+
 // Lowercase hex digest ("sha1" or "md5") of `data`.
 std::string HexDigest(const std::string& algorithm, const std::string& data);
 

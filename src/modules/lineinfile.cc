@@ -138,9 +138,12 @@ class LineInFile : public Module {
       connection::FileAttributes fa{owner, group, *mode ? OctalMode(**mode) : ""};
       const std::string validate = ArgText(args, "validate");
       if (validate.empty()) {
-        script += "( " + connection::AtomicInstallScript(path, fa) + "\n) || exit 1\n";
+        script += "( " +
+                  connection::AtomicInstallScript(path, fa, connection::DigestOf(edit->content)) +
+                  "\n) || exit 1\n";
       } else {
-        Result<std::string> install = InstallScript(path, "cat > \"$__t\"", fa, validate);
+        Result<std::string> install = InstallScript(path, "cat > \"$__t\"", fa, validate,
+                                                    connection::DigestOf(edit->content));
         if (!install) return Failed(install.error().message);
         script += *install;
       }
@@ -153,7 +156,8 @@ class LineInFile : public Module {
     if (EditWriteResult v; ParseValidateFailure(*done, &v))
       return Failed("failed to validate: rc:" + std::to_string(*v.validate_rc) +
                     " error:" + v.validate_stderr);
-    if (done->exit_status != 0) return Failed("could not write " + path + ": " + done->stderr_data);
+    if (done->exit_status != 0)
+      return Failed(connection::InstallFailureMessage(path, done->stderr_data));
     if (size_t at = done->stdout_data.find("DROVER_BACKUP|"); at != std::string::npos) {
       size_t nl = done->stdout_data.find('\n', at);
       r.set("backup", Value(done->stdout_data.substr(at + 14, nl - at - 14)));

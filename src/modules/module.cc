@@ -13,13 +13,36 @@ Result<connection::ExecResult> RunContext::Exec(const std::string& script,
                                                 std::optional<std::string> stdin_data) {
   connection::ExecRequest req;
   req.command = script;
+  req.stdin_data = std::move(stdin_data);
+  return Run(std::move(req));
+}
+
+Result<connection::ExecResult> RunContext::ExecWithFile(const std::string& script,
+                                                        const std::string& local_path) {
+  connection::ExecRequest req;
+  req.command = script;
+  req.stdin_file = local_path;
+  return Run(std::move(req));
+}
+
+Result<connection::ExecResult> RunContext::ExecStreaming(const std::string& script,
+                                                         connection::OutputSink sink) {
+  connection::ExecRequest req;
+  req.command = script;
+  req.stdout_sink = std::move(sink);
+  return Run(std::move(req));
+}
+
+Result<connection::ExecResult> RunContext::Run(connection::ExecRequest req) {
   if (deadline) {
     const auto left = *deadline - std::chrono::steady_clock::now();
     const long seconds = static_cast<long>(std::ceil(std::chrono::duration<double>(left).count()));
     if (seconds <= 0) return MakeError("the task's time ran out", where);
-    req.command = TimeLimitedScript(script, seconds);
+    req.command = TimeLimitedScript(req.command, seconds);
+    // The host kills the script at the deadline; the controller waits a
+    // little longer for that report, then gives up on a stalled host.
+    req.deadline = *deadline + std::chrono::seconds(2);
   }
-  req.stdin_data = std::move(stdin_data);
   req.env = environment;
   req.become = become;
   return conn->Exec(req);

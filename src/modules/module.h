@@ -41,12 +41,23 @@ struct RunContext {
       render;
 
   // The `timeout` keyword: when set, every script run through Exec is
-  // killed (with its children) at this time; past it Exec fails at once.
+  // killed (with its children) at this time on the host; past it Exec fails
+  // at once. The controller stops waiting shortly after it too, so a
+  // stalled host cannot hold the task.
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
   // Runs a script on the host with the task's become and environment.
   Result<connection::ExecResult> Exec(const std::string& script,
                                       std::optional<std::string> stdin_data = std::nullopt);
+  // As Exec, with stdin streamed from a local file (constant memory).
+  Result<connection::ExecResult> ExecWithFile(const std::string& script,
+                                              const std::string& local_path);
+  // As Exec, with stdout passed to `sink` as it arrives (when set).
+  Result<connection::ExecResult> ExecStreaming(const std::string& script,
+                                               connection::OutputSink sink);
+
+ private:
+  Result<connection::ExecResult> Run(connection::ExecRequest req);
 };
 
 class Module {

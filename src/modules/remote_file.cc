@@ -34,9 +34,27 @@ std::string RemoteReadScript(const std::string& path, const RemoteReadOptions& o
 
 Result<RemoteRead> ReadRemoteFile(RunContext& ctx, const std::string& path,
                                   const RemoteReadOptions& options) {
-  Result<connection::ExecResult> res = ctx.Exec(RemoteReadScript(path, options));
+  // With a content sink, the head line is kept here and the bytes after it
+  // go to the sink.
+  std::string head_line;
+  bool head_done = false;
+  connection::OutputSink splitter;
+  if (options.content_sink) {
+    splitter = [&](std::string_view chunk) -> Status {
+      if (!head_done) {
+        const size_t nl = chunk.find('\n');
+        head_line.append(chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl + 1));
+        if (nl == std::string_view::npos) return {};
+        head_done = true;
+        chunk.remove_prefix(nl + 1);
+      }
+      return chunk.empty() ? Status() : options.content_sink(chunk);
+    };
+  }
+  Result<connection::ExecResult> res = ctx.ExecStreaming(RemoteReadScript(path, options), splitter);
   if (!res) return res.take_error();
   RemoteRead r;
+  if (options.content_sink) res->stdout_data = head_line;
   std::string& out = res->stdout_data;
   const size_t nl = out.find('\n');
   const std::string head = out.substr(0, nl);

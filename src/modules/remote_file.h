@@ -15,6 +15,9 @@ struct RemoteReadOptions {
   bool checksum = false;     // sha1 of the file, computed on the host
   std::string unless_sha1;   // with checksum: send no bytes when equal (state kSame)
   bool send_content = true;  // false: classify and checksum only (state kDiffers)
+  // When set, the file's bytes (state kRead) are passed here chunk by chunk
+  // as they arrive (constant memory) instead of collected in `content`.
+  connection::OutputSink content_sink;
 };
 
 struct RemoteRead {
@@ -23,7 +26,7 @@ struct RemoteRead {
   // For the failure states: slurp's message ("file not found: PATH", ...).
   std::string error;
   std::string sha1;     // when asked for
-  std::string content;  // kRead only
+  std::string content;  // kRead only, without content_sink
 };
 
 // Reads `path` on the task's host (with its become and environment). An
