@@ -202,8 +202,10 @@ class Supervisorctl : public Module {
         steps.push_back({{"add", name}, false, name + ": added process group"});
     } else {
       if (processes.empty())
-        return Map{
-            {"failed", true}, {"name", Value(name)}, {"msg", Value("ERROR (no such process)")}};
+        return Map{{"failed", true},
+                   {"changed", false},
+                   {"name", Value(name)},
+                   {"msg", Value("ERROR (no such process)")}};
       if (state == "restarted")
         on_matching([](const std::string&) { return true; }, {"restart"}, "started");
       else if (state == "started")
