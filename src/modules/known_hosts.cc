@@ -242,7 +242,7 @@ class KnownHosts : public Module {
     if (s.found && key.empty() && !present)
       write = "ssh-keygen -R " + ShellQuote(host) + " -f " + ShellQuote(path) + " >/dev/null\n";
     else if (s.replace_or_add || s.found != present) {
-      write = "(" + connection::AtomicInstallScript(path, {}) + ")\n";
+      write = "(" + connection::AtomicInstallScript(path, {}, connection::DigestOf(after)) + ")\n";
       stdin_data = after;
     }
     if (write.empty()) return with_path_info(result);
