@@ -73,6 +73,13 @@ changed_zero() { # every recap line of FILE says changed=0
   grep -qE ' : ok=' "$1" && ! grep -E ' : ok=' "$1" | grep -vqE ' changed=0 '
 }
 
+read -r _ address < <(tools/vm/inventory-hosts.sh environments/vagrant/hosts)
+# The kept disk may hold a certificate from another clone's ACME server
+# (pebble has a new root each start): this run issues its own, as a new VM
+# would.
+make --no-print-directory vm env=vagrant >"$tmp/vm.txt" 2>&1 || { cat "$tmp/vm.txt" >&2; exit 1; }
+vm rm -rf /etc/letsencrypt
+
 # 1. make demo, from the fresh clone, without a terminal.
 if make --no-print-directory demo </dev/null >"$tmp/demo.txt" 2>&1; then pass; else
   tail -n 40 "$tmp/demo.txt" >&2
@@ -81,7 +88,6 @@ if make --no-print-directory demo </dev/null >"$tmp/demo.txt" 2>&1; then pass; e
   exit 1
 fi
 echo "make demo: $((SECONDS - start))s"
-read -r _ address < <(tools/vm/inventory-hosts.sh environments/vagrant/hosts)
 grep -qxF 'HTTP 200' "$tmp/demo.txt" && pass || fail "make demo did not show HTTP 200 from /api/health"
 grep -qE '"migration": "002"' "$tmp/demo.txt" && pass || fail "make demo's health shows no migration 002"
 tail -n 1 "$tmp/demo.txt" | grep -q 'make vm-down env=vagrant' && pass ||
