@@ -51,9 +51,9 @@ make --no-print-directory vm env="$env"
 
 step "provision and deploy with drover (make provision, make deploy)"
 drover_run provision "$out/provision.txt" >/dev/null
-tail -n 4 "$out/provision.txt"
+grep -E ' : ok=' "$out/provision.txt"
 drover_run deploy "$out/deploy.txt" >/dev/null
-tail -n 4 "$out/deploy.txt"
+grep -E ' : ok=' "$out/deploy.txt"
 
 step "the same again: nothing must change"
 drover_provision=$(drover_run provision "$out/provision-again.txt")
