@@ -124,7 +124,8 @@ Result<std::optional<Map>> WriteKeyFile(RunContext& ctx, const KeyFileState& s,
             " || exit 1; fi\n"
             "chown " +
             owner + " " + t + " 2>/dev/null; chmod 0600 " + t + " 2>/dev/null\n(" +
-            connection::AtomicInstallScript(s.target, {}, connection::DigestOf(content)) + ") || exit 1\n";
+            connection::AtomicInstallScript(s.target, {}, connection::DigestOf(content)) +
+            ") || exit 1\n";
   Result<connection::ExecResult> r = ctx.Exec(script, content);
   if (!r) return r.take_error();
   if (std::optional<std::string> fail = TaggedLine(r->stdout_data, "DROVER_FAIL"))

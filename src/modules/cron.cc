@@ -248,7 +248,9 @@ class Cron : public Module {
                 ShellQuote(*backup_text) +
                 " >\"$__b\" || exit 1\nprintf 'DROVER_BACKUP|%s\\n' \"$__b\"\n";
     if (!cron_file.empty()) {
-      script += "(umask 022\n" + connection::AtomicInstallScript(cron_file, {}, connection::DigestOf(text)) + ") || exit 1\n";
+      script += "(umask 022\n" +
+                connection::AtomicInstallScript(cron_file, {}, connection::DigestOf(text)) +
+                ") || exit 1\n";
     } else {
       script += "__e=$(" + CrontabCommand(user, "-") +
                 " 2>&1 >/dev/null) || { printf 'DROVER_FAILED|%s' \"$__e\"; exit 0; }\n";

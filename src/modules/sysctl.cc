@@ -197,7 +197,8 @@ class Sysctl : public Module {
     if (write_file) {
       std::string content;
       for (const std::string& l : fixed) content += Strip(l) + "\n";
-      script += "(" + connection::AtomicInstallScript(file, {}, connection::DigestOf(content)) + ") || exit 1\n";
+      script += "(" + connection::AtomicInstallScript(file, {}, connection::DigestOf(content)) +
+                ") || exit 1\n";
       stdin_data = content;
     }
     if (reload)
