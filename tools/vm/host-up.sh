@@ -98,6 +98,12 @@ if [[ ! -s $root/etc/ssh/ssh_host_ed25519_key ]]; then
   ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$root/etc/ssh/ssh_host_ed25519_key"
   tr -d '-' </proc/sys/kernel/random/uuid >"$root/etc/machine-id"
 fi
+# The image holds no package lists: make their (empty) directory look as old
+# as it is useless, so that apt's cache_valid_time updates it on first use,
+# as on a freshly installed server.
+if [[ -z $(ls -A "$root/var/lib/apt/lists" 2>/dev/null) ]]; then
+  touch -d @0 "$root/var/lib/apt/lists"
+fi
 
 # Settings rewritten on every boot, so that they follow the inventory.
 echo "$name" >"$root/etc/hostname"
