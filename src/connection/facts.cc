@@ -32,6 +32,7 @@ s meminfo; grep -E '^(MemTotal|MemFree|SwapTotal|SwapFree):' /proc/meminfo 2>/de
 s cpuinfo; grep -E '^(processor|physical id|core id|cpu cores|siblings)[[:space:]]*:' /proc/cpuinfo 2>/dev/null
 s route; ip -4 route get 8.8.8.8 2>/dev/null | head -n 1
 s addr; ip -4 -o addr show 2>/dev/null
+s netorder; ls -f /sys/class/net 2>/dev/null
 s link
 i=$(ip -4 route get 8.8.8.8 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
 if [ -n "$i" ] && [ -d "/sys/class/net/$i" ]; then
@@ -328,10 +329,22 @@ void AddNetwork(const Sections& s, Map& f) {
       for (size_t i = 4; i + 1 < w.size(); ++i) {
         if (w[i] == "brd") a.broadcast = w[i + 1];
       }
-      if (a.address.rfind("127.", 0) != 0) all.emplace_back(a.address);
       addrs.push_back(a);
     }
   }
+  // Ansible walks interfaces in the directory order of /sys/class/net.
+  std::map<std::string, size_t> order;
+  if (auto it = s.find("netorder"); it != s.end())
+    for (const std::string& name : it->second) order.emplace(name, order.size());
+  auto rank = [&](const Addr& a) {
+    auto o = order.find(a.iface);
+    return o == order.end() ? order.size() : o->second;
+  };
+  std::vector<Addr> walked = addrs;
+  std::stable_sort(walked.begin(), walked.end(),
+                   [&](const Addr& x, const Addr& y) { return rank(x) < rank(y); });
+  for (const Addr& a : walked)
+    if (a.address.rfind("127.", 0) != 0) all.emplace_back(a.address);
   f.set("all_ipv4_addresses", Value(std::move(all)));
   Map def;
   auto route = Words(Line(s, "route"));

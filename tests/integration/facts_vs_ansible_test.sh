@@ -14,7 +14,7 @@ compare() {  # label ansible-output drover-output
   python3 "$(dirname "$0")/../lib/compare_facts.py" "$@"
 }
 
-ansible localhost -c local -m setup >"$T/a_local" 2>"$T/a_local.err"
+ansible localhost -i localhost, -c local -m setup >"$T/a_local" 2>"$T/a_local.err"
 "$DROVER" adhoc localhost -i 'unused,' -m setup >"$T/d_local"
 check "local facts match ansible" compare local "$T/a_local" "$T/d_local"
 
