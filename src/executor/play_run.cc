@@ -4,7 +4,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <set>
+#include <utility>
 
 #include "connection/pool.h"
 #include "executor/preflight.h"
@@ -440,9 +443,15 @@ void PlayRun::CheckFailurePolicy(size_t failed_before) {
   }
 }
 
+// A notification reaches every handler whose name or `listen` topic it
+// names (Ansible runs them all, in handler order). Notifications made by
+// the handlers themselves during this flush reach the first later handler
+// that matches.
 Status PlayRun::FlushHandlers() {
   std::vector<playbook::Item> handlers = play_.handlers;
   handlers.insert(handlers.end(), dynamic_handlers_.begin(), dynamic_handlers_.end());
+  std::map<HostState*, std::set<std::string>> pending;
+  for (HostState* h : batch_) pending[h] = std::exchange(h->notified, {});
   for (const playbook::Item& item : handlers) {
     if (!item.task) continue;
     const playbook::Task& handler = *item.task;
@@ -460,7 +469,8 @@ Status PlayRun::FlushHandlers() {
     std::vector<HostState*> hosts;
     for (HostState* h : batch_) {
       bool notified = false;
-      for (const auto& n : names) notified = notified || h->notified.count(n) > 0;
+      for (const auto& n : names)
+        notified = notified || pending[h].count(n) > 0 || h->notified.count(n) > 0;
       if (!notified) continue;
       bool can_run = h->active() || (ex_.options_.force_handlers && h->failed && !h->unreachable);
       if (can_run) hosts.push_back(h);

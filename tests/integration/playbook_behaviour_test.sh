@@ -139,6 +139,9 @@ cat >"$P/handlers.yml" <<'EOF2'
     - name: h2
       listen: topic
       shell: echo h2 >> {{ work }}/h2
+    - name: h2 too
+      listen: h2
+      shell: echo h2 >> {{ work }}/h2too
 EOF2
 rm -f "$W"/*/order "$W"/*/app-restarts
 play handlers.yml
@@ -147,6 +150,7 @@ check "handlers: h1 ran once, before 'after flush'" test "$(cat "$W/web1/order" 
 check "handlers: role handler notified from two roles ran once" test "$(lines "$W/web1/app-restarts")" = 1
 check "handlers: h2 ran on web1" test "$(lines "$W/web1/h2")" = 1
 check "handlers: h2 not on failed web2" test ! -f "$W/web2/h2"
+check "handlers: every handler listening to a notified name runs (h2 too)" test "$(lines "$W/web1/h2too")" = 1
 check "handlers: banner" has "RUNNING HANDLER [app : restart app]"
 rm -f "$W"/*/h2
 cat >"$P/forced.yml" <<'EOF2'

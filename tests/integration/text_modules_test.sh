@@ -86,7 +86,7 @@ check "missing parent: created with create=true (rc=$rc)" test "$(cat "$W/no/suc
   "$(printf '# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK')"
 check "missing file: blockinfile clear error" has "Path $W/nothere does not exist !"
 check "missing file: replace clear error" grep -c "Path $W/nothere does not exist !" "$T/out"
-check "read-only target: write fails clearly" grep -qE "could not write /proc/version" "$T/out"
+check "read-only target: write fails clearly" grep -qE "Failed to replace file: [^ ]+ to /proc/version: " "$T/out"
 check "read-only target: untouched" grep -q '^Linux' /proc/version
 
 # --- validate: a failing command leaves the file alone
