@@ -85,10 +85,10 @@ check "failing editor: no plaintext remains" workspace_empty
 for sig in TERM HUP INT; do
   cat >slow-editor.sh <<'EOF'
 #!/bin/sh
-printf '%s\n' "$1" >"$TEST_DIR/slow-path"
 sed -i 's/new-secret/signal-change/' "$1"
 sleep 30 &
 trap 'kill $!; exit 1' INT TERM HUP
+printf '%s\n' "$1" >"$TEST_DIR/slow-path"
 wait
 EOF
   chmod +x slow-editor.sh
