@@ -95,7 +95,7 @@ EOF
   rm -f slow-path
   EDITOR="$tmp/slow-editor.sh" setsid "$DROVER" vault edit --vault-id prod@pw secrets.yml 2>/dev/null &
   pid=$!
-  for _ in $(seq 100); do [[ -s slow-path ]] && break; sleep 0.05; done
+  for _ in $(seq 400); do [[ -s slow-path ]] && break; sleep 0.05; done
   check "SIG$sig: the editor had the plaintext" test -s slow-path
   if [[ $sig == INT ]]; then
     # As in a terminal, Ctrl-C reaches the whole foreground group: the
