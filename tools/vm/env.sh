@@ -17,6 +17,13 @@
 # The client key is .vm/id_ed25519 and the hosts' keys go to
 # .vm/ENV/known_hosts, both under the repository root (git-ignored), which
 # is where environments/ENV/hosts points Ansible and drover.
+#
+# DROVER_VM_PROJECT=DIR (an example project such as examples/inloop, relative
+# to the repository root or absolute) takes the inventory from
+# DIR/environments/ENV/hosts instead; its hosts are kept apart from the root
+# deployment's as the environment "NAME-ENV" (NAME: DIR's last component):
+# their disks under $DROVER_VM_STATE/NAME-ENV and their keys in
+# .vm/NAME-ENV/known_hosts (the client key stays .vm/id_ed25519).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
@@ -28,11 +35,17 @@ usage() { vm_die "usage: tools/vm/env.sh up|down|ssh|status|reset ENV [SSH_USER]
 action=$1 env=$2
 [[ $env =~ ^[a-zA-Z0-9_-]+$ ]] || vm_die "'$env' is not an environment name"
 key=$repo/.vm/id_ed25519
-known_hosts=$repo/.vm/$env/known_hosts
-state=$DROVER_VM_STATE/$env
+project=$repo vm_env=$env
+if [[ -n ${DROVER_VM_PROJECT:-} ]]; then
+  project=$(cd "$repo" && cd "$DROVER_VM_PROJECT" && pwd) ||
+    vm_die "DROVER_VM_PROJECT: no directory $DROVER_VM_PROJECT"
+  vm_env=$(basename "$project")-$env
+fi
+known_hosts=$repo/.vm/$vm_env/known_hosts
+state=$DROVER_VM_STATE/$vm_env
 
 inventory_hosts() { # prints "NAME ADDRESS" lines; fails when there are none
-  local inventory=$repo/environments/$env/hosts out
+  local inventory=$project/environments/$env/hosts out
   out=$("$here/inventory-hosts.sh" "$inventory") || exit 1
   [[ -n $out ]] || vm_die "$inventory has no host with a local VM ansible_host (127.0.0.2-254 or 10.213.0.0/16)"
   echo "$out"
@@ -66,7 +79,7 @@ up() {
   done
   vm_log "${#dirs[@]} host(s) up in $((SECONDS - start))s; first one:"
   read -r name address <<<"$hosts"
-  vm_log "  ssh -i .vm/id_ed25519 -o UserKnownHostsFile=.vm/$env/known_hosts root@$address"
+  vm_log "  ssh -i .vm/id_ed25519 -o UserKnownHostsFile=.vm/$vm_env/known_hosts root@$address"
 }
 
 down() { # all hosts at once; fails when any fails

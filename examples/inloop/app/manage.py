@@ -1,0 +1,10 @@
+#!/usr/bin/env python3
+"""The stand-in for INLOOP's manage.py (settings from the environment)."""
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inloop.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
