@@ -42,7 +42,6 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

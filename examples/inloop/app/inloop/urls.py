@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import path
 
@@ -7,4 +6,6 @@ def health(request):
     return JsonResponse({"status": "ok", "app": "inloop"})
 
 
-urlpatterns = [path("health", health), path("admin/", admin.site.urls)]
+# No admin: Debian's Django links the admin's JavaScript to libjs-* packages
+# the stand-in does not need.
+urlpatterns = [path("health", health)]
