@@ -130,6 +130,11 @@ void AddLines(Map& r) {
 // results have it.
 void SetFailedKey(Map& r) {
   if (r.contains("failed") || r.contains("skipped") || r.contains("unreachable")) return;
+  // failed_when decided (false here): a non-zero rc no longer counts.
+  if (const Value* decided = r.find("failed_when_result")) {
+    r.set("failed", decided->truthy());
+    return;
+  }
   const Value* rc = r.find("rc");
   r.set("failed", rc && !(*rc == Value(0)) && !(*rc == Value("0")));
 }

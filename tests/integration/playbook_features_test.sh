@@ -329,4 +329,34 @@ check "delegate_facts: recap web2" test "$(recap web2)" = "web2 : ok=2 changed=0
 check "delegate_facts: shown as delegated" has "ok: [web1 -> web2]"
 same_as_ansible delegate_facts delegate_facts.yml
 
+# --- failed_when false on a non-zero rc: the task and the host succeed
+# (alone, as a list, with a loop), and the registered result says failed=false
+cat >"$P/failed_when.yml" <<'EOF2'
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: an expected failure (rc 1, "taken" on stderr)
+      command: sh -c 'echo taken >&2; exit 1'
+      register: r
+      changed_when: r.rc == 0
+      failed_when:
+        - r.rc != 0
+        - "'taken' not in r.stderr"
+    - name: the same with one condition, in a loop
+      command: sh -c 'exit {{ item }}'
+      loop: [0, 3]
+      register: l
+      failed_when: item > 5
+    - assert:
+        that:
+          - r.failed == false
+          - r.failed_when_result == false
+          - r.rc == 1
+          - l.results | map(attribute='failed') | list == [false, false]
+EOF2
+play failed_when.yml
+check "failed_when false with rc 1: exit 0 (asserts hold)" test "$rc" -eq 0
+check "failed_when: recap web1" test "$(recap web1)" = "web1 : ok=3 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0 "
+same_as_ansible failed_when failed_when.yml
+
 finish
