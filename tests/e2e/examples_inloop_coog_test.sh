@@ -3,8 +3,12 @@
 # e2e: two deployment guides as example projects (issue 16): examples/inloop
 # (a Django app: gunicorn, huey, Redis, PostgreSQL, nginx) and examples/coog
 # (a docker compose deployment configured by layered env files), each on a
-# fresh local VM of its own (10.213.0.41, 10.213.0.42: disks dropped first,
-# the apt proxy's cache kept), through the examples' own Makefiles:
+# local VM of its own (10.213.0.41, 10.213.0.42), through the examples' own
+# Makefiles. The VMs' disks are kept between runs for their packages (as the
+# main job's): everything else the examples made is removed first (users,
+# database, directories, units), so that provision makes it again;
+# DROVER_E2E_EXAMPLES_FRESH=1 drops the disks first (packages installed
+# again, from the apt proxy's cache: several minutes more).
 #   1. `make provision` and `make deploy env=vagrant` end with failed=0; the
 #      reruns change nothing
 #   2. inloop on the host: users and groups (id), homes, owners and modes
@@ -62,11 +66,25 @@ changed_zero() { # FILE: every recap line says changed=0 failed=0
   grep -qE ' : ok=' "$1" && ! grep -E ' : ok=' "$1" | grep -vqE ' changed=0 +unreachable=0 +failed=0 '
 }
 
-# Fresh VMs: each example's disk dropped, then booted.
 for example in inloop coog; do
-  DROVER_VM_PROJECT=examples/$example tools/vm/env.sh reset vagrant >/dev/null 2>&1 || true
+  if [[ ${DROVER_E2E_EXAMPLES_FRESH:-0} == 1 ]]; then
+    DROVER_VM_PROJECT=examples/$example tools/vm/env.sh reset vagrant >/dev/null 2>&1 || true
+  fi
   ex "$example" vm >"$tmp/$example-vm.txt" 2>&1 || { cat "$tmp/$example-vm.txt" >&2; exit 1; }
 done
+# What a kept disk has of the examples, but its packages, goes.
+on inloop 'systemctl disable --now gunicorn huey 2>/dev/null
+  rm -f /etc/systemd/system/gunicorn.service /etc/systemd/system/huey.service
+  systemctl daemon-reload
+  rm -rf /opt/inloop /var/lib/inloop /etc/inloop /usr/local/sbin/inloop-manage \
+    /etc/nginx/sites-enabled/inloop.conf /etc/nginx/sites-available/inloop.conf
+  for u in inloop gunicorn huey; do userdel -r "$u" 2>/dev/null || userdel "$u" 2>/dev/null; done
+  for g in inloop gunicorn huey docker; do groupdel "$g" 2>/dev/null; done
+  if command -v psql >/dev/null; then
+    cd /tmp && runuser -u postgres -- dropdb --if-exists inloop && runuser -u postgres -- dropuser --if-exists inloop
+  fi
+  true' >/dev/null 2>&1
+on coog 'rm -rf /srv/coog /coog'
 echo "VMs up: $((SECONDS - start))s"
 
 # 1. provision + deploy of both at once, then both again.
@@ -118,23 +136,23 @@ owners=$(on inloop stat -c "'%n %U:%G'" /var/lib/inloop /var/lib/inloop/media /v
 /var/lib/inloop/media/solutions gunicorn:gunicorn" ]] && pass || fail "owners under /var/lib/inloop: $owners"
 on inloop "ssh-keygen -y -P '' -f /var/lib/inloop/.ssh/id_ed25519 >/dev/null" && pass ||
   fail "huey's deploy key is missing or has a passphrase"
-[[ $(on inloop stat -c '%a %U' /etc/inloop/inloop.env) == "600 root" ]] && pass ||
-  fail "the env file's mode/owner: $(on inloop stat -c '%a %U' /etc/inloop/inloop.env)"
+[[ $(on inloop "stat -c '%a %U' /etc/inloop/inloop.env") == "600 root" ]] && pass ||
+  fail "the env file's mode/owner: $(on inloop "stat -c '%a %U' /etc/inloop/inloop.env")"
 keys=$(on inloop "sed -n 's/^\([A-Z_]*\)=.*/\1/p' /etc/inloop/inloop.env" | sort | tr '\n' ' ')
 [[ $keys == "ADMINS ALLOWED_HOSTS CACHE_URL DATABASE_URL DEBUG DJANGO_SETTINGS_MODULE EMAIL_HOST EMAIL_PORT FROM_EMAIL GITHUB_SECRET GIT_ROOT LANG MEDIA_ROOT PYTHONPATH REDIS_URL SECRET_KEY STATIC_ROOT " ]] &&
   pass || fail "the env file's keys: $keys"
-on inloop "runuser -u postgres -- psql -Atc '\l' | grep -q '^inloop|inloop|'" && pass ||
-  fail "no database inloop owned by inloop: $(on inloop "runuser -u postgres -- psql -Atc '\l'")"
+on inloop "cd /tmp && runuser -u postgres -- psql -Atc '\l' | grep -q '^inloop|inloop|'" && pass ||
+  fail "no database inloop owned by inloop: $(on inloop "cd /tmp && runuser -u postgres -- psql -Atc '\l'")"
 [[ $(on inloop systemctl is-enabled gunicorn huey | tr '\n' ' ') == "enabled enabled " ]] && pass ||
   fail "gunicorn/huey not enabled"
 [[ $(on inloop systemctl is-active gunicorn huey redis-server nginx | tr '\n' ' ') == "active active active active " ]] &&
   pass || fail "services not active: $(on inloop systemctl is-active gunicorn huey redis-server nginx | tr '\n' ' ')"
 unapplied=$(on inloop "/usr/local/sbin/inloop-manage showmigrations --plan | grep -c '^\[ \]' || true")
-applied=$(on inloop "runuser -u postgres -- psql -Atc \"select count(*) from django_migrations where app = 'solutions'\" inloop")
+applied=$(on inloop "cd /tmp && runuser -u postgres -- psql -Atc \"select count(*) from django_migrations where app = 'solutions'\" inloop")
 [[ $unapplied == 0 && $applied == 1 ]] && pass || fail "migrations: $unapplied unapplied, solutions applied: $applied"
-[[ $(on inloop "runuser -u postgres -- psql -Atc \"select username from auth_user where is_superuser\" inloop") == admin ]] &&
+[[ $(on inloop "cd /tmp && runuser -u postgres -- psql -Atc \"select username from auth_user where is_superuser\" inloop") == admin ]] &&
   pass || fail "no superuser admin"
-[[ $(on inloop "runuser -u postgres -- psql -Atc \"select domain from django_site where id = 1\" inloop") == inloop.vagrant.test ]] &&
+[[ $(on inloop "cd /tmp && runuser -u postgres -- psql -Atc \"select domain from django_site where id = 1\" inloop") == inloop.vagrant.test ]] &&
   pass || fail "set_default_site did not set the site's domain"
 gz=$(on inloop "ls /opt/inloop/static/css/inloop.css.gz /opt/inloop/static/js/inloop.js.gz && gzip -lv /opt/inloop/static/css/inloop.css.gz | grep -c inloop.css")
 [[ $gz == *inloop.js.gz* ]] && pass || fail "gzip copies missing: $gz"
@@ -158,7 +176,7 @@ for line in "${want_lines[@]}"; do
   grep -qxF "$line" <<<"$envfile" && pass || fail ".env lacks '$line' (the merge's precedence): $envfile"
 done
 [[ $(grep -c '^COOG_WEB_PORT=' <<<"$envfile") == 1 ]] && pass || fail ".env has COOG_WEB_PORT more than once"
-[[ $(on coog stat -c '%a %U' /srv/coog/.env) == "600 root" ]] && pass || fail ".env's mode is not 0600 root"
+[[ $(on coog "stat -c '%a %U' /srv/coog/.env") == "600 root" ]] && pass || fail ".env's mode is not 0600 root"
 dirs=$(on coog "stat -c '%u:%g' /coog /coog/postgres /coog/redis /coog/coog /coog/backups | sort -u")
 [[ $dirs == "1003:1003" ]] && pass || fail "FILESYSTEM_ROOT's directories are not 1003:1003: $dirs"
 ex coog provision opts="-e coog_domain=" >"$tmp/coog-missing.txt" 2>&1 && fail "a missing COOG_DOMAIN did not stop the run" || pass
