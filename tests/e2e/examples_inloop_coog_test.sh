@@ -53,11 +53,21 @@ on() {
   ssh -n -i .vm/id_ed25519 -o UserKnownHostsFile=".vm/$example-vagrant/known_hosts" \
     -o StrictHostKeyChecking=yes -o BatchMode=yes root@"$address" "$@"
 }
+# The app's git daemon on a port of this run's own (another checkout may
+# serve 9418 on the same machine); inloop's repository URL names it.
+export DROVER_GIT_PORT=9418
+while [[ -n $(ss -Hltn "( sport = :$DROVER_GIT_PORT )" 2>/dev/null) ]]; do
+  DROVER_GIT_PORT=$((DROVER_GIT_PORT + 1))
+done
+inloop_repo_opt="-e inloop_repo=git://10.213.0.1:$DROVER_GIT_PORT/inloop.git"
 # ex EXAMPLE TARGET [make args]: make in the example's directory.
 ex() {
-  local example=$1
-  shift
-  make --no-print-directory -C "examples/$example" "$@" env=vagrant </dev/null
+  local example=$1 target=$2
+  shift 2
+  if [[ $example == inloop && ($target == provision || $target == deploy) ]]; then
+    set -- "$@" opts="$inloop_repo_opt"
+  fi
+  make --no-print-directory -C "examples/$example" "$target" "$@" env=vagrant </dev/null
 }
 recap_ok() { # FILE: a recap line with failed=0
   grep -qE ' : ok=[0-9]+ +changed=[0-9]+ +unreachable=0 +failed=0 ' "$1"
