@@ -82,7 +82,9 @@ for example in inloop coog; do
   fi
   ex "$example" vm >"$tmp/$example-vm.txt" 2>&1 || { cat "$tmp/$example-vm.txt" >&2; exit 1; }
 done
-# What a kept disk has of the examples, but its packages, goes.
+# What a kept disk has of the examples, but its packages, goes (run on the
+# host: its variables expand there).
+# shellcheck disable=SC2016
 on inloop 'systemctl disable --now gunicorn huey 2>/dev/null
   rm -f /etc/systemd/system/gunicorn.service /etc/systemd/system/huey.service
   systemctl daemon-reload
