@@ -106,9 +106,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
       std::fputs(app.help().c_str(), stdout);
       return 0;
     }
-    Error err = MakeError(e.what());
-    err.code = ExitCode::kBadOptions;
-    return ReportError(err);
+    return ReportUsageError(e.what());
   }
   if (!remote_user.empty()) defaults.remote_user = remote_user;
   if (!private_key.empty()) defaults.private_key = private_key;

@@ -105,7 +105,8 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    return BadOptions(e.what());
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return ReportUsageError(e.what());
   }
 
   const int actions = int(o.list) + int(o.graph) + int(!o.host.empty());

@@ -123,6 +123,43 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_option("--json-log", o.json_log, "Write one JSON event per line to this file");
 }
 
+// The per-task timing summary after the recap: on a terminal, or when the
+// profile_tasks or timer callback is enabled ([defaults] callbacks_enabled /
+// callback_whitelist, or their ANSIBLE_* variables), so that output parsed by
+// tools stays ansible-playbook's.
+bool WantsTimingSummary(const AnsibleConfig& cfg) {
+  if (::isatty(STDOUT_FILENO)) return true;
+  std::string enabled;
+  for (const char* env : {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}) {
+    if (const char* v = std::getenv(env)) enabled += std::string(v) + ",";
+  }
+  if (enabled.empty()) {
+    enabled =
+        cfg.Get("defaults", "callbacks_enabled") + "," + cfg.Get("defaults", "callback_whitelist");
+  }
+  for (const std::string& name : SplitCommas({enabled})) {
+    std::string_view n = name;
+    while (!n.empty() && n.front() == ' ') n.remove_prefix(1);
+    while (!n.empty() && n.back() == ' ') n.remove_suffix(1);
+    if (size_t dot = n.rfind('.'); dot != std::string_view::npos) n = n.substr(dot + 1);
+    if (n == "profile_tasks" || n == "timer") return true;
+  }
+  return false;
+}
+
+// As Ansible's CLI: an inventory with hosts of which the limit leaves none is
+// an error (rc 1) after the limit's warnings, never a run that does nothing.
+Status CheckSomeHostSelected(inventory::Inventory& inv, inventory::HostMatcher& matcher) {
+  if (inv.hosts().empty() || !matcher.has_limit()) return {};
+  std::vector<Error> warnings;
+  Result<std::vector<inventory::Host*>> selected = matcher.Match("all", &warnings);
+  if (!selected) return selected.error();
+  if (!selected->empty()) return {};
+  for (const Error& w : warnings) ReportWarning(w);
+  return MakeError(
+      "Specified inventory, host pattern and/or --limit leaves us with no hosts to target.");
+}
+
 }  // namespace
 
 Command PlaybookCommand() {
@@ -145,8 +182,8 @@ Command PlaybookCommand() {
     try {
       app.parse(args);
     } catch (const CLI::ParseError& e) {
-      int rc = app.exit(e);
-      return e.get_exit_code() == 0 ? 0 : (rc == 0 ? 0 : 5);
+      if (e.get_exit_code() == 0) return app.exit(e);
+      return ReportUsageError(e.what());
     }
     // ansible.cfg [defaults], found as Ansible finds it; ANSIBLE_* variables
     // and command-line options win over it.
@@ -206,6 +243,7 @@ Command PlaybookCommand() {
     if (!o.limit.empty()) {
       if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
     }
+    if (Status hs = CheckSomeHostSelected(*inv, matcher); !hs) return ReportError(hs.error());
     playbook::TagFilter filter;
     for (const std::string& t : SplitCommas(o.tags)) filter.only.insert(t);
     for (const std::string& t : SplitCommas(o.skip_tags)) filter.skip.insert(t);
@@ -318,6 +356,7 @@ Command PlaybookCommand() {
 
     output::TextOptions text_options;
     text_options.verbosity = o.verbosity;
+    text_options.timing = WantsTimingSummary(cfg);
     text_options.color =
         ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
     output::AnsibleTextReporter text(stdout, text_options);

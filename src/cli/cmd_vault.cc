@@ -429,8 +429,8 @@ int RunVault(const std::string& prog, std::vector<std::string> args) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ExitCode::kBadOptions);
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return ReportUsageError(e.what());
   }
   if (!a.output.empty() && a.args.size() > 1) {
     Error e = MakeError("At most one input file may be used with the --output option");

@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/report.h"
+#include "core/ansible_cfg.h"
 #include "core/value.h"
 #include "version.h"
 
@@ -37,6 +38,26 @@ void PrintTopHelp(FILE* out) {
                "ansible-inventory, drover runs the matching command.\n");
 }
 
+// `--version` anywhere before a `--`, as Ansible's commands accept it.
+bool AsksVersion(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") return false;
+    if (a == "--version") return true;
+  }
+  return false;
+}
+
+// Ansible's shape ("<prog> [core X]", then the config file in use), with
+// drover's version: "ansible-playbook [drover X]" or "drover X".
+int PrintVersion(const std::string& prog, const char* argv0) {
+  const std::string cfg = ReadAnsibleConfig().file;
+  const std::string headline =
+      prog == "drover" ? prog + " " + kDroverVersion : prog + " [drover " + kDroverVersion + "]";
+  std::printf("%s\n  config file = %s\n  executable location = %s\n", headline.c_str(),
+              cfg.empty() ? "None" : cfg.c_str(), argv0);
+  return 0;
+}
+
 std::string Basename(const char* path) {
   const char* slash = std::strrchr(path, '/');
   return slash ? slash + 1 : path;
@@ -60,8 +81,10 @@ int Main(int argc, char** argv) {
   const std::string invoked = argc > 0 ? Basename(argv[0]) : "drover";
   std::vector<std::string> rest(argv + (argc > 0 ? 1 : 0), argv + argc);
 
+  const char* argv0 = argc > 0 ? argv[0] : "drover";
   for (const Command& c : Commands()) {
     if (!c.ansible_name.empty() && invoked == c.ansible_name) {
+      if (AsksVersion(rest)) return PrintVersion(invoked, argv0);
       return RunCommand(c, invoked, std::move(rest));
     }
   }
@@ -69,14 +92,12 @@ int Main(int argc, char** argv) {
     PrintTopHelp(rest.empty() ? stderr : stdout);
     return rest.empty() ? static_cast<int>(ExitCode::kBadOptions) : 0;
   }
-  if (rest[0] == "--version") {
-    std::printf("drover %s\n", kDroverVersion);
-    return 0;
-  }
+  if (rest[0] == "--version") return PrintVersion("drover", argv0);
   const std::string name = rest[0];
   rest.erase(rest.begin());
   for (const Command& c : Commands()) {
     if (c.name == name || (name == "ping" && c.name == "adhoc")) {
+      if (AsksVersion(rest)) return PrintVersion("drover " + c.name, argv0);
       if (name == "ping") rest.insert(rest.begin(), {"-m", "ping"});
       return RunCommand(c, "drover " + c.name, std::move(rest));
     }

@@ -17,4 +17,10 @@ void ReportWarning(const Error& warning) {
   std::fprintf(stderr, "%s\n", text.c_str());
 }
 
+int ReportUsageError(const std::string& message) {
+  Error e = MakeError(message);
+  e.code = static_cast<ExitCode>(2);  // argparse's exit code for a usage error
+  return ReportError(e);
+}
+
 }  // namespace drover::cli

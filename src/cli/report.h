@@ -12,5 +12,8 @@ namespace drover::cli {
 int ReportError(const Error& error);
 // Prints "[WARNING]: <headline>" to stderr.
 void ReportWarning(const Error& warning);
+// A command line the parser rejected: ReportError with exit code 2, the
+// code Ansible's argparse exits with.
+int ReportUsageError(const std::string& message);
 
 }  // namespace drover::cli

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CLI skeleton: --help lists the commands, --version answers, ansible-*
-# links dispatch to the matching command, bad usage exits 5.
+# links dispatch to the matching command, a rejected command line exits 2 as
+# Ansible's does, an unknown drover command 5.
 set -euo pipefail
 : "${DROVER:?}"
 tmp=$(mktemp -d)
@@ -19,6 +20,32 @@ for pair in ansible-vault:vault ansible-playbook:playbook ansible-inventory:inve
   "$tmp/$link" --help | grep -q "^Usage: $link " || fail "$link --help is not the $link usage"
 done
 "$tmp/ansible-vault" --help | grep -q 'encrypt_string' || fail "ansible-vault --help is not vault's help"
+
+# --version on every command and link, anywhere before `--`, with the config
+# file in use (Ansible's shape: "<prog> [core X]" then "  config file = ...").
+for prog in "$tmp/ansible-playbook site.yml" "$tmp/ansible all" "$tmp/ansible-inventory" \
+  "$tmp/ansible-vault view x" "$DROVER playbook" "$DROVER adhoc" "$DROVER vault" "$DROVER inventory"; do
+  # shellcheck disable=SC2086
+  out=$(cd "$tmp" && $prog --version) || fail "$prog --version failed"
+  name=$(basename "${prog%% *}")
+  [[ $name == drover ]] && name="drover $(cut -d' ' -f2 <<<"$prog")"
+  grep -Eq "^$name \[drover [0-9]+\.[0-9]+\.[0-9]+\]$" <<<"$out" || fail "$prog --version: $out"
+  grep -qx '  config file = None' <<<"$out" || fail "$prog --version names no config file: $out"
+done
+printf '[defaults]\nforks = 3\n' >"$tmp/ansible.cfg"
+(cd "$tmp" && "$tmp/ansible-playbook" --version) | grep -qx "  config file = $tmp/ansible.cfg" ||
+  fail "ansible-playbook --version does not name ./ansible.cfg"
+rm "$tmp/ansible.cfg"
+
+# A command line the parser rejects exits 2, as Ansible's argparse does.
+for cmd in "playbook --bogus x.yml" "playbook" "adhoc all --bogus" "inventory --list --bogus" "vault bogus"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$DROVER" $cmd >/dev/null 2>&1
+  rc=$?
+  set -e
+  [[ $rc -eq 2 ]] || fail "drover $cmd: exit $rc, want 2 (ansible's usage error)"
+done
 
 set +e
 "$DROVER" nosuchcommand 2>"$tmp/err"; rc=$?

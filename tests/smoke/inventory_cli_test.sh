@@ -92,7 +92,7 @@ expect "no-match warning" 5 "\[WARNING\]: Could not match supplied host pattern,
   "$DROVER" inventory -i 'a,b,' --host nosuch
 expect "graph of a non-group" 5 "Pattern must be valid group name when using --graph" -- \
   "$DROVER" inventory -i 'a,b,' --graph nosuch
-expect "unknown option" 5 "ERROR!" -- "$DROVER" inventory -i 'a,' --list --bogus
+expect "unknown option" 2 "ERROR!" -- "$DROVER" inventory -i 'a,' --list --bogus
 
 ln -s "$DROVER" ansible-inventory
 if ./ansible-inventory -i 'a,b:2222,' --host b | grep -q '"ansible_port": 2222'; then
