@@ -565,6 +565,14 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script, con
     if (*got == 0) break;
     for (size_t done = 0; done < *got;) {
       if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
+      if (Interrupted()) {
+        // As for a failed read: no EOF, so the host never takes the short
+        // input as complete (the old file stays).
+        channel.reset();
+        Close();
+        return MakeError("interrupted by the user (the transfer to " + target_.address +
+                         " was stopped)");
+      }
       const int n =
           ssh_channel_write(channel.get(), buf + done, static_cast<uint32_t>(*got - done));
       if (n == SSH_ERROR) {
