@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "connection/pool.h"
 #include "connection/ssh_options.h"
 #include "core/ansible_cfg.h"
+#include "core/interrupt.h"
 #include "core/secrets.h"
 #include "executor/executor.h"
 #include "executor/preflight.h"
@@ -36,6 +38,29 @@
 namespace drover::cli {
 
 namespace {
+
+// Ctrl-C during a run, as ansible-playbook: the first SIGINT stops the run
+// (no new task starts; in-flight commands are stopped on the hosts); the
+// recap so far is printed and the exit code is 99. A second SIGINT exits
+// at once.
+constexpr int kInterruptedExitCode = 99;
+constexpr char kInterruptedMessage[] = "ERROR! User interrupted execution\n";
+
+extern "C" void OnInterruptSignal(int) {
+  if (Interrupted()) {
+    (void)!::write(STDERR_FILENO, kInterruptedMessage, sizeof kInterruptedMessage - 1);
+    ::_exit(kInterruptedExitCode);
+  }
+  RequestInterrupt();
+}
+
+void CatchInterrupts() {
+  struct sigaction sa {};
+  sa.sa_handler = OnInterruptSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+}
 
 struct PlaybookOptions {
   std::vector<std::string> playbooks;
@@ -380,9 +405,18 @@ Command PlaybookCommand() {
     env.vars_prompt_answers = std::move(prompt_answers);
     env.reporter = &reporters;
     executor::Executor ex(env, ro);
+    CatchInterrupts();
+    auto interrupted = [&]() {
+      progress.Clear();
+      reporters.OnRecap(ex.MakeRecap());  // also closes the JSON log's events
+      std::fputs(kInterruptedMessage, stderr);
+      pool.CloseAll();
+      return kInterruptedExitCode;
+    };
     for (const playbook::Playbook& pb : loaded) {
       Status rs = ex.RunPlaybook(pb);
       for (const std::string& n : pool.notices().Take()) reporters.OnWarning(n);
+      if (Interrupted()) return interrupted();
       if (!rs) {
         progress.Clear();
         return ReportError(rs.error());

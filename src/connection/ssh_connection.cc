@@ -15,6 +15,7 @@
 
 #include "connection/known_hosts.h"
 #include "connection/shell.h"
+#include "core/interrupt.h"
 #include "core/secrets.h"
 
 namespace drover::connection {
@@ -89,6 +90,9 @@ struct SshConnection::Session {
   std::unique_ptr<ssh_session_struct, SessionFree> handle;
   // The persistent shell; declared after handle so it is freed first.
   ChannelPtr shell;
+  // The shell runs as `/bin/sh -s drover-shell-<token>`: the name by which
+  // an interrupt finds it (and its children) in the host's process list.
+  std::string shell_token;
   ssh_session get() const { return handle.get(); }
   std::string error() const { return ssh_get_error(handle.get()); }
 };
@@ -366,6 +370,7 @@ Status SshConnection::Authenticate() {
 }
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const ScriptIo& io) {
+  if (Interrupted()) return MakeError("interrupted by the user");  // start nothing new
   if (Status st = Connect(); !st) return st.take_error();
   if (!io.stdin && !io.stdout_sink) return RunInPersistentShell(script, io.deadline);
   return RunInNewChannel(script, io);
@@ -408,8 +413,13 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   ssh_session s = session_->get();
   if (!session_->shell) {
     ChannelPtr channel(ssh_channel_new(s));
+    std::mt19937_64 rng(marker_seed_++);
+    char token[24];
+    std::snprintf(token, sizeof token, "%016llx", static_cast<unsigned long long>(rng()));
+    session_->shell_token = token;
+    const std::string start = "exec /bin/sh -s drover-shell-" + session_->shell_token;
     if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK ||
-        ssh_channel_request_exec(channel.get(), "exec /bin/sh") != SSH_OK) {
+        ssh_channel_request_exec(channel.get(), start.c_str()) != SSH_OK) {
       const std::string message =
           "cannot start a shell on " + target_.address + ": " + session_->error();
       channel.reset();
@@ -421,6 +431,34 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   auto lost = [&](const std::string& message) -> Error {
     session_->shell.reset();
     return Unreachable(message);
+  };
+  // After a user interrupt: stops the persistent shell's command on the host
+  // (SIGTERM to the shell and every process below it, found by the shell's
+  // token in `ps`; POSIX ps and awk only) and closes the shell. Bounded: the
+  // host gets a few seconds to answer.
+  auto stop_interrupted = [&]() -> Error {
+    const std::string message =
+        "interrupted by the user (the command on " + target_.address + " was stopped)";
+    if (!session_ || !session_->shell) return MakeError(message);
+    ChannelPtr killer(ssh_channel_new(session_->get()));
+    // The token is split in two on the killer's own command line so that the
+    // killer never matches itself.
+    const std::string command =
+        "ps -A -o pid= -o ppid= -o args= | awk -v a=drover-shell- -v b=" + session_->shell_token +
+        " 'BEGIN { t = a b } { p[NR] = $1; q[NR] = $2; if ($4 == \"-s\" && $5 == t) k[$1] = 1 }"
+        " END { do { c = 0; for (i = 1; i <= NR; i++) if (!(p[i] in k) && (q[i] in k)) {"
+        " k[p[i]] = 1; c = 1 } } while (c); for (x in k) print x }' | xargs kill -TERM"
+        " 2>/dev/null; true";
+    if (killer && ssh_channel_open_session(killer.get()) == SSH_OK &&
+        ssh_channel_request_exec(killer.get(), command.c_str()) == SSH_OK) {
+      char buf[4096];
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!ssh_channel_is_eof(killer.get()) && std::chrono::steady_clock::now() < give_up)
+        if (ssh_channel_read_timeout(killer.get(), buf, sizeof buf, 0, 500) == SSH_ERROR) break;
+    }
+    killer.reset();
+    session_->shell.reset();
+    return MakeError(message);
   };
   // The end marker is random per command, so no output can forge it.
   std::mt19937_64 rng(marker_seed_++);
@@ -461,6 +499,7 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   };
   while (out_marker == std::string::npos || err_marker == std::string::npos) {
     if (deadline && Clock::now() >= *deadline) return TimedOut();
+    if (Interrupted()) return stop_interrupted();
     const bool want_stdout = out_marker == std::string::npos;
     const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, want_stdout ? 0 : 1, 1000);
     if (n == SSH_ERROR) {
@@ -526,6 +565,14 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script, con
     if (*got == 0) break;
     for (size_t done = 0; done < *got;) {
       if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
+      if (Interrupted()) {
+        // As for a failed read: no EOF, so the host never takes the short
+        // input as complete (the old file stays).
+        channel.reset();
+        Close();
+        return MakeError("interrupted by the user (the transfer to " + target_.address +
+                         " was stopped)");
+      }
       const int n =
           ssh_channel_write(channel.get(), buf + done, static_cast<uint32_t>(*got - done));
       if (n == SSH_ERROR) {
@@ -560,6 +607,12 @@ Result<ExecResult> SshConnection::RunInNewChannel(const std::string& script, con
   };
   for (;;) {
     if (io.deadline && Clock::now() >= *io.deadline) return timed_out();
+    if (Interrupted()) {
+      // Closing the channel ends the command's input and output.
+      channel.reset();
+      return MakeError("interrupted by the user (the command on " + target_.address +
+                       " was stopped)");
+    }
     const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, 1000);
     if (n == SSH_ERROR) {
       return lost("lost the connection to " + target_.address + ": " + session_->error());

@@ -66,8 +66,18 @@ void AppendEscaped(std::string& out, std::string_view s, bool ensure_ascii) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out += buf;
-    } else if (c < 0x80 || !ensure_ascii) {
+    } else if (c < 0x80) {
       out += static_cast<char>(c);
+    } else if (!ensure_ascii) {
+      // Bytes that are not UTF-8 become '?', as ansible-inventory writes
+      // them: the output stays valid JSON.
+      size_t len = Utf8SequenceLength(s, i);
+      if (len == 0) {
+        out += '?';
+      } else {
+        out.append(s.substr(i, len));
+        i += len - 1;
+      }
     } else {
       // Decode one UTF-8 sequence; invalid bytes are escaped as U+FFFD.
       uint32_t cp = 0xFFFD;

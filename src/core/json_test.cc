@@ -38,3 +38,14 @@ TEST_CASE("JSON parsing keeps order and reports positions") {
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().where.str() == "x.json:2:6");
 }
+
+TEST_CASE("bytes that are not UTF-8 become '?' so the JSON stays valid (as ansible-inventory)") {
+  JsonStyle raw;
+  raw.ensure_ascii = false;
+  CHECK(ToJson(Value(std::string("caf\xe9")), raw) == "\"caf?\"");
+  CHECK(ToJson(Value(std::string("\xff\xfeok")), raw) == "\"??ok\"");
+  // Overlong, surrogate and truncated sequences are not UTF-8 either.
+  CHECK(ToJson(Value(std::string("\xc0\xaf|\xed\xa0\x80|\xe2\x82")), raw) == "\"??|???|??\"");
+  // Well-formed multi-byte text passes through.
+  CHECK(ToJson(Value(std::string("\u00e9\u20ac\U0001F600")), raw) == "\"\u00e9\u20ac\U0001F600\"");
+}

@@ -1,6 +1,7 @@
 #include "core/secrets.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <vector>
 
@@ -46,15 +47,43 @@ void RegisterSecret(std::string_view secret) {
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
+// The masking rule. A secret of kMaskAnywhereLength characters or more is
+// masked wherever it appears. A shorter one is masked only where it stands
+// as a word of its own: not directly after or before a letter, digit, '_'
+// or non-ASCII byte. So with the secret "secret", "pw=secret" and
+// "'secret'" are masked but "vault_django_secret_key" and "'secrets' is
+// undefined" are left alone: a short common word inside another word is
+// not the secret being shown.
+namespace {
+
+constexpr size_t kMaskAnywhereLength = 16;
+
+bool IsWordByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || std::isalnum(u) || c == '_';
+}
+
+bool StandsAlone(std::string_view text, size_t pos, size_t len) {
+  if (pos > 0 && IsWordByte(text[pos - 1])) return false;
+  return pos + len >= text.size() || !IsWordByte(text[pos + len]);
+}
+
+}  // namespace
+
 std::string Redact(std::string_view text) {
   Registry& r = TheRegistry();
   std::lock_guard lock(r.mu);
   std::string out(text);
   for (const std::string& secret : r.secrets) {
+    const bool anywhere = secret.size() >= kMaskAnywhereLength;
     size_t pos = 0;
     while ((pos = out.find(secret, pos)) != std::string::npos) {
-      out.replace(pos, secret.size(), kSecretMask);
-      pos += kSecretMask.size();
+      if (anywhere || StandsAlone(out, pos, secret.size())) {
+        out.replace(pos, secret.size(), kSecretMask);
+        pos += kSecretMask.size();
+      } else {
+        ++pos;
+      }
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -133,7 +134,16 @@ class ValueBuilder : public YAML::EventHandler {
       Fail(mark, "found undefined alias");
       return;
     }
-    Add(it->second, 0, mark, "");
+    // An alias shares its value, but whoever walks the data (templating,
+    // merging, printing) sees it expanded: bound what aliases add.
+    const uint64_t size = anchor_sizes_[anchor];
+    alias_nodes_ += size;
+    if (alias_nodes_ > kMaxAliasNodes) {
+      Fail(mark, "YAML aliases expand to more than " + std::to_string(kMaxAliasNodes) +
+                     " nodes (a \"billion laughs\" document?); refusing to load it");
+      return;
+    }
+    Add(it->second, 0, mark, "", size);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -222,6 +232,7 @@ class ValueBuilder : public YAML::EventHandler {
     bool key_is_merge = false;
     std::vector<Pair> pairs;
     std::vector<Value> merges;  // in source order
+    uint64_t size = 1;          // nodes in it, aliases expanded
   };
 
   Location Loc(const YAML::Mark& mark) const {
@@ -248,18 +259,24 @@ class ValueBuilder : public YAML::EventHandler {
     if (stack_.empty()) return;
     Frame f = std::move(stack_.back());
     stack_.pop_back();
-    Add(std::move(f.value), f.anchor, f.mark, "");
+    Add(std::move(f.value), f.anchor, f.mark, "", f.size);
   }
 
   // Adds a finished node to its parent (or makes it the root).
-  void Add(Value v, YAML::anchor_t anchor, const YAML::Mark& mark, const std::string& text) {
+  // `size` is the node's size with aliases expanded (1 for a scalar).
+  void Add(Value v, YAML::anchor_t anchor, const YAML::Mark& mark, const std::string& text,
+           uint64_t size = 1) {
     if (failed_) return;
-    if (anchor) anchors_[anchor] = v;
+    if (anchor) {
+      anchors_[anchor] = v;
+      anchor_sizes_[anchor] = size;
+    }
     if (stack_.empty()) {
       root_ = std::move(v);
       return;
     }
     Frame& top = stack_.back();
+    top.size = std::min(top.size + size, kMaxAliasNodes + 1);
     if (!top.is_map) {
       top.value.as_list().push_back(std::move(v));
       return;
@@ -319,6 +336,11 @@ class ValueBuilder : public YAML::EventHandler {
   Warnings* warnings_;
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, Value> anchors_;
+  // Bound on the nodes aliases add to a document when expanded (PyYAML has
+  // none; a "billion laughs" document would exhaust memory when walked).
+  static constexpr uint64_t kMaxAliasNodes = 1'000'000;
+  std::map<YAML::anchor_t, uint64_t> anchor_sizes_;
+  uint64_t alias_nodes_ = 0;
   Value root_;
   bool done_ = false;
   bool failed_ = false;

@@ -124,6 +124,23 @@ TEST_CASE("anchors, aliases and merge keys as PyYAML") {
   CHECK(ToJson(doc.as_map()["again"]) == "[1, 2]");
 }
 
+TEST_CASE("aliases that expand without bound (billion laughs) are refused with the file") {
+  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 10; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", " : "") + prev;
+    text += "]\n";
+  }
+  Result<Value> r = LoadYaml(text, "laughs.yml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("YAML aliases expand to more than 1000000 nodes") == 0);
+  CHECK(r.error().where.str().rfind("laughs.yml:", 0) == 0);
+  // Four levels (about 10^5 nodes) are within the bound.
+  std::string five = text.substr(0, text.find("a5:"));
+  CHECK(LoadYaml(five, "ok.yml").ok());
+}
+
 TEST_CASE("duplicate keys warn and the last wins") {
   Warnings w;
   Value doc = Load("a: 1\nb: 2\na: 3\n", &w);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "connection/pool.h"
+#include "core/interrupt.h"
 #include "executor/preflight.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
@@ -230,8 +231,48 @@ Status PlayRun::RunSection(const std::vector<playbook::Item>& items, const TaskC
   return FlushHandlers();
 }
 
+namespace {
+
+// Dynamic includes nest by recursion (RunInclude, RunBlock, RunItems), so a
+// file that includes itself without end would exhaust the stack. Ansible
+// has no bound (its strategy loops); drover stops past this depth with the
+// chain of includes.
+constexpr size_t kMaxDynamicIncludeDepth = 100;
+
+// One include_tasks/include_role entered, for as long as it runs.
+class IncludeNesting {
+ public:
+  IncludeNesting(std::vector<std::string>& chain, const playbook::Task& task) : chain_(chain) {
+    chain_.push_back(task.action + " at " + task.where.str());
+  }
+  ~IncludeNesting() { chain_.pop_back(); }
+  IncludeNesting(const IncludeNesting&) = delete;
+  IncludeNesting& operator=(const IncludeNesting&) = delete;
+
+  Status Check(const playbook::Task& task) const {
+    if (chain_.size() <= kMaxDynamicIncludeDepth) return Status();
+    std::string text;
+    for (size_t i = 0; i < chain_.size(); ++i) {
+      if (i == 3 && chain_.size() > 8) {
+        text += "\n  ...";
+        i = chain_.size() - 4;
+      }
+      text += "\n  " + chain_[i];
+    }
+    return MakeError("includes nested more than " + std::to_string(kMaxDynamicIncludeDepth) +
+                         " deep (a file that includes itself?); the chain of includes:" + text,
+                     task.where);
+  }
+
+ private:
+  std::vector<std::string>& chain_;
+};
+
+}  // namespace
+
 Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskContext& ctx) {
   for (const playbook::Item& item : items) {
+    if (Interrupted()) return MakeError("User interrupted execution");
     if (play_ended_ || ActiveHosts().empty()) return Status();
     if (item.block) {
       if (Status s = RunBlock(*item.block, ctx); !s) return s;
@@ -246,12 +287,12 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
         continue;
       started_ = true;
     }
-    if (task.action == "include_tasks") {
-      if (Status s = RunInclude(task, ctx, ActiveHosts()); !s) return s;
-      continue;
-    }
-    if (task.action == "include_role") {
-      if (Status s = RunIncludeRole(task, ctx, ActiveHosts()); !s) return s;
+    if (task.action == "include_tasks" || task.action == "include_role") {
+      IncludeNesting nesting(include_chain_, task);
+      if (Status s = nesting.Check(task); !s) return s;
+      Status s = task.action == "include_tasks" ? RunInclude(task, ctx, ActiveHosts())
+                                                : RunIncludeRole(task, ctx, ActiveHosts());
+      if (!s) return s;
       continue;
     }
     if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;

@@ -73,6 +73,8 @@ class PlayRun {
   bool started_ = false;   // --start-at-task reached
   bool prepared_ = false;  // PrepareFreeMember ran
   TaskRunner runner_;
+  // include_tasks/include_role being run, outermost first (see RunItems).
+  std::vector<std::string> include_chain_;
   // Blocks built for dynamic includes; kept alive for the play.
   std::vector<std::shared_ptr<playbook::Block>> included_;
   std::vector<std::shared_ptr<const playbook::Block>> included_roles_;

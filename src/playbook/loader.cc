@@ -109,7 +109,8 @@ class Loader {
     if (outer) MergeInherited(keywords, *outer);
     std::string file = target.as_string();
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir) / file;
-    if (!fs::exists(p))
+    std::error_code exists_error;  // a name too long for the filesystem is "not found"
+    if (!fs::exists(p, exists_error))
       return ErrorAt(target, "the playbook " + p.string() + " could not be found");
     return LoadPlaybookFile(p.lexically_normal().string(), &keywords, plays, depth + 1);
   }
@@ -331,8 +332,9 @@ class Loader {
       candidates.push_back(fs::path(ctx.dir) / name);
       if (!ctx.playbook_dir.empty()) candidates.push_back(fs::path(ctx.playbook_dir) / name);
     }
+    std::error_code ignored;  // a name too long for the filesystem is "not found"
     for (const fs::path& p : candidates)
-      if (fs::is_regular_file(p)) return p.lexically_normal().string();
+      if (fs::is_regular_file(p, ignored)) return p.lexically_normal().string();
     return {};
   }
 
@@ -382,15 +384,17 @@ class Loader {
     for (const std::string& dir : options_.roles_path) candidates.push_back(fs::path(dir) / name);
     candidates.push_back(fs::path(ctx.playbook_dir) / name);
     if (ctx.role) candidates.push_back(fs::path(ctx.role->path).parent_path() / name);
+    std::error_code ignored;  // a name too long for the filesystem is "not found"
     for (const fs::path& p : candidates)
-      if (fs::is_directory(p)) return p.lexically_normal().string();
+      if (fs::is_directory(p, ignored)) return p.lexically_normal().string();
     return {};
   }
 
   static std::string MainFile(const fs::path& dir, const std::string& base) {
     for (const char* ext : {".yml", ".yaml", ".json", ""}) {
       fs::path p = dir / (base + ext);
-      if (fs::is_regular_file(p)) return p.string();
+      std::error_code ignored;
+      if (fs::is_regular_file(p, ignored)) return p.string();
     }
     return {};
   }

@@ -71,7 +71,11 @@ List Items(const TVal& t) {
 
 TVal FAbs(Renderer&, const TVal& in, CallArgs&) {
   const Value& v = in.val();
-  if (IsPyInt(v)) return Value(std::abs(PyInt(v)));
+  if (IsPyInt(v)) {
+    if (PyInt(v) == INT64_MIN)
+      Fail("integer overflow: abs(" + PyStr(v) + ") does not fit in 64 bits");
+    return Value(std::abs(PyInt(v)));
+  }
   if (v.is_float()) return Value(std::fabs(v.as_float()));
   Fail("bad operand type for abs(): '" + std::string(v.type_name()) + "'");
 }
@@ -254,9 +258,18 @@ std::optional<int64_t> ParsePyInt(std::string s, int base) {
             : (c >= 'A' && c <= 'Z')               ? c - 'A' + 10
                                                    : 99;
     if (d >= base) return std::nullopt;
-    val = val * base + d;
+    if (__builtin_mul_overflow(val, base, &val) || __builtin_add_overflow(val, d, &val))
+      Fail("integer overflow: int('" + s + "') does not fit in 64 bits");
   }
   return neg ? -val : val;
+}
+
+// A float's integer part as int64, or an error: drover's integers are
+// 64-bit where Python's are unbounded, and a wrapped number is never right.
+int64_t FloatToInt(double f) {
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+    Fail("integer overflow: int(" + PyStr(Value(f)) + ") does not fit in 64 bits");
+  return static_cast<int64_t>(f);
 }
 
 TVal FInt(Renderer&, const TVal& in, CallArgs& a) {
@@ -269,13 +282,13 @@ TVal FInt(Renderer&, const TVal& in, CallArgs& a) {
   if (v.is_bool()) return Value(PyInt(v));
   if (v.is_float()) {
     if (std::isnan(v.as_float()) || std::isinf(v.as_float())) return dflt;
-    return Value(static_cast<int64_t>(v.as_float()));
+    return Value(FloatToInt(v.as_float()));
   }
   if (v.is_string()) {
     if (auto i = ParsePyInt(v.as_string(), base)) return Value(*i);
     if (auto f = ParsePyFloat(v.as_string())) {
       if (std::isnan(*f) || std::isinf(*f)) return dflt;
-      return Value(static_cast<int64_t>(*f));
+      return Value(FloatToInt(*f));
     }
   }
   return dflt;

@@ -180,6 +180,14 @@ class Lexer {
     tokens_.push_back(Token{type, line, ColOf(off), std::move(text), {}});
   }
 
+  // Python's integers are unbounded, drover's 64-bit: refuse, never round.
+  [[noreturn]] void TooLarge(const std::string& literal, size_t off) {
+    Fail("integer literal " + literal +
+             " does not fit in 64 bits (drover's integers are 64-bit; write it as a float or "
+             "a string)",
+         off);
+  }
+
   [[noreturn]] void Fail(const std::string& msg, size_t off) {
     int line = LineOf(off);
     throw SyntaxError{msg, line, ColOf(off)};
@@ -350,7 +358,10 @@ class Lexer {
       digits([&](char ch) { return HexVal(ch) >= 0 && HexVal(ch) < base; });
       std::string t = clean(src_.substr(s + 2, p - s - 2));
       Token tok{Token::Type::kInt, LineOf(s), ColOf(s), src_.substr(s, p - s), {}};
-      tok.number = Value(static_cast<int64_t>(std::strtoll(t.c_str(), nullptr, base)));
+      errno = 0;
+      long long v = std::strtoll(t.c_str(), nullptr, base);
+      if (errno == ERANGE) TooLarge(tok.text, s);
+      tok.number = Value(static_cast<int64_t>(v));
       tokens_.push_back(std::move(tok));
       return p;
     }
@@ -378,10 +389,8 @@ class Lexer {
     } else {
       errno = 0;
       long long v = std::strtoll(t.c_str(), nullptr, 10);
-      if (errno == ERANGE)
-        tok.number = Value(std::strtod(t.c_str(), nullptr));
-      else
-        tok.number = Value(static_cast<int64_t>(v));
+      if (errno == ERANGE) TooLarge(t, s);
+      tok.number = Value(static_cast<int64_t>(v));
     }
     tokens_.push_back(std::move(tok));
     return p;

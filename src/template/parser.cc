@@ -13,6 +13,9 @@ using NK = Node::Kind;
 
 class Parser {
  public:
+  // The deepest AST the parser builds (see Nest).
+  static constexpr int kMaxNesting = kMaxTemplateNesting;
+
   explicit Parser(std::vector<Token> tokens) : toks_(std::move(tokens)) {}
 
   Body ParseAll() {
@@ -71,6 +74,29 @@ class Parser {
       Fail("expected token 'end of statement block', got '" + Describe() + "'");
     next();
   }
+
+  // One level of nesting of the AST being built: a nested statement, a
+  // nested expression, or one more link of a chain such as a|f|g or a+b+c.
+  // Past kMaxNesting the template is refused, instead of overflowing the
+  // stack while parsing, rendering or freeing it.
+  class Nest {
+   public:
+    // Restores the depth when the level is left; Deeper() adds one.
+    explicit Nest(Parser& p) : p_(p), entry_(p.depth_) {}
+    ~Nest() { p_.depth_ = entry_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    void Deeper() {
+      if (++p_.depth_ > kMaxNesting)
+        p_.Fail("maximum recursion depth exceeded: the template nests more than " +
+                std::to_string(kMaxNesting) +
+                " levels of statements, brackets, operators or filters");
+    }
+
+   private:
+    Parser& p_;
+    int entry_;
+  };
 
   ExprPtr Make(EK kind, const Token& at) {
     auto e = std::make_unique<Expr>();
@@ -136,6 +162,8 @@ class Parser {
   }
 
   NodePtr ParseStatement() {
+    Nest nest(*this);
+    nest.Deeper();
     const Token tag = cur();
     const std::string& name = tag.text;
     if (name == "if") return ParseIf();
@@ -391,6 +419,8 @@ class Parser {
   }
 
   ExprPtr ParseExpression(bool with_condexpr) {
+    Nest nest(*this);
+    nest.Deeper();
     if (with_condexpr) return ParseCondExpr();
     return ParseOr();
   }
@@ -398,7 +428,9 @@ class Parser {
   ExprPtr ParseCondExpr() {
     const Token at = cur();
     ExprPtr expr1 = ParseOr();
+    Nest chain(*this);
     while (IsName("if")) {
+      chain.Deeper();
       next();
       ExprPtr cond = ParseOr();
       ExprPtr expr3;
@@ -414,7 +446,9 @@ class Parser {
 
   ExprPtr ParseOr() {
     ExprPtr left = ParseAnd();
+    Nest chain(*this);
     while (IsName("or")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       auto e = Make(EK::kOr, at);
@@ -427,7 +461,9 @@ class Parser {
 
   ExprPtr ParseAnd() {
     ExprPtr left = ParseNot();
+    Nest chain(*this);
     while (IsName("and")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       auto e = Make(EK::kAnd, at);
@@ -439,7 +475,9 @@ class Parser {
   }
 
   ExprPtr ParseNot() {
+    Nest nest(*this);
     if (IsName("not")) {
+      nest.Deeper();
       const Token at = cur();
       next();
       auto e = Make(EK::kNot, at);
@@ -490,7 +528,9 @@ class Parser {
 
   ExprPtr ParseMath1() {
     ExprPtr left = ParseConcat();
+    Nest chain(*this);
     while (IsOp("+") || IsOp("-")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       left = Binary(at, at.text, std::move(left), ParseConcat());
@@ -500,7 +540,9 @@ class Parser {
 
   ExprPtr ParseConcat() {
     ExprPtr left = ParseMath2();
+    Nest chain(*this);
     while (IsOp("~")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       left = Binary(at, "~", std::move(left), ParseMath2());
@@ -510,7 +552,9 @@ class Parser {
 
   ExprPtr ParseMath2() {
     ExprPtr left = ParsePow();
+    Nest chain(*this);
     while (IsOp("*") || IsOp("/") || IsOp("//") || IsOp("%")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       left = Binary(at, at.text, std::move(left), ParsePow());
@@ -520,7 +564,9 @@ class Parser {
 
   ExprPtr ParsePow() {
     ExprPtr left = ParseUnary(true);
+    Nest chain(*this);
     while (IsOp("**")) {
+      chain.Deeper();
       const Token at = cur();
       next();
       left = Binary(at, "**", std::move(left), ParseUnary(true));
@@ -529,9 +575,11 @@ class Parser {
   }
 
   ExprPtr ParseUnary(bool with_filter) {
+    Nest nest(*this);
     const Token at = cur();
     ExprPtr node;
     if (IsOp("-") || IsOp("+")) {
+      nest.Deeper();
       next();
       node = Make(at.text == "-" ? EK::kNeg : EK::kPos, at);
       node->args.push_back(ParseUnary(false));
@@ -627,7 +675,9 @@ class Parser {
   }
 
   ExprPtr ParsePostfix(ExprPtr node) {
+    Nest chain(*this);
     while (true) {
+      chain.Deeper();
       const Token at = cur();
       if (IsOp(".")) {
         next();
@@ -751,13 +801,19 @@ class Parser {
   }
 
   ExprPtr ParseFilterChain(ExprPtr node, bool first_without_pipe = false) {
+    Nest chain(*this);
     if (first_without_pipe) node = ParseFilter(std::move(node));
-    while (SkipOp("|")) node = ParseFilter(std::move(node));
+    while (SkipOp("|")) {
+      chain.Deeper();
+      node = ParseFilter(std::move(node));
+    }
     return node;
   }
 
   ExprPtr ParseFilterExpr(ExprPtr node) {
+    Nest chain(*this);
     while (true) {
+      chain.Deeper();
       if (IsOp("|")) {
         next();
         node = ParseFilter(std::move(node));
@@ -803,6 +859,7 @@ class Parser {
 
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -425,12 +425,50 @@ double Num(const Value& v) {
        std::string(b.type_name()) + "'");
 }
 
+// Python's integers are unbounded, drover's are 64-bit: a result that does
+// not fit is an error naming the operation, never a wrapped number.
+[[noreturn]] void IntOverflow(const std::string& op, int64_t a, int64_t b) {
+  Fail("integer overflow: " + std::to_string(a) + " " + op + " " + std::to_string(b) +
+       " does not fit in 64 bits (drover's integers are 64-bit; use floats, e.g. " +
+       std::to_string(a) + ".0 " + op + " " + std::to_string(b) + ")");
+}
+
+int64_t CheckedAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) IntOverflow("+", a, b);
+  return r;
+}
+int64_t CheckedSub(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) IntOverflow("-", a, b);
+  return r;
+}
+int64_t CheckedMul(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) IntOverflow("*", a, b);
+  return r;
+}
+// a ** b for b >= 0, by squaring (bounded time for any exponent).
+int64_t CheckedPow(int64_t a, int64_t b) {
+  if (a == 0 || a == 1) return b == 0 ? 1 : a;
+  if (a == -1) return b % 2 == 0 ? 1 : -1;
+  int64_t result = 1, base = a, e = b;
+  while (true) {
+    if ((e & 1) && __builtin_mul_overflow(result, base, &result)) IntOverflow("**", a, b);
+    e >>= 1;
+    if (e == 0) return result;
+    if (__builtin_mul_overflow(base, base, &base)) IntOverflow("**", a, b);
+  }
+}
+
 int64_t FloorDiv(int64_t a, int64_t b) {
+  if (a == INT64_MIN && b == -1) IntOverflow("//", a, b);
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
 int64_t FloorMod(int64_t a, int64_t b) {
+  if (b == -1) return 0;  // INT64_MIN % -1 traps in C++
   int64_t m = a % b;
   if (m != 0 && ((m < 0) != (b < 0))) m += b;
   return m;
@@ -452,7 +490,7 @@ Value Repeat(const Value& seq, int64_t n) {
 
 Value Arith(const std::string& op, const Value& a, const Value& b) {
   if (op == "+") {
-    if (IsPyInt(a) && IsPyInt(b)) return Value(PyInt(a) + PyInt(b));
+    if (IsPyInt(a) && IsPyInt(b)) return Value(CheckedAdd(PyInt(a), PyInt(b)));
     if (IsNum(a) && IsNum(b)) return Value(Num(a) + Num(b));
     if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
     if (a.is_list() && b.is_list()) {
@@ -466,12 +504,12 @@ Value Arith(const std::string& op, const Value& a, const Value& b) {
     BadOperands("+", a, b);
   }
   if (op == "-") {
-    if (IsPyInt(a) && IsPyInt(b)) return Value(PyInt(a) - PyInt(b));
+    if (IsPyInt(a) && IsPyInt(b)) return Value(CheckedSub(PyInt(a), PyInt(b)));
     if (IsNum(a) && IsNum(b)) return Value(Num(a) - Num(b));
     BadOperands("-", a, b);
   }
   if (op == "*") {
-    if (IsPyInt(a) && IsPyInt(b)) return Value(PyInt(a) * PyInt(b));
+    if (IsPyInt(a) && IsPyInt(b)) return Value(CheckedMul(PyInt(a), PyInt(b)));
     if (IsNum(a) && IsNum(b)) return Value(Num(a) * Num(b));
     if ((a.is_string() || a.is_list()) && IsPyInt(b)) return Repeat(a, PyInt(b));
     if ((b.is_string() || b.is_list()) && IsPyInt(a)) return Repeat(b, PyInt(a));
@@ -506,9 +544,7 @@ Value Arith(const std::string& op, const Value& a, const Value& b) {
   if (op == "**") {
     if (!IsNum(a) || !IsNum(b)) BadOperands("** or pow()", a, b);
     if (IsPyInt(a) && IsPyInt(b) && PyInt(b) >= 0) {
-      int64_t r = 1, base = PyInt(a);
-      for (int64_t i = 0; i < PyInt(b); ++i) r *= base;
-      return Value(r);
+      return Value(CheckedPow(PyInt(a), PyInt(b)));
     }
     if (Num(a) == 0 && Num(b) < 0) Fail("0.0 cannot be raised to a negative power");
     return Value(std::pow(Num(a), Num(b)));
@@ -921,7 +957,7 @@ TVal Renderer::Eval(const Expr& e) {
     case Expr::Kind::kNeg: {
       TVal a = Eval(*e.args[0]);
       const Value& v = a.val();
-      if (IsPyInt(v)) return Value(-PyInt(v));
+      if (IsPyInt(v)) return Value(CheckedSub(0, PyInt(v)));
       if (v.is_float()) return Value(-v.as_float());
       Fail("bad operand type for unary -: '" + std::string(v.type_name()) + "'");
     }
@@ -1093,6 +1129,46 @@ std::shared_ptr<const ParsedTemplate> LoadTemplate(Renderer& r, const std::strin
 }
 }  // namespace
 
+// One template opened by include/import for as long as it renders. More
+// than kMaxIncludeDepth at once is an error naming the chain (a template
+// that includes itself without end would otherwise exhaust memory).
+class IncludeGuard {
+ public:
+  IncludeGuard(Renderer::Shared& shared, const std::string& including, const std::string& name)
+      : shared_(shared) {
+    std::vector<std::string>& chain = shared_.includes;
+    if (chain.empty()) chain.push_back(including);
+    if (static_cast<int>(chain.size()) >= kMaxIncludeDepth) {
+      std::map<std::string, int> times;
+      for (const std::string& t : chain) ++times[t];
+      std::string text;
+      for (size_t i = 0; i < chain.size(); ++i) {
+        if (i == 3 && chain.size() > 8) {
+          text += "... -> ";
+          i = chain.size() - 4;
+        }
+        text += chain[i] + " -> ";
+      }
+      text += name;
+      std::string loop;
+      if (times[name] > 0)
+        loop = "; '" + name + "' includes itself " + std::to_string(times[name]) + " times";
+      Fail("maximum recursion depth exceeded: more than " + std::to_string(kMaxIncludeDepth) +
+           " templates included at once (" + text + ")" + loop);
+    }
+    chain.push_back(name);
+  }
+  ~IncludeGuard() {
+    shared_.includes.pop_back();
+    if (shared_.includes.size() == 1) shared_.includes.clear();
+  }
+  IncludeGuard(const IncludeGuard&) = delete;
+  IncludeGuard& operator=(const IncludeGuard&) = delete;
+
+ private:
+  Renderer::Shared& shared_;
+};
+
 void Renderer::ExecInclude(const Node& n, std::string& out) {
   TVal name = Eval(*n.expr);
   std::vector<std::string> names;
@@ -1105,6 +1181,7 @@ void Renderer::ExecInclude(const Node& n, std::string& out) {
     bool last = i + 1 == names.size();
     auto pt = LoadTemplate(*this, names[i], n.ignore_missing || !last);
     if (!pt) continue;
+    IncludeGuard guard(*shared_, t_.name, pt->name);
     Renderer sub(*pt, scope_, hooks_, shared_);
     if (n.with_context) {
       sub.frames_ = frames_;
@@ -1130,6 +1207,7 @@ std::shared_ptr<Object> Renderer::ImportTemplate(const Node& n) {
   std::string name = PyStrOf(Eval(*n.expr));
   auto mod = std::make_shared<Module>();
   mod->parsed = LoadTemplate(*this, name, false);
+  IncludeGuard guard(*shared_, t_.name, mod->parsed->name);
   if (n.with_context) {
     mod->renderer = std::make_unique<Renderer>(*mod->parsed, scope_, hooks_, shared_);
     mod->renderer->frames_ = frames_;

@@ -231,6 +231,8 @@ struct Renderer::Shared {
   std::unordered_map<std::string, Value> resolved;
   std::vector<std::string> resolving;
   int depth = 0;
+  // Templates being rendered through include/import, outermost first.
+  std::vector<std::string> includes;
   const Options* templar_options = nullptr;
 };
 

@@ -25,6 +25,14 @@
 
 namespace drover::tmpl {
 
+// Bounds that turn runaway nesting into a RenderError instead of a stack
+// overflow or unbounded memory (Jinja2 raises RecursionError near 100).
+// Nesting levels of one template's AST: statements, brackets, operators,
+// filter chains.
+inline constexpr int kMaxTemplateNesting = 500;
+// Templates open at once through include/import (the chain is named).
+inline constexpr int kMaxIncludeDepth = 50;
+
 // Environment options (Jinja2's names).
 struct Options {
   bool trim_blocks = true;  // Ansible's default for both templar and template:

@@ -71,6 +71,51 @@ void RemoveTree(const std::string& path) {
   }
 }
 
+constexpr char kDirPrefix[] = "drover-vault-";
+
+// The pid recorded in a workspace name "drover-vault-<pid>-XXXXXX", or 0.
+pid_t RecordedPid(const std::string& name) {
+  if (name.rfind(kDirPrefix, 0) != 0) return 0;
+  const size_t start = sizeof kDirPrefix - 1;
+  const size_t dash = name.find('-', start);
+  if (dash == std::string::npos || dash == start || dash - start > 9) return 0;
+  pid_t pid = 0;
+  for (size_t i = start; i < dash; ++i) {
+    if (name[i] < '0' || name[i] > '9') return 0;
+    pid = pid * 10 + (name[i] - '0');
+  }
+  return name.size() - dash - 1 == 6 ? pid : 0;
+}
+
+// True when the process that made a workspace created at `made` is gone:
+// its pid is dead, or now belongs to a process started after the workspace.
+bool OwnerGone(pid_t pid, const struct timespec& made) {
+  if (kill(pid, 0) != 0 && errno == ESRCH) return true;
+  struct stat proc {};
+  if (stat(("/proc/" + std::to_string(pid)).c_str(), &proc) != 0) return false;
+  return proc.st_ctim.tv_sec > made.tv_sec;
+}
+
+// Removes workspaces left in `root` by an edit that was SIGKILLed: only
+// directories named as drover names them, owned by this user, whose
+// recorded process is gone.
+void RemoveStaleWorkspaces(const std::string& root) {
+  DIR* d = opendir(root.c_str());
+  if (!d) return;
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    const pid_t pid = RecordedPid(name);
+    if (pid <= 0 || pid == getpid()) continue;
+    struct stat st {};
+    const std::string path = root + "/" + name;
+    if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid()) continue;
+    if (OwnerGone(pid, st.st_ctim)) stale.push_back(path);
+  }
+  closedir(d);
+  for (const std::string& path : stale) RemoveTree(path);
+}
+
 }  // namespace
 
 SignalGuard::SignalGuard() {
@@ -114,7 +159,8 @@ Result<std::unique_ptr<PlaintextWorkspace>> PlaintextWorkspace::Create() {
         "no memory-backed directory for the decrypted text ($XDG_RUNTIME_DIR and /dev/shm are "
         "missing or not tmpfs); refusing to write plaintext to a persistent disk");
   }
-  std::string tmpl = root + "/drover-vault-XXXXXX";
+  RemoveStaleWorkspaces(root);
+  std::string tmpl = root + "/" + kDirPrefix + std::to_string(getpid()) + "-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) {
     return MakeError("could not create a private directory in " + root + ": " +
                      std::strerror(errno));

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,6 +35,35 @@ TEST_CASE("the plaintext workspace is a private tmpfs directory, removed with it
   }
   CHECK(access(file.c_str(), F_OK) != 0);
   CHECK(access(dir.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("a workspace left by a killed edit is removed by the next one; others are kept") {
+  if (MemoryBackedTempRoot().empty()) return;
+  const std::string root = MemoryBackedTempRoot();
+  // A pid that is dead: a child that has exited and been reaped.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  const std::string dead = root + "/drover-vault-" + std::to_string(child) + "-AbC123";
+  const std::string alive = root + "/drover-vault-1-AbC123";  // init, older than any dir
+  const std::string other = root + "/drover-vault-notapid";
+  for (const std::string& d : {dead, alive, other}) {
+    REQUIRE(mkdir(d.c_str(), 0700) == 0);
+    std::ofstream(d + "/secrets.yml") << "plain text";
+  }
+  {
+    auto ws = PlaintextWorkspace::Create();
+    REQUIRE(ws.ok());
+    CHECK((*ws)->dir().find("/drover-vault-" + std::to_string(getpid()) + "-") !=
+          std::string::npos);
+  }
+  CHECK(access(dead.c_str(), F_OK) != 0);
+  CHECK(access(alive.c_str(), F_OK) == 0);
+  CHECK(access(other.c_str(), F_OK) == 0);
+  for (const std::string& d : {alive, other}) {
+    unlink((d + "/secrets.yml").c_str());
+    rmdir(d.c_str());
+  }
 }
 
 TEST_CASE("atomic writes keep an existing file's mode, or set the given one") {
