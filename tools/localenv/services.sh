@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: tools/localenv/services.sh up|down|status ENV
+# Usage: tools/localenv/services.sh up|git|down|status ENV
 # What the local VM of environment ENV (make vm env=vagrant) needs from this
 # machine, served at this machine's end of the VMs' network only
 # ($DROVER_VM_GATEWAY, tools/vm/net.sh) or on loopback:
@@ -16,8 +16,10 @@
 #   pebble's roots  every root pebble issued under (a new one per start) is
 #                   kept in .vm/pebble/roots.pem: `curl --cacert` verifies
 #                   the VM's certificate against it
-# up is idempotent (starts what is not running); down stops what up started,
-# by the PIDs it recorded. State: .vm/run/ (PIDs, logs).
+# up is idempotent (starts what is not running); git starts the git daemon
+# only (every bare repository under .vm/git/, as the example projects need:
+# examples/*/Makefile); down stops what up or git started, by the PIDs they
+# recorded. State: .vm/run/ (PIDs, logs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -163,12 +165,13 @@ status() {
   done
 }
 
-(($# == 2)) || die "usage: tools/localenv/services.sh up|down|status ENV"
+(($# == 2)) || die "usage: tools/localenv/services.sh up|git|down|status ENV"
 action=$1 env=$2
 [[ $env =~ ^[a-zA-Z0-9_-]+$ ]] || die "'$env' is not an environment name"
 case $action in
   up) up ;;
+  git) mkdir -p "$run" && git_daemon_up ;;
   down) down ;;
   status) status ;;
-  *) die "usage: tools/localenv/services.sh up|down|status ENV" ;;
+  *) die "usage: tools/localenv/services.sh up|git|down|status ENV" ;;
 esac

@@ -17,6 +17,12 @@
 # The client key is .vm/id_ed25519 and the hosts' keys go to
 # .vm/ENV/known_hosts, both under the repository root (git-ignored), which
 # is where environments/ENV/hosts points Ansible and drover.
+#
+# DROVER_PROJECT=DIR (default: the repository root) takes the inventory
+# from DIR/environments/ENV/hosts and keeps the key and known_hosts under
+# DIR/.vm/ instead: an example project (examples/NAME/, laid out like the
+# root) has local VMs of its own. Its hosts are kept apart from the root's
+# as environment "NAME-ENV" (make vm-status shows them so).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
@@ -27,12 +33,17 @@ usage() { vm_die "usage: tools/vm/env.sh up|down|ssh|status|reset ENV [SSH_USER]
 (($# >= 2)) || usage
 action=$1 env=$2
 [[ $env =~ ^[a-zA-Z0-9_-]+$ ]] || vm_die "'$env' is not an environment name"
-key=$repo/.vm/id_ed25519
-known_hosts=$repo/.vm/$env/known_hosts
+project=$repo
+if [[ -n ${DROVER_PROJECT:-} ]]; then
+  project=$(cd "$DROVER_PROJECT" && pwd) || vm_die "DROVER_PROJECT: no directory $DROVER_PROJECT"
+fi
+key=$project/.vm/id_ed25519
+known_hosts=$project/.vm/$env/known_hosts
 state=$DROVER_VM_STATE/$env
+[[ $project == "$repo" || $env == all ]] || state=$DROVER_VM_STATE/$(basename "$project")-$env
 
 inventory_hosts() { # prints "NAME ADDRESS" lines; fails when there are none
-  local inventory=$repo/environments/$env/hosts out
+  local inventory=$project/environments/$env/hosts out
   out=$("$here/inventory-hosts.sh" "$inventory") || exit 1
   [[ -n $out ]] || vm_die "$inventory has no host with a local VM ansible_host (127.0.0.2-254 or 10.213.0.0/16)"
   echo "$out"
