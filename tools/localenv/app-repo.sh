@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Usage: tools/localenv/app-repo.sh BARE_REPO [SOURCE]
 # Publishes SOURCE (a directory of this repository, default examples/app)
-# as committed (HEAD) to the bare repository BARE_REPO (made when missing),
-# branch main: when SOURCE differs from what was published last
-# (BARE_REPO/published-tree), a new commit with its tree goes on top of
-# main. Commits pushed to the bare repository itself (e.g. by a test) stay
-# on main until SOURCE changes again. Prints main's commit. The example
-# projects publish their stand-in repositories with it (examples/*/Makefile).
+# as committed in this repository (HEAD) to the bare
+# repository BARE_REPO (made when missing), branch main: when SOURCE
+# differs from what was published last (BARE_REPO/published-tree), a new
+# commit with its tree goes on top of main. Commits pushed to the bare
+# repository itself (e.g. by a test) stay on main until SOURCE
+# changes again. Prints main's commit.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 bare=${1:?usage: tools/localenv/app-repo.sh BARE_REPO [SOURCE]}

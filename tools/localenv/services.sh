@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: tools/localenv/services.sh up|git|down|status ENV
+# Usage: tools/localenv/services.sh up|down|status ENV
 # What the local VM of environment ENV (make vm env=vagrant) needs from this
 # machine, served at this machine's end of the VMs' network only
 # ($DROVER_VM_GATEWAY, tools/vm/net.sh) or on loopback:
@@ -16,10 +16,13 @@
 #   pebble's roots  every root pebble issued under (a new one per start) is
 #                   kept in .vm/pebble/roots.pem: `curl --cacert` verifies
 #                   the VM's certificate against it
-# up is idempotent (starts what is not running); git starts the git daemon
-# only (every bare repository under .vm/git/, as the example projects need:
-# examples/*/Makefile); down stops what up or git started, by the PIDs they
-# recorded. State: .vm/run/ (PIDs, logs).
+# An example project's app (examples/NAME/app) is served the same way:
+#   services.sh repo SOURCE NAME   publishes SOURCE (a directory of this
+#                   repository, as committed) to .vm/git/NAME.git and starts
+#                   the git daemon when it is not running
+#   services.sh git-down           stops the git daemon
+# up is idempotent (starts what is not running); down stops what up started,
+# by the PIDs it recorded. State: .vm/run/ (PIDs, logs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -73,6 +76,10 @@ first_vm_address() {
 
 git_daemon_up() {
   "$here/app-repo.sh" "$repo/.vm/git/app.git" >/dev/null
+  git_daemon_start
+}
+
+git_daemon_start() {
   running_pid git-daemon git-daemon >/dev/null && return 0
   [[ $(ip -br addr show 2>/dev/null) == *" $gateway/"* ]] ||
     die "$gateway (the VMs' network) is not up: start the VM first (make vm env=$env)"
@@ -80,7 +87,7 @@ git_daemon_up() {
     --listen="$gateway" --port=9418 --informative-errors \
     --detach --pid-file="$run/git-daemon.pid" 2>>"$run/git-daemon.log"
   wait_listen "$gateway" 9418 git-daemon
-  log "app repository: git://$gateway/app.git"
+  log "git daemon: git://$gateway/ (the bare repositories of .vm/git)"
 }
 
 # A local CA and pebble's HTTPS certificate for $gateway, made once.
@@ -165,13 +172,27 @@ status() {
   done
 }
 
-(($# == 2)) || die "usage: tools/localenv/services.sh up|git|down|status ENV"
+usage="usage: tools/localenv/services.sh up|down|status ENV | repo SOURCE NAME | git-down"
+case ${1:-} in
+  repo)
+    (($# == 3)) || die "$usage"
+    [[ $3 =~ ^[a-zA-Z0-9_-]+$ ]] || die "'$3' is not a repository name"
+    mkdir -p "$run"
+    "$here/app-repo.sh" "$repo/.vm/git/$3.git" "$2" >/dev/null
+    env="(example $3)" git_daemon_start
+    exit 0
+    ;;
+  git-down)
+    stop git-daemon git-daemon
+    exit 0
+    ;;
+esac
+(($# == 2)) || die "$usage"
 action=$1 env=$2
 [[ $env =~ ^[a-zA-Z0-9_-]+$ ]] || die "'$env' is not an environment name"
 case $action in
   up) up ;;
-  git) mkdir -p "$run" && git_daemon_up ;;
   down) down ;;
   status) status ;;
-  *) die "usage: tools/localenv/services.sh up|git|down|status ENV" ;;
+  *) die "$usage" ;;
 esac

@@ -18,11 +18,12 @@
 # .vm/ENV/known_hosts, both under the repository root (git-ignored), which
 # is where environments/ENV/hosts points Ansible and drover.
 #
-# DROVER_PROJECT=DIR (default: the repository root) takes the inventory
-# from DIR/environments/ENV/hosts and keeps the key and known_hosts under
-# DIR/.vm/ instead: an example project (examples/NAME/, laid out like the
-# root) has local VMs of its own. Its hosts are kept apart from the root's
-# as environment "NAME-ENV" (make vm-status shows them so).
+# DROVER_VM_PROJECT=DIR (an example project such as examples/inloop, relative
+# to the repository root or absolute) takes the inventory from
+# DIR/environments/ENV/hosts instead; its hosts are kept apart from the root
+# deployment's as the environment "NAME-ENV" (NAME: DIR's last component):
+# their disks under $DROVER_VM_STATE/NAME-ENV and their keys in
+# .vm/NAME-ENV/known_hosts (the client key stays .vm/id_ed25519).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=common.sh
@@ -33,14 +34,15 @@ usage() { vm_die "usage: tools/vm/env.sh up|down|ssh|status|reset ENV [SSH_USER]
 (($# >= 2)) || usage
 action=$1 env=$2
 [[ $env =~ ^[a-zA-Z0-9_-]+$ ]] || vm_die "'$env' is not an environment name"
-project=$repo
-if [[ -n ${DROVER_PROJECT:-} ]]; then
-  project=$(cd "$DROVER_PROJECT" && pwd) || vm_die "DROVER_PROJECT: no directory $DROVER_PROJECT"
+key=$repo/.vm/id_ed25519
+project=$repo vm_env=$env
+if [[ -n ${DROVER_VM_PROJECT:-} ]]; then
+  project=$(cd "$repo" && cd "$DROVER_VM_PROJECT" && pwd) ||
+    vm_die "DROVER_VM_PROJECT: no directory $DROVER_VM_PROJECT"
+  vm_env=$(basename "$project")-$env
 fi
-key=$project/.vm/id_ed25519
-known_hosts=$project/.vm/$env/known_hosts
-state=$DROVER_VM_STATE/$env
-[[ $project == "$repo" || $env == all ]] || state=$DROVER_VM_STATE/$(basename "$project")-$env
+known_hosts=$repo/.vm/$vm_env/known_hosts
+state=$DROVER_VM_STATE/$vm_env
 
 inventory_hosts() { # prints "NAME ADDRESS" lines; fails when there are none
   local inventory=$project/environments/$env/hosts out
@@ -77,7 +79,7 @@ up() {
   done
   vm_log "${#dirs[@]} host(s) up in $((SECONDS - start))s; first one:"
   read -r name address <<<"$hosts"
-  vm_log "  ssh -i .vm/id_ed25519 -o UserKnownHostsFile=.vm/$env/known_hosts root@$address"
+  vm_log "  ssh -i .vm/id_ed25519 -o UserKnownHostsFile=.vm/$vm_env/known_hosts root@$address"
 }
 
 down() { # all hosts at once; fails when any fails
