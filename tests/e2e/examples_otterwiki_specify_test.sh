@@ -52,16 +52,11 @@ for ex in "${examples[@]}"; do
     exit 1
   fi
 done
-# The stand-in repositories are served by this clone's git daemon: another
-# checkout's daemon on the VMs' git port would serve its own instead.
-if ss -Hltn '( sport = :9418 ) and ( src 10.213.0.1 )' | grep -q .; then
-  echo "FAIL: another checkout's git daemon listens on 10.213.0.1:9418 ($(ps -o args= -C git-daemon | head -n 1)); stop it (make vm-down there)" >&2
-  exit 1
-fi
 
 tmp=$(mktemp -d /tmp/drover-examples.XXXXXX)
 clone=$tmp/clone
 cleanup() {
+  [[ -z ${git_pid:-} ]] || kill "$git_pid" 2>/dev/null || true
   for ex in "${examples[@]}"; do
     (cd "$clone/examples/$ex" 2>/dev/null && make --no-print-directory vm-down env=vagrant >/dev/null 2>&1) || true
   done
@@ -75,6 +70,25 @@ cd "$clone"
 export HOME=$tmp/home ANSIBLE_NOCOLOR=1 # nothing from the user's ~ (ansible's, ssh's)
 mkdir -p "$HOME"
 
+# The stand-in repositories: published into this clone's .vm/git by make
+# and served by its git daemon at git://10.213.0.1/ (tools/localenv/). When
+# another checkout's daemon holds that port (helpers working side by side),
+# this clone's repositories are served on a port of their own instead, and
+# the runs get their URLs (-e NAME_repo=...).
+repo_opts() { :; }
+if ss -Hltn '( sport = :9418 ) and ( src 10.213.0.1 )' | grep -q .; then
+  for git_port in 9431 9432 9433 9434 9435 9436 9437 9438 9439 -; do
+    [[ $git_port == - ]] && { echo "FAIL: no free port for the git daemon" >&2; exit 1; }
+    ss -Hltn "( sport = :$git_port )" | grep -q . || break
+  done
+  mkdir -p .vm/git .vm/run
+  git daemon --reuseaddr --export-all --base-path="$clone/.vm/git" --listen=10.213.0.1 \
+    --port="$git_port" --detach --pid-file="$tmp/git-daemon.pid"
+  git_pid=$(cat "$tmp/git-daemon.pid")
+  echo "note: another checkout's git daemon holds 10.213.0.1:9418; the stand-ins are served on port $git_port"
+  repo_opts() { echo "-e ${1}_repo=git://10.213.0.1:$git_port/$1.git"; }
+fi
+
 on() { # EXAMPLE COMMAND...: runs COMMAND on the example's VM as root
   local ex=$1
   shift
@@ -85,7 +99,8 @@ mk() { # EXAMPLE TARGET [make args...]: output in $tmp/EXAMPLE-TARGET.txt, sets 
   local ex=$1 target=$2
   shift 2
   set +e
-  make --no-print-directory -C "examples/$ex" "$target" env=vagrant "$@" </dev/null >"$tmp/$ex-$target.txt" 2>&1
+  make --no-print-directory -C "examples/$ex" "$target" env=vagrant opts="$(repo_opts "$ex")" "$@" \
+    </dev/null >"$tmp/$ex-$target.txt" 2>&1
   rc=$?
   set -e
 }
@@ -106,7 +121,8 @@ check_run() { # EXAMPLE TARGET WANT_CHANGED (or "any")
 
 # --- fresh VMs, each in a network namespace of its own (checked first)
 for ex in "${examples[@]}"; do
-  (cd "examples/$ex" && make --no-print-directory vm-reset env=vagrant >/dev/null 2>&1) || true
+  (cd "examples/$ex" && make --no-print-directory vm-reset env=vagrant) >"$tmp/$ex-reset.txt" 2>&1 ||
+    { cat "$tmp/$ex-reset.txt" >&2; exit 1; }
   (cd "examples/$ex" && make --no-print-directory vm env=vagrant) >"$tmp/$ex-vm.txt" 2>&1 ||
     { cat "$tmp/$ex-vm.txt" >&2; exit 1; }
   nspawn=$(cat "${DROVER_VM_STATE:-/var/lib/drover/vms}/$ex-vagrant/"*/pid)
@@ -127,7 +143,8 @@ converge() { # EXAMPLE: the runs in order; "TARGET RC" lines in $tmp/EXAMPLE.rc
   for target in provision deploy provision deploy stack; do
     run=$((run + 1))
     set +e
-    make --no-print-directory -C "examples/$ex" "$target" env=vagrant </dev/null >"$tmp/$ex-$run-$target.txt" 2>&1
+    make --no-print-directory -C "examples/$ex" "$target" env=vagrant opts="$(repo_opts "$ex")" \
+      </dev/null >"$tmp/$ex-$run-$target.txt" 2>&1
     echo "$run-$target $?" >>"$tmp/$ex.rc"
     set -e
   done
