@@ -56,7 +56,6 @@ done
 tmp=$(mktemp -d /tmp/drover-examples.XXXXXX)
 clone=$tmp/clone
 cleanup() {
-  [[ -z ${git_pid:-} ]] || kill "$git_pid" 2>/dev/null || true
   for ex in "${examples[@]}"; do
     (cd "$clone/examples/$ex" 2>/dev/null && make --no-print-directory vm-down env=vagrant >/dev/null 2>&1) || true
   done
@@ -71,23 +70,17 @@ export HOME=$tmp/home ANSIBLE_NOCOLOR=1 # nothing from the user's ~ (ansible's, 
 mkdir -p "$HOME"
 
 # The stand-in repositories: published into this clone's .vm/git by make
-# and served by its git daemon at git://10.213.0.1/ (tools/localenv/). When
-# another checkout's daemon holds that port (helpers working side by side),
-# this clone's repositories are served on a port of their own instead, and
-# the runs get their URLs (-e NAME_repo=...).
-repo_opts() { :; }
-if ss -Hltn '( sport = :9418 ) and ( src 10.213.0.1 )' | grep -q .; then
-  for git_port in 9431 9432 9433 9434 9435 9436 9437 9438 9439 -; do
-    [[ $git_port == - ]] && { echo "FAIL: no free port for the git daemon" >&2; exit 1; }
-    ss -Hltn "( sport = :$git_port )" | grep -q . || break
-  done
-  mkdir -p .vm/git .vm/run
-  git daemon --reuseaddr --export-all --base-path="$clone/.vm/git" --listen=10.213.0.1 \
-    --port="$git_port" --detach --pid-file="$tmp/git-daemon.pid"
-  git_pid=$(cat "$tmp/git-daemon.pid")
-  echo "note: another checkout's git daemon holds 10.213.0.1:9418; the stand-ins are served on port $git_port"
-  repo_opts() { echo "-e ${1}_repo=git://10.213.0.1:$git_port/$1.git"; }
-fi
+# and served by its git daemon (tools/localenv/services.sh) at
+# git://10.213.0.1/. When another checkout's daemon holds port 9418
+# (helpers working side by side), this clone's serves on the next free port
+# (DROVER_GIT_PORT) and the runs get their URLs (-e NAME_repo=...).
+export DROVER_GIT_PORT=9418
+while [[ -n $(ss -Hltn "( sport = :$DROVER_GIT_PORT )" 2>/dev/null) ]]; do
+  DROVER_GIT_PORT=$((DROVER_GIT_PORT + 1))
+done
+repo_opts() {
+  [[ $DROVER_GIT_PORT == 9418 ]] || echo "-e ${1}_repo=git://10.213.0.1:$DROVER_GIT_PORT/$1.git"
+}
 
 on() { # EXAMPLE COMMAND...: runs COMMAND on the example's VM as root
   local ex=$1
@@ -241,7 +234,7 @@ grep -qE '^changed: .*' <(sed -n '/otterwiki.service started/,/^$/p' "$tmp/$ex-s
 # --- specify on its host
 ex=specify
 ufw=$(on $ex 'ufw status')
-grep -qx 'Status: active' <<<"$ufw" && grep -qE '^22/tcp \(OpenSSH\) +ALLOW +Anywhere' <<<"$ufw" &&
+grep -qx 'Status: active' <<<"$ufw" && grep -qE "^OpenSSH +ALLOW +Anywhere" <<<"$ufw" &&
   grep -qE '^80/tcp +ALLOW +Anywhere' <<<"$ufw" && grep -qE '^443/tcp +ALLOW +Anywhere' <<<"$ufw" && pass ||
   fail "$ex: ufw status: $ufw"
 [[ $(on $ex 'command -v make unzip' | tr '\n' ' ') == "/usr/bin/make /usr/bin/unzip " ]] && pass || fail "$ex: make and unzip are not installed"
@@ -283,9 +276,14 @@ after=$(on $ex "$manifest")
 mk $ex restore
 check_run $ex restore 0
 
-# --- ansible-playbook runs the same deploy unchanged
+# --- ansible-playbook runs the same deploy unchanged (both at once)
 for ex in "${examples[@]}"; do
-  mk "$ex" deploy PLAYBOOK=ansible-playbook
+  (mk "$ex" deploy PLAYBOOK=ansible-playbook && echo "$rc" >"$tmp/$ex-ansible.rc") &
+  pids+=($!)
+done
+wait "${pids[@]}"
+for ex in "${examples[@]}"; do
+  rc=$(cat "$tmp/$ex-ansible.rc")
   check_run "$ex" deploy 0
 done
 

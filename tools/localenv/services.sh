@@ -31,6 +31,9 @@ source "$repo/tools/vm/common.sh"
 gateway=${DROVER_VM_GATEWAY:-10.213.0.1}
 run=$repo/.vm/run
 pki=$repo/.vm/pebble
+# The git daemon's port (DROVER_GIT_PORT: another one when 9418 is taken;
+# the inventory's repository URL must then name it).
+git_port=${DROVER_GIT_PORT:-9418}
 
 log() { echo "services: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -84,9 +87,12 @@ git_daemon_start() {
   [[ $(ip -br addr show 2>/dev/null) == *" $gateway/"* ]] ||
     die "$gateway (the VMs' network) is not up: start the VM first (make vm env=$env)"
   git daemon --reuseaddr --export-all --base-path="$repo/.vm/git" \
-    --listen="$gateway" --port=9418 --informative-errors \
+    --listen="$gateway" --port="$git_port" --informative-errors \
     --detach --pid-file="$run/git-daemon.pid" 2>>"$run/git-daemon.log"
-  wait_listen "$gateway" 9418 git-daemon
+  wait_listen "$gateway" "$git_port" git-daemon
+  # Another checkout's daemon on the same port would answer for ours.
+  [[ $(ss -Hltnp "( sport = :$git_port ) and ( src $gateway )" 2>/dev/null) == *"pid=$(cat "$run/git-daemon.pid"),"* ]] ||
+    die "$gateway:$git_port is another git daemon's (another checkout's?); stop it or set DROVER_GIT_PORT"
   log "git daemon: git://$gateway/ (the bare repositories of .vm/git)"
 }
 
