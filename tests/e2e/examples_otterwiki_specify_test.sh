@@ -277,6 +277,7 @@ mk $ex restore
 check_run $ex restore 0
 
 # --- ansible-playbook runs the same deploy unchanged (both at once)
+pids=()
 for ex in "${examples[@]}"; do
   (mk "$ex" deploy PLAYBOOK=ansible-playbook && echo "$rc" >"$tmp/$ex-ansible.rc") &
   pids+=($!)
