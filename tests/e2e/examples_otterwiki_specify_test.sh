@@ -53,7 +53,7 @@ for ex in "${examples[@]}"; do
   fi
 done
 
-tmp=$(mktemp -d /tmp/drover-examples.XXXXXX)
+tmp=$(mktemp -d /tmp/drover-examples-ow-sp.XXXXXX)
 clone=$tmp/clone
 cleanup() {
   for ex in "${examples[@]}"; do
@@ -128,20 +128,23 @@ for ex in "${examples[@]}"; do
 done
 echo "fresh VMs up: $((SECONDS - start))s"
 
-# --- provision and deploy, then again: nothing changes; then the compose
-# steps (check mode on the VMs). Both examples at once: their VMs' package
-# installs (dpkg) dominate and overlap.
-converge() { # EXAMPLE: the runs in order; "TARGET RC" lines in $tmp/EXAMPLE.rc
-  local ex=$1 t0=$SECONDS run=0 target
-  for target in provision deploy provision deploy stack; do
+# --- provision and deploy, then again: nothing changes; the compose steps
+# (check mode on the VMs); then ansible-playbook runs the same deploy
+# unchanged. Both examples at once: their VMs' package installs (dpkg)
+# dominate and overlap.
+converge() { # EXAMPLE: the runs in order; "RUN-TARGET RC" lines in $tmp/EXAMPLE.rc
+  local ex=$1 t0=$SECONDS run=0 target args
+  for target in provision deploy provision deploy stack ansible; do
     run=$((run + 1))
+    args=("$target")
+    [[ $target != ansible ]] || args=(deploy PLAYBOOK=ansible-playbook)
     set +e
-    make --no-print-directory -C "examples/$ex" "$target" env=vagrant opts="$(repo_opts "$ex")" \
+    make --no-print-directory -C "examples/$ex" "${args[@]}" env=vagrant opts="$(repo_opts "$ex")" \
       </dev/null >"$tmp/$ex-$run-$target.txt" 2>&1
     echo "$run-$target $?" >>"$tmp/$ex.rc"
     set -e
   done
-  echo "$ex: provision, deploy (twice), stack: $((SECONDS - t0))s"
+  echo "$ex: provision, deploy (twice), stack, deploy with ansible-playbook: $((SECONDS - t0))s"
 }
 pids=()
 for ex in "${examples[@]}"; do
@@ -153,7 +156,7 @@ for ex in "${examples[@]}"; do
   while read -r step rc; do
     cp "$tmp/$ex-$step.txt" "$tmp/$ex-${step#*-}.txt"
     case $step in
-      3-provision | 4-deploy) check_run "$ex" "${step#*-}" 0 ;;
+      3-provision | 4-deploy | 6-ansible) check_run "$ex" "${step#*-}" 0 ;;
       *) check_run "$ex" "${step#*-}" any ;;
     esac
   done <"$tmp/$ex.rc"
@@ -275,18 +278,6 @@ after=$(on $ex "$manifest")
 [[ $after == "$before" ]] && pass || fail "$ex: make restore did not bring the tree back: $(diff <(echo "$before") <(echo "$after"))"
 mk $ex restore
 check_run $ex restore 0
-
-# --- ansible-playbook runs the same deploy unchanged (both at once)
-pids=()
-for ex in "${examples[@]}"; do
-  (mk "$ex" deploy PLAYBOOK=ansible-playbook && echo "$rc" >"$tmp/$ex-ansible.rc") &
-  pids+=($!)
-done
-wait "${pids[@]}"
-for ex in "${examples[@]}"; do
-  rc=$(cat "$tmp/$ex-ansible.rc")
-  check_run "$ex" deploy 0
-done
 
 [[ $(machine_firewall) == "$machine_before" ]] && pass || fail "this machine's iptables/ip6tables rules changed"
 
