@@ -194,6 +194,7 @@ cat >"$P/huge.yml" <<'EOF'
     - copy: {src: huge.bin, dest: /root/huge}
 EOF
 start=$SECONDS
+# shellcheck disable=SC2016 # expanded by bash -c
 /usr/bin/time -v -o "$S/time.txt" bash -c 'cd "$1" && exec "$2" playbook -i hosts -e @vars.yml huge.yml' \
   _ "$P" "$DROVER" >"$S/out" 2>&1 || true
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$S/time.txt")
