@@ -78,18 +78,28 @@ std::string Header(const std::string& temp_path, const std::string& remote_path)
          "trap 'exit 1' HUP INT TERM PIPE\n";
 }
 
-// The temp file must be exactly what the controller sent.
-std::string VerifyLines(const ContentDigest& expect) {
+}  // namespace
+
+std::string VerifyArrivalScript(const std::string& file, const ContentDigest& expect,
+                                const std::string& fail) {
   const std::string size = std::to_string(expect.size);
-  return "__n=$(wc -c < \"$t\") || __drover_fail 'cannot read back the temp file'\n"
+  return "__n=$(wc -c < " + file + ") || " + fail +
+         " 'cannot read back the temp file'\n"
          "[ \"$__n\" -eq " +
-         size + " ] || __drover_fail \"only $__n of " + size +
+         size + " ] || " + fail + " \"only $__n of " + size +
          " bytes arrived\"\n"
          "if command -v sha1sum >/dev/null 2>&1; then\n"
-         "  __s=$(sha1sum < \"$t\") || __drover_fail 'sha1sum failed'\n"
-         "  [ \"${__s%% *}\" = " +
-         expect.sha1 + " ] || __drover_fail \"checksum mismatch: the host computed ${__s%% *}, " +
+         "  __s=$(sha1sum < " +
+         file + ") || " + fail + " 'sha1sum failed'\n" + "  [ \"${__s%% *}\" = " + expect.sha1 +
+         " ] || " + fail + " \"checksum mismatch: the host computed ${__s%% *}, " +
          "the controller sent " + expect.sha1 + "\"\nfi\n";
+}
+
+namespace {
+
+// The temp file must be exactly what the controller sent.
+std::string VerifyLines(const ContentDigest& expect) {
+  return VerifyArrivalScript("\"$t\"", expect, "__drover_fail");
 }
 
 // `sync FILE` fsyncs one file with coreutils >= 8.24; older tools sync all.

@@ -28,6 +28,13 @@ struct ContentDigest {
 };
 ContentDigest DigestOf(const std::string& content);
 
+// Shell lines checking that `file` (a shell word, e.g. "\"$t\"") holds
+// exactly `expect` (length, and sha1 where the host has sha1sum); on a
+// mismatch they call `fail` (a shell function) with the reason as its one
+// argument.
+std::string VerifyArrivalScript(const std::string& file, const ContentDigest& expect,
+                                const std::string& fail);
+
 // Installs the bytes on the script's stdin at `remote_path`, which must be
 // exactly `expect`. Prints nothing on success. Without explicit attrs an
 // existing destination keeps its mode and owner (as Ansible's atomic_move);

@@ -3,14 +3,16 @@
 // (apr1, md5, sha256 and sha512 crypt, with the stored salt and rounds),
 // {SHA} (`openssl dgst -sha1`) or as plain text, as passlib's context does,
 // and (outside check mode) adds, replaces or removes the user's line and
-// drops blank lines as Ansible's module does. The password arrives on stdin
-// and reaches openssl through a pipe: never on a command line. mode, owner
-// and group are applied in a second round trip only when they differ.
+// drops blank lines as Ansible's module does, writing the new file beside the old one and renaming
+// it into place (a failed write leaves the old file). The password arrives on stdin and reaches
+// openssl through a pipe: never on a command line. mode, owner and group are applied in a second
+// round trip only when they differ.
 //
 // Partial: new hashes are made with openssl's defaults (sha256/sha512 crypt
 // with 5000 rounds where passlib uses more; both verify); bcrypt and
 // des_crypt cannot be made (a clear failure; an existing des_crypt hash
 // never verifies, so its line is rewritten).
+#include "connection/atomic_install.h"
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/host_script.h"
@@ -56,8 +58,13 @@ verify() { # HASH: whether $PW matches it
     *) [ "$PW" = "$1" ] ;;
   esac
 }
+# install_new: $NEW (written beside $P) replaces $P atomically, keeping
+# its mode and owner; on any failure $NEW is removed, $P stays as it was.
+install_new() {
+  e=$( ( finish_install ) 2>&1) || { rm -f -- "$NEW"; fail "$e"; }
+}
 # rewrite SKIP_USER [NEW_LINE]: the file without blank lines and without
-# SKIP_USER's line, NEW_LINE in its place (or appended); same inode.
+# SKIP_USER's line, NEW_LINE in its place (or appended).
 rewrite() {
   done_=0
   while IFS= read -r l || [ -n "$l" ]; do
@@ -68,9 +75,11 @@ rewrite() {
       continue
     fi
     printf '%s\n' "$l"
-  done <"$P" >"$T/new" || fail "cannot read $P"
-  [ -n "${2:-}" ] && [ $done_ = 0 ] && printf '%s\n' "$2" >>"$T/new"
-  cat "$T/new" >"$P" || fail "cannot write $P"
+  done <"$P" >"$NEW" || { rm -f -- "$NEW"; fail "cannot write $P"; }
+  if [ -n "${2:-}" ] && [ $done_ = 0 ]; then
+    printf '%s\n' "$2" >>"$NEW" || { rm -f -- "$NEW"; fail "cannot write $P"; }
+  fi
+  install_new
 }
 blank=0
 if [ -f "$P" ]; then
@@ -84,7 +93,8 @@ if [ "$STATE" = present ]; then
     else
       d=$(dirname "$P"); [ -d "$d" ] || mkdir -p "$d" || fail "cannot create $d"
       h=$(hash_with "$SCHEME") && [ -n "$h" ] || fail "openssl could not hash the password"
-      printf '%s:%s\n' "$U" "$h" >"$P" || fail "cannot write $P"
+      printf '%s:%s\n' "$U" "$h" >"$NEW" || { rm -f -- "$NEW"; fail "cannot write $P"; }
+      install_new
       field msg "Created $P and added $U"; field changed 1
     fi
   else
@@ -143,6 +153,10 @@ class Htpasswd : public Module {
     s += "P=" + ShellQuote(path) + "; U=" + ShellQuote(user) + "; STATE=" + state +
          "; CREATE=" + (args.find("create")->as_bool() ? "1" : "0") +
          "; CHECK=" + (ctx.check_mode ? "1" : "0") + "; SCHEME=" + scheme + "\n";
+    // The new file is written beside the old one, then installed atomically.
+    const std::string temp = connection::TempNameBeside(path);
+    s += "NEW=" + ShellQuote(temp) + "\ntrap 'rm -rf \"$T\"; rm -f -- \"$NEW\"' EXIT\n";
+    s += "finish_install() {\n" + connection::FinishInstallScript(temp, path, {}) + "}\n";
     s += kHtpasswdScript;
     Result<connection::ExecResult> r = ctx.Exec(s, stdin_data);
     if (!r) return r.take_error();

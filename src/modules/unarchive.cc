@@ -16,7 +16,9 @@
 // tar only; zip mtimes and modes are not compared.
 #include <filesystem>
 
+#include "connection/atomic_install.h"
 #include "connection/shell.h"
+#include "core/digest.h"
 #include "core/file_util.h"
 #include "modules/file_common.h"
 #include "modules/http_fetch.h"
@@ -36,6 +38,67 @@ std::vector<std::string> StringList(const Value* v) {
     if (e.is_string()) out.push_back(e.as_string());
   return out;
 }
+
+// "<dir>/.<base>.drover-<hex>.tmp" without the path: the name beside each
+// member under which its old version is kept during an extraction.
+std::string BackupSuffix() {
+  const std::string name = connection::TempNameBeside("x");
+  return name.substr(name.find(".drover-"));
+}
+
+// A failed extraction must leave dest as it was: before extracting,
+// __uprotect keeps every existing non-directory member under a hard link
+// (tar and unzip unlink a file before writing it, so the link keeps the old
+// bytes; a copy where links fail or --overwrite makes tar write in place)
+// and lists the members that did not exist. __usettle, after the
+// extraction, drops the kept versions when it succeeded (__urc = 0), else
+// __uundo puts them back and removes what the extraction created. The EXIT
+// trap (__uend) undoes an extraction that a signal or a dropped connection
+// interrupted. Directories that existed keep what tar set on them.
+constexpr const char* kGuardFunctions = R"SH(__ukept() { __ub="${1%/*}/.${1##*/}$__ubk"; }
+__uprotect() {
+  : > "$__ux/saved"; : > "$__ux/new"
+  __ucopy=false
+  case "${__utar_extra:-}" in *--overwrite*) __ucopy=true;; esac
+  __uguard=undo
+  while IFS= read -r __uf; do
+    __up="$__ud/$__uf"; __up=${__up%/}
+    if [ -d "$__up" ] && [ ! -L "$__up" ]; then continue; fi
+    if [ -e "$__up" ] || [ -L "$__up" ]; then
+      __ukept "$__up"
+      if [ ! -e "$__ub" ] && [ ! -L "$__ub" ]; then
+        { ! $__ucopy && ln -P -- "$__up" "$__ub" 2>/dev/null; } || __e=$(cp -pP -- "$__up" "$__ub" 2>&1) ||
+          { rm -f -- "$__ub"; __ufail "failed to unpack $__usrc to $__ud: cannot keep the old $__up before extracting: $__e"; }
+        printf '%s\n' "$__up" >> "$__ux/saved"
+      fi
+    else
+      printf '%s\n' "$__up" >> "$__ux/new"
+    fi
+  done < "$__ux/list"
+}
+__uundo() {
+  while IFS= read -r __up; do
+    __ukept "$__up"
+    [ -e "$__ub" ] || [ -L "$__ub" ] || continue
+    if [ -d "$__up" ] && [ ! -L "$__up" ]; then rm -rf -- "$__up"; fi
+    mv -f -- "$__ub" "$__up"
+  done < "$__ux/saved"
+  while IFS= read -r __up; do
+    if [ ! -d "$__up" ] || [ -L "$__up" ]; then rm -f -- "$__up"; fi
+  done < "$__ux/new"
+  sort -r "$__ux/new" | while IFS= read -r __up; do
+    if [ -d "$__up" ] && [ ! -L "$__up" ]; then rmdir -- "$__up" 2>/dev/null; fi
+  done
+  __uguard=
+}
+__usettle() {
+  if [ "$__urc" != 0 ]; then __uundo; return; fi
+  while IFS= read -r __up; do __ukept "$__up"; rm -f -- "$__ub"; done < "$__ux/saved"
+  __uguard=
+}
+__uend() { [ "$__uguard" != undo ] || __uundo; rm -rf "$__ux"; }
+__uattr() { __e=$("$@" 2>&1) || { printf 'DROVER_ATTRFAIL|%s\n' "$__e"; exit 1; }; }
+)SH";
 
 class Unarchive : public Module {
  public:
@@ -70,13 +133,17 @@ class Unarchive : public Module {
       return Failed("unarchive: include is not implemented by drover yet");
     if (remote_src && src.find("://") != std::string::npos)
       return Failed("unarchive: a URL as src is not implemented by drover yet");
+    // A local archive is streamed on stdin (constant memory) and checked
+    // on the host against its length and sha1 before anything is unpacked.
     std::optional<std::string> archive;
+    std::optional<connection::ContentDigest> archive_digest;
     if (!remote_src) {
       Result<std::string> local = FindLocalFile(ctx, "files", src);
       if (!local) return Failed(local.error().message);
-      Result<std::string> bytes = ReadFile(*local);
-      if (!bytes) return Failed(bytes.error().message);
-      archive = std::move(*bytes);
+      Result<FileDigests> d = DigestLocalFile(*local);
+      if (!d) return Failed(d.error().message);
+      archive = *local;
+      archive_digest = connection::ContentDigest{d->size, d->sha1};
     }
     std::string mode;
     if (const Value* m = args.find("mode"); m && !m->is_null())
@@ -99,18 +166,24 @@ class Unarchive : public Module {
     }
     if (!zip_excl.empty()) zip_excl = " -x" + zip_excl;
     s += "__utaropts() { __utar_extra=" + ShellQuote(tar_opts) + "; }\n";
+    s += "__ubk=" + ShellQuote(BackupSuffix()) + "\n" + kGuardFunctions;
     s += R"SH(__ux=$(mktemp -d "${TMPDIR:-/tmp}/drover-unarchive.XXXXXX") || exit 1
-trap 'rm -rf "$__ux"' EXIT
-trap 'exit 1' HUP INT TERM
+__uguard=
+trap '__uend' EXIT
+trap 'exit 1' HUP INT TERM PIPE
+__ufail() { printf 'DROVER_FAIL|%s\n' "$1"; exit 0; }
+__uxfer() { __ufail "Source '$__usrc' failed to transfer: $1"; }
 )SH";
-    if (!remote_src)
-      s += "cat > \"$__ux/source\"; __uarc=\"$__ux/source\"\n";
-    else
+    if (archive_digest) {
+      s += "__e=$(cat 2>&1 > \"$__ux/source\") || __uxfer \"${__e:-write failed}\"\n" +
+           connection::VerifyArrivalScript("\"$__ux/source\"", *archive_digest, "__uxfer") +
+           "__uarc=\"$__ux/source\"\n";
+    } else {
       s += "__uarc=$__usrc\n";
+    }
     if (!creates.empty())
       s += "if [ -e " + ShellQuote(creates) + " ]; then echo 'DROVER_CREATES|'; exit 0; fi\n";
-    s += R"SH(__ufail() { printf 'DROVER_FAIL|%s\n' "$1"; exit 0; }
-if [ ! -e "$__uarc" ]; then __ufail "Source '$__usrc' does not exist"; fi
+    s += R"SH(if [ ! -e "$__uarc" ]; then __ufail "Source '$__usrc' does not exist"; fi
 if [ ! -r "$__uarc" ]; then __ufail "Source '$__usrc' not readable"; fi
 if [ ! -s "$__uarc" ]; then __ufail "Invalid archive '$__usrc', the file is 0 bytes"; fi
 if [ ! -d "$__ud" ]; then __ufail "Destination '$__ud' is not a directory"; fi
@@ -129,19 +202,23 @@ if [ $__uh = ZipArchive ]; then
   LC_ALL=C unzip -Z1 "$__uarc" > "$__ux/list" 2>"$__ux/err" || __ufail "unzip could not list $__usrc: $(cat "$__ux/err")"
   mkdir "$__ux/tree"
 )SH";
+    // A comparison tree that could not be unpacked (e.g. no space in
+    // TMPDIR) counts as a difference: the real extraction then reports.
     s += "  LC_ALL=C unzip -qq -o \"$__uarc\"" + zip_opts + " -d \"$__ux/tree\"" + zip_excl +
-         " >/dev/null 2>\"$__ux/err\"\n";
+         " >/dev/null 2>\"$__ux/err\"; [ $? -le 1 ] || __uchanged=1\n";
     s += R"SH(  while IFS= read -r __uf; do
     case $__uf in */) [ -d "$__ud/$__uf" ] || { __uchanged=1; break; }; continue;; esac
     [ -e "$__ux/tree/$__uf" ] || continue
     if [ ! -f "$__ud/$__uf" ] || ! cmp -s "$__ux/tree/$__uf" "$__ud/$__uf"; then __uchanged=1; break; fi
   done < "$__ux/list"
   if [ $__uchanged = 1 ] && [ $__ucheck = 0 ]; then
+    __uprotect
 )SH";
     s += "    __ucmd=\"unzip -o $__uarc" + zip_opts + " -d $__ud" + zip_excl + "\"\n";
     s += "    LC_ALL=C unzip -o \"$__uarc\"" + zip_opts + " -d \"$__ud\"" + zip_excl +
          " > \"$__ux/out\" 2> \"$__ux/err\"; __urc=$?\n";
-    s += R"SH(    printf 'DROVER_EXTRACTED|%s|%s\n' "$__urc" "$__ucmd"
+    s += R"SH(    __usettle
+    printf 'DROVER_EXTRACTED|%s|%s\n' "$__urc" "$__ucmd"
   fi
 else
   __ut=tar; command -v gtar >/dev/null 2>&1 && __ut=gtar
@@ -167,7 +244,9 @@ else
   fi
   grep -v ': : Warning: Cannot stat: No such file or directory$' "$__ux/diff" | grep -qE -- "$__ure" && __uchanged=1
   if [ $__uchanged = 1 ] && [ $__ucheck = 0 ]; then
+    __uprotect
     (cd "$__ud" && __utar --extract -C "$__ud" $__uz $__uown $__ugrp $__ukn) > "$__ux/out" 2> "$__ux/err"; __urc=$?
+    __usettle
     printf 'DROVER_EXTRACTED|%s|%s\n' "$__urc" "$__ut --extract -C $__ud $__uz $__uown $__ugrp $__ukn$__utar_extra -f $__uarc"
   fi
 fi
@@ -177,9 +256,9 @@ if [ $__ucheck = 0 ] && { [ -n "$__uowner" ] || [ -n "$__ugroup" ] || [ -n "$__u
     __up="$__ud/$__uf"; __up=${__up%/}
     [ -e "$__up" ] || [ -L "$__up" ] || continue
     __ub=$(stat -c '%a:%U:%G:%u:%g' -- "$__up")
-    [ -z "$__uowner" ] || chown -h -- "$__uowner" "$__up" || exit 1
-    [ -z "$__ugroup" ] || chgrp -h -- "$__ugroup" "$__up" || exit 1
-    if [ -n "$__umode" ] && [ ! -L "$__up" ]; then chmod -- "$__umode" "$__up" || exit 1; fi
+    [ -z "$__uowner" ] || __uattr chown -h -- "$__uowner" "$__up"
+    [ -z "$__ugroup" ] || __uattr chgrp -h -- "$__ugroup" "$__up"
+    if [ -n "$__umode" ] && [ ! -L "$__up" ]; then __uattr chmod -- "$__umode" "$__up"; fi
     [ "$(stat -c '%a:%U:%G:%u:%g' -- "$__up")" = "$__ub" ] || echo 'DROVER_ATTRS|'
   done
 fi
@@ -193,7 +272,7 @@ printf 'DROVER_LIST|\n'; cat "$__ux/list"
 )SH";
     s = StatShellFunction(false) + s;
 
-    Result<connection::ExecResult> res = ctx.Exec(s, archive ? archive : std::string());
+    Result<connection::ExecResult> res = archive ? ctx.ExecWithFile(s, *archive) : ctx.Exec(s);
     if (!res) return res.take_error();
     const std::string& out = res->stdout_data;
     if (TaggedLine(out, "DROVER_CREATES"))
@@ -231,6 +310,12 @@ printf 'DROVER_LIST|\n'; cat "$__ux/list"
         r.set("msg", Value("failed to unpack " + src + " to " + dest));
         return r;
       }
+    }
+    if (std::optional<std::string> e = TaggedLine(out, "DROVER_ATTRFAIL")) {
+      r.set("failed", true);
+      r.set("changed", changed);
+      r.set("msg", Value("Unexpected error when accessing exploded file: " + *e));
+      return r;
     }
     if (TaggedLine(out, "DROVER_ATTRS")) changed = true;
     r.set("changed", changed);

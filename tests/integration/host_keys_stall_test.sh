@@ -5,7 +5,9 @@
 #     --accept-new-host-keys, and never recorded;
 #   - a negated pattern ("[127.0.0.*]:P,![127.0.0.1]:P") does not match;
 #   - a changed key with StrictHostKeyChecking=no: ssh disables password
-#     authentication; drover does too and never sends ansible_password.
+#     authentication; drover does too and never sends ansible_password;
+#   - a host whose key is signed by a CA named in a @cert-authority line:
+#     ssh accepts it; drover refuses it, naming that known_hosts line.
 # A stalled host (SIGSTOP on its sshd session processes, which this test
 # started) must not stall the run: the task `timeout` is enforced on the
 # controller, and ServerAliveInterval/CountMax make a silent session
@@ -87,6 +89,29 @@ set +e
 rc=$?
 set -e
 check "changed key: the become password is refused (rc=$rc)" grep -q "refusing to send the become password" "$T/out"
+
+# --- @cert-authority: a host key signed by a CA that known_hosts trusts.
+# ssh accepts it; drover does not verify host certificates and refuses the
+# host, naming the known_hosts line.
+sshd_start c
+PC=${SSHD_PORT[c]}
+ssh-keygen -q -t ed25519 -N '' -f "$T/host_ca" -C drover-itest-ca
+ssh-keygen -q -s "$T/host_ca" -I host-c -h -n 127.0.0.1 "$T/host_c.pub"
+sshd_kill c
+echo "HostCertificate $T/host_c-cert.pub" >>"$T/sshd_c.conf"
+/usr/sbin/sshd -D -e -f "$T/sshd_c.conf" 2>>"$T/sshd_c.log" &
+SSHD_PID[c]=$!
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$PC") 2>/dev/null && break; sleep 0.05; done
+printf '# a comment\n@cert-authority [127.0.0.1]:%s %s\n' "$PC" "$(cut -d' ' -f1,2 "$T/host_ca.pub")" >"$T/kh_ca"
+ssh_ref "$PC" "$T/kh_ca"
+check "reference: ssh accepts the CA-signed host key (rc=$ssh_rc)" test "$ssh_rc" = 0
+adhoc "$T/kh_ca" "$PC"
+check "@cert-authority: drover refuses (rc=$rc)" test "$rc" -ne 0
+check "@cert-authority: says why, naming the line" grep -q "only known through @cert-authority ($T/kh_ca:2)" "$T/out"
+adhoc "$T/kh_ca" "$PC" --accept-new-host-keys
+check "@cert-authority + --accept-new-host-keys: refused (rc=$rc)" test "$rc" -ne 0
+check "@cert-authority + --accept-new-host-keys: nothing recorded" test "$(wc -l <"$T/kh_ca")" = 2
+sshd_kill c
 
 # --- a stalled host: timeout on the controller, keepalives
 cat >"$P/hosts" <<EOF2

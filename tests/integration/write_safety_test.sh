@@ -5,7 +5,8 @@
 #   - disk full: template, copy content=, copy src=, lineinfile, blockinfile,
 #     replace, file state=touch, unarchive and get_url each leave the old
 #     file byte-identical, each writing task fails with Ansible's
-#     "Failed to replace file: ..." shape, and no temp file is left behind;
+#     "Failed to replace file: ..." shape (unarchive: "failed to unpack ...",
+#     and a member it added is removed again), and no temp file is left;
 #   - a connection killed (SIGKILL of drover) and a SIGINT during a large
 #     copy leave the old file intact, and no temp file after the next run;
 #   - a 1 GB copy (a sparse local file) peaks under 64 MB RSS on the
@@ -38,10 +39,13 @@ for f in template copy_content copy_src lineinfile blockinfile replace touch get
 done
 mkdir -p "$FULL/unarchive"
 old_text >"$FULL/unarchive/payload"
+# an older mtime: tar --diff (as Ansible's module reads it) sees the change
+touch -d 2020-01-01 "$FULL/unarchive/payload"
 for i in $(seq 6000); do printf 'new line %05d: enough text to fill the disk\n' "$i"; done >"$T/big.txt"
 cp "$T/big.txt" "$P/templates/big.j2"
 cp "$T/big.txt" "$P/files/big.txt"
-(cd "$T" && mkdir -p arc && cp big.txt arc/payload && tar -C arc -czf "$P/files/payload.tar.gz" payload)
+(cd "$T" && mkdir -p arc && cp big.txt arc/payload && echo new >arc/added &&
+  tar -C arc -czf "$P/files/payload.tar.gz" payload added)
 cp "$T/big.txt" "$T/served.txt"
 HTTP_PORT=$(free_port)
 (cd "$T" && exec python3 -m http.server --bind 127.0.0.1 "$HTTP_PORT" >/dev/null 2>&1) &
@@ -77,14 +81,15 @@ cp "$T/out" "$T/full.out"
 for f in template copy_content copy_src lineinfile blockinfile replace touch get_url unarchive/payload; do
   check "disk full: $f left byte-identical" test "$(sum "$FULL/$f")" = "${BEFORE[$f]}"
 done
-# unarchive reports success on a full disk (the old file stays intact): partial
-for m in template copy_content copy_src lineinfile blockinfile replace get_url; do
+for m in template copy_content copy_src lineinfile blockinfile replace unarchive get_url; do
   check "disk full: $m failed" grep -q "RESULT $m failed=True" "$T/full.out"
 done
 for m in template copy_content copy_src lineinfile blockinfile replace; do
   check "disk full: $m says Failed to replace file" \
     grep -qE "RESULT $m failed=True msg=Failed to replace file: .*(No space left|bytes arrived|write failed)" "$T/full.out"
 done
+check "disk full: unarchive says failed to unpack" grep -q "RESULT unarchive failed=True msg=failed to unpack payload.tar.gz to $FULL/unarchive" "$T/full.out"
+check "disk full: unarchive removed the member it added" test "$(ls "$FULL/unarchive")" = payload
 check "disk full: no temp file left" test "$(temps_left "$FULL")" = 0
 unmount_full
 [[ $failed -eq 0 ]] || sed -n '/RESULT/p' "$T/full.out" >&2
