@@ -76,9 +76,13 @@ std::string ParentDirCheck(const std::string& path_var) {
 std::string KeyLoadError(const HostFields& f, const std::string& name, bool has_passphrase) {
   const bool encrypted = FieldValue(f, name + "_enc") == "1";
   const bool readable = FieldValue(f, name + "_pub").has_value();
-  if (encrypted && !has_passphrase) return "No passphrase provided, but private key is password-protected!";
-  if (!encrypted && has_passphrase) return "Passphrase provided, but private key is not password-protected!";
-  if (!readable) return encrypted ? "Wrong passphrase provided for private key!" : "Error while deserializing key: the host's openssl cannot read it";
+  if (encrypted && !has_passphrase)
+    return "No passphrase provided, but private key is password-protected!";
+  if (!encrypted && has_passphrase)
+    return "Passphrase provided, but private key is not password-protected!";
+  if (!readable)
+    return encrypted ? "Wrong passphrase provided for private key!"
+                     : "Error while deserializing key: the host's openssl cannot read it";
   return "";
 }
 

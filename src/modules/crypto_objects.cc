@@ -34,7 +34,9 @@ std::string BioText(BIO* b) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-bool LooksPem(const std::string& bytes) { return bytes.find("-----BEGIN ") != std::string::npos; }
+bool LooksPem(const std::string& bytes) {
+  return bytes.find("-----BEGIN ") != std::string::npos;
+}
 
 std::string Hex(const unsigned char* p, size_t n) {
   static const char* digits = "0123456789abcdef";
@@ -130,11 +132,13 @@ Map Fingerprints(const std::string& der, bool prefer_one) {
     size_t xof_len;  // hexdigest(32) for the shake algorithms
   };
   static const Algo algos[] = {
-      {"sha256", "SHA256", 0},        {"sha3_256", "SHA3-256", 0},   {"sha512", "SHA512", 0},
-      {"sha3_512", "SHA3-512", 0},    {"sha384", "SHA384", 0},       {"sha3_384", "SHA3-384", 0},
-      {"sha1", "SHA1", 0},            {"md5", "MD5", 0},             {"blake2b", "BLAKE2B-512", 0},
-      {"blake2s", "BLAKE2S-256", 0},  {"sha224", "SHA224", 0},       {"sha3_224", "SHA3-224", 0},
-      {"shake_128", "SHAKE128", 32},  {"shake_256", "SHAKE256", 32},
+      {"sha256", "SHA256", 0},       {"sha3_256", "SHA3-256", 0},
+      {"sha512", "SHA512", 0},       {"sha3_512", "SHA3-512", 0},
+      {"sha384", "SHA384", 0},       {"sha3_384", "SHA3-384", 0},
+      {"sha1", "SHA1", 0},           {"md5", "MD5", 0},
+      {"blake2b", "BLAKE2B-512", 0}, {"blake2s", "BLAKE2S-256", 0},
+      {"sha224", "SHA224", 0},       {"sha3_224", "SHA3-224", 0},
+      {"shake_128", "SHAKE128", 32}, {"shake_256", "SHAKE256", 32},
   };
   Map out;
   for (const Algo& a : algos) {
@@ -172,7 +176,8 @@ std::optional<Certificate> ParseCertificate(const std::string& bytes) {
   c.x509 = std::shared_ptr<void>(x, [](void* p) { X509_free(static_cast<X509*>(p)); });
   c.subject_der = NameDer(X509_get_subject_name(x));
   c.issuer_der = NameDer(X509_get_issuer_name(x));
-  for (int i = 0; i < X509_get_ext_count(x); ++i) c.extensions.push_back(ToExtension(X509_get_ext(x, i)));
+  for (int i = 0; i < X509_get_ext_count(x); ++i)
+    c.extensions.push_back(ToExtension(X509_get_ext(x, i)));
   c.key = Describe(X509_get0_pubkey(x));
   if (!AsnTimeOf(X509_get0_notBefore(x), &c.not_before, &c.not_before_time) ||
       !AsnTimeOf(X509_get0_notAfter(x), &c.not_after, &c.not_after_time))
@@ -254,7 +259,8 @@ std::optional<std::time_t> RelativeTime(const std::string& spec, std::time_t now
       if (m[3 + 2 * i].matched) offset += std::stoll(m[3 + 2 * i].str()) * unit[i];
     return spec[0] == '+' ? now + offset : now - offset;
   }
-  static const std::regex absolute(R"(^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|([+-])(\d\d)(\d\d))$)");
+  static const std::regex absolute(
+      R"(^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|([+-])(\d\d)(\d\d))$)");
   if (!std::regex_match(spec, m, absolute)) return std::nullopt;
   struct tm tm {};
   tm.tm_year = std::stoi(m[1].str()) - 1900;

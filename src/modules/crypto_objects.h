@@ -49,9 +49,9 @@ struct Certificate {
   std::optional<PublicKey> key;
   std::string not_before, not_after;  // "20261207013351Z" (Python's %Y%m%d%H%M%SZ)
   std::time_t not_before_time = 0, not_after_time = 0;
-  Value serial;  // int when it fits in 63 bits, else its decimal text
-  std::string ski;          // the subjectKeyIdentifier's octets, "" when absent
-  std::string pem;          // the certificate as PEM
+  Value serial;                // int when it fits in 63 bits, else its decimal text
+  std::string ski;             // the subjectKeyIdentifier's octets, "" when absent
+  std::string pem;             // the certificate as PEM
   std::shared_ptr<void> x509;  // X509*
 };
 // PEM or DER bytes; nullopt when they are no certificate.

@@ -188,7 +188,9 @@ void GenpkeyWords(const Wanted& w, std::string* algo, std::string* opts) {
 Map Dump(const Wanted& w, const std::string& path, bool changed,
          const std::optional<crypto::PublicKey>& key, const std::optional<std::string>& content,
          bool want_content) {
-  Map result{{"changed", changed}, {"filename", Value(path)}, {"type", Value(w.type)},
+  Map result{{"changed", changed},
+             {"filename", Value(path)},
+             {"type", Value(w.type)},
              {"size", Value(w.size)}};
   result.set("fingerprint", key ? Value(crypto::Fingerprints(key->der)) : Value());
   if (w.type == "ECC") result.set("curve", Value(w.curve));
@@ -218,8 +220,8 @@ class OpensslPrivatekey : public Module {
          {},
          {"secp224r1", "secp256k1", "secp256r1", "secp384r1", "secp521r1", "secp192r1",
           "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1", "sect163k1", "sect163r2",
-          "sect233k1", "sect233r1", "sect283k1", "sect283r1", "sect409k1", "sect409r1",
-          "sect571k1", "sect571r1"}},
+          "sect233k1", "sect233r1", "sect283k1", "sect283r1", "sect409k1", "sect409r1", "sect571k1",
+          "sect571r1"}},
         {"passphrase", ArgType::kStr, {}, false, {}, {}},
         {"cipher", ArgType::kStr, {}, false, {}, {}},
         {"format",
@@ -228,8 +230,18 @@ class OpensslPrivatekey : public Module {
          false,
          {},
          {"pkcs1", "pkcs8", "raw", "auto", "auto_ignore"}},
-        {"format_mismatch", ArgType::kStr, Value("regenerate"), false, {}, {"regenerate", "convert"}},
-        {"select_crypto_backend", ArgType::kStr, Value("auto"), false, {}, {"auto", "cryptography"}},
+        {"format_mismatch",
+         ArgType::kStr,
+         Value("regenerate"),
+         false,
+         {},
+         {"regenerate", "convert"}},
+        {"select_crypto_backend",
+         ArgType::kStr,
+         Value("auto"),
+         false,
+         {},
+         {"auto", "cryptography"}},
         {"regenerate",
          ArgType::kStr,
          Value("full_idempotence"),
@@ -273,8 +285,10 @@ class OpensslPrivatekey : public Module {
     HostFields f = ParseHostFields(r->stdout_data);
     if (auto fail = FieldValue(f, "fail")) return Failed(*fail);
     if (state == "absent") {
-      if (!FieldValue(f, "changed")) return Failed(kName + std::string(": the host failed: ") + RStrip(r->stderr_data));
-      return Dump(w, path, FieldValue(f, "changed") == "1", std::nullopt, std::nullopt, want_content);
+      if (!FieldValue(f, "changed"))
+        return Failed(kName + std::string(": the host failed: ") + RStrip(r->stderr_data));
+      return Dump(w, path, FieldValue(f, "changed") == "1", std::nullopt, std::nullopt,
+                  want_content);
     }
     Existing e = ReadExisting(f);
 

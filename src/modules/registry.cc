@@ -6,6 +6,8 @@ namespace drover::modules {
 // them does not rebuild every module).
 const Module& OpensslPrivatekeyModule();
 const Module& X509CertificateModule();
+const Module& OpensslDhparamModule();
+const Module& OpensshKeypairModule();
 
 const std::vector<const Module*>& AllModules() {
   // One module per line, so merges stay trivial.
@@ -72,6 +74,8 @@ const std::vector<const Module*>& AllModules() {
       &MakeModule(),
       &OpensslPrivatekeyModule(),
       &X509CertificateModule(),
+      &OpensslDhparamModule(),
+      &OpensshKeypairModule(),
   };
   // clang-format on
   return all;

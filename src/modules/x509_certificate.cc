@@ -110,7 +110,8 @@ bool SameKey(const std::optional<crypto::PublicKey>& a, const std::optional<cryp
   return a && b && a->der == b->der;
 }
 
-const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts, const std::string& oid) {
+const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts,
+                                 const std::string& oid) {
   for (const auto& e : exts)
     if (e.oid == oid) return &e;
   return nullptr;
@@ -178,7 +179,8 @@ bool NeedsRegeneration(const Wanted& w, const Seen& s) {
   if (!csr && w.provider == "selfsigned") csr = EmptyRequest(s.key);
   if (csr && !CsrMatches(w, *csr, cert)) return true;
   if (w.create_ski != "never_create" && !SkiMatches(w, csr, cert)) return true;
-  if (!w.ignore_timestamps && (cert.not_before_time != w.not_before || cert.not_after_time != w.not_after))
+  if (!w.ignore_timestamps &&
+      (cert.not_before_time != w.not_before || cert.not_after_time != w.not_after))
     return true;
   if (w.provider == "selfsigned") return !s.key || !crypto::SignedBy(cert, s.key->der);
   if (!s.ca || !s.ca->key || !crypto::SignedBy(cert, s.ca->key->der)) return true;
@@ -231,14 +233,24 @@ class X509Certificate : public Module {
         {"csr_path", ArgType::kPath, {}, false, {}, {}},
         {"csr_content", ArgType::kStr, {}, false, {}, {}},
         {"ignore_timestamps", ArgType::kBool, Value(true), false, {}, {}},
-        {"select_crypto_backend", ArgType::kStr, Value("auto"), false, {}, {"auto", "cryptography"}},
+        {"select_crypto_backend",
+         ArgType::kStr,
+         Value("auto"),
+         false,
+         {},
+         {"auto", "cryptography"}},
         {"privatekey_path", ArgType::kPath, {}, false, {}, {}},
         {"privatekey_content", ArgType::kStr, {}, false, {}, {}},
         {"privatekey_passphrase", ArgType::kStr, {}, false, {}, {}},
         {"acme_accountkey_path", ArgType::kPath, {}, false, {}, {}},
         {"acme_challenge_path", ArgType::kPath, {}, false, {}, {}},
         {"acme_chain", ArgType::kBool, Value(false), false, {}, {}},
-        {"acme_directory", ArgType::kStr, Value("https://acme-v02.api.letsencrypt.org/directory"), false, {}, {}},
+        {"acme_directory",
+         ArgType::kStr,
+         Value("https://acme-v02.api.letsencrypt.org/directory"),
+         false,
+         {},
+         {}},
         {"entrust_cert_type",
          ArgType::kStr,
          Value("STANDARD_SSL"),
@@ -253,8 +265,12 @@ class X509Certificate : public Module {
         {"entrust_api_key", ArgType::kStr, {}, false, {}, {}},
         {"entrust_api_client_cert_path", ArgType::kPath, {}, false, {}, {}},
         {"entrust_api_client_cert_key_path", ArgType::kPath, {}, false, {}, {}},
-        {"entrust_api_specification_path", ArgType::kPath,
-         Value("https://cloud.entrust.net/EntrustCloud/documentation/cms-api-2.1.0.yaml"), false, {}, {}},
+        {"entrust_api_specification_path",
+         ArgType::kPath,
+         Value("https://cloud.entrust.net/EntrustCloud/documentation/cms-api-2.1.0.yaml"),
+         false,
+         {},
+         {}},
         {"entrust_not_after", ArgType::kStr, Value("+365d"), false, {}, {}},
         {"ownca_path", ArgType::kPath, {}, false, {}, {}},
         {"ownca_content", ArgType::kStr, {}, false, {}, {}},
@@ -265,13 +281,28 @@ class X509Certificate : public Module {
         {"ownca_version", ArgType::kInt, Value(int64_t{3}), false, {}, {}},
         {"ownca_not_before", ArgType::kStr, Value("+0s"), false, {}, {}},
         {"ownca_not_after", ArgType::kStr, Value("+3650d"), false, {}, {}},
-        {"ownca_create_subject_key_identifier", ArgType::kStr, Value("create_if_not_provided"), false, {}, ski_choices},
+        {"ownca_create_subject_key_identifier",
+         ArgType::kStr,
+         Value("create_if_not_provided"),
+         false,
+         {},
+         ski_choices},
         {"ownca_create_authority_key_identifier", ArgType::kBool, Value(true), false, {}, {}},
         {"selfsigned_version", ArgType::kInt, Value(int64_t{3}), false, {}, {}},
         {"selfsigned_digest", ArgType::kStr, Value("sha256"), false, {}, {}},
         {"selfsigned_not_before", ArgType::kStr, Value("+0s"), false, {"selfsigned_notBefore"}, {}},
-        {"selfsigned_not_after", ArgType::kStr, Value("+3650d"), false, {"selfsigned_notAfter"}, {}},
-        {"selfsigned_create_subject_key_identifier", ArgType::kStr, Value("create_if_not_provided"), false, {}, ski_choices},
+        {"selfsigned_not_after",
+         ArgType::kStr,
+         Value("+3650d"),
+         false,
+         {"selfsigned_notAfter"},
+         {}},
+        {"selfsigned_create_subject_key_identifier",
+         ArgType::kStr,
+         Value("create_if_not_provided"),
+         false,
+         {},
+         ski_choices},
         {"state", ArgType::kStr, Value("present"), false, {}, {"present", "absent"}},
         {"path", ArgType::kPath, {}, true, {}, {}},
         {"backup", ArgType::kBool, Value(false), false, {}, {}},
@@ -315,28 +346,32 @@ class X509Certificate : public Module {
     const std::optional<std::string> key_pw = OptionalArgText(args, "privatekey_passphrase");
     const std::optional<std::string> key_content = OptionalArgText(args, "privatekey_content");
     const std::optional<std::string> ca_pw = OptionalArgText(args, "ownca_privatekey_passphrase");
-    const std::optional<std::string> ca_key_content = OptionalArgText(args, "ownca_privatekey_content");
+    const std::optional<std::string> ca_key_content =
+        OptionalArgText(args, "ownca_privatekey_content");
     for (const auto* secret : {&key_pw, &key_content, &ca_pw, &ca_key_content})
       if (*secret) RegisterSecret(**secret);
-    const std::string stdin_data = key_pw.value_or("") + "\n" + Base64Encode(key_content.value_or("")) +
-                                   "\n" + ca_pw.value_or("") + "\n" +
-                                   Base64Encode(ca_key_content.value_or("")) + "\n";
+    const std::string stdin_data =
+        key_pw.value_or("") + "\n" + Base64Encode(key_content.value_or("")) + "\n" +
+        ca_pw.value_or("") + "\n" + Base64Encode(ca_key_content.value_or("")) + "\n";
     const bool ownca = w.provider == "ownca";
-    std::string vars = "P=" + ShellQuote(w.path) + "; STATE=" + state +
-                       "; CHECK=" + (ctx.check_mode ? "1" : "0") + "; KP=" +
-                       ShellQuote(key_content ? "" : w.key_path) + "; KC=" + (key_content ? "1" : "0") +
-                       "; CSR=" + ShellQuote(w.csr_path) + "; CA=" + ShellQuote(ownca ? w.ca_path : "") +
-                       "; CAKP=" + ShellQuote(ownca && !ca_key_content ? w.ca_key_path : "") +
-                       "; CAKC=" + (ownca && ca_key_content ? "1" : "0") +
-                       "; HAVE_PW1=" + (key_pw ? "1" : "0") + "; HAVE_PW2=" + (ca_pw ? "1" : "0") + "\n";
+    std::string vars =
+        "P=" + ShellQuote(w.path) + "; STATE=" + state + "; CHECK=" + (ctx.check_mode ? "1" : "0") +
+        "; KP=" + ShellQuote(key_content ? "" : w.key_path) + "; KC=" + (key_content ? "1" : "0") +
+        "; CSR=" + ShellQuote(w.csr_path) + "; CA=" + ShellQuote(ownca ? w.ca_path : "") +
+        "; CAKP=" + ShellQuote(ownca && !ca_key_content ? w.ca_key_path : "") +
+        "; CAKC=" + (ownca && ca_key_content ? "1" : "0") + "; HAVE_PW1=" + (key_pw ? "1" : "0") +
+        "; HAVE_PW2=" + (ca_pw ? "1" : "0") + "\n";
 
-    Result<connection::ExecResult> r = ctx.Exec(crypto::Prelude(false) + vars + "SIGN=0\n" + kReadScript, stdin_data);
+    Result<connection::ExecResult> r =
+        ctx.Exec(crypto::Prelude(false) + vars + "SIGN=0\n" + kReadScript, stdin_data);
     if (!r) return r.take_error();
     HostFields f = ParseHostFields(r->stdout_data);
     if (auto fail = FieldValue(f, "fail")) return Failed(*fail);
     if (state == "absent") {
-      if (!FieldValue(f, "changed")) return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
-      return Map{{"changed", FieldValue(f, "changed") == "1"}, {"filename", Value(w.path)},
+      if (!FieldValue(f, "changed"))
+        return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
+      return Map{{"changed", FieldValue(f, "changed") == "1"},
+                 {"filename", Value(w.path)},
                  {"privatekey", OptionalValue(args, "privatekey_path")},
                  {"csr", OptionalValue(args, "csr_path")}};
     }
@@ -349,23 +384,25 @@ class X509Certificate : public Module {
     if (changed && !ctx.check_mode) {
       std::string digest = SelectDigest(ArgText(args, (prefix + "digest").c_str()));
       const std::optional<crypto::PublicKey>& signer = ownca ? s.ca_key : s.key;
-      const bool needs_digest = signer && (signer->type == "RSA" || signer->type == "DSA" || signer->type == "ECC");
+      const bool needs_digest =
+          signer && (signer->type == "RSA" || signer->type == "DSA" || signer->type == "ECC");
       if (needs_digest && digest.empty())
         return Failed("The digest " + ArgText(args, (prefix + "digest").c_str()) +
                       " is not supported with the cryptography backend");
-      std::string sign_vars = "SIGN=1; PROVIDER=" + w.provider + "; SERIAL=" + HexSerial(serial) +
-                              "; MD=" + (needs_digest ? digest : "") +
-                              "; START=" + crypto::AsnTime(w.not_before) +
-                              "; END=" + crypto::AsnTime(w.not_after) +
-                              "; EXT=" + ShellQuote(ExtensionsFile(w, s)) +
-                              "; CSRTEXT=" + ShellQuote(w.csr_content.value_or("")) + "\n";
-      Result<connection::ExecResult> g = ctx.Exec(crypto::Prelude(false) + vars + sign_vars + kReadScript, stdin_data);
+      std::string sign_vars =
+          "SIGN=1; PROVIDER=" + w.provider + "; SERIAL=" + HexSerial(serial) +
+          "; MD=" + (needs_digest ? digest : "") + "; START=" + crypto::AsnTime(w.not_before) +
+          "; END=" + crypto::AsnTime(w.not_after) + "; EXT=" + ShellQuote(ExtensionsFile(w, s)) +
+          "; CSRTEXT=" + ShellQuote(w.csr_content.value_or("")) + "\n";
+      Result<connection::ExecResult> g =
+          ctx.Exec(crypto::Prelude(false) + vars + sign_vars + kReadScript, stdin_data);
       if (!g) return g.take_error();
       HostFields gf = ParseHostFields(g->stdout_data);
       if (auto fail = FieldValue(gf, "fail")) return Failed(*fail);
       auto bytes = Decoded(gf, "cert");
       s.cert = bytes ? crypto::ParseCertificate(*bytes) : std::nullopt;
-      if (!s.cert) return Failed(std::string(kName) + ": the new certificate cannot be read on the host");
+      if (!s.cert)
+        return Failed(std::string(kName) + ": the new certificate cannot be read on the host");
       s.stat = ParseStatOutput(FieldValue(gf, "stat").value_or(""));
     }
     if (!(ctx.check_mode && !s.cert_exists)) {
@@ -424,10 +461,13 @@ class X509Certificate : public Module {
 
   // The provider's validate_module_args and the version check: a failure
   // result, or nullopt.
-  static std::optional<Map> ValidateProvider(const Map& args, const std::string& provider, Wanted* w) {
+  static std::optional<Map> ValidateProvider(const Map& args, const std::string& provider,
+                                             Wanted* w) {
     if (provider == "selfsigned") {
       if (!OptionalArgText(args, "privatekey_path") && !OptionalArgText(args, "privatekey_content"))
-        return Failed("One of privatekey_path and privatekey_content must be specified for the selfsigned provider.");
+        return Failed(
+            "One of privatekey_path and privatekey_content must be specified for the selfsigned "
+            "provider.");
       if (args.find("selfsigned_version")->as_int() == 2)
         return Failed("The cryptography backend does not support v2 certificates");
       if (args.find("selfsigned_version")->as_int() != 3)
@@ -436,9 +476,13 @@ class X509Certificate : public Module {
       return std::nullopt;
     }
     if (!OptionalArgText(args, "ownca_path") && !OptionalArgText(args, "ownca_content"))
-      return Failed("One of ownca_path and ownca_content must be specified for the ownca provider.");
-    if (!OptionalArgText(args, "ownca_privatekey_path") && !OptionalArgText(args, "ownca_privatekey_content"))
-      return Failed("One of ownca_privatekey_path and ownca_privatekey_content must be specified for the ownca provider.");
+      return Failed(
+          "One of ownca_path and ownca_content must be specified for the ownca provider.");
+    if (!OptionalArgText(args, "ownca_privatekey_path") &&
+        !OptionalArgText(args, "ownca_privatekey_content"))
+      return Failed(
+          "One of ownca_privatekey_path and ownca_privatekey_content must be specified for the "
+          "ownca provider.");
     if (args.find("ownca_version")->as_int() == 2)
       return Failed("The cryptography backend does not support v2 certificates");
     if (args.find("ownca_version")->as_int() != 3)
@@ -450,7 +494,8 @@ class X509Certificate : public Module {
     return std::nullopt;
   }
 
-  static Result<bool> ReadSeen(const HostFields& f, const Wanted& w, bool key_pw, bool ca_pw, Seen* s) {
+  static Result<bool> ReadSeen(const HostFields& f, const Wanted& w, bool key_pw, bool ca_pw,
+                               Seen* s) {
     auto fail = [](std::string m) -> Result<bool> { return MakeError(std::move(m)); };
     if (FieldValue(f, "key_enc")) {
       if (std::string e = crypto::KeyLoadError(f, "key", key_pw); !e.empty()) return fail(e);
@@ -461,7 +506,8 @@ class X509Certificate : public Module {
       if (!s->csr) return fail("Error while loading the certificate signing request " + w.csr_path);
     } else if (w.csr_content) {
       s->csr = crypto::ParseRequest(*w.csr_content);
-      if (!s->csr) return fail("Error while loading the certificate signing request from csr_content");
+      if (!s->csr)
+        return fail("Error while loading the certificate signing request from csr_content");
     }
     if (w.provider == "ownca") {
       std::optional<std::string> ca = w.ca_content ? w.ca_content : Decoded(f, "ca");
@@ -469,7 +515,8 @@ class X509Certificate : public Module {
       if (!s->ca) return fail("Error while loading the CA certificate");
       if (std::string e = crypto::KeyLoadError(f, "ca_key", ca_pw); !e.empty()) return fail(e);
       s->ca_key = crypto::ParsePublicKeyPem(*FieldValue(f, "ca_key_pub"));
-      if (!SameKey(s->ca->key, s->ca_key)) return fail("The CA private key does not belong to the CA certificate");
+      if (!SameKey(s->ca->key, s->ca_key))
+        return fail("The CA private key does not belong to the CA certificate");
     }
     if (auto cert = Decoded(f, "cert")) {
       s->cert_exists = true;
