@@ -34,7 +34,7 @@ __b=$(dirname "$P"); [ -d "$__b" ] || fail "The directory $__b does not exist or
 need ssh-keygen
 case $ACTION in
   generate)
-    ssh-keygen -q -N '' -b "$SIZE" -t "$TYPE" -f "$T/key" -C "$COMMENT" </dev/null >"$T/out" 2>&1 ||
+    (umask "$UMASK0"; ssh-keygen -q -N '' -b "$SIZE" -t "$TYPE" -f "$T/key" -C "$COMMENT" </dev/null >"$T/out" 2>&1) ||
       fail "$(cat "$T/out")"
     if [ -e "$P.pub" ]; then chmod "$(stat -c %a "$P.pub")" "$T/key.pub"; fi
     mv -f "$T/key" "$P" && mv -f "$T/key.pub" "$P.pub" || fail "cannot move the new key pair to $P" ;;
@@ -103,7 +103,8 @@ struct PublicKey {
 };
 
 std::optional<PublicKey> ParsePublic(std::string text, bool strip_spaces) {
-  while (!text.empty() && (text.back() == '\n' || (strip_spaces && text.back() == ' '))) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || (strip_spaces && text.back() == ' ')))
+    text.pop_back();
   size_t start = 0;
   if (strip_spaces)
     while (start < text.size() && (text[start] == ' ' || text[start] == '\n')) ++start;
@@ -111,7 +112,8 @@ std::optional<PublicKey> ParsePublic(std::string text, bool strip_spaces) {
   size_t a = text.find(' ');
   if (a == std::string::npos) return std::nullopt;
   size_t b = text.find(' ', a + 1);
-  PublicKey k{text.substr(0, a), text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1),
+  PublicKey k{text.substr(0, a),
+              text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1),
               b == std::string::npos ? std::string() : text.substr(b + 1)};
   return k;
 }
@@ -139,7 +141,8 @@ std::variant<int64_t, std::string> KeySize(const std::string& type, std::optiona
   }
   if (type == "dsa") {
     int64_t r = size.value_or(1024);
-    if (r != 1024) return std::string("DSA keys must be exactly 1024 bits as specified by FIPS 186-2.");
+    if (r != 1024)
+      return std::string("DSA keys must be exactly 1024 bits as specified by FIPS 186-2.");
     return r;
   }
   if (type == "ecdsa") {
@@ -161,7 +164,12 @@ class OpensshKeypair : public Module {
     static const std::vector<ArgSpec> spec = WithFileCommonArgs({
         {"state", ArgType::kStr, Value("present"), false, {}, {"present", "absent"}},
         {"size", ArgType::kInt, {}, false, {}, {}},
-        {"type", ArgType::kStr, Value("rsa"), false, {}, {"rsa", "dsa", "rsa1", "ecdsa", "ed25519"}},
+        {"type",
+         ArgType::kStr,
+         Value("rsa"),
+         false,
+         {},
+         {"rsa", "dsa", "rsa1", "ecdsa", "ed25519"}},
         {"force", ArgType::kBool, Value(false), false, {}, {}},
         {"path", ArgType::kPath, {}, true, {}, {}},
         {"comment", ArgType::kStr, {}, false, {}, {}},
@@ -172,29 +180,46 @@ class OpensshKeypair : public Module {
          {},
          {"never", "fail", "partial_idempotence", "full_idempotence", "always"}},
         {"passphrase", ArgType::kStr, {}, false, {}, {}},
-        {"private_key_format", ArgType::kStr, Value("auto"), false, {}, {"auto", "pkcs1", "pkcs8", "ssh"}},
-        {"backend", ArgType::kStr, Value("auto"), false, {}, {"auto", "cryptography", "opensshbin"}},
+        {"private_key_format",
+         ArgType::kStr,
+         Value("auto"),
+         false,
+         {},
+         {"auto", "pkcs1", "pkcs8", "ssh"}},
+        {"backend",
+         ArgType::kStr,
+         Value("auto"),
+         false,
+         {},
+         {"auto", "cryptography", "opensshbin"}},
     });
     return spec;
   }
 
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     if (OptionalArgText(args, "passphrase")) return crypto::NotImplemented(kName, "passphrase");
-    if (ArgText(args, "backend") == "cryptography") return crypto::NotImplemented(kName, "backend=cryptography");
+    if (ArgText(args, "backend") == "cryptography")
+      return crypto::NotImplemented(kName, "backend=cryptography");
     if (ArgText(args, "private_key_format") != "auto")
-      return Failed("'auto' is the only valid option for 'private_key_format' when 'backend' is not 'cryptography'");
-    const std::string path = ArgText(args, "path"), state = ArgText(args, "state"), type = ArgText(args, "type");
+      return Failed(
+          "'auto' is the only valid option for 'private_key_format' when 'backend' is not "
+          "'cryptography'");
+    const std::string path = ArgText(args, "path"), state = ArgText(args, "state"),
+                      type = ArgText(args, "type");
     const Value* size_arg = args.find("size");
-    auto size_or = KeySize(type, size_arg && !size_arg->is_null() ? std::optional(size_arg->as_int()) : std::nullopt);
+    auto size_or = KeySize(
+        type, size_arg && !size_arg->is_null() ? std::optional(size_arg->as_int()) : std::nullopt);
     if (auto* msg = std::get_if<std::string>(&size_or)) return Failed(*msg);
     const int64_t size = std::get<int64_t>(size_or);
     std::string regenerate = args.find("force")->as_bool() ? "always" : ArgText(args, "regenerate");
     const std::optional<std::string> comment = OptionalArgText(args, "comment");
 
     auto run = [&](const std::string& action) -> Result<HostFields> {
-      std::string vars = "P=" + ShellQuote(path) + "; STATE=" + state + "; CHECK=" + (ctx.check_mode ? "1" : "0") +
-                         "; ACTION=" + action + "; TYPE=" + ShellQuote(type) + "; SIZE=" + std::to_string(size) +
-                         "; HAVE_COMMENT=" + (comment ? "1" : "0") + "; COMMENT=" + ShellQuote(comment.value_or("")) + "\n";
+      std::string vars = "P=" + ShellQuote(path) + "; STATE=" + state +
+                         "; CHECK=" + (ctx.check_mode ? "1" : "0") + "; ACTION=" + action +
+                         "; TYPE=" + ShellQuote(type) + "; SIZE=" + std::to_string(size) +
+                         "; HAVE_COMMENT=" + (comment ? "1" : "0") +
+                         "; COMMENT=" + ShellQuote(comment.value_or("")) + "\n";
       Result<connection::ExecResult> r = ctx.Exec(crypto::Prelude(false) + vars + kScript);
       if (!r) return r.take_error();
       HostFields f = ParseHostFields(r->stdout_data);
@@ -214,27 +239,38 @@ class OpensshKeypair : public Module {
     const bool exists = FieldValue(*first, "exists") == "1";
     std::optional<PrivateKey> original = ParsePrivate(*first);
     const std::string y_err = FieldValue(*first, "y_err").value_or("");
-    const bool readable = FieldValue(*first, "y_rc") != "255" &&
-                          !AnyIn(y_err, {"is not a public key file", "incorrect passphrase", "load failed"});
-    if (exists && (regenerate == "never" || regenerate == "fail" || regenerate == "partial_idempotence") &&
+    const bool readable =
+        FieldValue(*first, "y_rc") != "255" &&
+        !AnyIn(y_err, {"is not a public key file", "incorrect passphrase", "load failed"});
+    if (exists &&
+        (regenerate == "never" || regenerate == "fail" || regenerate == "partial_idempotence") &&
         (!original || !readable))
       return Failed(
-          "Unable to read the key. The key is protected with a passphrase or broken. Will not proceed. To force "
-          "regeneration, call the module with `generate` set to `full_idempotence` or `always`, or with "
+          "Unable to read the key. The key is protected with a passphrase or broken. Will not "
+          "proceed. To force "
+          "regeneration, call the module with `generate` set to `full_idempotence` or `always`, or "
+          "with "
           "`force=true`.");
     const bool valid = original && original->size == size && original->type == type;
     bool generate = false;
-    if (!original) generate = true;
+    if (!original)
+      generate = true;
     else if (regenerate == "fail" && !valid)
       return Failed(
-          "Key has wrong type and/or size. Will not proceed. To force regeneration, call the module with "
-          "`generate` set to `partial_idempotence`, `full_idempotence` or `always`, or with `force=true`.");
-    else if (regenerate == "partial_idempotence" || regenerate == "full_idempotence") generate = !valid;
-    else if (regenerate == "always") generate = true;
+          "Key has wrong type and/or size. Will not proceed. To force regeneration, call the "
+          "module with "
+          "`generate` set to `partial_idempotence`, `full_idempotence` or `always`, or with "
+          "`force=true`.");
+    else if (regenerate == "partial_idempotence" || regenerate == "full_idempotence")
+      generate = !valid;
+    else if (regenerate == "always")
+      generate = true;
 
     std::string action;
-    if (generate) action = "generate";
-    else if (!PublicKeyValid(*first, comment)) action = "restore";
+    if (generate)
+      action = "generate";
+    else if (!PublicKeyValid(*first, comment))
+      action = "restore";
     bool changed = !action.empty();
     HostFields now = *first;
     if (changed && !ctx.check_mode) {
@@ -278,7 +314,8 @@ class OpensshKeypair : public Module {
   }
 
   // The module's result keys.
-  static Map Describe(const std::string& path, const std::string& type, int64_t size, const HostFields& f) {
+  static Map Describe(const std::string& path, const std::string& type, int64_t size,
+                      const HostFields& f) {
     std::optional<PrivateKey> priv = ParsePrivate(f);
     std::optional<PublicKey> pub;
     if (auto file = FieldValue(f, "pubfile")) pub = ParsePublic(*file, true);

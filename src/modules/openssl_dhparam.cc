@@ -72,9 +72,9 @@ class OpensslDhparam : public Module {
     const bool force = args.find("force")->as_bool();
     const bool want_content = args.find("return_content")->as_bool();
     std::string vars = "P=" + ShellQuote(path) + "; STATE=" + state +
-                       "; CHECK=" + (ctx.check_mode ? "1" : "0") + "; SIZE=" + std::to_string(size) +
-                       "; FORCE=" + (force ? "1" : "0") + "; CONTENT=" + (want_content ? "1" : "0") +
-                       "\n";
+                       "; CHECK=" + (ctx.check_mode ? "1" : "0") +
+                       "; SIZE=" + std::to_string(size) + "; FORCE=" + (force ? "1" : "0") +
+                       "; CONTENT=" + (want_content ? "1" : "0") + "\n";
     Result<connection::ExecResult> r = ctx.Exec(crypto::Prelude(false) + vars + kScript);
     if (!r) return r.take_error();
     HostFields f = ParseHostFields(r->stdout_data);
@@ -82,7 +82,8 @@ class OpensslDhparam : public Module {
     Map result{{"size", Value(size)}, {"filename", Value(path)}};
     if (state == "absent") {
       auto changed = FieldValue(f, "changed");
-      if (!changed) return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
+      if (!changed)
+        return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
       result.set("changed", *changed == "1");
       if (want_content) result.set("dhparams", Value());
       return result;
