@@ -1,5 +1,6 @@
 #include "modules/crypto_objects.h"
 
+#include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -283,6 +284,128 @@ std::string AsnTime(std::time_t t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%d%H%M%SZ", &tm);
   return buf;
+}
+
+std::vector<std::pair<std::string, std::string>> NameEntries(const std::string& name_der) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(name_der.data());
+  X509_NAME* name = d2i_X509_NAME(nullptr, &p, static_cast<long>(name_der.size()));
+  if (!name) return out;
+  for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+    X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
+    char oid[128] = {0};
+    OBJ_obj2txt(oid, sizeof oid, X509_NAME_ENTRY_get_object(e), 1);
+    unsigned char* utf8 = nullptr;
+    int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
+    out.emplace_back(
+        oid, n >= 0 ? std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(n)) : "");
+    OPENSSL_free(utf8);
+  }
+  X509_NAME_free(name);
+  return out;
+}
+
+std::string OidOf(const std::string& name) {
+  std::string n = name == "E" ? "emailAddress" : name;
+  ASN1_OBJECT* obj = OBJ_txt2obj(n.c_str(), 0);
+  if (!obj) return "";
+  char oid[128] = {0};
+  OBJ_obj2txt(oid, sizeof oid, obj, 1);
+  ASN1_OBJECT_free(obj);
+  return oid;
+}
+
+namespace {
+
+std::string IpText(const unsigned char* p, int len) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (len == 4)
+    inet_ntop(AF_INET, p, buf, sizeof buf);
+  else if (len == 16)
+    inet_ntop(AF_INET6, p, buf, sizeof buf);
+  else
+    return "";
+  return buf;
+}
+
+std::string Asn1Text(const ASN1_STRING* s) {
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> GeneralNames(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  GENERAL_NAMES* names = d2i_GENERAL_NAMES(nullptr, &p, static_cast<long>(der.size()));
+  if (!names) return std::nullopt;
+  std::vector<std::string> out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+    switch (g->type) {
+      case GEN_DNS: out.push_back("DNS:" + Asn1Text(g->d.dNSName)); break;
+      case GEN_EMAIL: out.push_back("email:" + Asn1Text(g->d.rfc822Name)); break;
+      case GEN_URI: out.push_back("URI:" + Asn1Text(g->d.uniformResourceIdentifier)); break;
+      case GEN_IPADD:
+        out.push_back("IP:" + IpText(ASN1_STRING_get0_data(g->d.iPAddress),
+                                     ASN1_STRING_length(g->d.iPAddress)));
+        break;
+      case GEN_RID: {
+        char oid[128] = {0};
+        OBJ_obj2txt(oid, sizeof oid, g->d.registeredID, 1);
+        out.push_back(std::string("RID:") + oid);
+        break;
+      }
+      default: out.push_back("other:" + std::to_string(g->type)); break;
+    }
+  }
+  GENERAL_NAMES_free(names);
+  return out;
+}
+
+std::string CanonicalName(const std::string& name) {
+  if (!name.starts_with("IP:")) return name;
+  unsigned char buf[16];
+  std::string a = name.substr(3);
+  if (inet_pton(AF_INET, a.c_str(), buf) == 1) return "IP:" + IpText(buf, 4);
+  if (inet_pton(AF_INET6, a.c_str(), buf) == 1) return "IP:" + IpText(buf, 16);
+  return name;
+}
+
+std::optional<unsigned> KeyUsageBits(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  ASN1_BIT_STRING* bits = d2i_ASN1_BIT_STRING(nullptr, &p, static_cast<long>(der.size()));
+  if (!bits) return std::nullopt;
+  unsigned out = 0;
+  for (int i = 0; i < 9; ++i)
+    if (ASN1_BIT_STRING_get_bit(bits, i)) out |= 1u << i;
+  ASN1_BIT_STRING_free(bits);
+  return out;
+}
+
+std::optional<std::vector<std::string>> ExtKeyUsageOids(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  EXTENDED_KEY_USAGE* eku = d2i_EXTENDED_KEY_USAGE(nullptr, &p, static_cast<long>(der.size()));
+  if (!eku) return std::nullopt;
+  std::vector<std::string> out;
+  for (int i = 0; i < sk_ASN1_OBJECT_num(eku); ++i) {
+    char oid[128] = {0};
+    OBJ_obj2txt(oid, sizeof oid, sk_ASN1_OBJECT_value(eku, i), 1);
+    out.push_back(oid);
+  }
+  EXTENDED_KEY_USAGE_free(eku);
+  return out;
+}
+
+std::optional<BasicConstraints> ParseBasicConstraints(const std::string& der) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  BASIC_CONSTRAINTS* bc = d2i_BASIC_CONSTRAINTS(nullptr, &p, static_cast<long>(der.size()));
+  if (!bc) return std::nullopt;
+  BasicConstraints out;
+  out.ca = bc->ca != 0;
+  if (bc->pathlen) out.path_length = ASN1_INTEGER_get(bc->pathlen);
+  BASIC_CONSTRAINTS_free(bc);
+  return out;
 }
 
 std::optional<std::string> Base64Decode(const std::string& text) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/value.h"
@@ -78,6 +79,28 @@ std::string KeyIdentifier(const std::string& key_der);
 std::optional<std::time_t> RelativeTime(const std::string& spec, std::time_t now);
 // "20261207013351Z" for a UTC time.
 std::string AsnTime(std::time_t t);
+
+// A distinguished name's attributes in order: (dotted OID, UTF-8 value).
+std::vector<std::pair<std::string, std::string>> NameEntries(const std::string& name_der);
+// The dotted OID of an attribute or extended key usage name as OpenSSL and
+// cryptography know it ("CN", "commonName", "E", "serverAuth", "TLS Web
+// Server Authentication", or a dotted OID itself); "" when unknown.
+std::string OidOf(const std::string& name);
+
+// Extension values, decoded.
+// subjectAltName-style names as community.crypto writes them ("DNS:x",
+// "IP:10.0.0.1", "email:x", "URI:x", "RID:1.2.3"); nullopt if malformed.
+std::optional<std::vector<std::string>> GeneralNames(const std::string& der);
+// "IP:..." with the address in canonical form; other names unchanged.
+std::string CanonicalName(const std::string& name);
+// keyUsage's bits (bit 0 digitalSignature ... bit 8 decipherOnly).
+std::optional<unsigned> KeyUsageBits(const std::string& der);
+std::optional<std::vector<std::string>> ExtKeyUsageOids(const std::string& der);
+struct BasicConstraints {
+  bool ca = false;
+  std::optional<int64_t> path_length;
+};
+std::optional<BasicConstraints> ParseBasicConstraints(const std::string& der);
 
 // Standard base64 (newlines ignored); nullopt when malformed.
 std::optional<std::string> Base64Decode(const std::string& text);

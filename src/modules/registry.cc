@@ -8,6 +8,7 @@ const Module& OpensslPrivatekeyModule();
 const Module& X509CertificateModule();
 const Module& OpensslDhparamModule();
 const Module& OpensshKeypairModule();
+const Module& OpensslCsrModule();
 
 const std::vector<const Module*>& AllModules() {
   // One module per line, so merges stay trivial.
@@ -76,6 +77,7 @@ const std::vector<const Module*>& AllModules() {
       &X509CertificateModule(),
       &OpensslDhparamModule(),
       &OpensshKeypairModule(),
+      &OpensslCsrModule(),
   };
   // clang-format on
   return all;
