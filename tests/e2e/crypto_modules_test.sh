@@ -3,9 +3,10 @@
 # x509_certificate by its routed short name openssl_certificate, selfsigned
 # and ownca, openssl_dhparam, openssh_keypair) on a real Debian host with
 # only its own openssl and ssh-keygen:
-#   run 1 changes every task; run 2 changes nothing; the host drifts (a key
-#   of another size, a CSR with another CN, a missing .pub, a dhparam file
-#   gone); --check reports exactly the drifted tasks and changes nothing;
+#   run 1 changes every task (keys, a CA from a CSR, a server certificate
+#   it signs, self-signed ones, DH parameters, SSH key pairs); run 2
+#   changes nothing; the host drifts (a key of another size, a CSR with
+#   another CN, a missing .pub, a dhparam file gone); --check reports exactly the drifted tasks and changes nothing;
 #   run 3 restores. Host state is read with `openssl pkey -text`, `openssl
 #   x509 -noout -subject`, `openssl req`, `openssl dhparam` and `ssh-keygen
 #   -l`. The private key passphrase is on no host command line (a `ps`
@@ -33,6 +34,7 @@ check() { # description command...
   fi
 }
 
+DROVER=${DROVER:-$PWD/build/drover}
 hosts_start dr py
 S=$HOSTS_STATE/.client
 P=$S/project
@@ -85,6 +87,48 @@ cat >"$P/site.yml" <<'EOF'
         provider: selfsigned
         selfsigned_not_after: "+30d"
       register: r_ec_cert
+    - name: the CA's CSR
+      openssl_csr:
+        path: "{{ d }}/ca.csr"
+        privatekey_path: "{{ d }}/ca.key"
+        privatekey_passphrase: "{{ key_pw }}"
+        common_name: E2E CA
+        use_common_name_for_san: false
+        basic_constraints: ["CA:TRUE"]
+        basic_constraints_critical: true
+        key_usage: [keyCertSign, cRLSign]
+        key_usage_critical: true
+        create_subject_key_identifier: true
+      register: r_ca_csr
+    - name: the CA's self-signed certificate
+      openssl_certificate:
+        path: "{{ d }}/ca.crt"
+        csr_path: "{{ d }}/ca.csr"
+        privatekey_path: "{{ d }}/ca.key"
+        privatekey_passphrase: "{{ key_pw }}"
+        provider: selfsigned
+      register: r_ca_cert
+    - name: the server's CSR
+      community.crypto.openssl_csr:
+        path: "{{ d }}/server.csr"
+        privatekey_path: "{{ d }}/server.key"
+        common_name: www.e2e.test
+        organization_name: Drover E2E
+        subject: {L: Testtown}
+        subject_alt_name: ["DNS:www.e2e.test", "DNS:e2e.test", "IP:127.0.0.1"]
+        key_usage: [digitalSignature, keyEncipherment]
+        extended_key_usage: [serverAuth]
+      register: r_csr
+    - name: the server's certificate from the CA
+      openssl_certificate:
+        path: "{{ d }}/server.crt"
+        csr_path: "{{ d }}/server.csr"
+        provider: ownca
+        ownca_path: "{{ d }}/ca.crt"
+        ownca_privatekey_path: "{{ d }}/ca.key"
+        ownca_privatekey_passphrase: "{{ key_pw }}"
+        ownca_not_after: "+90d"
+      register: r_cert
     - name: DH parameters
       openssl_dhparam: {path: "{{ d }}/dh.pem", size: 512}
       register: r_dh
@@ -97,7 +141,8 @@ cat >"$P/site.yml" <<'EOF'
     - name: the results, for the differential comparison
       copy:
         content: "{{ {'key': r_key, 'ca_key': r_ca_key, 'ed_key': r_ed_key, 'plain_cert': r_plain_cert,
-                      'ec_cert': r_ec_cert, 'dh': r_dh, 'ssh': r_ssh, 'ssh_ed': r_ssh_ed} | to_json }}"
+                      'ec_cert': r_ec_cert, 'ca_csr': r_ca_csr, 'ca_cert': r_ca_cert, 'csr': r_csr, 'cert': r_cert,
+                      'dh': r_dh, 'ssh': r_ssh, 'ssh_ed': r_ssh_ed} | to_json }}"
         dest: /root/results.json
       when: dump is defined
 EOF
@@ -133,10 +178,14 @@ state_of_dr() {
     openssl x509 -in plain.crt -noout -subject -issuer
     [ "$(openssl x509 -in plain.crt -noout -pubkey)" = "$(openssl pkey -in server.key -pubout)" ] && echo plain.crt has server.key
     openssl x509 -in ec.crt -noout -text | grep -E "Public-Key|NIST CURVE|ASN1 OID"
+    openssl req -in server.csr -noout -subject
+    openssl x509 -in server.crt -noout -subject -issuer -ext subjectAltName,keyUsage,extendedKeyUsage
+    openssl verify -CAfile ca.crt server.crt
+    openssl x509 -in ca.crt -noout -subject -ext basicConstraints
     openssl dhparam -in dh.pem -noout -text | head -n 1
     ssh-keygen -l -f id_rsa | awk "{ print \$1, \$3, \$4 }"; ssh-keygen -l -f id_ed25519 | awk "{ print \$1, \$NF }"
     cut -d" " -f3 id_rsa.pub
-    stat -c "%n %a" server.key ca.key ed.key plain.crt ec.crt dh.pem id_rsa id_rsa.pub id_ed25519'
+    stat -c "%n %a" server.key ca.key ed.key plain.crt ec.crt server.csr server.crt dh.pem id_rsa id_rsa.pub id_ed25519'
 }
 WANT_STATE="Private-Key: (2048 bit, 2 primes)
 -----BEGIN RSA PRIVATE KEY-----
@@ -149,6 +198,19 @@ plain.crt has server.key
                 Public-Key: (384 bit)
                 ASN1 OID: secp384r1
                 NIST CURVE: P-384
+subject=O = Drover E2E, CN = www.e2e.test, L = Testtown
+subject=O = Drover E2E, CN = www.e2e.test, L = Testtown
+issuer=CN = E2E CA
+X509v3 Subject Alternative Name: 
+    DNS:www.e2e.test, DNS:e2e.test, IP Address:127.0.0.1
+X509v3 Key Usage: 
+    Digital Signature, Key Encipherment
+X509v3 Extended Key Usage: 
+    TLS Web Server Authentication
+server.crt: OK
+subject=CN = E2E CA
+X509v3 Basic Constraints: critical
+    CA:TRUE
     DH Parameters: (512 bit)
 2048 deploy@e2e (RSA)
 256 (ED25519)
@@ -158,6 +220,8 @@ ca.key 640
 ed.key 600
 plain.crt 644
 ec.crt 644
+server.csr 644
+server.crt 644
 dh.pem 644
 id_rsa 600
 id_rsa.pub 644
@@ -170,7 +234,7 @@ sampler_start
 play drover dr site.yml -e dump=1 -v --json-log "$S/run1.json"
 sampler_stop
 check "drover run 1 succeeds (rc=$rc)" test "$rc" -eq 0
-check "drover run 1: every task changed ($(recap dr))" changed_is dr 10
+check "drover run 1: every task changed ($(recap dr))" changed_is dr 14
 drover_recap1=$(recap dr)
 got=$(state_of_dr || true)
 check "host state after run 1" test "$got" = "$WANT_STATE"
@@ -193,18 +257,20 @@ drover_recap2=$(recap dr)
 # --- the host drifts; --check reports it and changes nothing
 on_dr 'set -e; cd /etc/e2e-tls
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out server.key 2>/dev/null
+  openssl req -new -key server.key -subj "/O=Drover E2E/CN=old.e2e.test/L=Testtown" -out server.csr 2>/dev/null
   rm -f id_rsa.pub dh.pem' || check "drifting the host by hand" false
 before=$(digests)
 play drover dr site.yml --check
 check "drover --check succeeds (rc=$rc)" test "$rc" -eq 0
-# the RSA key (size), the certificate (its key), DH params, the .pub
-check "drover --check: the drifted tasks would change ($(recap dr))" changed_is dr 4
+# the RSA key (size), its plain certificate (the key), the server's CSR
+# (CN, SANs, usages), its certificate (the CSR), DH params, the .pub
+check "drover --check: the drifted tasks would change ($(recap dr))" changed_is dr 6
 check "drover --check changed nothing on the host" test "$(digests)" = "$before"
 
 # --- run 3 restores
 play drover dr site.yml
 check "drover run 3 succeeds (rc=$rc)" test "$rc" -eq 0
-check "drover run 3: the drifted tasks changed ($(recap dr))" changed_is dr 4
+check "drover run 3: the drifted tasks changed ($(recap dr))" changed_is dr 6
 got=$(state_of_dr || true)
 check "host state after run 3" test "$got" = "$WANT_STATE"
 [[ $got == "$WANT_STATE" ]] || diff <(echo "$WANT_STATE") <(echo "$got") >&2 || true
