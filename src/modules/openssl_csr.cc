@@ -77,10 +77,14 @@ struct Usage {
   const char* short_name;
 };
 constexpr Usage kUsages[] = {
-    {"Digital Signature", "digitalSignature"}, {"Non Repudiation", "nonRepudiation"},
-    {"Key Encipherment", "keyEncipherment"},   {"Data Encipherment", "dataEncipherment"},
-    {"Key Agreement", "keyAgreement"},         {"Certificate Sign", "keyCertSign"},
-    {"CRL Sign", "cRLSign"},                   {"Encipher Only", "encipherOnly"},
+    {"Digital Signature", "digitalSignature"},
+    {"Non Repudiation", "nonRepudiation"},
+    {"Key Encipherment", "keyEncipherment"},
+    {"Data Encipherment", "dataEncipherment"},
+    {"Key Agreement", "keyAgreement"},
+    {"Certificate Sign", "keyCertSign"},
+    {"CRL Sign", "cRLSign"},
+    {"Encipher Only", "encipherOnly"},
     {"Decipher Only", "decipherOnly"},
 };
 
@@ -94,22 +98,28 @@ std::optional<std::vector<std::string>> ListArg(const Map& args, const char* key
   const Value* v = args.find(key);
   if (!v || v->is_null()) return std::nullopt;
   std::vector<std::string> out;
-  for (const Value& item : v->as_list()) out.push_back(item.is_string() ? item.as_string() : ToJson(item));
+  for (const Value& item : v->as_list())
+    out.push_back(item.is_string() ? item.as_string() : ToJson(item));
   return out;
 }
 
-bool BoolArg(const Map& args, const char* key) { return args.find(key)->as_bool(); }
+bool BoolArg(const Map& args, const char* key) {
+  return args.find(key)->as_bool();
+}
 
 // cryptography_get_basic_constraints; an error message in *error.
-std::pair<bool, std::optional<int64_t>> BasicConstraintsOf(const std::optional<std::vector<std::string>>& list,
-                                                           std::string* error) {
+std::pair<bool, std::optional<int64_t>> BasicConstraintsOf(
+    const std::optional<std::vector<std::string>>& list, std::string* error) {
   bool ca = false;
   std::optional<int64_t> path;
   for (const std::string& c : list.value_or(std::vector<std::string>{})) {
     if (c.starts_with("CA:")) {
-      if (c == "CA:TRUE") ca = true;
-      else if (c == "CA:FALSE") ca = false;
-      else *error = "Unknown basic constraint value \"" + c.substr(3) + "\" for CA";
+      if (c == "CA:TRUE")
+        ca = true;
+      else if (c == "CA:FALSE")
+        ca = false;
+      else
+        *error = "Unknown basic constraint value \"" + c.substr(3) + "\" for CA";
     } else if (c.starts_with("pathlen:")) {
       try {
         path = std::stoll(c.substr(8));
@@ -123,7 +133,8 @@ std::pair<bool, std::optional<int64_t>> BasicConstraintsOf(const std::optional<s
   return {ca, path};
 }
 
-const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts, const std::string& oid) {
+const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts,
+                                 const std::string& oid) {
   for (const auto& e : exts)
     if (e.oid == oid) return &e;
   return nullptr;
@@ -149,7 +160,8 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     if (!names) return false;
     have_san.insert(names->begin(), names->end());
   }
-  for (const std::string& n : w.san.value_or(std::vector<std::string>{})) want_san.insert(crypto::CanonicalName(n));
+  for (const std::string& n : w.san.value_or(std::vector<std::string>{}))
+    want_san.insert(crypto::CanonicalName(n));
   if (have_san != want_san) return false;
   if (!want_san.empty() && san->critical != w.san_critical) return false;
   // keyUsage
@@ -170,7 +182,8 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     if (!oids) return false;
     have_eku.insert(oids->begin(), oids->end());
   }
-  for (const std::string& u : w.ext_key_usage.value_or(std::vector<std::string>{})) want_eku.insert(crypto::OidOf(u));
+  for (const std::string& u : w.ext_key_usage.value_or(std::vector<std::string>{}))
+    want_eku.insert(crypto::OidOf(u));
   if (have_eku != want_eku) return false;
   if (!want_eku.empty() && eku->critical != w.eku_critical) return false;
   // basicConstraints
@@ -199,7 +212,8 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
   const crypto::Extension* ski = FindExt(exts, "2.5.29.14");
   if (w.create_ski) {
     if (!ski || ski->critical) return false;
-    if (ski->value.size() < 2 || ski->value.substr(2) != crypto::KeyIdentifier(key_der)) return false;
+    if (ski->value.size() < 2 || ski->value.substr(2) != crypto::KeyIdentifier(key_der))
+      return false;
   } else if (ski) {
     return false;
   }
@@ -233,12 +247,14 @@ std::string RequestConfig(const Wanted& w) {
   }
   if (w.key_usage && !w.key_usage->empty()) {
     std::string list;
-    for (const std::string& u : *w.key_usage) list += (list.empty() ? "" : ",") + std::string(kUsages[UsageBit(u)].short_name);
+    for (const std::string& u : *w.key_usage)
+      list += (list.empty() ? "" : ",") + std::string(kUsages[UsageBit(u)].short_name);
     ext += "keyUsage=" + crit(w.ku_critical) + list + "\n";
   }
   if (w.ext_key_usage && !w.ext_key_usage->empty()) {
     std::string list;
-    for (const std::string& u : *w.ext_key_usage) list += (list.empty() ? "" : ",") + crypto::OidOf(u);
+    for (const std::string& u : *w.ext_key_usage)
+      list += (list.empty() ? "" : ",") + crypto::OidOf(u);
     ext += "extendedKeyUsage=" + crit(w.eku_critical) + list + "\n";
   }
   if (w.basic_constraints && !w.basic_constraints->empty()) {
@@ -279,12 +295,27 @@ class OpensslCsr : public Module {
         {"state_or_province_name", ArgType::kStr, {}, false, {"ST", "stateOrProvinceName"}, {}},
         {"locality_name", ArgType::kStr, {}, false, {"L", "localityName"}, {}},
         {"organization_name", ArgType::kStr, {}, false, {"O", "organizationName"}, {}},
-        {"organizational_unit_name", ArgType::kStr, {}, false, {"OU", "organizationalUnitName"}, {}},
+        {"organizational_unit_name",
+         ArgType::kStr,
+         {},
+         false,
+         {"OU", "organizationalUnitName"},
+         {}},
         {"common_name", ArgType::kStr, {}, false, {"CN", "commonName"}, {}},
         {"email_address", ArgType::kStr, {}, false, {"E", "emailAddress"}, {}},
         {"subject_alt_name", ArgType::kList, {}, false, {"subjectAltName"}, {}},
-        {"subject_alt_name_critical", ArgType::kBool, Value(false), false, {"subjectAltName_critical"}, {}},
-        {"use_common_name_for_san", ArgType::kBool, Value(true), false, {"useCommonNameForSAN"}, {}},
+        {"subject_alt_name_critical",
+         ArgType::kBool,
+         Value(false),
+         false,
+         {"subjectAltName_critical"},
+         {}},
+        {"use_common_name_for_san",
+         ArgType::kBool,
+         Value(true),
+         false,
+         {"useCommonNameForSAN"},
+         {}},
         {"key_usage", ArgType::kList, {}, false, {"keyUsage"}, {}},
         {"key_usage_critical", ArgType::kBool, Value(false), false, {"keyUsage_critical"}, {}},
         {"extended_key_usage", ArgType::kList, {}, false, {"extKeyUsage", "extendedKeyUsage"}, {}},
@@ -295,9 +326,19 @@ class OpensslCsr : public Module {
          {"extKeyUsage_critical", "extendedKeyUsage_critical"},
          {}},
         {"basic_constraints", ArgType::kList, {}, false, {"basicConstraints"}, {}},
-        {"basic_constraints_critical", ArgType::kBool, Value(false), false, {"basicConstraints_critical"}, {}},
+        {"basic_constraints_critical",
+         ArgType::kBool,
+         Value(false),
+         false,
+         {"basicConstraints_critical"},
+         {}},
         {"ocsp_must_staple", ArgType::kBool, Value(false), false, {"ocspMustStaple"}, {}},
-        {"ocsp_must_staple_critical", ArgType::kBool, Value(false), false, {"ocspMustStaple_critical"}, {}},
+        {"ocsp_must_staple_critical",
+         ArgType::kBool,
+         Value(false),
+         false,
+         {"ocspMustStaple_critical"},
+         {}},
         {"name_constraints_permitted", ArgType::kList, {}, false, {}, {}},
         {"name_constraints_excluded", ArgType::kList, {}, false, {}, {}},
         {"name_constraints_critical", ArgType::kBool, Value(false), false, {}, {}},
@@ -307,7 +348,12 @@ class OpensslCsr : public Module {
         {"authority_cert_issuer", ArgType::kList, {}, false, {}, {}},
         {"authority_cert_serial_number", ArgType::kInt, {}, false, {}, {}},
         {"crl_distribution_points", ArgType::kList, {}, false, {}, {}},
-        {"select_crypto_backend", ArgType::kStr, Value("auto"), false, {}, {"auto", "cryptography"}},
+        {"select_crypto_backend",
+         ArgType::kStr,
+         Value("auto"),
+         false,
+         {},
+         {"auto", "cryptography"}},
         {"state", ArgType::kStr, Value("present"), false, {}, {"absent", "present"}},
         {"force", ArgType::kBool, Value(false), false, {}, {}},
         {"path", ArgType::kPath, {}, true, {}, {}},
@@ -323,35 +369,44 @@ class OpensslCsr : public Module {
     const std::optional<std::string> key_path = OptionalArgText(args, "privatekey_path");
     const std::optional<std::string> key_content = OptionalArgText(args, "privatekey_content");
     const std::optional<std::string> key_pw = OptionalArgText(args, "privatekey_passphrase");
-    if (key_path && key_content) return Failed("parameters are mutually exclusive: privatekey_path|privatekey_content");
+    if (key_path && key_content)
+      return Failed("parameters are mutually exclusive: privatekey_path|privatekey_content");
     if (state == "present" && !key_path && !key_content)
-      return Failed("state is present but any of the following are missing: privatekey_path, privatekey_content");
+      return Failed(
+          "state is present but any of the following are missing: privatekey_path, "
+          "privatekey_content");
     Wanted w;
     if (std::string error = Parse(args, &w); !error.empty()) return Failed(error);
     for (const auto* secret : {&key_pw, &key_content})
       if (*secret) RegisterSecret(**secret);
-    const std::string stdin_data = key_pw.value_or("") + "\n" + Base64Encode(key_content.value_or("")) + "\n";
-    const std::string vars = "P=" + ShellQuote(path) + "; STATE=" + state + "; CHECK=" + (ctx.check_mode ? "1" : "0") +
-                             "; KP=" + ShellQuote(key_path.value_or("")) + "; KC=" + (key_content ? "1" : "0") +
-                             "; HAVE_PW1=" + (key_pw ? "1" : "0") + "\n";
+    const std::string stdin_data =
+        key_pw.value_or("") + "\n" + Base64Encode(key_content.value_or("")) + "\n";
+    const std::string vars =
+        "P=" + ShellQuote(path) + "; STATE=" + state + "; CHECK=" + (ctx.check_mode ? "1" : "0") +
+        "; KP=" + ShellQuote(key_path.value_or("")) + "; KC=" + (key_content ? "1" : "0") +
+        "; HAVE_PW1=" + (key_pw ? "1" : "0") + "\n";
 
-    Result<connection::ExecResult> r = ctx.Exec(crypto::Prelude(false) + vars + "MAKE=0\n" + kScript, stdin_data);
+    Result<connection::ExecResult> r =
+        ctx.Exec(crypto::Prelude(false) + vars + "MAKE=0\n" + kScript, stdin_data);
     if (!r) return r.take_error();
     HostFields f = ParseHostFields(r->stdout_data);
     if (auto fail = FieldValue(f, "fail")) return Failed(*fail);
     if (state == "absent") {
-      if (!FieldValue(f, "changed")) return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
+      if (!FieldValue(f, "changed"))
+        return Failed(std::string(kName) + ": the host failed: " + RStrip(r->stderr_data));
       Map out = Dump(args, w, path, FieldValue(f, "changed") == "1");
       if (BoolArg(args, "return_content")) out.set("csr", Value());
       return out;
     }
-    if (std::string e = crypto::KeyLoadError(f, "key", key_pw.has_value()); !e.empty()) return Failed(e);
+    if (std::string e = crypto::KeyLoadError(f, "key", key_pw.has_value()); !e.empty())
+      return Failed(e);
     std::optional<crypto::PublicKey> key = crypto::ParsePublicKeyPem(*FieldValue(f, "key_pub"));
     if (!key) return Failed(std::string(kName) + ": the private key's public key cannot be read");
 
     std::optional<std::string> csr_bytes;
     if (auto b = FieldValue(f, "csr")) csr_bytes = crypto::Base64Decode(*b);
-    std::optional<crypto::Request> csr = csr_bytes ? crypto::ParseRequest(*csr_bytes) : std::nullopt;
+    std::optional<crypto::Request> csr =
+        csr_bytes ? crypto::ParseRequest(*csr_bytes) : std::nullopt;
     const bool exists = csr_bytes.has_value();
     bool changed = BoolArg(args, "force") || !csr || !SubjectMatches(w, *csr) ||
                    !ExtensionsMatch(w, *csr, key->der) || !csr->signature_valid || !csr->key ||
@@ -360,12 +415,14 @@ class OpensslCsr : public Module {
     if (changed && !ctx.check_mode) {
       std::string digest = ArgText(args, "digest");
       const bool needs_digest = key->type != "Ed25519" && key->type != "Ed448";
-      if (needs_digest && digest != "sha256" && digest != "sha384" && digest != "sha512" && digest != "sha1" &&
-          digest != "md5")
+      if (needs_digest && digest != "sha256" && digest != "sha384" && digest != "sha512" &&
+          digest != "sha1" && digest != "md5")
         return Failed("Unsupported digest \"" + digest + "\"");
-      std::string make = "MAKE=1; SUBJ=" + ShellQuote(SubjArg(w)) + "; CNF=" + ShellQuote(RequestConfig(w)) +
+      std::string make = "MAKE=1; SUBJ=" + ShellQuote(SubjArg(w)) +
+                         "; CNF=" + ShellQuote(RequestConfig(w)) +
                          "; MD=" + (needs_digest ? digest : "") + "\n";
-      Result<connection::ExecResult> g = ctx.Exec(crypto::Prelude(false) + vars + make + kScript, stdin_data);
+      Result<connection::ExecResult> g =
+          ctx.Exec(crypto::Prelude(false) + vars + make + kScript, stdin_data);
       if (!g) return g.take_error();
       HostFields gf = ParseHostFields(g->stdout_data);
       if (auto fail = FieldValue(gf, "fail")) return Failed(*fail);
@@ -394,9 +451,10 @@ class OpensslCsr : public Module {
  private:
   static std::optional<Map> Refusal(const Map& args) {
     if (BoolArg(args, "backup")) return crypto::NotImplemented(kName, "backup=true");
-    for (const char* a : {"name_constraints_permitted", "name_constraints_excluded", "crl_distribution_points",
-                          "subject_key_identifier", "authority_key_identifier", "authority_cert_issuer",
-                          "authority_cert_serial_number"}) {
+    for (const char* a :
+         {"name_constraints_permitted", "name_constraints_excluded", "crl_distribution_points",
+          "subject_key_identifier", "authority_key_identifier", "authority_cert_issuer",
+          "authority_cert_serial_number"}) {
       const Value* v = args.find(a);
       if (v && !v->is_null()) return crypto::NotImplemented(kName, a);
     }
@@ -405,22 +463,28 @@ class OpensslCsr : public Module {
 
   // The backend's constructor: subject, SAN, usages; an error message.
   static std::string Parse(const Map& args, Wanted* w) {
-    const std::pair<const char*, const char*> fields[] = {
-        {"C", "country_name"},       {"ST", "state_or_province_name"},  {"L", "locality_name"},
-        {"O", "organization_name"}, {"OU", "organizational_unit_name"}, {"CN", "common_name"},
-        {"emailAddress", "email_address"}};
+    const std::pair<const char*, const char*> fields[] = {{"C", "country_name"},
+                                                          {"ST", "state_or_province_name"},
+                                                          {"L", "locality_name"},
+                                                          {"O", "organization_name"},
+                                                          {"OU", "organizational_unit_name"},
+                                                          {"CN", "common_name"},
+                                                          {"emailAddress", "email_address"}};
     for (const auto& [short_name, arg] : fields)
-      if (auto v = OptionalArgText(args, arg); v && !v->empty()) w->subject.emplace_back(short_name, *v);
+      if (auto v = OptionalArgText(args, arg); v && !v->empty())
+        w->subject.emplace_back(short_name, *v);
     if (const Value* subject = args.find("subject"); subject && !subject->is_null()) {
       for (const auto& [k, v] : subject->as_map()) {
         if (v.is_list()) {
           for (const Value& e : v.as_list()) {
             if (!e.is_string()) return "Values " + k + " in subject must be strings";
-            if (e.as_string().empty()) return "Values for " + k + " in subject must not be empty strings";
+            if (e.as_string().empty())
+              return "Values for " + k + " in subject must not be empty strings";
             w->subject.emplace_back(k, e.as_string());
           }
         } else if (v.is_string()) {
-          if (v.as_string().empty()) return "Value for " + k + " in subject must not be an empty string";
+          if (v.as_string().empty())
+            return "Value for " + k + " in subject must not be an empty string";
           w->subject.emplace_back(k, v.as_string());
         } else {
           return "Value for " + k + " in subject must be either a string or a list of strings";
@@ -428,14 +492,16 @@ class OpensslCsr : public Module {
       }
     }
     if (const Value* ordered = args.find("subject_ordered"); ordered && !ordered->is_null()) {
-      if (!w->subject.empty()) return "subject_ordered cannot be combined with any other subject field";
+      if (!w->subject.empty())
+        return "subject_ordered cannot be combined with any other subject field";
       int index = 0;
       for (const Value& entry : ordered->as_list()) {
         ++index;
         if (!entry.is_map() || entry.as_map().size() != 1)
           return "Entry #" + std::to_string(index) +
                  " in subject_ordered must be a dictionary with exactly one key-value pair";
-        for (const auto& [k, v] : entry.as_map()) w->subject.emplace_back(k, v.is_string() ? v.as_string() : ToJson(v));
+        for (const auto& [k, v] : entry.as_map())
+          w->subject.emplace_back(k, v.is_string() ? v.as_string() : ToJson(v));
       }
       w->ordered = true;
     }
@@ -450,9 +516,10 @@ class OpensslCsr : public Module {
         }
     }
     for (const std::string& n : w->san.value_or(std::vector<std::string>{}))
-      if (!(n.starts_with("DNS:") || n.starts_with("IP:") || n.starts_with("email:") || n.starts_with("URI:") ||
-            n.starts_with("RID:")))
-        return std::string(kName) + ": the subject alternative name \"" + n + "\" is not implemented by drover";
+      if (!(n.starts_with("DNS:") || n.starts_with("IP:") || n.starts_with("email:") ||
+            n.starts_with("URI:") || n.starts_with("RID:")))
+        return std::string(kName) + ": the subject alternative name \"" + n +
+               "\" is not implemented by drover";
     w->san_critical = BoolArg(args, "subject_alt_name_critical");
     w->key_usage = ListArg(args, "key_usage");
     for (const std::string& u : w->key_usage.value_or(std::vector<std::string>{}))
@@ -476,7 +543,8 @@ class OpensslCsr : public Module {
   // The backend's dump().
   static Map Dump(const Map& args, const Wanted& w, const std::string& path, bool changed) {
     List subject;
-    for (const auto& [name, value] : w.subject) subject.push_back(Value(List{Value(name), Value(value)}));
+    for (const auto& [name, value] : w.subject)
+      subject.push_back(Value(List{Value(name), Value(value)}));
     const Value* key_path = args.find("privatekey_path");
     return Map{{"privatekey", key_path ? *key_path : Value()},
                {"subject", Value(std::move(subject))},
