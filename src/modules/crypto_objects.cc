@@ -163,6 +163,12 @@ Map Fingerprints(const std::string& der, bool prefer_one) {
   return out;
 }
 
+const Extension* FindExtension(const std::vector<Extension>& extensions, const std::string& oid) {
+  for (const Extension& e : extensions)
+    if (e.oid == oid) return &e;
+  return nullptr;
+}
+
 std::optional<Certificate> ParseCertificate(const std::string& bytes) {
   X509* x = nullptr;
   if (LooksPem(bytes)) {

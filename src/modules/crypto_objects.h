@@ -43,6 +43,9 @@ struct Extension {
   bool operator==(const Extension&) const = default;
 };
 
+// The extension with dotted `oid`, or null.
+const Extension* FindExtension(const std::vector<Extension>& extensions, const std::string& oid);
+
 // A certificate, parsed. Holds the libcrypto object for signature checks.
 struct Certificate {
   std::string subject_der, issuer_der;

@@ -38,11 +38,13 @@ TEST_CASE("crypto objects: a certificate and its key as community.crypto sees th
   Map fp = Fingerprints(k->der);
   CHECK(fp.size() == 14);
   CHECK(fp.find("sha256")->as_string() ==
-        "5e:64:2e:fb:c0:10:96:27:e7:18:fe:97:b2:27:6c:99:e9:63:30:56:81:75:4e:6f:bb:ff:23:97:66:3e:4b:06");
+        "5e:64:2e:fb:c0:10:96:27:e7:18:fe:97:b2:27:6c:99:e9:63:30:56:81:75:4e:6f:bb:ff:23:97:66:3e:"
+        "4b:06");
   CHECK(fp.find("shake_128")->as_string().size() == 32 * 3 - 1);
   CHECK(Fingerprints(k->der, true).size() == 1);
   CHECK(KeyIdentifier(k->der) == c->ski);
-  std::vector<std::pair<std::string, std::string>> subject{{"2.5.4.10", "Unit"}, {"2.5.4.3", "unit.test"}};
+  std::vector<std::pair<std::string, std::string>> subject{{"2.5.4.10", "Unit"},
+                                                           {"2.5.4.3", "unit.test"}};
   CHECK(NameEntries(c->subject_der) == subject);
   bool found = false;
   for (const Extension& e : c->extensions)

@@ -133,13 +133,6 @@ std::pair<bool, std::optional<int64_t>> BasicConstraintsOf(
   return {ca, path};
 }
 
-const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts,
-                                 const std::string& oid) {
-  for (const auto& e : exts)
-    if (e.oid == oid) return &e;
-  return nullptr;
-}
-
 // The module's _check_subject.
 bool SubjectMatches(const Wanted& w, const crypto::Request& csr) {
   std::vector<std::pair<std::string, std::string>> want;
@@ -153,7 +146,7 @@ bool SubjectMatches(const Wanted& w, const crypto::Request& csr) {
 bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::string& key_der) {
   const auto& exts = csr.extensions;
   // subjectAltName
-  const crypto::Extension* san = FindExt(exts, "2.5.29.17");
+  const crypto::Extension* san = crypto::FindExtension(exts, "2.5.29.17");
   std::set<std::string> have_san, want_san;
   if (san) {
     auto names = crypto::GeneralNames(san->value);
@@ -165,7 +158,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
   if (have_san != want_san) return false;
   if (!want_san.empty() && san->critical != w.san_critical) return false;
   // keyUsage
-  const crypto::Extension* ku = FindExt(exts, "2.5.29.15");
+  const crypto::Extension* ku = crypto::FindExtension(exts, "2.5.29.15");
   if (!w.key_usage || w.key_usage->empty()) {
     if (ku) return false;
   } else {
@@ -175,7 +168,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     if (crypto::KeyUsageBits(ku->value) != want || ku->critical != w.ku_critical) return false;
   }
   // extendedKeyUsage
-  const crypto::Extension* eku = FindExt(exts, "2.5.29.37");
+  const crypto::Extension* eku = crypto::FindExtension(exts, "2.5.29.37");
   std::set<std::string> have_eku, want_eku;
   if (eku) {
     auto oids = crypto::ExtKeyUsageOids(eku->value);
@@ -187,7 +180,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
   if (have_eku != want_eku) return false;
   if (!want_eku.empty() && eku->critical != w.eku_critical) return false;
   // basicConstraints
-  const crypto::Extension* bc = FindExt(exts, "2.5.29.19");
+  const crypto::Extension* bc = crypto::FindExtension(exts, "2.5.29.19");
   std::string ignored;
   auto [ca, path] = BasicConstraintsOf(w.basic_constraints, &ignored);
   std::optional<crypto::BasicConstraints> have_bc;
@@ -201,7 +194,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     return false;
   }
   // TLS feature (OCSP must staple): status_request is INTEGER 5.
-  const crypto::Extension* tls = FindExt(exts, "1.3.6.1.5.5.7.1.24");
+  const crypto::Extension* tls = crypto::FindExtension(exts, "1.3.6.1.5.5.7.1.24");
   if (w.must_staple) {
     if (!tls || tls->critical != w.must_staple_critical) return false;
     if (tls->value.find(std::string("\x02\x01\x05", 3)) == std::string::npos) return false;
@@ -209,7 +202,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     return false;
   }
   // subjectKeyIdentifier; no AKI, name constraints or CRL distribution points.
-  const crypto::Extension* ski = FindExt(exts, "2.5.29.14");
+  const crypto::Extension* ski = crypto::FindExtension(exts, "2.5.29.14");
   if (w.create_ski) {
     if (!ski || ski->critical) return false;
     if (ski->value.size() < 2 || ski->value.substr(2) != crypto::KeyIdentifier(key_der))
@@ -218,7 +211,7 @@ bool ExtensionsMatch(const Wanted& w, const crypto::Request& csr, const std::str
     return false;
   }
   for (const char* absent : {"2.5.29.35", "2.5.29.30", "2.5.29.31"})
-    if (FindExt(exts, absent)) return false;
+    if (crypto::FindExtension(exts, absent)) return false;
   return true;
 }
 

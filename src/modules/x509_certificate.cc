@@ -110,13 +110,6 @@ bool SameKey(const std::optional<crypto::PublicKey>& a, const std::optional<cryp
   return a && b && a->der == b->der;
 }
 
-const crypto::Extension* FindExt(const std::vector<crypto::Extension>& exts,
-                                 const std::string& oid) {
-  for (const auto& e : exts)
-    if (e.oid == oid) return &e;
-  return nullptr;
-}
-
 constexpr const char* kSkiOid = "2.5.29.14";
 constexpr const char* kAkiOid = "2.5.29.35";
 
@@ -136,7 +129,7 @@ bool CsrMatches(const Wanted& w, const crypto::Request& csr, const crypto::Certi
   std::vector<crypto::Extension> cert_exts = keep(cert.extensions), csr_exts = keep(csr.extensions);
   if (cert_exts.size() != csr_exts.size()) return false;
   for (const auto& e : cert_exts) {
-    const crypto::Extension* c = FindExt(csr.extensions, e.oid);
+    const crypto::Extension* c = crypto::FindExtension(csr.extensions, e.oid);
     if (!c || !(*c == e)) return false;
   }
   return true;
@@ -147,7 +140,7 @@ bool SkiMatches(const Wanted& w, const std::optional<crypto::Request>& csr,
                 const crypto::Certificate& cert) {
   if (cert.ski.empty()) return false;
   if (w.create_ski == "create_if_not_provided" && csr) {
-    if (const crypto::Extension* e = FindExt(csr->extensions, kSkiOid)) {
+    if (const crypto::Extension* e = crypto::FindExtension(csr->extensions, kSkiOid)) {
       // The CSR's SKI value is an OCTET STRING: 04 LEN BYTES.
       return e->value.size() > 2 && e->value.substr(2) == cert.ski;
     }
@@ -187,7 +180,7 @@ bool NeedsRegeneration(const Wanted& w, const Seen& s) {
   if (s.ca->subject_der != cert.issuer_der) return true;
   if (w.create_aki) {
     std::string keyid = !s.ca->ski.empty() ? s.ca->ski : crypto::KeyIdentifier(s.ca->key->der);
-    const crypto::Extension* aki = FindExt(cert.extensions, kAkiOid);
+    const crypto::Extension* aki = crypto::FindExtension(cert.extensions, kAkiOid);
     if (!aki || aki->value != AkiDer(keyid)) return true;
   }
   return false;
@@ -196,7 +189,7 @@ bool NeedsRegeneration(const Wanted& w, const Seen& s) {
 // The -extfile text: SKI and AKI as the module adds them.
 std::string ExtensionsFile(const Wanted& w, const Seen& s) {
   std::string ext;
-  bool csr_has_ski = s.csr && FindExt(s.csr->extensions, kSkiOid);
+  bool csr_has_ski = s.csr && crypto::FindExtension(s.csr->extensions, kSkiOid);
   if (w.create_ski == "always_create" || (w.create_ski == "create_if_not_provided" && !csr_has_ski))
     ext += "subjectKeyIdentifier=hash\n";
   if (w.provider == "ownca" && w.create_aki) ext += "authorityKeyIdentifier=keyid\n";
