@@ -22,6 +22,11 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"uri", "no src, unix_socket, ca_path or form-multipart"},
     {"wait_for", "exclude_hosts is ignored"},
     {"unarchive", "no include, no URL src; zip members compared by content only"},
+    {"community.crypto.openssl_privatekey", "no format=raw or backup; no diff result"},
+    {"community.crypto.x509_certificate", "providers selfsigned and ownca only; 63-bit serials; no backup; no diff result"},
+    {"community.crypto.openssl_csr", "no name constraints, CRL distribution points, explicit SKI/AKI or backup"},
+    {"community.crypto.openssl_dhparam", "no backup"},
+    {"community.crypto.openssh_keypair", "no passphrase or private_key_format (the cryptography backend)"},
 };
 // clang-format on
 }  // namespace
