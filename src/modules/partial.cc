@@ -22,6 +22,8 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"uri", "no src, unix_socket, ca_path or form-multipart"},
     {"wait_for", "exclude_hosts is ignored"},
     {"unarchive", "no include, no URL src; zip members compared by content only"},
+    {"snap", "no options (snap set); untested against a running snapd"},
+    {"archive", "archived/expanded_paths in sorted order; tar members in GNU format"},
 };
 // clang-format on
 }  // namespace

@@ -65,6 +65,10 @@ const std::vector<const Module*>& AllModules() {
       &PamLimitsModule(),
       &ModprobeModule(),
       &MakeModule(),
+      &DjangoManageModule(),
+      &DeployHelperModule(),
+      &SnapModule(),
+      &ArchiveModule(),
   };
   // clang-format on
   return all;
