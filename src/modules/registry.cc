@@ -2,6 +2,14 @@
 
 namespace drover::modules {
 
+// The community.crypto modules (declared here, not in registry.h, so adding
+// them does not rebuild every module).
+const Module& OpensslPrivatekeyModule();
+const Module& X509CertificateModule();
+const Module& OpensslDhparamModule();
+const Module& OpensshKeypairModule();
+const Module& OpensslCsrModule();
+
 const std::vector<const Module*>& AllModules() {
   // One module per line, so merges stay trivial.
   // clang-format off
@@ -69,6 +77,11 @@ const std::vector<const Module*>& AllModules() {
       &DeployHelperModule(),
       &SnapModule(),
       &ArchiveModule(),
+      &OpensslPrivatekeyModule(),
+      &X509CertificateModule(),
+      &OpensslDhparamModule(),
+      &OpensshKeypairModule(),
+      &OpensslCsrModule(),
   };
   // clang-format on
   return all;
