@@ -125,7 +125,11 @@ class DeployHelper : public Module {
         {"keep_releases", ArgType::kInt, Value(5), false, {}, {}},
         {"clean", ArgType::kBool, Value(true), false, {}, {}},
         {"unfinished_filename", ArgType::kStr, Value("DEPLOY_UNFINISHED"), false, {}, {}},
-        {"state", ArgType::kStr, Value("present"), false, {},
+        {"state",
+         ArgType::kStr,
+         Value("present"),
+         false,
+         {},
          {"present", "absent", "clean", "finalize", "query"}},
     });
     return spec;
@@ -175,15 +179,16 @@ class DeployHelper : public Module {
       };
       std::optional<std::string> previous_name;
       if (previous) previous_name = previous->substr(previous->rfind('/') + 1);
-      Map facts{{"project_path", Value(path)},
-                {"current_path", Value(current)},
-                {"releases_path", Value(releases)},
-                {"shared_path", shared.empty() ? Value() : Value(shared)},
-                {"previous_release", text_or_null(previous_name)},
-                {"previous_release_path", text_or_null(previous)},
-                {"new_release", release.empty() ? Value() : Value(release)},
-                {"new_release_path", release.empty() ? Value() : Value(PathJoin(releases, release))},
-                {"unfinished_filename", Value(unfinished)}};
+      Map facts{
+          {"project_path", Value(path)},
+          {"current_path", Value(current)},
+          {"releases_path", Value(releases)},
+          {"shared_path", shared.empty() ? Value() : Value(shared)},
+          {"previous_release", text_or_null(previous_name)},
+          {"previous_release_path", text_or_null(previous)},
+          {"new_release", release.empty() ? Value() : Value(release)},
+          {"new_release_path", release.empty() ? Value() : Value(PathJoin(releases, release))},
+          {"unfinished_filename", Value(unfinished)}};
       result.set("ansible_facts", Value(Map{{"deploy_helper", Value(std::move(facts))}}));
     }
     return result;

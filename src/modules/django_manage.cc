@@ -123,9 +123,10 @@ class DjangoManage : public Module {
 
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     if (ctx.check_mode)
-      return Map{{"changed", false},
-                 {"msg", "remote module (community.general.django_manage) does not support check mode"},
-                 {"skipped", true}};
+      return Map{
+          {"changed", false},
+          {"msg", "remote module (community.general.django_manage) does not support check mode"},
+          {"skipped", true}};
     Result<std::vector<std::string>> split = connection::ShellSplit(ArgText(args, "command"));
     if (!split) return Failed("django_manage: command: " + split.error().message);
     if (split->empty()) return Failed("django_manage: command is empty");
@@ -147,7 +148,8 @@ class DjangoManage : public Module {
         std::find(split->begin(), split->end(), "--noinput") == split->end())
       argv.push_back("--noinput");
     for (const char* param : {"settings", "pythonpath", "database"})
-      if (Truthy(args, param)) argv.push_back(std::string("--") + param + "=" + ArgText(args, param));
+      if (Truthy(args, param))
+        argv.push_back(std::string("--") + param + "=" + ArgText(args, param));
     for (const char* param : {"clear", "failfast", "skip", "merge", "link"})
       if (Truthy(args, param)) argv.push_back(std::string("--") + param);
     for (const char* param : {"apps", "cache_table", "fixtures"}) {
@@ -157,7 +159,8 @@ class DjangoManage : public Module {
         continue;
       }
       Result<std::vector<std::string>> words = connection::ShellSplit(ArgText(args, param));
-      if (!words) return Failed(std::string("django_manage: ") + param + ": " + words.error().message);
+      if (!words)
+        return Failed(std::string("django_manage: ") + param + ": " + words.error().message);
       argv.insert(argv.end(), words->begin(), words->end());
     }
 
@@ -182,7 +185,8 @@ class DjangoManage : public Module {
     std::string out = FieldValue(f, "out").value_or("");
     const std::string err = FieldValue(f, "err").value_or("");
     if (*rc != "0") {
-      if (command == "createcachetable" && Contains(err, "table") && Contains(err, "already exists")) {
+      if (command == "createcachetable" && Contains(err, "table") &&
+          Contains(err, "already exists")) {
         out = "already exists.";
       } else if (Contains(err, "Unknown command:")) {
         return FailWith(cmd, err, "Unknown django command: " + command);

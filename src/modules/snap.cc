@@ -81,7 +81,11 @@ class Snap : public Module {
   const std::vector<ArgSpec>& Spec() const override {
     static const std::vector<ArgSpec> spec = {
         {"name", ArgType::kList, {}, true, {}, {}},
-        {"state", ArgType::kStr, Value("present"), false, {},
+        {"state",
+         ArgType::kStr,
+         Value("present"),
+         false,
+         {},
          {"absent", "present", "enabled", "disabled"}},
         {"classic", ArgType::kBool, Value(false), false, {}, {}},
         {"channel", ArgType::kStr, Value("stable"), false, {}, {}},
@@ -191,7 +195,8 @@ class Snap : public Module {
     for (const auto& g : snap_groups) commands.push_back(command_for(g));
     std::string s = HostScriptPrelude(true);
     for (const auto& c : commands)
-      s += "run " + ShellJoin(c) + "\nfield rc \"$RC\"; field stdout \"$OUT\"; field stderr \"$ERR\"\n";
+      s += "run " + ShellJoin(c) +
+           "\nfield rc \"$RC\"; field stdout \"$OUT\"; field stderr \"$ERR\"\n";
     Result<connection::ExecResult> a = ctx.Exec(s);
     if (!a) return a.take_error();
     HostFields af = ParseHostFields(a->stdout_data);
@@ -202,7 +207,8 @@ class Snap : public Module {
       if (name == "stdout") stdouts.push_back(value);
       if (name == "stderr") stderrs.push_back(value);
     }
-    if (rcs.size() != commands.size() || stdouts.size() != rcs.size() || stderrs.size() != rcs.size())
+    if (rcs.size() != commands.size() || stdouts.size() != rcs.size() ||
+        stderrs.size() != rcs.size())
       return Failed("snap: the host failed: " + RStrip(a->stderr_data));
     for (size_t i = 0; i < commands.size(); ++i) {
       joined += (i ? "; " : "") + ParamsRepr(state, snap_groups[i]);

@@ -112,7 +112,7 @@ sub/c.txt"
 # --- run 1: everything changes
 play drover dr modules.yml -e dump=1
 check "drover run 1 succeeds (rc=$rc)" test "$rc" -eq 0
-check "drover run 1: every task changed ($(recap dr))" changed_is dr 15
+check "drover run 1: every task changed ($(recap dr))" changed_is dr 14
 drover_recap1=$(recap dr)
 got=$(state_of_dr 2>&1 || true)
 check "host state after run 1" test "$got" = "$WANT_STATE"
@@ -193,6 +193,11 @@ def norm(task, k, v):
     if task == "test" and k == "out":
         return re.sub(r"[0-9.]+s", "Ns", v)
     return v
+for r in a.values():  # Ansible's interpreter discovery
+    if isinstance(r, dict) and isinstance(r.get("ansible_facts"), dict):
+        r["ansible_facts"].pop("discovered_interpreter_python", None)
+        if not r["ansible_facts"]:
+            del r["ansible_facts"]
 bad = 0
 for task, ar in a.items():
     dr = d.get(task, {})
