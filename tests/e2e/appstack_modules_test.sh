@@ -58,7 +58,7 @@ prepare='set -e; export DEBIAN_FRONTEND=noninteractive
 start=$SECONDS
 hosts_ssh dr "$prepare" >"$S/prepare-dr.log" 2>&1 &
 hosts_ssh py "$prepare" >"$S/prepare-py.log" 2>&1 &
-for h in dr py; do wait -n || check "installing python3-django, zip ($(cat "$S"/prepare-*.log))" false; done
+for _ in dr py; do wait -n || check "installing python3-django, zip ($(cat "$S"/prepare-*.log))" false; done
 echo "packages installed in $((SECONDS - start)) s" >&2
 
 # play TOOL LIMIT PLAYBOOK ARGS... : sets rc, output in $S/out.
