@@ -292,6 +292,8 @@ class PlayCheck {
       AddOpaque("packages");
     } else if (a == "service_facts") {
       AddOpaque("services");
+    } else if (a == "deploy_helper") {
+      AddOpaque("deploy_helper");
     }
     // Tasks after a `meta: end_*` may never run.
     if (!after_end_) checks_.push_back({&t, where});

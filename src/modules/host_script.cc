@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "connection/shell.h"
+#include "modules/file_common.h"
 
 namespace drover::modules {
 
@@ -24,6 +25,40 @@ run() {
 }
 )SH";
   return s;
+}
+
+std::string HostAttrsFunction() {
+  return R"SH(attrs() { # PATH NEW: the directory's owner, group and mode as asked
+  if [ "$CHECK" = 1 ]; then
+    [ "$2" = 1 ] && return 0
+    a=$(stat -c '%U %G %a' "$1")
+    { [ -n "$OWNER" ] && [ "$OWNER" != "${a%% *}" ] && [ "$OWNER" != "$(stat -c %u "$1")" ]; } && { change; return 0; }
+    g=${a#* }; g=${g% *}
+    { [ -n "$GROUP" ] && [ "$GROUP" != "$g" ] && [ "$GROUP" != "$(stat -c %g "$1")" ]; } && { change; return 0; }
+    case $MODE in ''|*[!0-7]*) ;; *) [ "$(printf %o "0$MODE")" != "$(printf %o "0${a##* }")" ] && change ;; esac
+    return 0
+  fi
+  before=$(stat -c '%u %g %a' "$1")
+  [ -n "$OWNER" ] && { chown "$OWNER" "$1" || fail "chown failed: $OWNER $1"; }
+  [ -n "$GROUP" ] && { chgrp "$GROUP" "$1" || fail "chgrp failed: $GROUP $1"; }
+  [ -n "$MODE" ] && { chmod "$MODE" "$1" || fail "chmod failed: $MODE $1"; }
+  [ "$2" = 0 ] && [ "$before" != "$(stat -c '%u %g %a' "$1")" ] && change
+  return 0
+}
+)SH";
+}
+
+Result<std::string> HostModeText(const Value* mode) {
+  if (!mode || mode->is_null()) return std::string();
+  if (mode->is_int()) {
+    Result<std::optional<unsigned>> octal = ResolveMode(*mode, 0, false);
+    if (!octal) return octal.take_error();
+    return OctalMode(**octal);
+  }
+  if (!mode->is_string()) return MakeError("mode must be in octal or symbolic form");
+  std::string text = mode->as_string();
+  if (text.rfind("0o", 0) == 0) text = text.substr(2);
+  return text;
 }
 
 std::string ShellJoin(const std::vector<std::string>& words) {

@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
+#include "core/value.h"
+
 namespace drover::modules {
 
 // Shell text defining, after `set` of nothing else:
@@ -20,6 +23,17 @@ namespace drover::modules {
 // `c_locale` exports LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C (what
 // Ansible's modules set when they parse a tool's messages).
 std::string HostScriptPrelude(bool c_locale);
+
+// Shell text defining `attrs PATH NEW` (after `change` is defined):
+// brings PATH's owner, group and mode to $OWNER, $GROUP, $MODE (each empty
+// to leave; MODE octal digits or chmod's symbolic text) and calls
+// `change` once when any differed, as Ansible's set_fs_attributes_if_
+// different reports. NEW=1: the path was just made (already counted). With
+// CHECK=1 only compares (a symbolic MODE is not foreseen).
+std::string HostAttrsFunction();
+// The `mode` argument as attrs' MODE: octal digits for an int (YAML 0755)
+// or octal text, chmod's symbolic text as given, "" when absent.
+Result<std::string> HostModeText(const Value* mode);
 
 using HostFields = std::vector<std::pair<std::string, std::string>>;
 

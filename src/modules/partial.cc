@@ -27,6 +27,8 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"community.crypto.openssl_csr", "no name constraints, CRL distribution points, explicit SKI/AKI or backup"},
     {"community.crypto.openssl_dhparam", "no backup"},
     {"community.crypto.openssh_keypair", "no passphrase or private_key_format (the cryptography backend)"},
+    {"snap", "no options (snap set); untested against a running snapd"},
+    {"archive", "archived/expanded_paths in sorted order; tar members in GNU format"},
 };
 // clang-format on
 }  // namespace

@@ -69,5 +69,9 @@ const Module& SysctlModule();
 const Module& PamLimitsModule();
 const Module& ModprobeModule();
 const Module& MakeModule();
+const Module& DjangoManageModule();
+const Module& DeployHelperModule();
+const Module& SnapModule();
+const Module& ArchiveModule();
 
 }  // namespace drover::modules
