@@ -22,6 +22,8 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"uri", "no src, unix_socket, ca_path or form-multipart"},
     {"wait_for", "exclude_hosts is ignored"},
     {"unarchive", "no include, no URL src; zip members compared by content only"},
+    {"mount", "no state=ephemeral; Linux hosts only"},
+    {"reboot", "connect_timeout is not applied; Linux shutdown only"},
 };
 // clang-format on
 }  // namespace

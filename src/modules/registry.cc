@@ -65,6 +65,9 @@ const std::vector<const Module*>& AllModules() {
       &PamLimitsModule(),
       &ModprobeModule(),
       &MakeModule(),
+      &AlternativesModule(),
+      &MountModule(),
+      &RebootModule(),
   };
   // clang-format on
   return all;

@@ -69,5 +69,8 @@ const Module& SysctlModule();
 const Module& PamLimitsModule();
 const Module& ModprobeModule();
 const Module& MakeModule();
+const Module& AlternativesModule();
+const Module& MountModule();
+const Module& RebootModule();
 
 }  // namespace drover::modules
