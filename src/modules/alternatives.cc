@@ -45,15 +45,15 @@ std::optional<std::string> FirstGroup(const std::string& text, const char* patte
 
 Display ParseDisplay(const std::string& out, const std::optional<List>& given_subcommands) {
   Display d;
-  std::optional<std::string> mode =
-      FirstGroup(out, R"(\s-\s(?:status\sis\s)?(\w*)(?:\smode|.)$)");
+  std::optional<std::string> mode = FirstGroup(out, R"(\s-\s(?:status\sis\s)?(\w*)(?:\smode|.)$)");
   if (!mode) return d;
   d.mode = *mode;
   d.current_path = FirstGroup(out, R"(^\s*link currently points to (.*)$)");
   d.current_link = FirstGroup(out, R"(^\s*link \w+ is (.*)$)");
   std::vector<std::pair<std::string, std::string>> links;  // subcommand name -> link
   const std::regex link_re(R"(^\s*(?:slave|follower) (\S+) is (.*)$)", std::regex::multiline);
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), link_re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), link_re);
+       it != std::sregex_iterator(); ++it)
     links.emplace_back((*it)[1].str(), (*it)[2].str());
   if (links.empty() && given_subcommands)
     for (const Value& s : *given_subcommands)
@@ -69,11 +69,13 @@ Display ParseDisplay(const std::string& out, const std::optional<List>& given_su
       R"(^(\/.*)\s-\s(?:family\s\S+\s)?priority\s(\d+)((?:\s+(?:slave|follower).*)*))",
       std::regex::multiline);
   const std::regex sub_re(R"(^\s+(?:slave|follower) (.*): (.*)$)", std::regex::multiline);
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), alt_re); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), alt_re); it != std::sregex_iterator();
+       ++it) {
     Alternative a;
     a.priority = std::stoll((*it)[2].str());
     const std::string subs = (*it)[3].str();
-    for (auto s = std::sregex_iterator(subs.begin(), subs.end(), sub_re); s != std::sregex_iterator(); ++s) {
+    for (auto s = std::sregex_iterator(subs.begin(), subs.end(), sub_re);
+         s != std::sregex_iterator(); ++s) {
       if ((*s)[2].str() == "(null)") continue;
       a.subcommands.push_back(Value(Map{{"name", Value((*s)[1].str())},
                                         {"path", Value((*s)[2].str())},
@@ -119,7 +121,12 @@ class Alternatives : public Module {
         {"path", ArgType::kPath, {}, true, {}, {}},
         {"link", ArgType::kPath, {}, false, {}, {}},
         {"priority", ArgType::kInt, {}, false, {}, {}},
-        {"state", ArgType::kStr, Value("selected"), false, {}, {"present", "selected", "absent", "auto"}},
+        {"state",
+         ArgType::kStr,
+         Value("selected"),
+         false,
+         {},
+         {"present", "selected", "absent", "auto"}},
         {"subcommands", ArgType::kList, {}, false, {"slaves"}, {}},
     };
     return spec;
@@ -170,9 +177,8 @@ class Alternatives : public Module {
     std::vector<std::string> messages;
     const bool present = state != "absent";
     if (present) {
-      const bool install =
-          !current || (priority && current->priority != *priority) ||
-          (*subcommands && !SameSubcommands(current->subcommands, **subcommands));
+      const bool install = !current || (priority && current->priority != *priority) ||
+                           (*subcommands && !SameSubcommands(current->subcommands, **subcommands));
       if (install) {
         if (!exists) return Failed("Specified path " + path + " does not exist");
         const std::optional<std::string> link =
@@ -244,7 +250,8 @@ class Alternatives : public Module {
     Map result{{"changed", !commands.empty()},
                {"diff", Value(Map{{"before", Value(before)}, {"after", Value(after)}})},
                {"msg", Value(msg)}};
-    if (ctx.diff_mode && !commands.empty()) result.set("_drover_diff", Value(DictDiff(before, after)));
+    if (ctx.diff_mode && !commands.empty())
+      result.set("_drover_diff", Value(DictDiff(before, after)));
     return result;
   }
 
@@ -262,9 +269,10 @@ class Alternatives : public Module {
       Map entry;
       for (const auto& [k, val] : item.as_map())
         if (k != "name" && k != "path" && k != "link")
-          return MakeError("Unsupported parameters for (community.general.alternatives) module: " +
-                           k + " found in subcommands. Supported parameters include: link, "
-                           "name, path.");
+          return MakeError(
+              "Unsupported parameters for (community.general.alternatives) module: " + k +
+              " found in subcommands. Supported parameters include: link, "
+              "name, path.");
       for (const char* k : {"name", "path", "link"}) {
         const Value* f = item.as_map().find(k);
         if (!f || f->is_null())
@@ -276,7 +284,6 @@ class Alternatives : public Module {
     }
     return std::optional<List>(out);
   }
-
 };
 
 }  // namespace

@@ -92,7 +92,8 @@ std::map<std::string, LinuxMount> LinuxMounts(const std::string& mountinfo) {
     auto parent = by_id.find(m.parent);
     if (m.parent != 1 && parent != by_id.end()) {
       const Record& p = parent->second;
-      if (p.root.size() > 1 && m.root.rfind(p.root + "/", 0) == 0) m.root = m.root.substr(p.root.size());
+      if (p.root.size() > 1 && m.root.rfind(p.root + "/", 0) == 0)
+        m.root = m.root.substr(p.root.size());
       if (p.dst != "/") m.root = p.dst + m.root;
       src = m.root;
     }
@@ -127,8 +128,7 @@ std::pair<std::string, bool> SetMount(const std::string& text, const MountArgs& 
     std::optional<std::string> ld_dump, ld_passno;
     if (f.size() > 4) ld_dump = f[4];
     if (f.size() > 5) ld_passno = f[5];
-    if (f[1] != name ||
-        (a.src && f[1] == "none" && f[2] == "swap" && f[0] != *a.src)) {
+    if (f[1] != name || (a.src && f[1] == "none" && f[2] == "swap" && f[0] != *a.src)) {
       out += line;
       continue;
     }
@@ -217,8 +217,10 @@ class Mount : public Module {
     }
     MountArgs a;
     a.name = ArgText(args, "path");
-    for (auto [key, field] : {std::pair{"passno", &a.passno}, {"opts", &a.opts},
-                              {"dump", &a.dump}, {"fstab", &a.fstab}})
+    for (auto [key, field] : {std::pair{"passno", &a.passno},
+                              {"opts", &a.opts},
+                              {"dump", &a.dump},
+                              {"fstab", &a.fstab}})
       if (std::optional<std::string> v = OptionalArgText(args, key)) *field = *v;
     a.src = OptionalArgText(args, "src");
     a.fstype = OptionalArgText(args, "fstype");
@@ -245,8 +247,8 @@ class Mount : public Module {
     Result<connection::ExecResult> r = ctx.Exec(
         HostScriptPrelude(true) + "if [ -f " + q_fstab + " ]; then field fstab \"$(cat -- " +
         q_fstab + "; echo .)\"; fi\n" + "field mountinfo \"$(cat /proc/self/mountinfo)\"\n" +
-        "if [ -e " + q_name + " ] || [ -L " + q_name + " ]; then field exists 1\n" +
-        "  [ -L " + q_name + " ] || field ismount \"$(stat -c '%d %i' -- " + q_name + " " +
+        "if [ -e " + q_name + " ] || [ -L " + q_name + " ]; then field exists 1\n" + "  [ -L " +
+        q_name + " ] || field ismount \"$(stat -c '%d %i' -- " + q_name + " " +
         ShellQuote(a.name + "/..") + " 2>/dev/null)\"\nfi\n" +
         "field cap \"$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)\"\n" +
         "command -v mount >/dev/null 2>&1 && field has_mount 1\n");
@@ -285,7 +287,8 @@ class Mount : public Module {
     } else if (state == "unmounted") {
       if (is_mount || in_mounts) {
         changed = true;
-        action = "run umount " + q_name + "\n[ \"$RC\" -eq 0 ] || fail \"Error unmounting $__n: $OUT$ERR\"\n";
+        action = "run umount " + q_name +
+                 "\n[ \"$RC\" -eq 0 ] || fail \"Error unmounting $__n: $OUT$ERR\"\n";
       }
     } else if (state == "present") {
       auto [text, c] = SetMount(old_text, a);
@@ -307,9 +310,9 @@ class Mount : public Module {
       action = RemountScript(a, state);
     }
 
-    Map result{{"changed", changed},      {"name", Value(a.name)},   {"opts", Value(a.opts)},
-               {"dump", Value(a.dump)},   {"passno", Value(a.passno)}, {"fstab", Value(a.fstab)},
-               {"boot", Value(a.boot)},   {"backup_file", Value("")}};
+    Map result{{"changed", changed},    {"name", Value(a.name)},     {"opts", Value(a.opts)},
+               {"dump", Value(a.dump)}, {"passno", Value(a.passno)}, {"fstab", Value(a.fstab)},
+               {"boot", Value(a.boot)}, {"backup_file", Value("")}};
     // An empty list is dropped, as AnsibleModule drops it.
     if (!a.warnings.empty()) result.set("warnings", Value(a.warnings));
     if (a.src) result.set("src", Value(*a.src));
@@ -318,7 +321,8 @@ class Mount : public Module {
 
     // The write: directories, fstab (backup), then the mount action; a
     // failed mount restores the old fstab and removes the directories made.
-    std::string script = HostScriptPrelude(true) + "__made=\n__n=" + q_name + "\n__f=" + q_fstab + "\n";
+    std::string script =
+        HostScriptPrelude(true) + "__made=\n__n=" + q_name + "\n__f=" + q_fstab + "\n";
     if (!fstab_exists)
       script += "mkdir -p -- \"$(dirname -- " + q_fstab + ")\" && : >> " + q_fstab +
                 " || fail \"Failed to open $__f due to permission issue\"\n";
@@ -327,15 +331,16 @@ class Mount : public Module {
       for (const std::string& part : SplitPath(a.name)) {
         cur += (a.name[0] == '/' || !cur.empty() ? "/" : "") + part;
         script += "if [ ! -e " + ShellQuote(cur) + " ]; then mkdir -- " + ShellQuote(cur) +
-                  " 2>/dev/null || [ -d " + ShellQuote(cur) + " ] || fail \"Error making dir $__n: $(mkdir -- " + ShellQuote(cur) + " 2>&1)\"; __made=" +
-                  ShellQuote(cur) + "\" $__made\"; fi\n";
+                  " 2>/dev/null || [ -d " + ShellQuote(cur) +
+                  " ] || fail \"Error making dir $__n: $(mkdir -- " + ShellQuote(cur) +
+                  " 2>&1)\"; __made=" + ShellQuote(cur) + "\" $__made\"; fi\n";
       }
     }
     const bool backup = args.find("backup")->as_bool();
     if (new_text) {
       if (backup)
-        script += "__b=" + q_fstab + ".$$." + ShellQuote(BackupSuffix()) + "; cp -p -- " +
-                  q_fstab + " \"$__b\" && field backup \"$__b\"\n";
+        script += "__b=" + q_fstab + ".$$." + ShellQuote(BackupSuffix()) + "; cp -p -- " + q_fstab +
+                  " \"$__b\" && field backup \"$__b\"\n";
       script += "(" + connection::AtomicInstallInlineScript(*new_text, a.fstab, {}) +
                 ") || fail \"Failed to write $__f\"\n";
     }
@@ -352,8 +357,9 @@ class Mount : public Module {
       if (!may_mount && (msg.find("ermission denied") != std::string::npos ||
                          msg.find("must be superuser") != std::string::npos ||
                          msg.find("not permitted") != std::string::npos))
-        msg += " (this host lacks CAP_SYS_ADMIN, as an unprivileged container does: it cannot "
-               "mount or unmount; the fstab-only states present and absent_from_fstab work)";
+        msg +=
+            " (this host lacks CAP_SYS_ADMIN, as an unprivileged container does: it cannot "
+            "mount or unmount; the fstab-only states present and absent_from_fstab work)";
       return Failed(msg);
     }
     if (w->exit_status != 0) return Failed("mount: " + w->stderr_data);
@@ -398,8 +404,8 @@ class Mount : public Module {
            "Failing in order to prevent an unexpected mount result. Try replacing this command "
            "with a \"state: unmounted\" followed by a \"state: mounted\" using the full desired "
            "mount options instead.'\n";
-    s += "  run umount " + ShellQuote(a.name) +
-         "\n  if [ \"$RC\" -eq 0 ]; then run mount" + FstabArgs(a) + " " + ShellQuote(a.name) +
+    s += "  run umount " + ShellQuote(a.name) + "\n  if [ \"$RC\" -eq 0 ]; then run mount" +
+         FstabArgs(a) + " " + ShellQuote(a.name) +
          "; fi\n  if [ \"$RC\" -ne 0 ]; then [ -z \"$__mounting\" ] || restore; fail \"" + what +
          "$__n: $OUT$ERR\"; fi\nfi\n";
     return s;

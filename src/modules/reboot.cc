@@ -75,16 +75,15 @@ class Reboot : public Module {
 
     // The shutdown command and its arguments, as get_shutdown_command(_args).
     std::string shutdown_bin = "shutdown";
-    std::string shutdown_args = "-r " + std::to_string(pre_delay / 60) + " \"" +
-                                ArgText(args, "msg") + "\"";
+    std::string shutdown_args =
+        "-r " + std::to_string(pre_delay / 60) + " \"" + ArgText(args, "msg") + "\"";
     if (std::optional<std::string> rc = OptionalArgText(args, "reboot_command")) {
       const size_t sp = rc->find(' ');
       shutdown_bin = rc->substr(0, sp);
       shutdown_args = sp == std::string::npos ? "" : rc->substr(sp + 1);
     }
-    const List paths = args.find("search_paths")->is_list()
-                           ? args.find("search_paths")->as_list()
-                           : List{*args.find("search_paths")};
+    const List paths = args.find("search_paths")->is_list() ? args.find("search_paths")->as_list()
+                                                            : List{*args.find("search_paths")};
 
     // Round trip 1: the boot id before, and where the command is.
     std::string script = HostScriptPrelude(false) + "run sh -c " + ShellQuote(boot_cmd) +
@@ -92,8 +91,8 @@ class Reboot : public Module {
     if (shutdown_bin.empty() || shutdown_bin[0] != '/') {
       script += "for d in";
       for (const Value& p : paths) script += " " + ShellQuote(p.as_string());
-      script += "; do if [ -e \"$d\"/" + ShellQuote(shutdown_bin) +
-                " ]; then field bin \"$d\"/" + ShellQuote(shutdown_bin) + "; break; fi; done\n";
+      script += "; do if [ -e \"$d\"/" + ShellQuote(shutdown_bin) + " ]; then field bin \"$d\"/" +
+                ShellQuote(shutdown_bin) + "; break; fi; done\n";
     }
     Result<connection::ExecResult> r = ctx.Exec(script);
     if (!r) return r.take_error();
@@ -110,8 +109,8 @@ class Reboot : public Module {
     if (shutdown_bin.empty() || shutdown_bin[0] != '/') {
       std::optional<std::string> found = FieldValue(f, "bin");
       if (!found)
-        return Failed("Unable to find command \"" + shutdown_bin + "\" in search paths: " +
-                      PythonList(paths));
+        return Failed("Unable to find command \"" + shutdown_bin +
+                      "\" in search paths: " + PythonList(paths));
       shutdown_bin = *found;
     }
 
@@ -124,12 +123,13 @@ class Reboot : public Module {
           std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count());
     };
     if (rb && rb->exit_status != 0)
-      return Map{{"changed", false},
-                 {"failed", true},
-                 {"rebooted", false},
-                 {"elapsed", elapsed()},
-                 {"msg", Value("Reboot command failed. Error was: '" + RStrip(Strip(rb->stdout_data)) +
-                               ", " + RStrip(Strip(rb->stderr_data)) + "'")}};
+      return Map{
+          {"changed", false},
+          {"failed", true},
+          {"rebooted", false},
+          {"elapsed", elapsed()},
+          {"msg", Value("Reboot command failed. Error was: '" + RStrip(Strip(rb->stdout_data)) +
+                        ", " + RStrip(Strip(rb->stderr_data)) + "'")}};
     if (post_delay > 0) std::this_thread::sleep_for(std::chrono::seconds(post_delay));
 
     // Polls over new sessions until the boot id changed, then the test.
@@ -143,9 +143,9 @@ class Reboot : public Module {
       Result<connection::ExecResult> t = ctx.Exec(test_cmd);
       return t && t->exit_status == 0;
     };
-    for (auto [check, desc] : {std::pair<std::function<bool()>, const char*>{
-                                   boot_changed, "last boot time check"},
-                               {test_passes, "post-reboot test command"}}) {
+    for (auto [check, desc] :
+         {std::pair<std::function<bool()>, const char*>{boot_changed, "last boot time check"},
+          {test_passes, "post-reboot test command"}}) {
       if (!UntilSuccess(ctx, check, timeout))
         return Map{{"changed", false},
                    {"failed", true},
@@ -174,8 +174,8 @@ class Reboot : public Module {
       ctx.conn->Close();
       if (attempt()) return true;
       double sleep_s = (fails < 4 ? 1 << fails : 12) + jitter(rng) / 1000.0;
-      const auto until = std::min(end, Clock::now() + std::chrono::milliseconds(
-                                                          static_cast<int64_t>(sleep_s * 1000)));
+      const auto until = std::min(
+          end, Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(sleep_s * 1000)));
       std::this_thread::sleep_until(until);
     }
     return false;
