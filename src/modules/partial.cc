@@ -29,6 +29,8 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"community.crypto.openssh_keypair", "no passphrase or private_key_format (the cryptography backend)"},
     {"snap", "no options (snap set); untested against a running snapd"},
     {"archive", "archived/expanded_paths in sorted order; tar members in GNU format"},
+    {"mount", "no state=ephemeral; Linux hosts only"},
+    {"reboot", "connect_timeout is not applied; Linux shutdown only"},
 };
 // clang-format on
 }  // namespace

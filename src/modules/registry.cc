@@ -82,6 +82,9 @@ const std::vector<const Module*>& AllModules() {
       &OpensslDhparamModule(),
       &OpensshKeypairModule(),
       &OpensslCsrModule(),
+      &AlternativesModule(),
+      &MountModule(),
+      &RebootModule(),
   };
   // clang-format on
   return all;

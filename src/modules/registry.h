@@ -73,5 +73,8 @@ const Module& DjangoManageModule();
 const Module& DeployHelperModule();
 const Module& SnapModule();
 const Module& ArchiveModule();
+const Module& AlternativesModule();
+const Module& MountModule();
+const Module& RebootModule();
 
 }  // namespace drover::modules

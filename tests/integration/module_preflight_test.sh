@@ -152,4 +152,30 @@ play defaults.yml
 check "module_defaults supply path in an included file (rc=$rc)" test "$rc" -eq 0
 check "and the file is made" test -e "$W/from_defaults"
 [[ $failed -eq 0 ]] || { cat "$T/out" "$T/err" >&2; }
+
+# --- become_method by FQCN runs; doas and runas are refused before contact
+cat >"$P/become.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  become: true
+  become_method: ansible.builtin.sudo
+  tasks:
+    - copy: {content: "x\n", dest: $W/become_sudo}
+    - copy: {content: "x\n", dest: $W/become_su}
+      become_method: ansible.builtin.su
+EOF2
+play become.yml
+check "become_method ansible.builtin.sudo and ansible.builtin.su run (rc=$rc)" test "$rc" -eq 0
+check "and change the host" test -e "$W/become_sudo" -a -e "$W/become_su"
+for method in doas community.general.doas runas; do
+  rm -f "$W/first"
+  sed "s/become_method: ansible.builtin.su\$/become_method: $method/" "$P/become.yml" >"$P/become_bad.yml"
+  sed -i "s|dest: $W/become_sudo|dest: $W/first|" "$P/become_bad.yml"
+  play become_bad.yml
+  check "become_method $method refused (rc=$rc)" test "$rc" -ne 0
+  check "  ... naming the file:line and the method: $(head -c 200 "$T/err")" \
+    grep -qE "become_bad.yml:[0-9]+.*become_method '$method' is not supported" "$T/err"
+  check "  ... before any host is contacted" untouched
+done
+[[ $failed -eq 0 ]] || { cat "$T/out" "$T/err" >&2; }
 finish

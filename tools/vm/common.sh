@@ -87,7 +87,7 @@ vm_pid_is_host() {
   local pid=$1 root
   root=$(cd "$2" 2>/dev/null && pwd)/root || return 1
   [[ -n $pid && $(cat "/proc/$pid/comm" 2>/dev/null) == systemd-nspawn ]] &&
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--directory=$root"
+    { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qxF -- "--directory=$root"
 }
 
 # Prints the PID recorded for the host in state directory $1 and succeeds

@@ -175,8 +175,10 @@ fi
 
 # Boot in a session of its own, so that closing the terminal that ran
 # `make vm` does not stop it, and in a cgroup of its own (see
-# vm_cgroup_dirs). Without job control the background job is not a process
-# group leader, so setsid execs in place: $! is the PID that becomes nspawn.
+# vm_cgroup_dirs). A reboot inside the host (`reboot`, `shutdown -r`) makes
+# systemd-nspawn exit with 133: the loop boots it again, as a hypervisor
+# would, and records the new nspawn PID in DIR/pid; any other exit (a
+# poweroff, host-down.sh's SIGTERM) ends the loop.
 boot=("${nspawn[@]}" --boot)
 if $netns; then
   # Its own network: the namespace, and (as --private-network would give)
@@ -185,13 +187,21 @@ if $netns; then
     --network-namespace-path="$("$here/net.sh" attach "$address")")
 fi
 mapfile -t cgroups < <(vm_cgroup_dirs "$dir")
+rm -f "$dir/pid"
 # shellcheck disable=SC2016 # expanded by the inner bash
 setsid bash -c 'for cg in $1; do mkdir -p "$cg" && echo $$ >"$cg/cgroup.procs" || exit 1; done
-  shift; exec "$@"' boot "${cgroups[*]}" "${boot[@]}" \
+  pidfile=$2; shift 2
+  while :; do
+    "$@" &
+    echo $! >"$pidfile"
+    wait $!
+    rc=$?
+    [ "$rc" -eq 133 ] || exit "$rc"
+    echo "drover-vm: the host rebooted; booting it again" >&2
+  done' boot "${cgroups[*]}" "$dir/pid" "${boot[@]}" \
   </dev/null >"$dir/console.log" 2>&1 &
-pid=$!
-echo "$pid" >"$dir/pid"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
+  pid=$(cat "$dir/pid" 2>/dev/null || true)
   vm_pid_is_host "$pid" "$dir" && break
   sleep 0.1
 done
