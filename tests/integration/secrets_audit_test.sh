@@ -3,7 +3,8 @@
 # encrypted whole, used everywhere a playbook can use them (module
 # arguments, a template, debug, register, a failing task's message, loops
 # without loop_control.label, `environment`, `stdin`, no_log tasks and a
-# handler) in a run over ssh at -vvvv with --diff and --json-log, then a
+# handler; a login and become password from a vaulted host_vars file, used
+# by sudo) in a run over ssh at -vvvv with --diff and --json-log, then a
 # second run that changes the files (a diff of old and new content). The
 # plaintexts must appear in none of these channels:
 #   stdout, stderr, the JSON event log, the host's and the controller's
@@ -27,6 +28,11 @@ nonce=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 INLINE="Iv7-inline-$nonce"
 WHOLE="Wf3-whole-$nonce"
 NOLOG="Nl5-nolog-$nonce"
+BECOME="Bp2-become-$nonce"  # a local user's login and sudo password
+U=drvaudit$$
+make_user "$U" "$BECOME"
+echo "$U ALL=(ALL:ALL) ALL" >"/etc/sudoers.d/$U"
+chmod 440 "/etc/sudoers.d/$U"
 echo "audit-pw-$nonce" >"$P/pw"
 cd "$P"
 "$DROVER" vault encrypt_string --vault-password-file pw "$INLINE" --name inline_secret >inline.yml
@@ -36,7 +42,11 @@ echo >>inline.yml
 whole_map:
   user: app
   password: $WHOLE"
+mkdir -p host_vars
+"$DROVER" vault encrypt --vault-password-file pw --output host_vars/u.yml - <<<"ansible_password: $BECOME
+ansible_become_password: $BECOME"
 cat >hosts <<EOF2
+u ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h]} ansible_user=$U ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
 h ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h]} ansible_user=root ansible_ssh_private_key_file=$T/id_ed25519 ansible_ssh_common_args='-o UserKnownHostsFile=$T/known_hosts'
 EOF2
 cat >app.conf.j2 <<'EOF2'
@@ -93,6 +103,18 @@ cat >site.yml <<EOF2
     - name: secret handler
       shell: grep -q "{{ nolog_secret }}" {{ dest }}/nolog.txt && echo "{{ nolog_secret }} via handler"
       register: handler_out
+
+- hosts: u
+  gather_facts: false
+  become: true
+  vars_files: [inline.yml]
+  tasks:
+    - name: become with a vaulted password
+      command: id -un
+      register: became
+    - debug: var=became.stdout
+    - name: a file written as root through sudo
+      copy: content="{{ inline_secret }} {{ round }}" dest=$D/become.txt mode=0600
 EOF2
 
 # The host's process list, sampled until the runs end.
@@ -131,11 +153,13 @@ check "no_log copy wrote its secret" grep -qF "$NOLOG 2" "$D/nolog.txt"
 check "the loop wrote both items" grep -qF "$WHOLE" "$D/loop-1.txt"
 check "the environment task saw the secret" grep -qF '"from_env.stdout": "********' "$T/out-1.txt"
 check "--diff showed the template's change" grep -qF -- '-# 1' "$T/out-2.txt"
+check "become worked (root through sudo)" grep -qF '"became.stdout": "root"' "$T/out-1.txt"
+check "the become task wrote its file" grep -qF "$INLINE 2" "$D/become.txt"
 check "the handler ran" grep -qF 'RUNNING HANDLER [secret handler]' "$T/out-1.txt"
 check "the failing task failed" grep -qE 'rc=3|"rc": 3' "$T/out-1.txt"
 
 leaks() {  # FILE...: prints the names of the files holding a plaintext
-  grep -lF -e "$INLINE" -e "$WHOLE" -e "$NOLOG" "$@" 2>/dev/null || true
+  grep -lF -e "$INLINE" -e "$WHOLE" -e "$NOLOG" -e "$BECOME" "$@" 2>/dev/null || true
 }
 for round in 1 2; do
   for f in out err events; do
@@ -149,7 +173,7 @@ check "no plaintext in the host's process list" test -z "$(leaks "$T/ps.txt")"
 temp_leaks=$(find /tmp /var/tmp /dev/shm "$D" -xdev -type f -size -20M \
   ! -path "$D/*.txt" ! -path "$D/app.conf" ! -path "$T/ps.txt" ! -path "$T/out-*" \
   ! -path "$T/err-*" ! -path "$T/events-*" -print0 2>/dev/null |
-  xargs -0 -r grep -lF -e "$INLINE" -e "$WHOLE" -e "$NOLOG" 2>/dev/null || true)
+  xargs -0 -r grep -lF -e "$INLINE" -e "$WHOLE" -e "$NOLOG" -e "$BECOME" 2>/dev/null || true)
 check "no plaintext in /tmp, /var/tmp, /dev/shm or the destination directory: ${temp_leaks:-none}" test -z "$temp_leaks"
 check "no temp file left in the destination directory" test -z "$(find "$D" -name '.drover-*')"
 finish
