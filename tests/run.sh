@@ -8,6 +8,9 @@
 #                 python3-jinja2 and ansible-core
 #   integration   tests/integration/*_test.*    against a real sshd on 127.0.0.1
 #   e2e           tests/e2e/*_test.*            against booted Debian hosts
+#   sanitize      tests/sanitize/*_test.*       the unit tier and chosen
+#                 integration tests again, under ASan+UBSan (build-asan,
+#                 built by `make asan`); opt-in: DROVER_TEST_TIERS=sanitize
 # DROVER_TEST_TIERS="unit differential" limits the tiers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
