@@ -8,6 +8,9 @@
 #                 python3-jinja2 and ansible-core
 #   integration   tests/integration/*_test.*    against a real sshd on 127.0.0.1
 #   e2e           tests/e2e/*_test.*            against booted Debian hosts
+#   sanitize      tests/sanitize/*_test.*       the unit tier and chosen
+#                 integration tests again, under ASan+UBSan (build-asan,
+#                 built by `make asan`); opt-in: DROVER_TEST_TIERS=sanitize
 # DROVER_TEST_TIERS="unit differential" limits the tiers.
 # DROVER_E2E_JOBS=N runs N e2e tests at a time (default 2): they mostly wait
 # on their hosts, and the fixture allocates addresses and names under a lock.

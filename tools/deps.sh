@@ -19,6 +19,7 @@ packages=(
   pebble  # the main job's local ACME server (make demo: certbot's webroot flow against it)
   # /usr/bin/time -v: peak RSS in tests/integration/write_safety_test.sh
   time
+  clang libclang-rt-dev  # the sanitize tier (ASan+UBSan build, make asan) and make fuzz (libFuzzer)
 )
 
 missing=()

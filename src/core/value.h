@@ -56,12 +56,13 @@ class Map {
   Value& operator[](std::string_view key);
   bool erase(std::string_view key);
 
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  iterator begin() { return entries_.begin(); }
-  iterator end() { return entries_.end(); }
-  const_iterator begin() const { return entries_.begin(); }
-  const_iterator end() const { return entries_.end(); }
+  // Defined after Value (clang needs Entry complete to instantiate them).
+  size_t size() const;
+  bool empty() const;
+  iterator begin();
+  iterator end();
+  const_iterator begin() const;
+  const_iterator end() const;
 
  private:
   // Index from key to position, built once the map grows past a few entries.
@@ -182,5 +183,24 @@ class Value {
   bool unsafe_ = false;
   bool tuple_ = false;
 };
+
+inline size_t Map::size() const {
+  return entries_.size();
+}
+inline bool Map::empty() const {
+  return entries_.empty();
+}
+inline Map::iterator Map::begin() {
+  return entries_.begin();
+}
+inline Map::iterator Map::end() {
+  return entries_.end();
+}
+inline Map::const_iterator Map::begin() const {
+  return entries_.begin();
+}
+inline Map::const_iterator Map::end() const {
+  return entries_.end();
+}
 
 }  // namespace drover

@@ -557,7 +557,7 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     for (const auto& [k, v] : t->as_map()) {
       std::string text = v.is_string() ? v.as_string() : tmpl::PyStr(v);
       auto it = std::find_if(mctx.environment.begin(), mctx.environment.end(),
-                             [&](const auto& p) { return p.first == k; });
+                             [&key = k](const auto& p) { return p.first == key; });
       if (it != mctx.environment.end())
         it->second = text;
       else

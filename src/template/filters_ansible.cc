@@ -677,6 +677,26 @@ TVal FProduct(Renderer&, const TVal& in, CallArgs& a) {
   int64_t repeat = 1;
   for (auto& [k, v] : a.kw)
     if (k == "repeat") repeat = PyInt(v.val());
+  // The size is known before building anything: fail at once when it is
+  // larger than a template may build (a huge `repeat` included).
+  constexpr size_t kMaxCombinations = 1000000;
+  if (repeat > static_cast<int64_t>(kMaxCombinations))
+    Fail("product() too large: repeat=" + std::to_string(repeat) +
+         " (drover's limit for values built in a template is " + std::to_string(kMaxCombinations) +
+         ")");
+  size_t combinations = 1;
+  for (int64_t r = 0; r < repeat && combinations > 0; ++r)
+    for (const List& seq : seqs) {
+      if (seq.empty()) {
+        combinations = 0;
+        break;
+      }
+      if (combinations > kMaxCombinations / seq.size())
+        Fail("product() too large: more than " + std::to_string(kMaxCombinations) +
+             " combinations (drover's limit for values built in a template)");
+      combinations *= seq.size();
+    }
+  if (combinations == 0) return Value(List{});
   std::vector<List> pools;
   for (int64_t r = 0; r < repeat; ++r) pools.insert(pools.end(), seqs.begin(), seqs.end());
   List result{Tuple(List{})};

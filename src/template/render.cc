@@ -474,12 +474,30 @@ int64_t FloorMod(int64_t a, int64_t b) {
   return m;
 }
 
+// A string or list that a template builds by repetition or concatenation
+// ('x' * 10**9, s ~ s in a loop) may not exceed these sizes: Python would
+// try to build it and exhaust memory; drover fails first, naming the limit.
+constexpr int64_t kMaxBuiltStringBytes = int64_t{64} << 20;
+constexpr int64_t kMaxBuiltListItems = 1000000;
+
+void CheckBuiltSize(bool is_string, int64_t unit, int64_t times) {
+  const int64_t limit = is_string ? kMaxBuiltStringBytes : kMaxBuiltListItems;
+  if (unit <= 0 || times <= 0 || times <= limit / unit) return;
+  Fail(std::string(is_string ? "string" : "list") + " too large: " + std::to_string(unit) + " x " +
+       std::to_string(times) + (is_string ? " bytes" : " items") + " exceeds drover's limit of " +
+       std::to_string(limit) + (is_string ? " bytes (64 MiB)" : " items") +
+       " for values built in a template");
+}
+
 Value Repeat(const Value& seq, int64_t n) {
   if (seq.is_string()) {
+    CheckBuiltSize(true, static_cast<int64_t>(seq.as_string().size()), n);
     std::string o;
+    if (n > 0) o.reserve(seq.as_string().size() * static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) o += seq.as_string();
     return Value(std::move(o));
   }
+  CheckBuiltSize(false, static_cast<int64_t>(seq.as_list().size()), n);
   List o;
   for (int64_t i = 0; i < n; ++i)
     for (const Value& e : seq.as_list()) o.push_back(e);
@@ -492,8 +510,12 @@ Value Arith(const std::string& op, const Value& a, const Value& b) {
   if (op == "+") {
     if (IsPyInt(a) && IsPyInt(b)) return Value(CheckedAdd(PyInt(a), PyInt(b)));
     if (IsNum(a) && IsNum(b)) return Value(Num(a) + Num(b));
-    if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
+    if (a.is_string() && b.is_string()) {
+      CheckBuiltSize(true, static_cast<int64_t>(a.as_string().size() + b.as_string().size()), 1);
+      return Value(a.as_string() + b.as_string());
+    }
     if (a.is_list() && b.is_list()) {
+      CheckBuiltSize(false, static_cast<int64_t>(a.as_list().size() + b.as_list().size()), 1);
       List l = a.as_list();
       l.insert(l.end(), b.as_list().begin(), b.as_list().end());
       return Value(std::move(l));
@@ -904,7 +926,11 @@ TVal Renderer::EvalBinary(const Expr& e) {
   TVal b = Eval(*e.args[1]);
   line_ = e.line;
   col_ = e.col;
-  if (e.name == "~") return Value(PyStrOf(a) + PyStrOf(b));
+  if (e.name == "~") {
+    std::string left = PyStrOf(a), right = PyStrOf(b);
+    CheckBuiltSize(true, static_cast<int64_t>(left.size() + right.size()), 1);
+    return Value(left + right);
+  }
   if (a.is_obj())
     if (auto r = a.obj->BinaryOp(e.name, b, false)) return *r;
   if (b.is_obj())
