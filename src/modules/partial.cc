@@ -12,7 +12,7 @@ constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"copy", "a directory tree costs one round trip per file; remote_src with a directory src fails"},
     {"template", "writes UTF-8 only"},
     {"replace", "edits bytes; non-UTF-8 encodings are not converted"},
-    {"apt", "no package name patterns, state=build-dep/fixed, clean/autoclean or deb URLs"},
+    {"apt", "no state=build-dep/fixed"},
     {"user", "no generate_ssh_key or local"},
     {"group", "no local"},
     {"service", "drives only systemd hosts"},

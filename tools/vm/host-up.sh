@@ -98,13 +98,6 @@ if [[ ! -s $root/etc/ssh/ssh_host_ed25519_key ]]; then
   ssh-keygen -q -t ed25519 -N '' -C "root@$name" -f "$root/etc/ssh/ssh_host_ed25519_key"
   tr -d '-' </proc/sys/kernel/random/uuid >"$root/etc/machine-id"
 fi
-# The image holds no package lists: make their (empty) directory look as old
-# as it is useless, so that apt's cache_valid_time updates it on first use,
-# as on a freshly installed server.
-if [[ -z $(ls -A "$root/var/lib/apt/lists" 2>/dev/null) ]]; then
-  touch -d @0 "$root/var/lib/apt/lists"
-fi
-
 # Settings rewritten on every boot, so that they follow the inventory.
 echo "$name" >"$root/etc/hostname"
 cat >"$root/etc/hosts" <<HOSTS
@@ -171,6 +164,14 @@ if $no_python && [[ -e $root/usr/bin/python3 ]]; then
     tail -n 20 "$dir/purge.log" >&2
     vm_die "$name: purging python3 failed (log: $dir/purge.log)"
   }
+fi
+
+# The image holds no package lists (at most apt's lock): make their directory look as old
+# as it is useless, so that apt's cache_valid_time updates it on first use,
+# as on a freshly installed server. After the python3 purge, which changes
+# the directory's mtime.
+if [[ -d $root/var/lib/apt/lists && -z $(find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock) ]]; then
+  touch -d @0 "$root/var/lib/apt/lists"
 fi
 
 # Boot in a session of its own, so that closing the terminal that ran
