@@ -19,12 +19,12 @@ namespace fs = std::filesystem;
 namespace {
 
 bool Exists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
 
 bool IsRegularFile(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -55,10 +55,10 @@ std::string Decrypted(std::string text, const std::string& term) {
     RegisterSecret(plain);
     return plain;
   } catch (const Failure& f) {
-    throw LookupFailure{LookupFailure::kUnhandled,
-                        "A vault password or secret must be specified to decrypt " + term + ": " +
-                            f.error.message,
-                        "ansible.errors.AnsibleParserError"};
+    throw LookupFailure{
+        LookupFailure::kUnhandled,
+        "A vault password or secret must be specified to decrypt " + term + ": " + f.error.message,
+        "ansible.errors.AnsibleParserError"};
   }
 }
 
@@ -74,7 +74,8 @@ std::string Strip(std::string s, bool left, bool right) {
 
 std::string ReadText(const std::string& path, const std::string& term) {
   Result<std::string> text = ReadFile(path);
-  if (!text) throw LookupFailure{LookupFailure::kUnhandled, "could not locate file in lookup: " + term};
+  if (!text)
+    throw LookupFailure{LookupFailure::kUnhandled, "could not locate file in lookup: " + term};
   return std::move(text).value();
 }
 
@@ -167,8 +168,9 @@ void FirstFoundTerms(const List& terms, const Map& kwargs, std::vector<std::stri
     } else if (!term.is_string()) {
       throw LookupFailure{LookupFailure::kLookupError,
                           "Invalid term supplied, can handle string, mapping or list of strings "
-                          "but got: <class '" + std::string(term.is_bool() ? "bool" : "int") +
-                              "'> for " + tmpl::PyStr(term)};
+                          "but got: <class '" +
+                              std::string(term.is_bool() ? "bool" : "int") + "'> for " +
+                              tmpl::PyStr(term)};
     }
     std::vector<std::string> files, paths;
     if (const Value* f = opts->find("files")) SplitOn(*f, ",;", files);

@@ -24,6 +24,7 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
     std::map<std::string, LookupPlugin, std::less<>> m;
     AddDataPlugins(m);
     AddFilePlugins(m);
+    AddPasswordPlugin(m);
     return m;
   }();
   return k;
@@ -51,12 +52,13 @@ List RunLookupPlugin(std::string_view name, const List& terms, const Map& option
                      const tmpl::Scope& scope, const LookupContext& ctx) {
   auto it = Plugins().find(ShortName(name));
   if (it == Plugins().end())
-    throw LookupFailure{LookupFailure::kOptions, "lookup plugin (" + std::string(name) + ") not found"};
+    throw LookupFailure{LookupFailure::kOptions,
+                        "lookup plugin (" + std::string(name) + ") not found"};
   return it->second(LookupCall{terms, options, scope, ctx});
 }
 
-Result<Value> RunLookup(const std::string& name, const List& args, const Map& kwargs,
-                        bool wantlist, const tmpl::Scope& scope, const LookupContext& ctx,
+Result<Value> RunLookup(const std::string& name, const List& args, const Map& kwargs, bool wantlist,
+                        const tmpl::Scope& scope, const LookupContext& ctx,
                         const std::function<void(const std::string&)>& warn) {
   Map options = kwargs;
   std::string errors = "strict";
@@ -99,9 +101,9 @@ Result<Value> RunLookup(const std::string& name, const List& args, const Map& kw
 }
 
 tmpl::Lookup MakeLookupHook(LookupContext ctx, std::function<void(const std::string&)> warn) {
-  return [ctx = std::move(ctx), warn = std::move(warn)](
-             const std::string& plugin, const List& args, const Map& kwargs, bool wantlist,
-             const tmpl::Scope& scope) {
+  return [ctx = std::move(ctx), warn = std::move(warn)](const std::string& plugin, const List& args,
+                                                        const Map& kwargs, bool wantlist,
+                                                        const tmpl::Scope& scope) {
     return RunLookup(plugin, args, kwargs, wantlist, scope, ctx, warn);
   };
 }
@@ -115,9 +117,9 @@ bool OptionBool(const Map& options, std::string_view key, bool fallback) {
     const std::string& s = v->as_string();
     if (s == "yes" || s == "true" || s == "True" || s == "on" || s == "1") return true;
     if (s == "no" || s == "false" || s == "False" || s == "off" || s == "0") return false;
-    throw LookupFailure{LookupFailure::kOptions,
-                        "Invalid type for configuration option " + std::string(key) +
-                            ": The value '" + s + "' is not a valid boolean."};
+    throw LookupFailure{LookupFailure::kOptions, "Invalid type for configuration option " +
+                                                     std::string(key) + ": The value '" + s +
+                                                     "' is not a valid boolean."};
   }
   return v->truthy();
 }
@@ -157,9 +159,10 @@ List Dict(const LookupCall& c) {
   List out;
   for (const Value& term : c.terms) {
     if (!term.is_map())
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "with_dict expects a dict", "ansible.errors.AnsibleError"};
-    for (const auto& [k, val] : term.as_map()) out.push_back(Value(Map{{"key", k}, {"value", val}}));
+      throw LookupFailure{LookupFailure::kUnhandled, "with_dict expects a dict",
+                          "ansible.errors.AnsibleError"};
+    for (const auto& [k, val] : term.as_map())
+      out.push_back(Value(Map{{"key", k}, {"value", val}}));
   }
   return out;
 }
@@ -246,11 +249,16 @@ void SequenceOne(const std::string& term, List& out) {
   for (const auto& [k, v] : *kv) {
     if (k == "_raw_params") continue;
     std::string text = v.is_string() ? v.as_string() : tmpl::PyStr(v);
-    if (k == "start") start = ParseInt(text, term);
-    else if (k == "end") end = ParseInt(text, term), has_end = true;
-    else if (k == "stride") stride = ParseInt(text, term);
-    else if (k == "count") count = ParseInt(text, term);
-    else if (k == "format") format = text;
+    if (k == "start")
+      start = ParseInt(text, term);
+    else if (k == "end")
+      end = ParseInt(text, term), has_end = true;
+    else if (k == "stride")
+      stride = ParseInt(text, term);
+    else if (k == "count")
+      count = ParseInt(text, term);
+    else if (k == "format")
+      format = text;
     else
       throw LookupFailure{LookupFailure::kUnhandled,
                           "unrecognized arguments to with_sequence: ['" + k + "']"};
@@ -263,8 +271,7 @@ void SequenceOne(const std::string& term, List& out) {
     end = start + count * stride - 1;
     if (stride < 0) end = start + count * stride + 1;
   } else if (!has_end) {
-    throw LookupFailure{LookupFailure::kUnhandled,
-                        "must specify count or end in with_sequence"};
+    throw LookupFailure{LookupFailure::kUnhandled, "must specify count or end in with_sequence"};
   }
   if (stride > 0 && end < start)
     throw LookupFailure{LookupFailure::kUnhandled, "to count backwards make stride negative"};
@@ -280,7 +287,8 @@ void SequenceOne(const std::string& term, List& out) {
 
 List Sequence(const LookupCall& c) {
   List out;
-  for (const Value& term : c.terms) SequenceOne(term.is_string() ? term.as_string() : tmpl::PyStr(term), out);
+  for (const Value& term : c.terms)
+    SequenceOne(term.is_string() ? term.as_string() : tmpl::PyStr(term), out);
   return out;
 }
 
@@ -299,18 +307,18 @@ std::optional<List> PopSublist(Map& item, const std::vector<std::string>& path, 
     if (i + 1 < path.size()) {
       if (!v->is_map()) {
         if (skip_missing) return std::nullopt;
-        throw LookupFailure{LookupFailure::kUnhandled, "the key " + path[i] +
-                                                           " should point to a dictionary, got '" +
-                                                           tmpl::PyStr(*v) + "'"};
+        throw LookupFailure{
+            LookupFailure::kUnhandled,
+            "the key " + path[i] + " should point to a dictionary, got '" + tmpl::PyStr(*v) + "'"};
       }
       *v = Value(Map(v->as_map()));  // copy: the caller's data stays intact
       sub = &v->as_map();
       continue;
     }
     if (!v->is_list())
-      throw LookupFailure{LookupFailure::kUnhandled, "the key " + path[i] +
-                                                         " should point to a list, got '" +
-                                                         tmpl::PyStr(*v) + "'"};
+      throw LookupFailure{
+          LookupFailure::kUnhandled,
+          "the key " + path[i] + " should point to a list, got '" + tmpl::PyStr(*v) + "'"};
     List out = v->as_list();
     sub->erase(path[i]);
     return out;
@@ -351,8 +359,9 @@ List Subelements(const LookupCall& c) {
   List out;
   for (const Value& element : elements) {
     if (!element.is_map())
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "subelements lookup expects a dictionary, got '" + tmpl::PyStr(element) + "'"};
+      throw LookupFailure{
+          LookupFailure::kUnhandled,
+          "subelements lookup expects a dictionary, got '" + tmpl::PyStr(element) + "'"};
     if (const Value* s = element.as_map().find("skipped"); s && !(s->is_bool() && !s->as_bool()))
       continue;
     Map item = element.as_map();
@@ -385,10 +394,13 @@ List Vars(const LookupCall& c) {
   if (fallback && fallback->is_null()) fallback = nullptr;
   for (const Value& term : c.terms) {
     if (!term.is_string())
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "Invalid setting identifier, \"" + tmpl::PyStr(term) +
-                              "\" is not a string, its a <class '" +
-                              (term.is_list() ? "list" : term.is_map() ? "dict" : "int") + "'>"};
+      throw LookupFailure{LookupFailure::kUnhandled, "Invalid setting identifier, \"" +
+                                                         tmpl::PyStr(term) +
+                                                         "\" is not a string, its a <class '" +
+                                                         (term.is_list()  ? "list"
+                                                          : term.is_map() ? "dict"
+                                                                          : "int") +
+                                                         "'>"};
     const Value* v = c.scope.Lookup(term.as_string());
     if (!v) {
       if (fallback) {

@@ -51,8 +51,8 @@ List RunLookupPlugin(std::string_view name, const List& terms, const Map& option
 
 // lookup()/query(): runs the plugin and applies errors= (strict, warn,
 // ignore) and wantlist as Ansible's templar does. `warn` receives warnings.
-Result<Value> RunLookup(const std::string& name, const List& args, const Map& kwargs,
-                        bool wantlist, const tmpl::Scope& scope, const LookupContext& ctx,
+Result<Value> RunLookup(const std::string& name, const List& args, const Map& kwargs, bool wantlist,
+                        const tmpl::Scope& scope, const LookupContext& ctx,
                         const std::function<void(const std::string&)>& warn);
 
 // The hook the executor installs for a task's renders.

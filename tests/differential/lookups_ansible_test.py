@@ -231,6 +231,56 @@ def write(root, files):
             f.write(text)
 
 
+PASSWORD_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: pw
+      debug: msg="{{ lookup('password', 'creds/pw length=12 chars=digits') }}"
+    - name: pw default
+      debug: msg="{{ lookup('password', 'creds/pw2') }}"
+    - name: pw hashed
+      debug: msg="{{ lookup('password', 'creds/pw3 encrypt=sha512_crypt') }}"
+    - name: pw devnull
+      debug: msg="{{ lookup('password', '/dev/null length=8 chars=ascii_lowercase') }}"
+"""
+
+
+def password_problems(root):
+    """Ansible creates the files and drover reuses them; then drover creates
+    them and Ansible reuses them."""
+    problems = []
+    write(root, {"pw.yml": PASSWORD_PLAY})
+    for first, second in (("ansible", "drover"), ("drover", "ansible")):
+        shutil.rmtree(os.path.join(root, "creds"), ignore_errors=True)
+        rc1, out1 = run(first, root, "pw.yml")
+        rc2, out2 = run(second, root, "pw.yml")
+        r1, r2 = results(out1), results(out2)
+        if rc1 or rc2:
+            problems.append("password: %s rc %d, %s rc %d\n%s\n%s" % (first, rc1, second, rc2, out1, out2))
+            continue
+        for name in ("pw", "pw default", "pw hashed"):
+            if r1.get(name) != r2.get(name):
+                problems.append("password %r: %s printed %s, then %s %s" % (name, first, r1.get(name), second, r2.get(name)))
+        pw = r1["pw"][0]["msg"]
+        if not re.fullmatch(r"[0-9]{12}", pw):
+            problems.append("password from %s: %r is not 12 digits" % (first, pw))
+        if not re.fullmatch(r"[A-Za-z0-9.,:_-]{20}", r1["pw default"][0]["msg"]):
+            problems.append("default password from %s: %r" % (first, r1["pw default"][0]["msg"]))
+        if not r1["pw hashed"][0]["msg"].startswith("$6$"):
+            problems.append("hashed password from %s: %r" % (first, r1["pw hashed"][0]["msg"]))
+        dn1, dn2 = r1["pw devnull"][0]["msg"], r2["pw devnull"][0]["msg"]
+        if dn1 == dn2 or not re.fullmatch("[a-z]{8}", dn1) or not re.fullmatch("[a-z]{8}", dn2):
+            problems.append("/dev/null passwords: %r %r" % (dn1, dn2))
+        mode = os.stat(os.path.join(root, "creds/pw")).st_mode & 0o777
+        if mode != 0o600:
+            problems.append("password file made by %s has mode %o" % (first, mode))
+        with open(os.path.join(root, "creds/pw")) as f:
+            if f.read() != pw + "\n":
+                problems.append("password file made by %s does not hold the password" % first)
+    return problems
+
+
 def main():
     problems = []
     root = tempfile.mkdtemp(prefix="drover-lookups-")
@@ -268,6 +318,7 @@ def main():
             if message and (message not in aout or message not in dout):
                 problems.append("%s: %r not in both outputs\n--- ansible\n%s\n--- drover\n%s"
                                 % (name, message, aout, dout))
+        problems += password_problems(root)
         print("lookups vs ansible-playbook: %d tasks compared in %.0fs"
               % (len(want), time.time() - t0))
     finally:
