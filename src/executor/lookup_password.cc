@@ -47,7 +47,8 @@ std::string CharSet(const std::string& spec) {
 std::string CandidateChars(const Value& chars) {
   std::vector<std::string> specs;
   if (chars.is_list()) {
-    for (const Value& c : chars.as_list()) specs.push_back(c.is_string() ? c.as_string() : tmpl::PyStr(c));
+    for (const Value& c : chars.as_list())
+      specs.push_back(c.is_string() ? c.as_string() : tmpl::PyStr(c));
   } else {
     std::string text = chars.is_string() ? chars.as_string() : tmpl::PyStr(chars);
     if (text.find(",,") != std::string::npos) specs.push_back(",");
@@ -123,8 +124,8 @@ void WriteStored(const std::string& path, const std::string& content) {
 
 std::string Hash(const std::string& password, const std::string& scheme, const std::string& salt) {
   tmpl::MapScope scope(Value(Map{{"p", password}, {"s", scheme}, {"salt", salt}}));
-  Result<std::string> r = tmpl::RenderString("{{ p | password_hash(s, salt) }}", "password",
-                                             scope, tmpl::Options::Templar());
+  Result<std::string> r = tmpl::RenderString("{{ p | password_hash(s, salt) }}", "password", scope,
+                                             tmpl::Options::Templar());
   if (!r) throw PasswordError(r.error().message);
   return *r;
 }
@@ -145,7 +146,8 @@ List Password(const LookupCall& c) {
         relpath += " " + raw->as_string();
         params.erase("_raw_params");
         if (term.rfind(relpath, 0) != 0)
-          throw PasswordError("Unrecognized value after key=value parameters given to password lookup");
+          throw PasswordError(
+              "Unrecognized value after key=value parameters given to password lookup");
       }
       std::string invalid;
       for (const auto& [k, v] : params)
@@ -171,7 +173,8 @@ List Password(const LookupCall& c) {
     if (!encrypt.empty() && encrypt != "sha512_crypt" && encrypt != "sha256_crypt")
       throw LookupFailure{LookupFailure::kOptions,
                           "password lookup: drover supports encrypt=sha512_crypt and "
-                          "sha256_crypt only, not " + encrypt};
+                          "sha256_crypt only, not " +
+                              encrypt};
     if (const Value* s = param("seed"); s && !s->is_null())
       throw LookupFailure{LookupFailure::kOptions,
                           "password lookup: seed= is not supported by drover (Python's "
@@ -208,7 +211,8 @@ List Password(const LookupCall& c) {
       WriteStored(path, stored.salt.empty() && encrypt.empty()
                             ? stored.password
                             : stored.password + " salt=" + stored.salt);
-    out.push_back(Value(encrypt.empty() ? stored.password : Hash(stored.password, encrypt, stored.salt)));
+    out.push_back(
+        Value(encrypt.empty() ? stored.password : Hash(stored.password, encrypt, stored.salt)));
   }
   return out;
 }

@@ -25,6 +25,7 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
     AddDataPlugins(m);
     AddFilePlugins(m);
     AddPasswordPlugin(m);
+    AddTablePlugins(m);
     return m;
   }();
   return k;

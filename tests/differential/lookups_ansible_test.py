@@ -21,6 +21,11 @@ FILES = {
     "files/a.conf": "a\n",
     "files/b.conf": "b\n",
     "files/lines.txt": "one\ntwo\nthree\n",
+    "files/app.ini": "[global]\nuser = alice\nPort: 8080\n\n# comment\n[db]\nhost = db1\n"
+                     "  continued\nname_a = x\nname_b = y\n",
+    "files/app.properties": "user.name = bob\nuser.home=/home/bob\n",
+    "files/people.csv": "alice,30,\"Paris, FR\"\nbob,40,Rome\n",
+    "files/tabs.tsv": "k1\tv1\nk2\tv2\n",
     "templates/greet.j2": "Hello {{ who }}{% if extra is defined %} {{ extra }}{% endif %}\n",
     "templates/data.j2": "[1, 2, {{ n }}]",
     "roles/r/files/role.txt": "from the role\n",
@@ -125,6 +130,26 @@ PLAY = """
       debug: msg="{{ query('file', 'missing.txt', errors='ignore') }}"
     - name: errors warn first_found
       debug: msg="{{ query('first_found', ['missing.txt'], errors='warn') }}"
+    - name: ini
+      debug: msg="{{ lookup('ini', 'user', file='app.ini') }}"
+    - name: ini inline options
+      debug: msg="{{ lookup('ini', 'port section=global file=app.ini') }}"
+    - name: ini continuation
+      debug: msg="{{ lookup('ini', 'host', section='db', file='app.ini') }}"
+    - name: ini regexp
+      debug: msg="{{ query('ini', 'name_.*', section='db', file='app.ini', re=True) }}"
+    - name: ini default
+      debug: msg="{{ lookup('ini', 'nope', section='db', file='app.ini', default='dflt') }}"
+    - name: ini properties
+      debug: msg="{{ lookup('ini', 'user.home', type='properties', file='app.properties') }}"
+    - name: csvfile
+      debug: msg="{{ lookup('csvfile', 'alice file=people.csv delimiter=,') }}"
+    - name: csvfile col
+      debug: msg="{{ lookup('csvfile', 'alice', file='people.csv', delimiter=',', col=2) }}"
+    - name: csvfile tab
+      debug: msg="{{ lookup('csvfile', 'k2', file='tabs.tsv') }}"
+    - name: csvfile default
+      debug: msg="{{ lookup('csvfile', 'zed', file='tabs.tsv', default='none') }}"
     - name: with_items
       debug: var=item
       with_items: "{{ nums }}"
@@ -180,6 +205,10 @@ ERRORS = {
     "vars undefined": ("{{ lookup('vars', 'nope') }}",
                        "No variable found with this name: nope"),
     "pipe fails": ("{{ lookup('pipe', 'exit 3') }}", "lookup_plugin.pipe(exit 3) returned 3"),
+    "ini no section": ("{{ lookup('ini', 'a', section='nosuch', file='app.ini') }}",
+                       "No section 'nosuch' in app.ini"),
+    "password bad option": ("{{ lookup('password', '/dev/null foo=1') }}",
+                            "Unrecognized parameter(s) given to password lookup: foo"),
     "ignore": ("[{{ lookup('first_found', ['m1'], errors='ignore') }}]", None),
 }
 
