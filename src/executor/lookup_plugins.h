@@ -28,6 +28,7 @@ bool OptionBool(const Map& options, std::string_view key, bool fallback);
 void AddDataPlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddFilePlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddTablePlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
+void AddInventoryPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddPasswordPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 
 }  // namespace drover::executor

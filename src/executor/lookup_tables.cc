@@ -66,8 +66,9 @@ std::map<std::string, Section> ParseIni(const std::string& text, bool case_sensi
       continue;
     }
     if (!current)
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "File contains no section headers.\nfile: '<\?\?\?>', line: 1\n'" + line + "'"};
+      throw LookupFailure{
+          LookupFailure::kUnhandled,
+          "File contains no section headers.\nfile: '<\?\?\?>', line: 1\n'" + line + "'"};
     size_t sep = t.find_first_of("=:");
     std::string key = Trim(sep == std::string::npos ? t : t.substr(0, sep));
     if (!case_sensitive) key = Lower(key);
@@ -79,10 +80,11 @@ std::map<std::string, Section> ParseIni(const std::string& text, bool case_sensi
     }
     for (const auto& [k, v] : *current)
       if (k == key)
-        throw LookupFailure{LookupFailure::kLookupError,
-                            "Duplicate option in '" + file + "': While reading from '<\?\?\?>': "
-                            "option '" + key + "' in section '" + current_name +
-                                "' already exists"};
+        throw LookupFailure{LookupFailure::kLookupError, "Duplicate option in '" + file +
+                                                             "': While reading from '<\?\?\?>': "
+                                                             "option '" +
+                                                             key + "' in section '" + current_name +
+                                                             "' already exists"};
     current->emplace_back(key, value);
     last_value = &current->back().second;
   }
@@ -91,8 +93,8 @@ std::map<std::string, Section> ParseIni(const std::string& text, bool case_sensi
 
 List Ini(const LookupCall& c) {
   static const std::vector<std::string> kOptions = {
-      "type", "file", "section", "re", "encoding", "default", "case_sensitive", "allow_no_value",
-      "allow_none"};
+      "type",    "file",           "section",        "re",        "encoding",
+      "default", "case_sensitive", "allow_no_value", "allow_none"};
   List out;
   for (const Value& t : c.terms) {
     Map opts = c.options;
@@ -111,8 +113,10 @@ List Ini(const LookupCall& c) {
         auto it = std::find_if(params.begin(), params.end(),
                                [&](const auto& p) { return p.first == this_key; });
         if (first || it == params.end() || it->second.empty()) {
-          if (it == params.end()) params.emplace_back(this_key, word);
-          else it->second = word;
+          if (it == params.end())
+            params.emplace_back(this_key, word);
+          else
+            it->second = word;
         } else {
           it->second += " " + word;
         }
@@ -133,7 +137,8 @@ List Ini(const LookupCall& c) {
       if (!updated_key)
         throw LookupFailure{LookupFailure::kOptions,
                             "No key to lookup was provided as first term with in string inline "
-                            "options: " + term};
+                            "options: " +
+                                term};
     }
     const std::string type = OptionText(opts, "type", "ini");
     const std::string file = OptionText(opts, "file", "ansible.ini");
@@ -151,8 +156,7 @@ List Ini(const LookupCall& c) {
     auto sections = ParseIni(text, case_sensitive, allow_no_value, file);
     auto it = sections.find(section);
     if (it == sections.end())
-      throw LookupFailure{LookupFailure::kLookupError,
-                          "No section '" + section + "' in " + file};
+      throw LookupFailure{LookupFailure::kLookupError, "No section '" + section + "' in " + file};
     if (is_re) {
       std::regex re(key, std::regex::ECMAScript);
       for (const auto& [k, v] : it->second)
@@ -216,7 +220,8 @@ List CsvFile(const LookupCall& c) {
     Result<Map> kv = playbook::ParseKeyValues(term, false);
     if (!kv) throw LookupFailure{LookupFailure::kUnhandled, kv.error().message};
     const Value* raw = kv->find("_raw_params");
-    if (!raw) throw LookupFailure{LookupFailure::kUnhandled, "Search key is required but was not found"};
+    if (!raw)
+      throw LookupFailure{LookupFailure::kUnhandled, "Search key is required but was not found"};
     std::string key = raw->as_string();
     Map opts = c.options;
     for (const auto& [name, value] : *kv) {
@@ -229,7 +234,8 @@ List CsvFile(const LookupCall& c) {
     std::string delimiter = OptionText(opts, "delimiter", "TAB");
     if (delimiter == "TAB") delimiter = "\t";
     if (delimiter.size() != 1)
-      throw LookupFailure{LookupFailure::kUnhandled, "csvfile: \"delimiter\" must be a 1-character string"};
+      throw LookupFailure{LookupFailure::kUnhandled,
+                          "csvfile: \"delimiter\" must be a 1-character string"};
     const std::string file = OptionText(opts, "file", "ansible.csv");
     std::string path = FindInSearchPath(c.ctx, "files", file);
     std::istringstream in(ReadWhole(path.empty() ? file : path, "csvfile"));
@@ -237,7 +243,8 @@ List CsvFile(const LookupCall& c) {
     try {
       col = std::stoll(OptionText(opts, "col", "1"));
     } catch (const std::exception&) {
-      throw LookupFailure{LookupFailure::kUnhandled, "csvfile: invalid literal for int() with base 10"};
+      throw LookupFailure{LookupFailure::kUnhandled,
+                          "csvfile: invalid literal for int() with base 10"};
     }
     std::optional<Value> found;
     bool ok = true;

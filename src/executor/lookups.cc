@@ -26,6 +26,7 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
     AddFilePlugins(m);
     AddPasswordPlugin(m);
     AddTablePlugins(m);
+    AddInventoryPlugin(m);
     return m;
   }();
   return k;

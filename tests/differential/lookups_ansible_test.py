@@ -16,7 +16,8 @@ import time
 DROVER = os.path.abspath(os.environ.get("DROVER", "build/drover"))
 
 FILES = {
-    "hosts": "localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n",
+    "hosts": "localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n"
+             "[web]\nweb1\nweb2\n[db]\ndb1\nweb1\n",
     "files/hello.txt": "  hello world  \n\n",
     "files/a.conf": "a\n",
     "files/b.conf": "b\n",
@@ -150,6 +151,12 @@ PLAY = """
       debug: msg="{{ lookup('csvfile', 'k2', file='tabs.tsv') }}"
     - name: csvfile default
       debug: msg="{{ lookup('csvfile', 'zed', file='tabs.tsv', default='none') }}"
+    - name: inventory_hostnames group
+      debug: msg="{{ lookup('inventory_hostnames', 'web') }}"
+    - name: inventory_hostnames patterns
+      debug: msg="{{ query('inventory_hostnames', 'all:!db') }}"
+    - name: inventory_hostnames intersection
+      debug: msg="{{ query('inventory_hostnames', 'web:&db', 'local*') }}"
     - name: with_items
       debug: var=item
       with_items: "{{ nums }}"
