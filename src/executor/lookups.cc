@@ -7,7 +7,10 @@
 #include <random>
 
 #include "executor/lookup_plugins.h"
+#include "executor/template_scope.h"
 #include "playbook/kv.h"
+#include "template/regex.h"
+#include "template/runtime.h"
 
 namespace drover::executor {
 
@@ -425,6 +428,36 @@ List Vars(const LookupCall& c) {
   return out;
 }
 
+// Needs the executor's scope (the names of every variable); other scopes
+// (a template lookup's template_vars layer) list no names.
+List VarNames(const LookupCall& c) {
+  const auto* scope = dynamic_cast<const TemplateScope*>(&c.scope);
+  std::vector<std::string> names = scope ? scope->Names() : std::vector<std::string>{};
+  List out;
+  for (const Value& term : c.terms) {
+    if (!term.is_string())
+      throw LookupFailure{LookupFailure::kUnhandled, "Invalid setting identifier, \"" +
+                                                         tmpl::PyStr(term) +
+                                                         "\" is not a string, it is a <class '" +
+                                                         (term.is_list()  ? "list"
+                                                          : term.is_map() ? "dict"
+                                                                          : "int") +
+                                                         "'>"};
+    std::shared_ptr<const tmpl::Regex> re;
+    try {
+      re = tmpl::Regex::Compile(term.as_string());
+    } catch (const tmpl::RenderError& e) {
+      throw LookupFailure{LookupFailure::kUnhandled, "Unable to use \"" + term.as_string() +
+                                                         "\" as a search parameter: " + e.message};
+    }
+    for (const std::string& name : names) {
+      tmpl::RegexMatch m;
+      if (re->Search(name, 0, &m)) out.push_back(Value(name));
+    }
+  }
+  return out;
+}
+
 List RandomChoice(const LookupCall& c) {
   if (c.terms.empty()) return {};
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -447,6 +480,7 @@ void AddDataPlugins(std::map<std::string, LookupPlugin, std::less<>>& m) {
   m["env"] = Env;
   m["vars"] = Vars;
   m["random_choice"] = RandomChoice;
+  m["varnames"] = VarNames;
 }
 
 }  // namespace drover::executor

@@ -157,6 +157,10 @@ PLAY = """
       debug: msg="{{ query('inventory_hostnames', 'all:!db') }}"
     - name: inventory_hostnames intersection
       debug: msg="{{ query('inventory_hostnames', 'web:&db', 'local*') }}"
+    - name: varnames
+      debug: msg="{{ query('varnames', '^qz_.+') | sort }}"
+    - name: varnames lookup
+      debug: msg="{{ lookup('varnames', '^qz_1$', '^who$') }}"
     - name: with_items
       debug: var=item
       with_items: "{{ nums }}"
