@@ -48,17 +48,19 @@ std::vector<std::string> SearchDirs(const LookupContext& ctx) {
 
 // A vaulted file's plaintext (else its text as is). The plaintext is
 // registered as a secret, so output masks it like any vault value.
-std::string Decrypted(std::string text, const std::string& term) {
+std::string Decrypted(std::string text) {
   if (text.rfind("$ANSIBLE_VAULT;", 0) != 0) return text;
   try {
     std::string plain = Value::Vault(std::move(text)).as_string();
     RegisterSecret(plain);
     return plain;
   } catch (const Failure& f) {
+    // Ansible's message when no vault secret was given; else the decryptor's.
+    const bool no_secret = f.error.message.find("no vault password") != std::string::npos;
     throw LookupFailure{
         LookupFailure::kUnhandled,
-        "A vault password or secret must be specified to decrypt " + term + ": " + f.error.message,
-        "ansible.errors.AnsibleParserError"};
+        no_secret ? "Attempting to decrypt but no vault secrets found" : f.error.message,
+        "ansible.parsing.vault.AnsibleVaultError"};
   }
 }
 
@@ -88,7 +90,7 @@ List FilePlugin(const LookupCall& c) {
     std::string path = FindInSearchPath(c.ctx, "files", term);
     if (path.empty())
       throw LookupFailure{LookupFailure::kUnhandled, "could not locate file in lookup: " + term};
-    out.push_back(Value(Strip(Decrypted(ReadText(path, term), term), lstrip, rstrip)));
+    out.push_back(Value(Strip(Decrypted(ReadText(path, term)), lstrip, rstrip)));
   }
   return out;
 }
@@ -101,7 +103,7 @@ List Unvault(const LookupCall& c) {
     if (path.empty())
       throw LookupFailure{LookupFailure::kUnhandled,
                           "Unable to find file matching \"" + term + "\" "};
-    out.push_back(Value(Decrypted(ReadText(path, term), term)));
+    out.push_back(Value(Decrypted(ReadText(path, term))));
   }
   return out;
 }

@@ -3,11 +3,12 @@
 // excel CSV dialect with a chosen delimiter).
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "executor/lookup_plugins.h"
 #include "playbook/kv.h"
+#include "template/regex.h"
+#include "template/runtime.h"
 
 namespace drover::executor {
 
@@ -158,10 +159,16 @@ List Ini(const LookupCall& c) {
     if (it == sections.end())
       throw LookupFailure{LookupFailure::kLookupError, "No section '" + section + "' in " + file};
     if (is_re) {
-      std::regex re(key, std::regex::ECMAScript);
-      for (const auto& [k, v] : it->second)
-        if (std::regex_search(k, re, std::regex_constants::match_continuous))
-          out.push_back(v ? Value(*v) : Value());
+      std::shared_ptr<const tmpl::Regex> re;
+      try {
+        re = tmpl::Regex::Compile(key);
+      } catch (const tmpl::RenderError& e) {
+        throw LookupFailure{LookupFailure::kUnhandled, e.message, "re.error"};
+      }
+      for (const auto& [k, v] : it->second) {
+        tmpl::RegexMatch m;
+        if (re->Search(k, 0, &m, /*anchored=*/true)) out.push_back(v ? Value(*v) : Value());
+      }
       continue;
     }
     std::string wanted = case_sensitive ? key : Lower(key);

@@ -232,7 +232,11 @@ def run(tool, root, playbook, extra_env=None):
                ANSIBLE_DEPRECATION_WARNINGS="0", LOOKUP_TEST_VAR="from-env",
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
                ANSIBLE_LOCAL_TEMP=os.path.join(root, ".ansible-tmp"))
-    env.update(extra_env or {})
+    for k, v in (extra_env or {}).items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
     cmd = ["ansible-playbook"] if tool == "ansible" else [DROVER, "playbook"]
     p = subprocess.run(cmd + ["-i", "hosts", playbook], cwd=root, env=env, capture_output=True,
                        text=True, timeout=300)
@@ -321,6 +325,41 @@ def password_problems(root):
     return problems
 
 
+VAULT_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: vaulted file
+      debug: msg="{{ lookup('file', 'secret.txt') }}"
+    - name: unvault
+      debug: msg="{{ lookup('unvault', 'secret.txt') }}"
+"""
+
+
+def vault_problems(root):
+    """file/unvault of a vaulted file: Ansible prints the plaintext, drover
+    masks it; without a vault password both fail alike."""
+    problems = []
+    write(root, {"vault.yml": VAULT_PLAY, "vpw": "vaultpw\n",
+                 "files/secret.txt": "top secret value\n"})
+    subprocess.run(["ansible-vault", "encrypt", "--vault-password-file", "vpw",
+                    "files/secret.txt"], cwd=root, check=True, capture_output=True)
+    env = {"ANSIBLE_VAULT_PASSWORD_FILE": os.path.join(root, "vpw")}
+    arc, aout = run("ansible", root, "vault.yml", env)
+    drc, dout = run("drover", root, "vault.yml", env)
+    if arc or drc or "top secret value" not in aout:
+        problems.append("vault: ansible rc %d, drover rc %d\n%s\n%s" % (arc, drc, aout, dout))
+    if "top secret" in dout or dout.count('"msg": "********') != 2:
+        problems.append("vault: drover did not mask the decrypted file:\n" + dout)
+    arc, aout = run("ansible", root, "vault.yml", {"ANSIBLE_VAULT_PASSWORD_FILE": None})
+    drc, dout = run("drover", root, "vault.yml", {"ANSIBLE_VAULT_PASSWORD_FILE": None})
+    want = "Attempting to decrypt but no vault secrets found"
+    if arc != drc or want not in aout or want not in dout:
+        problems.append("vault without password: ansible rc %d drover rc %d\n%s\n%s"
+                        % (arc, drc, aout, dout))
+    return problems
+
+
 def main():
     problems = []
     root = tempfile.mkdtemp(prefix="drover-lookups-")
@@ -359,6 +398,7 @@ def main():
                 problems.append("%s: %r not in both outputs\n--- ansible\n%s\n--- drover\n%s"
                                 % (name, message, aout, dout))
         problems += password_problems(root)
+        problems += vault_problems(root)
         print("lookups vs ansible-playbook: %d tasks compared in %.0fs"
               % (len(want), time.time() - t0))
     finally:
