@@ -81,13 +81,21 @@ std::string ReadText(const std::string& path, const std::string& term) {
   return std::move(text).value();
 }
 
+// find_file_in_search_path without ignore_missing: warns when not found.
+std::string FindOrWarn(const LookupCall& c, const std::string& subdir, const std::string& term) {
+  std::string path = FindInSearchPath(c.ctx, subdir, term);
+  if (path.empty() && c.warn)
+    c.warn("Unable to find '" + term + "' in expected paths (use -vvvvv to see paths)");
+  return path;
+}
+
 List FilePlugin(const LookupCall& c) {
   bool lstrip = OptionBool(c.options, "lstrip", false);
   bool rstrip = OptionBool(c.options, "rstrip", true);
   List out;
   for (const Value& t : c.terms) {
     std::string term = TermText(t);
-    std::string path = FindInSearchPath(c.ctx, "files", term);
+    std::string path = FindOrWarn(c, "files", term);
     if (path.empty())
       throw LookupFailure{LookupFailure::kUnhandled, "could not locate file in lookup: " + term};
     out.push_back(Value(Strip(Decrypted(ReadText(path, term)), lstrip, rstrip)));
@@ -210,7 +218,7 @@ List TemplatePlugin(const LookupCall& c) {
   List out;
   for (const Value& t : c.terms) {
     std::string term = TermText(t);
-    std::string path = FindInSearchPath(c.ctx, "templates", term);
+    std::string path = FindOrWarn(c, "templates", term);
     if (path.empty())
       throw LookupFailure{LookupFailure::kUnhandled,
                           "the template file " + term + " could not be found for the lookup"};

@@ -17,6 +17,7 @@ struct LookupCall {
   const Map& options;
   const tmpl::Scope& scope;
   const LookupContext& ctx;
+  const LookupWarn& warn;  // may be empty
 };
 
 // Returns the plugin's list; throws LookupFailure.

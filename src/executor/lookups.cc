@@ -35,10 +35,12 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
   return k;
 }
 
-// Python's str() of a lookup error's class, as the templar prints it.
+// The templar's message for a plugin's own error (AnsibleError with
+// orig_exc appends the original message once more).
 std::string UnhandledMessage(std::string_view name, const LookupFailure& f) {
   return "An unhandled exception occurred while running the lookup plugin '" + std::string(name) +
-         "'. Error was a <class '" + f.python_class + "'>, original message: " + f.message;
+         "'. Error was a <class '" + f.python_class + "'>, original message: " + f.message + ". " +
+         f.message;
 }
 
 }  // namespace
@@ -54,12 +56,12 @@ std::vector<std::string> LookupPluginNames() {
 }
 
 List RunLookupPlugin(std::string_view name, const List& terms, const Map& options,
-                     const tmpl::Scope& scope, const LookupContext& ctx) {
+                     const tmpl::Scope& scope, const LookupContext& ctx, const LookupWarn& warn) {
   auto it = Plugins().find(ShortName(name));
   if (it == Plugins().end())
     throw LookupFailure{LookupFailure::kOptions,
                         "lookup plugin (" + std::string(name) + ") not found"};
-  return it->second(LookupCall{terms, options, scope, ctx});
+  return it->second(LookupCall{terms, options, scope, ctx, warn});
 }
 
 Result<Value> RunLookup(const std::string& name, const List& args, const Map& kwargs, bool wantlist,
@@ -76,7 +78,7 @@ Result<Value> RunLookup(const std::string& name, const List& args, const Map& kw
   List terms = args;
   List ran;
   try {
-    ran = RunLookupPlugin(name, terms, options, scope, ctx);
+    ran = RunLookupPlugin(name, terms, options, scope, ctx, warn);
   } catch (const LookupFailure& f) {
     if (f.kind == LookupFailure::kUndefined || f.kind == LookupFailure::kOptions)
       return MakeError(f.message);

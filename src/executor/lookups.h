@@ -5,6 +5,7 @@
 // RunLookup applies `errors=` and lookup()'s comma join as the templar does.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct LookupFailure {
 // The lookup's list of results (what query() returns), or a LookupFailure.
 using PluginResult = List;
 
+// Receives the warnings a plugin prints (Ansible's display.warning).
+using LookupWarn = std::function<void(const std::string&)>;
+
 // Whether `name` (optionally "ansible.builtin.name") is an implemented plugin.
 bool IsLookupPlugin(std::string_view name);
 // The implemented plugins' short names, sorted.
@@ -47,7 +51,8 @@ std::vector<std::string> LookupPluginNames();
 
 // Runs plugin `name` with `terms` and `options`; throws LookupFailure.
 List RunLookupPlugin(std::string_view name, const List& terms, const Map& options,
-                     const tmpl::Scope& scope, const LookupContext& ctx);
+                     const tmpl::Scope& scope, const LookupContext& ctx,
+                     const LookupWarn& warn = {});
 
 // lookup()/query(): runs the plugin and applies errors= (strict, warn,
 // ignore) and wantlist as Ansible's templar does. `warn` receives warnings.

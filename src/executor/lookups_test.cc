@@ -30,8 +30,8 @@ TEST_CASE("errors= strict fails, warn warns, ignore returns None or []") {
   REQUIRE_FALSE(strict.ok());
   CHECK(strict.error().message == "No file was found when using first_found.");
   std::vector<std::string> warnings;
-  Result<Value> warned = Run("first_found", {Value("no/such/file")}, Map{{"errors", "warn"}},
-                             false, &warnings);
+  Result<Value> warned =
+      Run("first_found", {Value("no/such/file")}, Map{{"errors", "warn"}}, false, &warnings);
   REQUIRE(warned.ok());
   CHECK(warned->is_null());
   REQUIRE(warnings.size() == 1);
