@@ -30,6 +30,7 @@ void AddDataPlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddFilePlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddTablePlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddInventoryPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
+void AddConfigPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddPasswordPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 
 }  // namespace drover::executor

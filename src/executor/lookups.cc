@@ -30,6 +30,7 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
     AddPasswordPlugin(m);
     AddTablePlugins(m);
     AddInventoryPlugin(m);
+    AddConfigPlugin(m);
     return m;
   }();
   return k;

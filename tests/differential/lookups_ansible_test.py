@@ -161,6 +161,10 @@ PLAY = """
       debug: msg="{{ query('varnames', '^qz_.+') | sort }}"
     - name: varnames lookup
       debug: msg="{{ lookup('varnames', '^qz_1$', '^who$') }}"
+    - name: config
+      debug: msg="{{ query('config', 'DEFAULT_BECOME_USER', 'DEFAULT_FORKS', 'DEFAULT_REMOTE_USER', 'DEFAULT_TIMEOUT') }}"
+    - name: config env
+      debug: msg="{{ lookup('config', 'DEFAULT_TIMEOUT') }} {{ lookup('config', 'DEFAULT_MANAGED_STR') }}"
     - name: with_items
       debug: var=item
       with_items: "{{ nums }}"
@@ -230,7 +234,7 @@ RESULT_RE = re.compile(r"^ok: \[localhost\](?: => \(item=.*?\))? => (\{.*)$")
 def run(tool, root, playbook, extra_env=None):
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", NO_COLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
                ANSIBLE_DEPRECATION_WARNINGS="0", LOOKUP_TEST_VAR="from-env",
-               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+               ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_TIMEOUT="17", ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
                ANSIBLE_LOCAL_TEMP=os.path.join(root, ".ansible-tmp"))
     for k, v in (extra_env or {}).items():
         if v is None:
