@@ -401,6 +401,18 @@ def main():
             if message and (message not in aout or message not in dout):
                 problems.append("%s: %r not in both outputs\n--- ansible\n%s\n--- drover\n%s"
                                 % (name, message, aout, dout))
+        # --check-support: every lookup of the playbook is implemented.
+        p = subprocess.run([DROVER, "playbook", "--check-support", "-i", "hosts", "site.yml"],
+                           cwd=root, capture_output=True, text=True)
+        if not re.search(r"Lookups and with_\* loops \(\d+: \d+ implemented, 0 partial, "
+                         r"0 not implemented\)", p.stdout):
+            problems.append("--check-support:\n" + p.stdout + p.stderr)
+        write(root, {"unknown.yml": "- hosts: localhost\n  tasks:\n"
+                                    "    - debug: msg=\"{{ lookup('nope') }}\"\n"})
+        p = subprocess.run([DROVER, "playbook", "--check-support", "-i", "hosts", "unknown.yml"],
+                           cwd=root, capture_output=True, text=True)
+        if not re.search(r"lookup\('nope'\)\s+NOT implemented", p.stdout):
+            problems.append("--check-support of an unknown lookup:\n" + p.stdout + p.stderr)
         problems += password_problems(root)
         problems += vault_problems(root)
         print("lookups vs ansible-playbook: %d tasks compared in %.0fs"
