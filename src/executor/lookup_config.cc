@@ -36,10 +36,10 @@ const std::vector<Setting>& Settings() {
        Setting::kBool, Value(false)},
       {"DEFAULT_KEEP_REMOTE_FILES", "ANSIBLE_KEEP_REMOTE_FILES", "defaults", "keep_remote_files",
        Setting::kBool, Value(false)},
-      {"DEFAULT_MANAGED_STR", "", "defaults", "ansible_managed",
-       Setting::kString, Value("Ansible managed")},
-      {"DEFAULT_POLL_INTERVAL", "ANSIBLE_POLL_INTERVAL", "defaults", "poll_interval",
-       Setting::kInt, Value(15)},
+      {"DEFAULT_MANAGED_STR", "", "defaults", "ansible_managed", Setting::kString,
+       Value("Ansible managed")},
+      {"DEFAULT_POLL_INTERVAL", "ANSIBLE_POLL_INTERVAL", "defaults", "poll_interval", Setting::kInt,
+       Value(15)},
       {"DEFAULT_PRIVATE_ROLE_VARS", "ANSIBLE_PRIVATE_ROLE_VARS", "defaults", "private_role_vars",
        Setting::kBool, Value(false)},
       {"DEFAULT_REMOTE_PORT", "ANSIBLE_REMOTE_PORT", "defaults", "remote_port", Setting::kInt,
@@ -79,20 +79,23 @@ List Config(const LookupCall& c) {
   if (missing != "error" && missing != "warn" && missing != "skip")
     throw LookupFailure{LookupFailure::kOptions,
                         "\"on_missing\" must be a string and one of \"error\", \"warn\" or "
-                        "\"skip\", not " + missing};
+                        "\"skip\", not " +
+                            missing};
   static const AnsibleConfig cfg = ReadAnsibleConfig();
   List out;
   for (const Value& term : c.terms) {
     if (!term.is_string())
-      throw LookupFailure{LookupFailure::kOptions,
-                          "Invalid setting identifier, \"" + tmpl::PyStr(term) + "\" is not a string"};
+      throw LookupFailure{LookupFailure::kOptions, "Invalid setting identifier, \"" +
+                                                       tmpl::PyStr(term) + "\" is not a string"};
     const Setting* found = nullptr;
     for (const Setting& s : Settings())
       if (term.as_string() == s.name) found = &s;
     if (!found) {
-      if (term.as_string().rfind("DEFAULT_", 0) == 0 || term.as_string().find('_') != std::string::npos) {
+      if (term.as_string().rfind("DEFAULT_", 0) == 0 ||
+          term.as_string().find('_') != std::string::npos) {
         std::string known;
-        for (const Setting& s : Settings()) known += (known.empty() ? "" : ", ") + std::string(s.name);
+        for (const Setting& s : Settings())
+          known += (known.empty() ? "" : ", ") + std::string(s.name);
         if (missing == "error")
           throw LookupFailure{LookupFailure::kLookupError,
                               "Unable to find setting " + term.as_string() +

@@ -212,6 +212,14 @@ List FirstFound(const LookupCall& c) {
 }
 
 List TemplatePlugin(const LookupCall& c) {
+  for (const char* unsupported : {"variable_start_string", "variable_end_string",
+                                  "comment_start_string", "comment_end_string"})
+    if (c.options.contains(unsupported))
+      throw LookupFailure{LookupFailure::kOptions, "template lookup: " + std::string(unsupported) +
+                                                       " is not supported by drover"};
+  if (OptionBool(c.options, "jinja2_native", false))
+    throw LookupFailure{LookupFailure::kOptions,
+                        "template lookup: jinja2_native is not supported by drover"};
   bool convert = OptionBool(c.options, "convert_data", true);
   Map extra;
   if (const Value* tv = c.options.find("template_vars"); tv && tv->is_map()) extra = tv->as_map();
