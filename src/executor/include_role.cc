@@ -107,9 +107,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       ++h->stats.failed;
       h->failed = true;
     };
-    std::string search_dir = play_.dir;
-    if (const playbook::Role* role = ctx.Role(task)) search_dir = role->path + "/files";
-    Result<std::optional<List>> items = LoopItems(task, tscope, search_dir);
+    Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
     if (!items) {
       fail(items.error());
       continue;

@@ -1,7 +1,5 @@
 // The items of a task's loop: `loop:` and the with_<lookup> forms real
-// playbooks use (items, list, dict, together, nested/cartesian, sequence,
-// subelements, fileglob, indexed_items), computed as Ansible's lookup
-// plugins compute them.
+// playbooks use (every implemented lookup plugin, lookups.h).
 #pragma once
 
 #include <optional>
@@ -10,15 +8,20 @@
 
 #include "core/error.h"
 #include "core/value.h"
+#include "executor/lookups.h"
+#include "executor/task_context.h"
 #include "playbook/model.h"
 #include "template/template.h"
 
 namespace drover::executor {
 
-// nullopt when the task has no loop. `search_dir` anchors with_fileglob's
-// relative patterns (the role's files/ or the playbook dir).
+// nullopt when the task has no loop. with_<name> runs the lookup plugin
+// `name` (lookups.h); `lookup_ctx` anchors its relative file names.
 Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Scope& scope,
-                                      const std::string& search_dir);
+                                      const LookupContext& lookup_ctx);
+
+// The lookup search path of `task` (its role, its file's dir, the play's dir).
+LookupContext TaskLookupContext(const playbook::Task& task, const TaskContext& ctx);
 
 // Whether `with_<name>` is one of the forms LoopItems computes.
 bool IsSupportedWithLoop(std::string_view name);

@@ -182,6 +182,10 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
 
 TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const TaskContext& ctx) {
   TaskOutcome outcome;
+  // lookup()/query() in this task's templates run Ansible's lookup plugins.
+  const LookupContext lookup_ctx = TaskLookupContext(task, ctx);
+  tmpl::ThreadLookup lookups(MakeLookupHook(
+      lookup_ctx, [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); }));
   std::unique_ptr<vars::VarScope> scope = TaskScope(host, task, ctx);
   TemplateScope tscope(*scope);
   const std::string where = LocationText(task.where);
@@ -223,9 +227,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   };
 
   // Loop items (the task's `when` is evaluated per item when it loops).
-  std::string search_dir = ctx.play ? ctx.play->dir : ".";
-  if (const playbook::Role* role = ctx.Role(task)) search_dir = role->path + "/files";
-  Result<std::optional<List>> items = LoopItems(task, tscope, search_dir);
+  Result<std::optional<List>> items = LoopItems(task, tscope, lookup_ctx);
   const std::vector<const Value*> conditions = ctx.Conditions(task);
 
   auto conditions_hold = [&](const tmpl::Scope& s, std::string* failed_condition) -> Result<bool> {

@@ -3,6 +3,9 @@
 // changed_when) over the host's precedence-ordered VarScope.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "template/template.h"
 #include "vars/precedence.h"
 
@@ -16,6 +19,15 @@ class TemplateScope : public tmpl::Scope {
     if (locals_)
       if (const Value* v = locals_->find(name)) return v;
     return vars_.Find(name);
+  }
+  // Every visible name: the locals, then the host's variables.
+  std::vector<std::string> Names() const {
+    std::vector<std::string> out;
+    if (locals_)
+      for (const auto& [k, v] : *locals_) out.push_back(k);
+    for (const auto& [k, v] : vars_.Flatten())
+      if (!locals_ || !locals_->contains(k)) out.push_back(k);
+    return out;
   }
 
  private:

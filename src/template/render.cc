@@ -358,8 +358,11 @@ TVal GlobalJoiner(Renderer&, CallArgs& a) {
   return TVal::Obj(j);
 }
 
+thread_local Lookup thread_lookup;
+
 TVal DoLookup(Renderer& r, CallArgs& a, bool query) {
-  if (!r.hooks().lookup) Fail("lookup plugins are not available here");
+  const Lookup& lookup = r.hooks().lookup ? r.hooks().lookup : thread_lookup;
+  if (!lookup) Fail("lookup plugins are not available here");
   if (a.pos.empty()) Fail("lookup() requires a plugin name");
   std::string plugin = PyStrOf(a.pos[0]);
   List args;
@@ -373,7 +376,7 @@ TVal DoLookup(Renderer& r, CallArgs& a, bool query) {
     }
     kw.set(k, v.val());
   }
-  Result<Value> res = r.hooks().lookup(plugin, args, kw, wantlist);
+  Result<Value> res = lookup(plugin, args, kw, wantlist, r.scope());
   if (!res) Fail(res.error().message);
   return *res;
 }
@@ -1362,6 +1365,13 @@ void Renderer::RenderBody(const Body& body, std::string& out) {
 
 void Renderer::Run(std::string& out) {
   RenderBody(t_.body, out);
+}
+
+ThreadLookup::ThreadLookup(Lookup lookup) : previous_(std::move(thread_lookup)) {
+  thread_lookup = std::move(lookup);
+}
+ThreadLookup::~ThreadLookup() {
+  thread_lookup = std::move(previous_);
 }
 
 }  // namespace drover::tmpl

@@ -113,13 +113,28 @@ using Loader =
     std::function<Result<LoadedTemplate>(const std::string& name, const std::string& from)>;
 
 // lookup('name', args..., key=value...) / query(...). `wantlist` is true for
-// query()/q() and lookup(..., wantlist=True).
+// query()/q() and lookup(..., wantlist=True); `scope` is the rendering
+// template's variables.
 using Lookup = std::function<Result<Value>(const std::string& plugin, const List& args,
-                                           const Map& kwargs, bool wantlist)>;
+                                           const Map& kwargs, bool wantlist, const Scope& scope)>;
 
 struct Hooks {
   Loader loader;  // empty: include/import fail with a clear error
   Lookup lookup;  // empty: lookup()/query() fail with a clear error
+};
+
+// While alive, `lookup` serves lookup()/query() for renders on this thread
+// whose Hooks have no lookup of their own (the executor installs one per
+// task). Nests: the previous one is restored on destruction.
+class ThreadLookup {
+ public:
+  explicit ThreadLookup(Lookup lookup);
+  ~ThreadLookup();
+  ThreadLookup(const ThreadLookup&) = delete;
+  ThreadLookup& operator=(const ThreadLookup&) = delete;
+
+ private:
+  Lookup previous_;
 };
 
 class ParsedTemplate;  // the AST; opaque

@@ -155,8 +155,8 @@ namespace {
 TEST_CASE("template: lookup hook and include loader") {
   MapScope scope(Vars(R"({"who": "x"})"));
   Hooks hooks;
-  hooks.lookup = [](const std::string& plugin, const List& args, const Map&,
-                    bool wantlist) -> Result<Value> {
+  hooks.lookup = [](const std::string& plugin, const List& args, const Map&, bool wantlist,
+                    const Scope&) -> Result<Value> {
     if (plugin != "env") return MakeError("lookup plugin '" + plugin + "' not found");
     Value v(args.empty() ? "" : "HOME=" + args[0].as_string());
     return wantlist ? Value(List{v}) : v;
