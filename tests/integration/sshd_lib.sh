@@ -20,7 +20,10 @@ cleanup() {
   for name in "${!SSHD_PID[@]}"; do sshd_kill "$name"; done
   for pid in "${EXTRA_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for u in "${CREATED_USERS[@]}"; do
-    pkill -KILL -u "$u" 2>/dev/null  # processes owned by the throwaway user only
+    # Processes of the throwaway user in this PID namespace only: the local
+    # VMs (systemd-nspawn) share the machine's UIDs, and a VM's user with
+    # the same UID must not be touched.
+    pkill -KILL -u "$u" --ns $$ --nslist pid 2>/dev/null
     userdel -r "$u" >/dev/null 2>&1
     rm -f "/etc/sudoers.d/$u"
   done
