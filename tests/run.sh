@@ -12,14 +12,14 @@
 #                 integration tests again, under ASan+UBSan (build-asan,
 #                 built by `make asan`); opt-in: DROVER_TEST_TIERS=sanitize
 # DROVER_TEST_TIERS="unit differential" limits the tiers.
-# DROVER_E2E_JOBS=N runs N e2e tests at a time (default 2): they mostly wait
+# DROVER_E2E_JOBS=N runs N e2e tests at a time (default 3): they mostly wait
 # on their hosts, and the fixture allocates addresses and names under a lock.
 # A parallel test's output is printed in one piece when it ends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DROVER="$PWD/build/drover"
 tiers=${DROVER_TEST_TIERS:-unit smoke differential integration e2e}
-e2e_jobs=${DROVER_E2E_JOBS:-2}
+e2e_jobs=${DROVER_E2E_JOBS:-3}
 passed=0
 failed=0
 failures=()
