@@ -37,6 +37,9 @@ printf '[defaults]\nforks = 3\n' >"$tmp/ansible.cfg"
   fail "ansible-playbook --version does not name ./ansible.cfg"
 rm "$tmp/ansible.cfg"
 
+"$DROVER" playbook --help | grep -q '^Exit codes (as ansible-playbook.s): 0 ok; 1 error' ||
+  fail "playbook --help does not document the exit codes"
+
 # A command line the parser rejects exits 2, as Ansible's argparse does.
 for cmd in "playbook --bogus x.yml" "playbook" "adhoc all --bogus" "inventory --list --bogus" "vault bogus"; do
   set +e
