@@ -67,6 +67,24 @@ AttrsPlan PlanAttrs(const Map& args, const std::optional<RemoteStat>& st,
   return plan;
 }
 
+std::optional<Result<Map>> ApplyAttrs(RunContext& ctx, const Map& args,
+                                      const std::optional<RemoteStat>& st,
+                                      std::optional<unsigned> default_mode, bool* changed) {
+  if (ctx.check_mode && (!st || !st->exists)) {
+    *changed = true;
+    return std::nullopt;
+  }
+  AttrsPlan plan = PlanAttrs(args, st, default_mode);
+  if (!plan.error.empty()) return Result<Map>(Failed(plan.error));
+  if (plan.script.empty()) return std::nullopt;
+  *changed = true;
+  if (ctx.check_mode) return std::nullopt;
+  Result<connection::ExecResult> a = ctx.Exec(plan.script);
+  if (!a) return Result<Map>(a.take_error());
+  if (a->exit_status != 0) return Result<Map>(Failed(RStrip(a->stderr_data)));
+  return std::nullopt;
+}
+
 std::string ParentDirCheck(const std::string& path_var) {
   return "__b=$(dirname \"$" + path_var +
          "\"); [ -d \"$__b\" ] || fail \"The directory $__b does not exist or the file is not a "

@@ -49,6 +49,14 @@ struct AttrsPlan {
 AttrsPlan PlanAttrs(const Map& args, const std::optional<RemoteStat>& st,
                     std::optional<unsigned> default_mode);
 
+// Sets the attributes PlanAttrs plans (a round trip of its own, only when
+// they differ; none in check mode) and sets *changed when they differ, or
+// when the file is absent in check mode. A value: the task's result, to be
+// returned at once (a bad mode, a failed chown/chmod).
+std::optional<Result<Map>> ApplyAttrs(RunContext& ctx, const Map& args,
+                                      const std::optional<RemoteStat>& st,
+                                      std::optional<unsigned> default_mode, bool* changed);
+
 // "The directory D does not exist or the file is not a directory" check for
 // a path's parent, as shell text (fails the script).
 std::string ParentDirCheck(const std::string& path_var);

@@ -281,20 +281,10 @@ class OpensshKeypair : public Module {
     }
     for (const char* which : {"stat", "pubstat"}) {
       std::optional<RemoteStat> st = ParseStatOutput(FieldValue(now, which).value_or(""));
-      if (ctx.check_mode && (!st || !st->exists)) {
-        changed = true;
-        continue;
-      }
       Map file_args = args;
       file_args.set("path", Value(path + (std::string(which) == "pubstat" ? ".pub" : "")));
-      crypto::AttrsPlan plan = crypto::PlanAttrs(file_args, st, std::nullopt);
-      if (!plan.error.empty()) return Failed(plan.error);
-      if (plan.script.empty()) continue;
-      changed = true;
-      if (ctx.check_mode) continue;
-      Result<connection::ExecResult> a = ctx.Exec(plan.script);
-      if (!a) return a.take_error();
-      if (a->exit_status != 0) return Failed(RStrip(a->stderr_data));
+      if (auto done = crypto::ApplyAttrs(ctx, file_args, st, std::nullopt, &changed))
+        return std::move(*done);
     }
     Map out = Describe(path, type, size, now);
     out.set("changed", changed);

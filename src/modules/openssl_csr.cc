@@ -400,7 +400,6 @@ class OpensslCsr : public Module {
     if (auto b = FieldValue(f, "csr")) csr_bytes = crypto::Base64Decode(*b);
     std::optional<crypto::Request> csr =
         csr_bytes ? crypto::ParseRequest(*csr_bytes) : std::nullopt;
-    const bool exists = csr_bytes.has_value();
     bool changed = BoolArg(args, "force") || !csr || !SubjectMatches(w, *csr) ||
                    !ExtensionsMatch(w, *csr, key->der) || !csr->signature_valid || !csr->key ||
                    csr->key->der != key->der;
@@ -422,20 +421,8 @@ class OpensslCsr : public Module {
       if (auto b = FieldValue(gf, "csr")) csr_bytes = crypto::Base64Decode(*b);
       st = ParseStatOutput(FieldValue(gf, "stat").value_or(""));
     }
-    if (!(ctx.check_mode && !exists)) {
-      crypto::AttrsPlan plan = crypto::PlanAttrs(args, st, std::nullopt);
-      if (!plan.error.empty()) return Failed(plan.error);
-      if (!plan.script.empty()) {
-        changed = true;
-        if (!ctx.check_mode) {
-          Result<connection::ExecResult> a = ctx.Exec(plan.script);
-          if (!a) return a.take_error();
-          if (a->exit_status != 0) return Failed(RStrip(a->stderr_data));
-        }
-      }
-    } else {
-      changed = true;
-    }
+    if (auto done = crypto::ApplyAttrs(ctx, args, st, std::nullopt, &changed))
+      return std::move(*done);
     Map out = Dump(args, w, path, changed);
     if (BoolArg(args, "return_content")) out.set("csr", csr_bytes ? Value(*csr_bytes) : Value());
     return out;

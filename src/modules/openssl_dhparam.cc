@@ -91,20 +91,8 @@ class OpensslDhparam : public Module {
     const bool params_valid = FieldValue(f, "bits") == std::to_string(size);
     bool changed = force || !params_valid;
     std::optional<RemoteStat> st = ParseStatOutput(FieldValue(f, "stat").value_or(""));
-    if (!(ctx.check_mode && (!st || !st->exists))) {
-      crypto::AttrsPlan plan = crypto::PlanAttrs(args, st, std::nullopt);
-      if (!plan.error.empty()) return Failed(plan.error);
-      if (!plan.script.empty()) {
-        changed = true;
-        if (!ctx.check_mode) {
-          Result<connection::ExecResult> a = ctx.Exec(plan.script);
-          if (!a) return a.take_error();
-          if (a->exit_status != 0) return Failed(RStrip(a->stderr_data));
-        }
-      }
-    } else {
-      changed = true;
-    }
+    if (auto done = crypto::ApplyAttrs(ctx, args, st, std::nullopt, &changed))
+      return std::move(*done);
     result.set("changed", changed);
     if (want_content) {
       std::optional<std::string> content = FieldValue(f, "content");

@@ -326,16 +326,7 @@ class OpensslPrivatekey : public Module {
     // File attributes, as set_fs_attributes_if_different (the key's 0600
     // default); check mode with the file absent reports changed.
     if (!(ctx.check_mode && !e.exists)) {
-      crypto::AttrsPlan plan = crypto::PlanAttrs(args, st, 0600);
-      if (!plan.error.empty()) return Failed(plan.error);
-      if (!plan.script.empty()) {
-        changed = true;
-        if (!ctx.check_mode) {
-          Result<connection::ExecResult> a = ctx.Exec(plan.script);
-          if (!a) return a.take_error();
-          if (a->exit_status != 0) return Failed(RStrip(a->stderr_data));
-        }
-      }
+      if (auto done = crypto::ApplyAttrs(ctx, args, st, 0600, &changed)) return std::move(*done);
     }
 
     return Dump(w, path, changed, key, content, want_content);

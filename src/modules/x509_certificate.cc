@@ -398,20 +398,8 @@ class X509Certificate : public Module {
         return Failed(std::string(kName) + ": the new certificate cannot be read on the host");
       s.stat = ParseStatOutput(FieldValue(gf, "stat").value_or(""));
     }
-    if (!(ctx.check_mode && !s.cert_exists)) {
-      crypto::AttrsPlan plan = crypto::PlanAttrs(args, s.stat, std::nullopt);
-      if (!plan.error.empty()) return Failed(plan.error);
-      if (!plan.script.empty()) {
-        changed = true;
-        if (!ctx.check_mode) {
-          Result<connection::ExecResult> a = ctx.Exec(plan.script);
-          if (!a) return a.take_error();
-          if (a->exit_status != 0) return Failed(RStrip(a->stderr_data));
-        }
-      }
-    } else {
-      changed = true;
-    }
+    if (auto done = crypto::ApplyAttrs(ctx, args, s.stat, std::nullopt, &changed))
+      return std::move(*done);
 
     Map result{{"changed", changed},
                {"filename", Value(w.path)},
