@@ -268,29 +268,28 @@ std::string RunShell(const std::string& command, int* rc) {
   return out;
 }
 
+// The output of `term` run by the controller's shell; a non-zero exit is
+// the plugin's failure ("lookup_plugin.NAME(TERM) returned RC").
+std::string RunTerm(const char* plugin, const std::string& term) {
+  int rc = 0;
+  std::string text = RunShell(term, &rc);
+  if (rc != 0)
+    throw LookupFailure{LookupFailure::kUnhandled, std::string("lookup_plugin.") + plugin + "(" +
+                                                       term + ") returned " + std::to_string(rc)};
+  return text;
+}
+
 List Pipe(const LookupCall& c) {
   List out;
-  for (const Value& t : c.terms) {
-    std::string term = TermText(t);
-    int rc = 0;
-    std::string text = RunShell(term, &rc);
-    if (rc != 0)
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "lookup_plugin.pipe(" + term + ") returned " + std::to_string(rc)};
-    out.push_back(Value(Strip(text, false, true)));
-  }
+  for (const Value& t : c.terms)
+    out.push_back(Value(Strip(RunTerm("pipe", TermText(t)), false, true)));
   return out;
 }
 
 List Lines(const LookupCall& c) {
   List out;
   for (const Value& t : c.terms) {
-    std::string term = TermText(t);
-    int rc = 0;
-    std::string text = RunShell(term, &rc);
-    if (rc != 0)
-      throw LookupFailure{LookupFailure::kUnhandled,
-                          "lookup_plugin.lines(" + term + ") returned " + std::to_string(rc)};
+    const std::string text = RunTerm("lines", TermText(t));
     size_t start = 0;
     while (start < text.size()) {
       size_t nl = text.find('\n', start);
