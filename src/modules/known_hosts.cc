@@ -17,6 +17,7 @@
 #include "modules/edit_file.h"
 #include "modules/file_common.h"
 #include "modules/http_fetch.h"
+#include "modules/py_split.h"
 #include "modules/registry.h"
 #include "modules/remote_file.h"
 
@@ -26,21 +27,6 @@ namespace {
 
 using connection::ShellQuote;
 
-std::vector<std::string> Words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 // Ansible's hash_host_key: the host field replaced by its hashed form.
 std::string HashHostKey(const std::string& host, const std::string& key) {
   unsigned char salt[20];
@@ -49,7 +35,7 @@ std::string HashHostKey(const std::string& host, const std::string& key) {
   unsigned int mac_len = 0;
   HMAC(EVP_sha1(), salt, sizeof salt, reinterpret_cast<const unsigned char*>(host.data()),
        host.size(), mac, &mac_len);
-  std::vector<std::string> parts = Words(key);
+  std::vector<std::string> parts = PySplit(key);
   if (parts.empty()) return key;
   const size_t i = parts[0][0] == '@' ? 1 : 0;
   if (i < parts.size())
@@ -66,7 +52,7 @@ struct KnownKey {
   bool operator==(const KnownKey&) const = default;
 };
 KnownKey Normalize(const std::string& line) {
-  std::vector<std::string> k = Words(line);
+  std::vector<std::string> k = PySplit(line);
   KnownKey d;
   size_t i = 0;
   if (!k.empty() && k[0][0] == '@') d.options = k[i++];

@@ -24,6 +24,7 @@
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/host_script.h"
+#include "modules/py_split.h"
 #include "modules/registry.h"
 
 namespace drover::modules {
@@ -31,21 +32,6 @@ namespace drover::modules {
 namespace {
 
 using connection::ShellQuote;
-
-std::vector<std::string> Fields(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 std::string Strip(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n\v\f");
@@ -81,7 +67,7 @@ std::map<std::string, LinuxMount> LinuxMounts(const std::string& mountinfo) {
   };
   std::map<int64_t, Record> by_id;
   for (const Value& l : SplitLines(mountinfo)) {
-    std::vector<std::string> f = Fields(l.as_string());
+    std::vector<std::string> f = PySplit(l.as_string());
     if (f.size() < 7) continue;
     Record r{std::stoll(f[0]), std::stoll(f[1]), f[3], f[4], f[f.size() - 2]};
     by_id[r.id] = r;
@@ -119,7 +105,7 @@ std::pair<std::string, bool> SetMount(const std::string& text, const MountArgs& 
   for (std::string line : LinesKeepEnds(text)) {
     if (line.back() != '\n') line += '\n';
     const std::string s = Strip(line);
-    std::vector<std::string> f = Fields(line);
+    std::vector<std::string> f = PySplit(line);
     if (s.empty() || s[0] == '#' || f.size() < 4 || f.size() > 6) {
       out += line;
       continue;
@@ -158,7 +144,7 @@ std::pair<std::string, bool> UnsetMount(const std::string& text, const MountArgs
   bool changed = false;
   for (const std::string& line : LinesKeepEnds(text)) {
     const std::string s = Strip(line);
-    std::vector<std::string> f = Fields(line);
+    std::vector<std::string> f = PySplit(line);
     if (s.empty() || s[0] == '#' || f.size() != 6 || f[1] != name ||
         (a.src && f[1] == "none" && f[2] == "swap" && f[0] != *a.src)) {
       out += line;
@@ -261,7 +247,7 @@ class Mount : public Module {
     const std::map<std::string, LinuxMount> mounts =
         LinuxMounts(FieldValue(fields, "mountinfo").value_or(""));
     bool is_mount = false;  // os.path.ismount
-    if (std::vector<std::string> st = Fields(FieldValue(fields, "ismount").value_or(""));
+    if (std::vector<std::string> st = PySplit(FieldValue(fields, "ismount").value_or(""));
         st.size() == 4)
       is_mount = st[0] != st[2] || st[1] == st[3];
     const bool in_mounts = mounts.count(a.name) > 0;

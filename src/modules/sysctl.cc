@@ -13,6 +13,7 @@
 #include "connection/shell.h"
 #include "modules/file_common.h"
 #include "modules/http_fetch.h"
+#include "modules/py_split.h"
 #include "modules/registry.h"
 
 namespace drover::modules {
@@ -31,21 +32,6 @@ std::string Strip(const std::string& s) {
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::vector<std::string> Fields(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
 }
 
 // Ansible's _parse_value: booleans as 1/0, text stripped.
@@ -159,7 +145,7 @@ class Sysctl : public Module {
       fixed.push_back(name + "=" + value);
 
     auto equal = [](const std::optional<std::string>& a, const std::string& b) {
-      return a && Fields(*a) == Fields(b);
+      return a && PySplit(*a) == PySplit(b);
     };
     bool changed = false, write_file = false, set_proc = false;
     if (!file_value && present) {
