@@ -53,12 +53,10 @@ on() {
   ssh -n -i .vm/id_ed25519 -o UserKnownHostsFile=".vm/$example-vagrant/known_hosts" \
     -o StrictHostKeyChecking=yes -o BatchMode=yes root@"$address" "$@"
 }
-# The app's git daemon on a port of this run's own (another checkout may
-# serve 9418 on the same machine); inloop's repository URL names it.
-export DROVER_GIT_PORT=9418
-while [[ -n $(ss -Hltn "( sport = :$DROVER_GIT_PORT )" 2>/dev/null) ]]; do
-  DROVER_GIT_PORT=$((DROVER_GIT_PORT + 1))
-done
+# The app's git daemon on a port of this test's own (other tests and other
+# checkouts serve git on this machine too); inloop's repository URL names it.
+source "$repo/tests/lib/git_port.sh"
+pick_git_port 9440
 inloop_repo_opt="-e inloop_repo=git://10.213.0.1:$DROVER_GIT_PORT/inloop.git"
 # ex EXAMPLE TARGET [make args]: make in the example's directory.
 ex() {

@@ -70,16 +70,12 @@ export HOME=$tmp/home ANSIBLE_NOCOLOR=1 # nothing from the user's ~ (ansible's, 
 mkdir -p "$HOME"
 
 # The stand-in repositories: published into this clone's .vm/git by make
-# and served by its git daemon (tools/localenv/services.sh) at
-# git://10.213.0.1/. When another checkout's daemon holds port 9418
-# (helpers working side by side), this clone's serves on the next free port
-# (DROVER_GIT_PORT) and the runs get their URLs (-e NAME_repo=...).
-export DROVER_GIT_PORT=9418
-while [[ -n $(ss -Hltn "( sport = :$DROVER_GIT_PORT )" 2>/dev/null) ]]; do
-  DROVER_GIT_PORT=$((DROVER_GIT_PORT + 1))
-done
+# and served by its git daemon (tools/localenv/services.sh) on a port of
+# this test's own; the runs get their URLs (-e NAME_repo=...).
+source "$repo/tests/lib/git_port.sh"
+pick_git_port 9430
 repo_opts() {
-  [[ $DROVER_GIT_PORT == 9418 ]] || echo "-e ${1}_repo=git://10.213.0.1:$DROVER_GIT_PORT/$1.git"
+  echo "-e ${1}_repo=git://10.213.0.1:$DROVER_GIT_PORT/$1.git"
 }
 
 on() { # EXAMPLE COMMAND...: runs COMMAND on the example's VM as root
