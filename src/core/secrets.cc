@@ -1,6 +1,7 @@
 #include "core/secrets.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <mutex>
 #include <vector>
@@ -13,6 +14,8 @@ struct Registry {
   std::vector<std::string> secrets;  // longest first, so overlaps mask fully
 };
 
+std::atomic<bool> any_registered{false};
+
 Registry& TheRegistry() {
   static Registry registry;
   return registry;
@@ -22,6 +25,7 @@ void AddLocked(Registry& r, std::string_view s) {
   if (s.empty()) return;
   if (std::find(r.secrets.begin(), r.secrets.end(), s) != r.secrets.end()) return;
   r.secrets.emplace_back(s);
+  any_registered.store(true, std::memory_order_release);
 }
 }  // namespace
 
@@ -69,6 +73,19 @@ bool StandsAlone(std::string_view text, size_t pos, size_t len) {
 }
 
 }  // namespace
+
+bool AnySecretRegistered() {
+  return any_registered.load(std::memory_order_acquire);
+}
+
+bool ContainsSecret(std::string_view text) {
+  if (!AnySecretRegistered()) return false;
+  Registry& r = TheRegistry();
+  std::lock_guard lock(r.mu);
+  for (const std::string& secret : r.secrets)
+    if (text.find(secret) != std::string_view::npos) return true;
+  return false;
+}
 
 std::string Redact(std::string_view text) {
   Registry& r = TheRegistry();

@@ -13,6 +13,13 @@ namespace drover {
 // certificate printed one line at a time is still hidden. Thread-safe.
 void RegisterSecret(std::string_view secret);
 
+// True once any secret is registered (a cheap test for hot paths).
+bool AnySecretRegistered();
+
+// True when text contains a registered secret anywhere (regardless of the
+// word rule Redact applies to short secrets).
+bool ContainsSecret(std::string_view text);
+
 // Returns text with every registered secret replaced by "********".
 std::string Redact(std::string_view text);
 

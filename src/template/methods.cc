@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "template/runtime.h"
+#include "template/secret_taint.h"
 
 namespace drover::tmpl {
 
@@ -107,9 +108,9 @@ class Method : public Object {
     return "<built-in method " + name_ + " of " + std::string(self_.type_name()) + " object>";
   }
   TVal Call(Renderer& r, CallArgs& a) override {
-    if (self_.is_string()) return CallStr(r, a);
-    if (self_.is_list()) return CallList(a);
-    return CallDict(a);
+    TVal result = self_.is_string() ? CallStr(r, a) : self_.is_list() ? CallList(a) : CallDict(a);
+    InheritSecretMark(result, &self_, nullptr, &a);
+    return result;
   }
 
  private:

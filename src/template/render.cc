@@ -6,6 +6,7 @@
 #include "template/datetime.h"
 #include "template/parser.h"
 #include "template/runtime.h"
+#include "template/secret_taint.h"
 
 namespace drover::tmpl {
 
@@ -796,7 +797,9 @@ TVal Renderer::EvalCall(const Expr& e) {
 TVal Renderer::ApplyFilter(std::string_view name, const TVal& input, CallArgs& args) {
   FilterFn fn = FindFilter(name);
   if (!fn) Fail("No filter named '" + std::string(name) + "'.");
-  return fn(*this, input, args);
+  TVal result = fn(*this, input, args);
+  InheritSecretMark(result, nullptr, &input, &args);
+  return result;
 }
 
 bool Renderer::ApplyTest(std::string_view name, const TVal& input, CallArgs& args) {
@@ -959,8 +962,10 @@ TVal Renderer::Eval(const Expr& e) {
       for (int i = 0; i < 3; ++i)
         if (e.args[static_cast<size_t>(i) + 1])
           parts[i] = Eval(*e.args[static_cast<size_t>(i) + 1]);
-      return SliceValue(obj.val(), e.args[1] ? &parts[0] : nullptr, e.args[2] ? &parts[1] : nullptr,
-                        e.args[3] ? &parts[2] : nullptr);
+      TVal slice = SliceValue(obj.val(), e.args[1] ? &parts[0] : nullptr,
+                              e.args[2] ? &parts[1] : nullptr, e.args[3] ? &parts[2] : nullptr);
+      InheritSecretMark(slice, nullptr, &obj, nullptr);
+      return slice;
     }
     case Expr::Kind::kCall: return EvalCall(e);
     case Expr::Kind::kFilter: {
@@ -970,6 +975,7 @@ TVal Renderer::Eval(const Expr& e) {
       line_ = e.line;
       col_ = e.col;
       TVal result = reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
+      InheritSecretMark(result, nullptr, &input, &args);
       // Ansible's STRING_TYPE_FILTERS return NativeJinjaText.
       result.native_text = e.native_text;
       return result;
