@@ -69,13 +69,14 @@ echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/host_key.pub")" >>"$T/known_hosts"
 
 # sample PID: max VmHWM (kB), threads and fds while PID lives -> $T/sample
 sample() {
+  set +e  # the process may end between two reads
   local pid=$1 hwm=0 thr=0 fds=0 v
   while [[ -d /proc/$pid ]]; do
     v=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     ((${v:-0} > hwm)) && hwm=$v
     v=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     ((${v:-0} > thr)) && thr=$v
-    v=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+    v=$( (ls "/proc/$pid/fd" 2>/dev/null || true) | wc -l)
     ((v > fds)) && fds=$v
     sleep 0.1
   done
