@@ -65,7 +65,8 @@ TEST_CASE("HostMatcher --slice: every host in exactly one slice, stable under re
     ma.SetSlice({k, 4});
     mb.SetSlice({k, 4});
     std::vector<std::string> a_names = MatchedNames(ma, "web"), b_names = MatchedNames(mb, "all");
-    std::set<std::string> in_a(a_names.begin(), a_names.end()), in_b(b_names.begin(), b_names.end());
+    std::set<std::string> in_a(a_names.begin(), a_names.end()),
+        in_b(b_names.begin(), b_names.end());
     CHECK(in_a == in_b);
     for (const std::string& n : in_a) {
       CHECK(slice_of.count(n) == 0);
@@ -85,7 +86,8 @@ TEST_CASE("HostMatcher --slice: the limit first; hosts added later are not slice
   REQUIRE(m.SetLimit("web1,db1").ok());
   m.SetSlice({SliceOfHost("web1", 4), 4});
   auto names = [&](std::string_view pattern) { return MatchedNames(m, pattern); };
-  CHECK(names("all") == std::vector<std::string>{"web1"});  // db1 is in slice 2; web2 is not in the limit
+  CHECK(names("all") ==
+        std::vector<std::string>{"web1"});  // db1 is in slice 2; web2 is not in the limit
   inv.AddHost("added", inv.all());
   REQUIRE(m.SetLimit("all").ok());
   CHECK(names("added") == std::vector<std::string>{"added"});

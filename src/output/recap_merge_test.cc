@@ -11,8 +11,8 @@ using namespace drover::output;
 namespace {
 
 std::string SliceLog(int k, int n, const std::string& hosts_json) {
-  return "{\"event\": \"slice\", \"slice\": " + std::to_string(k) + ", \"slices\": " +
-         std::to_string(n) +
+  return "{\"event\": \"slice\", \"slice\": " + std::to_string(k) +
+         ", \"slices\": " + std::to_string(n) +
          "}\n"
          "{\"event\": \"play_start\", \"play\": \"p\", \"hosts\": []}\n"
          "{\"event\": \"recap\", \"hosts\": {" +
@@ -26,7 +26,9 @@ std::string Stats(int ok, int changed, int failed, int unreachable = 0) {
          ", \"skipped\": 1, \"rescued\": 0, \"ignored\": 0}";
 }
 
-std::string ErrorOf(const Result<RunLog>& r) { return r ? "" : r.error().message; }
+std::string ErrorOf(const Result<RunLog>& r) {
+  return r ? "" : r.error().message;
+}
 
 }  // namespace
 
@@ -70,8 +72,8 @@ TEST_CASE("recap: exit codes are ansible-playbook's") {
 
 TEST_CASE("recap: incomplete, interrupted and conflicting logs are refused, naming the file") {
   testing::TempTree t;
-  CHECK(ErrorOf(ReadRunLog(t.Path("missing.json"))).find("cannot read the JSON log " +
-                                                          t.Path("missing.json")) == 0);
+  CHECK(ErrorOf(ReadRunLog(t.Path("missing.json")))
+            .find("cannot read the JSON log " + t.Path("missing.json")) == 0);
   const std::string empty = t.Write("empty", "");
   CHECK(ErrorOf(ReadRunLog(empty)) == empty + ": empty JSON log (the run wrote no event)");
   const std::string full = SliceLog(1, 2, "\"a\": " + Stats(1, 0, 0));
@@ -82,7 +84,8 @@ TEST_CASE("recap: incomplete, interrupted and conflicting logs are refused, nami
       t.Write("norecap", "{\"event\": \"play_start\", \"play\": \"p\", \"hosts\": []}\n");
   CHECK(ErrorOf(ReadRunLog(no_recap)).find(no_recap + ": no recap at the end") == 0);
   const std::string interrupted = t.Write(
-      "int", "{\"event\": \"interrupted\"}\n{\"event\": \"recap\", \"hosts\": {}, \"elapsed\": 1}\n");
+      "int",
+      "{\"event\": \"interrupted\"}\n{\"event\": \"recap\", \"hosts\": {}, \"elapsed\": 1}\n");
   CHECK(ErrorOf(ReadRunLog(interrupted)) ==
         interrupted + ": the run was interrupted (SIGINT); its recap is partial");
   const std::string garbage = t.Write("garbage", "not json\n");

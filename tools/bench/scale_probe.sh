@@ -107,6 +107,7 @@ EOF2
     pid=$!
     sample "$pid" &
     sampler=$!
+    : >"$T/sshd.log"
     rc=0
     wait "$pid" || rc=$?
     wait "$sampler"
@@ -118,7 +119,10 @@ EOF2
       "$thr" "$fds" "$rc" "${stats/ connections, /\/}" "$(cut -d' ' -f1-3 /proc/loadavg)"
     if [[ $bad -gt 0 ]]; then
       echo "  $bad hosts failed or unreachable; first messages:"
-      grep -E '^(fatal|ERROR)' "$T/out$n$run" "$T/err$n$run" | sort | uniq -c | sort -rn | head -3 | cut -c1-300
+      grep -hE '^(fatal|ERROR)' "$T/out$n$run" "$T/err$n$run" | sed 's/^fatal: \[[^]]*\]/fatal: [host]/' |
+        sort | uniq -c | sort -rn | head -3 | cut -c1-300
+      echo "  sshd's log:"
+      sort "$T/sshd.log" | uniq -c | sort -rn | head -5 | cut -c1-300
     fi
   done
 done
