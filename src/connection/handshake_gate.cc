@@ -33,8 +33,8 @@ int HandshakeLimit(std::string* warning) {
     return static_cast<int>(n);
   }
   if (warning) {
-    *warning = "DROVER_SSH_HANDSHAKES='" + std::string(v) +
-               "' is not a whole number >= 1; using " + std::to_string(kDefaultHandshakes);
+    *warning = "DROVER_SSH_HANDSHAKES='" + std::string(v) + "' is not a whole number >= 1; using " +
+               std::to_string(kDefaultHandshakes);
   }
   return kDefaultHandshakes;
 }
