@@ -26,6 +26,7 @@
 #include "executor/preflight.h"
 #include "executor/undefined_check.h"
 #include "inventory/host_pattern.h"
+#include "inventory/host_slice.h"
 #include "inventory/sources.h"
 #include "output/ansible_text.h"
 #include "output/json_log.h"
@@ -81,6 +82,7 @@ struct PlaybookOptions {
   bool flush_cache = false, force_handlers = false;
   int verbosity = 0;
   std::string json_log;
+  std::string slice;  // --slice K/N ("" = every host)
   std::string ssh_common_args, ssh_extra_args;
   int timeout = 10;
 };
@@ -146,6 +148,16 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_flag("--flush-cache", o.flush_cache, "Accepted for compatibility (no fact cache)");
   app.add_flag("-v,--verbose", o.verbosity, "More output (-vvv for more)");
   app.add_option("--json-log", o.json_log, "Write one JSON event per line to this file");
+  app.add_option("--slice", o.slice,
+                 "K/N: run only slice K of N of the hosts (a drover extension, not an "
+                 "ansible-playbook option). A host is in slice int(sha1(inventory_hostname)[:16], "
+                 "16) % N + 1, the same in every play, whatever the inventory's order; --limit and "
+                 "each play's hosts apply first. Within a slice: serial batches and percentages, "
+                 "run_once (once per slice), any_errors_fatal and max_fail_percentage count the "
+                 "slice's hosts only; groups and hostvars still list every host, but facts of "
+                 "other slices' hosts are not gathered. Hosts made by add_host run in the slice "
+                 "that made them. Merge the slices' --json-log files with `drover recap`.")
+      ->type_name("K/N");
 }
 
 // The per-task timing summary after the recap: on a terminal, or when the
@@ -215,6 +227,12 @@ Command PlaybookCommand() {
       if (e.get_exit_code() == 0) return app.exit(e);
       return ReportUsageError(e.what());
     }
+    std::optional<inventory::HostSlice> slice;
+    if (!o.slice.empty()) {
+      Result<inventory::HostSlice> parsed = inventory::ParseHostSlice(o.slice);
+      if (!parsed) return ReportUsageError(parsed.error().message);
+      slice = *parsed;
+    }
     // ansible.cfg [defaults], found as Ansible finds it; ANSIBLE_* variables
     // and command-line options win over it.
     const AnsibleConfig cfg = ReadAnsibleConfig();
@@ -274,6 +292,7 @@ Command PlaybookCommand() {
       if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
     }
     if (Status hs = CheckSomeHostSelected(*inv, matcher); !hs) return ReportError(hs.error());
+    if (slice) matcher.SetSlice(*slice);  // after the check: a slice may be empty
     playbook::TagFilter filter;
     for (const std::string& t : SplitCommas(o.tags)) filter.only.insert(t);
     for (const std::string& t : SplitCommas(o.skip_tags)) filter.skip.insert(t);
@@ -399,6 +418,7 @@ Command PlaybookCommand() {
       auto opened = output::JsonLogReporter::Open(o.json_log);
       if (!opened) return ReportError(opened.error());
       json_log = std::move(opened).value();
+      if (slice) json_log->OnSlice(slice->index, slice->count);
       reporters.Add(json_log.get());
     }
     executor::RunEnvironment env;
@@ -413,7 +433,8 @@ Command PlaybookCommand() {
     CatchInterrupts();
     auto interrupted = [&]() {
       progress.Clear();
-      reporters.OnRecap(ex.MakeRecap());  // also closes the JSON log's events
+      if (json_log) json_log->OnInterrupted();  // `drover recap` refuses a partial log
+      reporters.OnRecap(ex.MakeRecap());        // also closes the JSON log's events
       std::fputs(kInterruptedMessage, stderr);
       pool.CloseAll();
       return kInterruptedExitCode;

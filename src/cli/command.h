@@ -31,5 +31,6 @@ Command VaultCommand();
 Command InventoryCommand();
 Command TemplateCommand();
 Command DebugCommand();
+Command RecapCommand();
 
 }  // namespace drover::cli

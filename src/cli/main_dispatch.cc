@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/ansible_cfg.h"
+#include "core/open_files.h"
 #include "core/value.h"
 #include "version.h"
 
@@ -12,8 +13,8 @@ namespace drover::cli {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      PlaybookCommand(),  AdhocCommand(),    VaultCommand(),
-      InventoryCommand(), TemplateCommand(), DebugCommand(),
+      PlaybookCommand(), AdhocCommand(), VaultCommand(), InventoryCommand(),
+      TemplateCommand(), DebugCommand(), RecapCommand(),
   };
   return commands;
 }
@@ -78,6 +79,7 @@ int RunCommand(const Command& c, const std::string& prog, std::vector<std::strin
 }  // namespace
 
 int Main(int argc, char** argv) {
+  RaiseOpenFileLimit();  // one socket per host: --forks 500 needs more than 1024
   const std::string invoked = argc > 0 ? Basename(argv[0]) : "drover";
   std::vector<std::string> rest(argv + (argc > 0 ? 1 : 0), argv + argc);
 

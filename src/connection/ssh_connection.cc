@@ -13,6 +13,7 @@
 #include <mutex>
 #include <random>
 
+#include "connection/handshake_gate.h"
 #include "connection/known_hosts.h"
 #include "connection/shell.h"
 #include "core/interrupt.h"
@@ -169,6 +170,10 @@ Status SshConnection::Connect() {
   const int nodelay = 1;
   ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay);
 
+  std::string gate_warning;
+  HandshakeLimit(&gate_warning);
+  if (!gate_warning.empty()) notices_->Warn(gate_warning);
+  HandshakeSlot slot;  // until authenticated: the connect timeout starts now
   if (ssh_connect(s) != SSH_OK) {
     return Unreachable("Failed to connect to the host via ssh: " + session->error());
   }

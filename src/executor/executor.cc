@@ -5,6 +5,7 @@
 
 #include "executor/play_run.h"
 #include "executor/template_scope.h"
+#include "output/run_exit_code.h"
 #include "template/template.h"
 
 namespace drover::executor {
@@ -132,14 +133,7 @@ output::Recap Executor::MakeRecap() const {
 }
 
 int Executor::ExitCode() const {
-  bool failed = false, unreachable = false;
-  for (const auto& [name, h] : hosts_) {
-    failed = failed || h->stats.failed > 0;
-    unreachable = unreachable || h->stats.unreachable > 0;
-  }
-  if (failed) return 2;
-  if (unreachable) return 4;
-  return 0;
+  return output::RunExitCode(MakeRecap().hosts);  // hosts never seen have no stats
 }
 
 }  // namespace drover::executor

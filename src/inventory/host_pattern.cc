@@ -143,6 +143,17 @@ Status HostMatcher::SetLimit(std::string_view limit) {
   return {};
 }
 
+void HostMatcher::SetSlice(HostSlice slice) {
+  slice_ = slice;
+  sliced_names_.clear();
+  for (const Host* h : inventory_->hosts()) sliced_names_.insert(h->name);
+}
+
+bool HostMatcher::InSlice(const Host& host) const {
+  if (!host.implicit && !sliced_names_.count(host.name)) return true;  // added by the run
+  return SliceOfHost(host.name, slice_->count) == slice_->index;
+}
+
 Result<std::vector<Host*>> HostMatcher::Match(std::string_view pattern,
                                               std::vector<Error>* warnings, bool ignore_limit) {
   Result<std::vector<Host*>> hosts = Evaluate(SplitHostPattern(pattern), warnings);
@@ -156,6 +167,9 @@ Result<std::vector<Host*>> HostMatcher::Match(std::string_view pattern,
       if (keep.count(h)) filtered.push_back(h);
     }
     *hosts = std::move(filtered);
+  }
+  if (!ignore_limit && slice_) {
+    std::erase_if(*hosts, [&](const Host* h) { return !InSlice(*h); });
   }
   // deduplicate_list
   std::unordered_set<const Host*> seen;

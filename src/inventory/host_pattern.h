@@ -9,11 +9,14 @@
 // A pattern that matches nothing gives a warning, not an error.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/host_slice.h"
 #include "inventory/inventory.h"
 
 namespace drover::inventory {
@@ -34,7 +37,12 @@ class HostMatcher {
   Status SetLimit(std::string_view limit);
   bool has_limit() const { return !limit_.empty(); }
 
-  // The hosts matching `pattern` (and the limit unless ignore_limit), in
+  // Sets --slice: from now on every Match that applies the limit keeps only
+  // the hosts of `slice` (host_slice.h's rule). Hosts the inventory gains
+  // later (add_host) are not sliced: they run in the slices that added them.
+  void SetSlice(HostSlice slice);
+
+  // The hosts matching `pattern` (and the limit and slice unless ignore_limit), in
   // inventory order without duplicates. Patterns that match nothing add a
   // warning to `warnings`. Errors: an invalid ~regex, a subscript out of
   // range.
@@ -47,8 +55,12 @@ class HostMatcher {
   Result<std::vector<Host*>> MatchOne(std::string pattern, std::vector<Error>* warnings);
   Result<std::vector<Host*>> Enumerate(const std::string& pattern, std::vector<Error>* warnings);
 
+  bool InSlice(const Host& host) const;
+
   Inventory* inventory_;
   std::vector<std::string> limit_;
+  std::optional<HostSlice> slice_;
+  std::unordered_set<std::string> sliced_names_;  // the inventory's hosts at SetSlice
 };
 
 }  // namespace drover::inventory

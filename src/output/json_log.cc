@@ -73,6 +73,14 @@ void JsonLogReporter::OnWarning(const std::string& text) {
   Emit(Map{{"event", "warning"}, {"message", text}});
 }
 
+void JsonLogReporter::OnSlice(int index, int count) {
+  Emit(Map{{"event", "slice"}, {"slice", index}, {"slices", count}});
+}
+
+void JsonLogReporter::OnInterrupted() {
+  Emit(Map{{"event", "interrupted"}});
+}
+
 void JsonLogReporter::OnRecap(const Recap& e) {
   Map hosts;
   for (const auto& [host, s] : e.hosts) {

@@ -4,6 +4,9 @@
 //   {"event": "host_result", "host": ..., "status": "ok|changed|failed|
 //     skipped|unreachable", "ignored": ..., "item": ..., "result": {...}}
 //   {"event": "recap", "hosts": {"h": {"ok": 1, ...}}, "elapsed": ...}
+// and, from drover's CLI: {"event": "slice", "slice": K, "slices": N} first
+// with --slice K/N; {"event": "interrupted"} just before the recap of a run
+// stopped by SIGINT. A log without a recap is of a run that did not finish.
 // Every line passes through Redact(); no_log results arrive censored.
 #pragma once
 
@@ -27,6 +30,8 @@ class JsonLogReporter : public Reporter {
   void OnHostResult(const HostResult& e) override;
   void OnWarning(const std::string& text) override;
   void OnRecap(const Recap& e) override;
+  void OnSlice(int index, int count);
+  void OnInterrupted();
 
  private:
   explicit JsonLogReporter(FILE* f) : file_(f) {}

@@ -74,6 +74,8 @@ check "stderr says User interrupted execution" grep -qF "User interrupted execut
 check "the recap so far is printed" grep -qE "^h1 +: ok=1 " "$T/out"
 check "no task after the interrupt started" bash -c "! grep -q 'TASK \[never\]' '$T/out'"
 check "the JSON log ends with the recap event" bash -c "tail -n1 '$T/events.jsonl' | python3 -c 'import json,sys; e=json.loads(sys.stdin.read()); assert e[\"event\"]==\"recap\", e'"
+check "drover recap refuses the interrupted log, naming it" bash -c "
+  '$DROVER' recap '$T/events.jsonl' 2>&1 >/dev/null | grep -qF '$T/events.jsonl: the run was interrupted (SIGINT)'"
 check "the task's processes on the host are stopped" wait_for 10 gone
 check "drover's shell on the host is gone" wait_for 10 no_shell
 
