@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""`make bench`: drover against ansible-playbook and the SSH floor, in one run.
+
+Scenarios (BENCH_SCENARIOS="mix-50 scale-10" picks some; BENCH_QUICK=1 is
+mix-50 and scale-10 with one pair, for development):
+  mix-50, mix-200   4 hosts; 50 or 200 tasks, a fifth each of file, copy,
+                    lineinfile, template and command (bench/playbooks/)
+  scale-N           20 tasks on N hosts, N = 10, 50, 100, 200, 500
+  main-job          the root deployment's provision + deploy, no-change rerun,
+                    on the local VM (make vm env=vagrant); only with
+                    BENCH_MAIN_JOB=1: it boots a VM and takes minutes per pair
+The hosts are private sshds on 127.0.0.1 (benchlib/hosts.py). Each pair is
+drover then ansible-playbook (pipelining on, forks = hosts, the same
+inventory, key and known_hosts), each a first run on empty working
+directories then a no-change rerun; then the floor (benchlib/measure.py).
+BENCH_PAIRS=N overrides the pairs. ansible-playbook runs in every pair up
+to 10 hosts, in one at 50 and none above (SCENARIOS: the 25-minute budget
+on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere.
+Writes bench/results/<date>-<machine>.json and .svg and prints the table.
+"""
+import datetime
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import hosts as hostslib  # noqa: E402
+from benchlib import measure, playbooks, report  # noqa: E402
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+
+# name -> (hosts, playbook, pairs, pairs in which ansible-playbook runs too).
+# ansible-playbook costs about 0.1 s per host-task on 2 cores (controller and
+# hosts): 3 pairs of scale-50 alone would take 10 minutes, so it runs in
+# fewer pairs above 10 hosts and not at all above 50 (the table says so).
+SCENARIOS = {
+    "mix-50": (4, "mix-50", 3, 3),
+    "mix-200": (4, "mix-200", 3, 3),
+    "scale-10": (10, "scale-20", 3, 3),
+    "scale-50": (50, "scale-20", 3, 1),
+    "scale-100": (100, "scale-20", 3, 0),
+    "scale-200": (200, "scale-20", 3, 0),
+    "scale-500": (500, "scale-20", 1, 0),
+}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def selected():
+    if os.environ.get("BENCH_QUICK") == "1":
+        names, pairs = ["mix-50", "scale-10"], 1
+    else:
+        names, pairs = list(SCENARIOS), None
+    names = os.environ.get("BENCH_SCENARIOS", " ".join(names)).split()
+    for n in names:
+        if n not in SCENARIOS and n != "main-job":
+            sys.exit(f"bench: unknown scenario {n} (known: {' '.join(SCENARIOS)} main-job)")
+    if os.environ.get("BENCH_MAIN_JOB") == "1" and "main-job" not in names:
+        names.append("main-job")
+    pairs = int(os.environ.get("BENCH_PAIRS", pairs or 0)) or None
+    return names, pairs
+
+
+def tool_env(home, tool):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "DROVER_"))}
+    env.update(HOME=home, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=os.path.join(home, "tmp"))
+    env.pop("SSH_AUTH_SOCK", None)
+    if tool == "drover":
+        env["DROVER_STATS"] = "1"
+    return env
+
+
+def run_scenario(name, n, book, pairs, ansible_pairs, hosts, root, drover, runs, floors):
+    inv = hosts.inventory(n, os.path.join(root, f"inventory-{n}"))
+    tasks = playbooks.PLAYBOOKS[book]
+    argv = {"drover": [drover, "playbook"], "ansible-playbook": ["ansible-playbook"]}
+    for pair in range(1, pairs + 1):
+        for tool in report.TOOLS if pair <= ansible_pairs else ("drover",):
+            home = os.path.join(root, "home-" + tool)
+            os.makedirs(home, exist_ok=True)
+            hosts.reset()
+            for phase in ("first", "rerun"):
+                out = os.path.join(root, f"{name}-{pair}-{tool}-{phase}.log")
+                r = measure.run_tool(argv[tool] + ["-i", inv, "-f", str(n), f"playbooks/{book}.yml"],
+                                     tool_env(home, tool), BENCH, out, hosts,
+                                     hosts.control_paths(n) if tool != "drover" else (),
+                                     keep=[hosts.ns.pid])
+                r.update(scenario=name, hosts=n, tasks=tasks, pair=pair, tool=tool, phase=phase)
+                runs.append(r)
+                log(f"  {name} pair {pair} {tool:16} {phase:5} {r['wall']:8.2f} s  cpu {r['cpu']:.2f} s"
+                    f"  host procs {r['host_procs']}  rc {r['rc']}" + (f"  (log {out})" if r["rc"] else ""))
+        f = measure.floor(hosts, n, [playbooks.target(i) for i in range(tasks)])
+        f.update(scenario=name, pair=pair)
+        floors.append(f)
+        log(f"  {name} pair {pair} floor            {f['wall']:8.2f} s  host procs {f['host_procs']}")
+
+
+def run_main_job(pairs, root, runs):
+    """The root deployment's unchanged provision + deploy on the local VM."""
+    subprocess.run(["make", "--no-print-directory", "vm", "env=vagrant"], cwd=REPO, check=True)
+    home = os.path.join(root, "home-main-job")
+    os.makedirs(home, exist_ok=True)
+    cmd = {"drover": "make -s provision env=vagrant && make -s deploy env=vagrant",
+           "ansible-playbook": "make -s provision env=vagrant PLAYBOOK=ansible-playbook && "
+                               "make -s deploy env=vagrant PLAYBOOK=ansible-playbook"}
+    subprocess.run(["sh", "-c", cmd["drover"]], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    nohost = NoHosts()
+    for pair in range(1, pairs + 1):
+        for tool in report.TOOLS:
+            out = os.path.join(root, f"main-job-{pair}-{tool}.log")
+            r = measure.run_tool(["sh", "-c", cmd[tool]], tool_env(home, tool), REPO, out, nohost,
+                                 control_paths=[], keep=[])
+            cp = os.path.join(home, ".ansible", "cp")
+            measure.close_masters([os.path.join(cp, p) for p in os.listdir(cp)] if os.path.isdir(cp) else [])
+            r["recap"] = merged_recap(open(out, errors="replace").read())
+            r.update(scenario="main-job", hosts=len(r["recap"]) or 1, tasks=0, pair=pair, tool=tool,
+                     phase="rerun", host_procs=None, host_cpu=None)
+            runs.append(r)
+            log(f"  main-job pair {pair} {tool:16} rerun {r['wall']:8.2f} s  rc {r['rc']}")
+
+
+def merged_recap(text):
+    """The recaps of the two plays (provision, deploy) summed per host."""
+    total = {}
+    for block in text.split("PLAY RECAP")[1:]:
+        for host, c in measure.parse_recap("PLAY RECAP" + block).items():
+            t = total.setdefault(host, dict.fromkeys(c, 0))
+            for k, v in c.items():
+                t[k] += v
+    return total
+
+
+class NoHosts:
+    """Counters for hosts the runner cannot look into (the VM)."""
+
+    def counters(self):
+        return 0, 0.0
+
+    def settle(self):
+        return True
+
+
+def machine():
+    return socket.gethostname().split(".")[0]
+
+
+def main():
+    names, pairs_override = selected()
+    drover = os.path.join(REPO, "build", "drover")
+    if os.getuid() != 0:
+        sys.exit("bench: needs root (private sshds, a throwaway user, a PID namespace)")
+    stale = playbooks.stale(os.path.join(BENCH, "playbooks"))
+    if stale:
+        sys.exit(f"bench: bench/playbooks/ differ from benchlib/playbooks.py: {stale}")
+    measure.become_subreaper()
+    started = time.monotonic()
+    root = tempfile.mkdtemp(prefix="drover-bench-")
+    scale = [SCENARIOS[n][0] for n in names if n in SCENARIOS]
+    hosts = hostslib.Hosts(root, max(scale or [1]))
+    runs, floors = [], []
+    try:
+        hosts.start()
+        for name in names:
+            log(f"== {name}")
+            if name == "main-job":
+                run_main_job(pairs_override or 3, root, runs)
+                continue
+            n, book, pairs, ansible_pairs = SCENARIOS[name]
+            if pairs_override:
+                pairs, ansible_pairs = pairs_override, min(pairs_override, ansible_pairs)
+            if os.environ.get("BENCH_ANSIBLE_PAIRS"):
+                ansible_pairs = min(pairs, int(os.environ["BENCH_ANSIBLE_PAIRS"]))
+            run_scenario(name, n, book, pairs, ansible_pairs, hosts, root, drover, runs, floors)
+    finally:
+        hosts.stop()
+        if os.environ.get("BENCH_KEEP") != "1":
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            log(f"kept {root}")
+    rows = report.summarize(runs, floors)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    base = os.path.join(BENCH, "results", f"{now:%Y-%m-%d}-{machine()}")
+    version = lambda argv: subprocess.run(argv, capture_output=True, text=True).stdout.splitlines()[0]
+    doc = {"date": now.isoformat(timespec="seconds"), "machine": machine(), "cpus": os.cpu_count(),
+           "kernel": os.uname().release, "drover": version([drover, "--version"]),
+           "ansible": version(["ansible-playbook", "--version"]),
+           "seconds": round(time.monotonic() - started), "rows": rows, "runs": runs, "floors": floors}
+    with open(base + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+    with open(base + ".svg", "w") as f:
+        f.write(report.svg_plot(rows))
+    print(f"\n`make bench` on {doc['machine']} ({doc['cpus']} cores), {doc['date']}, "
+          f"{doc['drover']}, {doc['ansible']}; {doc['seconds']} s")
+    print(report.format_table(rows), end="")
+    print(f"results: {os.path.relpath(base, REPO)}.json, .svg")
+    return 0 if all(not r["problems"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
