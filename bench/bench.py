@@ -6,6 +6,8 @@ mix-50 and scale-10 with one pair, for development):
   mix-50, mix-200   4 hosts; 50 or 200 tasks, a fifth each of file, copy,
                     lineinfile, template and command (bench/playbooks/)
   scale-N           20 tasks on N hosts, N = 10, 50, 100, 200, 500
+  file-modules      (only when named) 3 hosts x 70 tasks: stat, file, copy,
+                    template, lineinfile, blockinfile, replace in turn
   main-job          the root deployment's provision + deploy, no-change rerun,
                     on the local VM (make vm env=vagrant); only with
                     BENCH_MAIN_JOB=1: it boots a VM and takes minutes per pair
@@ -15,7 +17,9 @@ inventory, key and known_hosts), each a first run on empty working
 directories then a no-change rerun; then the floor (benchlib/measure.py).
 BENCH_PAIRS=N overrides the pairs. ansible-playbook runs in every pair up
 to 10 hosts, in one at 50 and none above (SCENARIOS: the 25-minute budget
-on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere.
+on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere. Pair 1
+of every scenario runs first, then pair 2 of each, ...; ansible-playbook's
+later pairs are skipped when they would overrun BENCH_BUDGET (Budget).
 Writes bench/results/<date>-<machine>.json and .svg and prints the table.
 """
 import datetime
@@ -47,7 +51,9 @@ SCENARIOS = {
     "scale-100": (100, "scale-20", 3, 0),
     "scale-200": (200, "scale-20", 3, 0),
     "scale-500": (500, "scale-20", 1, 0),
+    "file-modules": (3, "file-modules", 3, 3),
 }
+DEFAULT = [n for n in SCENARIOS if n != "file-modules"]
 
 
 def log(msg):
@@ -58,7 +64,7 @@ def selected():
     if os.environ.get("BENCH_QUICK") == "1":
         names, pairs = ["mix-50", "scale-10"], 1
     else:
-        names, pairs = list(SCENARIOS), None
+        names, pairs = DEFAULT, None
     names = os.environ.get("BENCH_SCENARIOS", " ".join(names)).split()
     for n in names:
         if n not in SCENARIOS and n != "main-job":
@@ -78,34 +84,86 @@ def tool_env(home, tool):
     return env
 
 
-def run_scenario(name, n, book, pairs, ansible_pairs, hosts, root, drover, runs, floors):
+class Budget:
+    """ansible-playbook's pairs after the first run only while the estimate
+    (its slowest seconds per host-task so far) keeps the run within BENCH_BUDGET
+    seconds (default 1380: 23 minutes, room for the build from a fresh clone)."""
+
+    def __init__(self, started):
+        self.started = started
+        self.limit = float(os.environ.get("BENCH_BUDGET", "1380"))
+        self.per_host_task = 0.1
+
+    def learn(self, run):
+        if run["tool"] == "ansible-playbook":
+            self.per_host_task = max(self.per_host_task, run["wall"] / (run["hosts"] * run["tasks"]))
+
+    def allows(self, host_tasks):
+        spent = time.monotonic() - self.started
+        return spent + 2 * host_tasks * self.per_host_task <= self.limit
+
+
+def run_pair(name, pair, with_ansible, hosts, root, drover, runs, floors, budget):
+    """One pair of SCENARIO: drover, then ansible-playbook, each a first run on
+    emptied working directories and a no-change rerun; then the floor."""
+    n, book = SCENARIOS[name][:2]
     inv = hosts.inventory(n, os.path.join(root, f"inventory-{n}"))
-    tasks = playbooks.PLAYBOOKS[book]
+    tasks, kinds = playbooks.PLAYBOOKS[book]
     argv = {"drover": [drover, "playbook"], "ansible-playbook": ["ansible-playbook"]}
-    for pair in range(1, pairs + 1):
-        for tool in report.TOOLS if pair <= ansible_pairs else ("drover",):
-            home = os.path.join(root, "home-" + tool)
-            os.makedirs(home, exist_ok=True)
-            hosts.reset()
-            for phase in ("first", "rerun"):
-                out = os.path.join(root, f"{name}-{pair}-{tool}-{phase}.log")
-                r = measure.run_tool(argv[tool] + ["-i", inv, "-f", str(n), f"playbooks/{book}.yml"],
-                                     tool_env(home, tool), BENCH, out, hosts,
-                                     hosts.control_paths(n) if tool != "drover" else (),
-                                     keep=[hosts.ns.pid])
-                r.update(scenario=name, hosts=n, tasks=tasks, pair=pair, tool=tool, phase=phase)
-                runs.append(r)
-                log(f"  {name} pair {pair} {tool:16} {phase:5} {r['wall']:8.2f} s  cpu {r['cpu']:.2f} s"
-                    f"  host procs {r['host_procs']}  rc {r['rc']}" + (f"  (log {out})" if r["rc"] else ""))
-        f = measure.floor(hosts, n, [playbooks.target(i) for i in range(tasks)])
-        f.update(scenario=name, pair=pair)
-        floors.append(f)
-        log(f"  {name} pair {pair} floor            {f['wall']:8.2f} s  host procs {f['host_procs']}")
+    for tool in report.TOOLS if with_ansible else ("drover",):
+        home = os.path.join(root, "home-" + tool)
+        os.makedirs(home, exist_ok=True)
+        hosts.reset()
+        for phase in ("first", "rerun"):
+            out = os.path.join(root, f"{name}-{pair}-{tool}-{phase}.log")
+            r = measure.run_tool(argv[tool] + ["-i", inv, "-f", str(n), f"playbooks/{book}.yml"],
+                                 tool_env(home, tool), BENCH, out, hosts,
+                                 lambda: hosts.control_paths(n), keep=[hosts.ns.pid])
+            r.update(scenario=name, hosts=n, tasks=tasks, pair=pair, tool=tool, phase=phase)
+            runs.append(r)
+            budget.learn(r)
+            log(f"  {name} pair {pair} {tool:16} {phase:5} {r['wall']:8.2f} s  cpu {r['cpu']:.2f} s"
+                f"  host procs {r['host_procs']}  rc {r['rc']}" + (f"  (log {out})" if r["rc"] else ""))
+    f = measure.floor(hosts, n, [playbooks.target(i, kinds) for i in range(tasks)])
+    f.update(scenario=name, pair=pair)
+    floors.append(f)
+    log(f"  {name} pair {pair} floor            {f['wall']:8.2f} s  host procs {f['host_procs']}")
 
 
-def run_main_job(pairs, root, runs):
-    """The root deployment's unchanged provision + deploy on the local VM."""
+def plan(names, pairs_override):
+    """(scenario, pair, with ansible-playbook) in order: pair 1 of every
+    scenario first, then pair 2 of each, ..., so that a short budget trims
+    the last pairs, not the last scenarios."""
+    out = []
+    for pair in range(1, 10):
+        for name in names:
+            if name == "main-job":
+                continue
+            _, _, pairs, ansible_pairs = SCENARIOS[name]
+            if pairs_override:
+                pairs, ansible_pairs = pairs_override, min(pairs_override, ansible_pairs)
+            if os.environ.get("BENCH_ANSIBLE_PAIRS"):
+                ansible_pairs = min(pairs, int(os.environ["BENCH_ANSIBLE_PAIRS"]))
+            if pair <= pairs:
+                out.append((name, pair, pair <= ansible_pairs))
+    return out
+
+
+def run_main_job(pairs, root, runs, keep):
+    """The root deployment's unchanged provision + deploy on the local VM
+    (booted for the run and stopped after, unless it was running before)."""
+    status = subprocess.run(["tools/vm/env.sh", "status", "vagrant"], cwd=REPO,
+                            capture_output=True, text=True).stdout
+    was_running = "running" in status
     subprocess.run(["make", "--no-print-directory", "vm", "env=vagrant"], cwd=REPO, check=True)
+    try:
+        main_job_pairs(pairs, root, runs, keep)
+    finally:
+        if not was_running:
+            subprocess.run(["make", "--no-print-directory", "vm-down", "env=vagrant"], cwd=REPO)
+
+
+def main_job_pairs(pairs, root, runs, keep):
     home = os.path.join(root, "home-main-job")
     os.makedirs(home, exist_ok=True)
     cmd = {"drover": "make -s provision env=vagrant && make -s deploy env=vagrant",
@@ -116,12 +174,12 @@ def run_main_job(pairs, root, runs):
     for pair in range(1, pairs + 1):
         for tool in report.TOOLS:
             out = os.path.join(root, f"main-job-{pair}-{tool}.log")
-            r = measure.run_tool(["sh", "-c", cmd[tool]], tool_env(home, tool), REPO, out, nohost,
-                                 control_paths=[], keep=[])
             cp = os.path.join(home, ".ansible", "cp")
-            measure.close_masters([os.path.join(cp, p) for p in os.listdir(cp)] if os.path.isdir(cp) else [])
+            masters = lambda: [os.path.join(cp, p) for p in os.listdir(cp)] if os.path.isdir(cp) else []
+            r = measure.run_tool(["sh", "-c", cmd[tool]], tool_env(home, tool), REPO, out, nohost,
+                                 control_paths=masters, keep=keep)
             r["recap"] = merged_recap(open(out, errors="replace").read())
-            r.update(scenario="main-job", hosts=len(r["recap"]) or 1, tasks=0, pair=pair, tool=tool,
+            r.update(scenario="main-job", hosts=len(r["recap"]) or 1, tasks=None, pair=pair, tool=tool,
                      phase="rerun", host_procs=None, host_cpu=None)
             runs.append(r)
             log(f"  main-job pair {pair} {tool:16} rerun {r['wall']:8.2f} s  rc {r['rc']}")
@@ -168,17 +226,15 @@ def main():
     runs, floors = [], []
     try:
         hosts.start()
-        for name in names:
-            log(f"== {name}")
-            if name == "main-job":
-                run_main_job(pairs_override or 3, root, runs)
-                continue
-            n, book, pairs, ansible_pairs = SCENARIOS[name]
-            if pairs_override:
-                pairs, ansible_pairs = pairs_override, min(pairs_override, ansible_pairs)
-            if os.environ.get("BENCH_ANSIBLE_PAIRS"):
-                ansible_pairs = min(pairs, int(os.environ["BENCH_ANSIBLE_PAIRS"]))
-            run_scenario(name, n, book, pairs, ansible_pairs, hosts, root, drover, runs, floors)
+        budget = Budget(started)
+        for name, pair, with_ansible in plan(names, pairs_override):
+            n, book = SCENARIOS[name][:2]
+            if with_ansible and pair > 1 and not budget.allows(n * playbooks.PLAYBOOKS[book][0]):
+                log(f"  {name} pair {pair}: ansible-playbook skipped (BENCH_BUDGET)")
+                with_ansible = False
+            run_pair(name, pair, with_ansible, hosts, root, drover, runs, floors, budget)
+        if "main-job" in names:
+            run_main_job(pairs_override or 3, root, runs, keep=[hosts.ns.pid])
     finally:
         hosts.stop()
         if os.environ.get("BENCH_KEEP") != "1":

@@ -66,8 +66,9 @@ def close_masters(paths):
         p.wait()
 
 
-def run_tool(argv, env, cwd, log, hosts, control_paths=(), keep=()):
-    """Runs ARGV once; the measures of the run (the output goes to LOG)."""
+def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=()):
+    """Runs ARGV once; the measures of the run (the output goes to LOG).
+    CONTROL_PATHS() names the ssh ControlPaths the run may have left open."""
     forks0, host_cpu0 = hosts.counters()
     with open(log, "w") as out:
         t0 = time.monotonic()
@@ -76,7 +77,7 @@ def run_tool(argv, env, cwd, log, hosts, control_paths=(), keep=()):
         wall = time.monotonic() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     cpu, rss = cpu_of(ru), ru.ru_maxrss
-    close_masters(control_paths)
+    close_masters(control_paths())
     more_cpu, more_rss = reap_orphans(keep)
     hosts.settle()
     forks1, host_cpu1 = hosts.counters()

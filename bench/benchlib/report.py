@@ -55,7 +55,7 @@ def summarize_one(key, runs, floors):
     by = {t: sorted((r for r in runs if r["tool"] == t), key=lambda r: r["pair"]) for t in TOOLS}
     d, a = by["drover"], by["ansible-playbook"]
     hosts, tasks = runs[0]["hosts"], runs[0]["tasks"]
-    ht = hosts * tasks
+    ht = hosts * tasks if tasks else None  # the main job has no fixed task count
     row = {"scenario": scenario, "phase": phase, "hosts": hosts, "tasks": tasks,
            "pairs": len(pair_ratios(a, d)) if a else 0, "drover_runs": len(d), "problems": []}
     for r in runs:
@@ -67,7 +67,7 @@ def summarize_one(key, runs, floors):
             for diff in recap_differences(r["recap"], apairs[r["pair"]]["recap"]):
                 row["problems"].append(f"pair {r['pair']}: {diff}")
     ok = not row["problems"]
-    per = lambda rs, k: None if median(x[k] for x in rs) is None else median(x[k] for x in rs) / ht
+    per = lambda rs, k: None if not ht or median(x[k] for x in rs) is None else median(x[k] for x in rs) / ht
     row.update({
         "drover_s": median(r["wall"] for r in d) if ok else None,
         "ansible_s": median(r["wall"] for r in a) if ok and a else None,
@@ -88,9 +88,9 @@ def summarize_one(key, runs, floors):
 
 
 COLUMNS = [  # header, width, row -> text
-    ("scenario", 9, lambda r: r["scenario"]),
+    ("scenario", 12, lambda r: r["scenario"]),
     ("run", 5, lambda r: r["phase"]),
-    ("hosts x tasks", 13, lambda r: f"{r['hosts']} x {r['tasks']}"),
+    ("hosts x tasks", 13, lambda r: f"{r['hosts']} x {r['tasks'] or '-'}"),
     ("pairs", 5, lambda r: str(r["pairs"]) if r["pairs"] == r["drover_runs"] else f"{r['pairs']}/{r['drover_runs']}"),
     ("drover s", 8, lambda r: num(r["drover_s"], 2)),
     ("ansible s", 9, lambda r: num(r["ansible_s"], 1)),

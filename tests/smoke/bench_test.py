@@ -86,7 +86,7 @@ check("plot is SVG with both tools", svg.startswith("<svg") and svg.count("<poly
 bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench")
 check("bench/playbooks/ in step with benchlib/playbooks.py",
       playbooks.stale(os.path.join(bench, "playbooks")) == [])
-mix = playbooks.playbook(50)
+mix = playbooks.playbook(50, playbooks.MIX)
 for module in ("file:", "copy:", "lineinfile:", "template:", "command:"):
     check(f"mix-50 has 10 {module} tasks", mix.count(f"      {module}") == 10)
 
