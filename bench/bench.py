@@ -20,7 +20,8 @@ to 10 hosts, in one at 50 and none above (SCENARIOS: the 25-minute budget
 on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere. Pair 1
 of every scenario runs first, then pair 2 of each, ...; ansible-playbook's
 later pairs are skipped when they would overrun BENCH_BUDGET (Budget).
-Writes bench/results/<date>-<machine>.json and .svg and prints the table.
+Writes bench/results/<date>-<machine>.json and .svg and prints the table;
+`bench/bench.py --report FILE.json` prints it again from such a file.
 """
 import datetime
 import json
@@ -214,7 +215,27 @@ def machine():
     return socket.gethostname().split(".")[0]
 
 
+def report_again(path):
+    """bench.py --report RESULTS.json: the table and the plot again from a
+    results file (bench/results/), without running anything."""
+    with open(path) as f:
+        doc = json.load(f)
+    rows = report.summarize(doc["runs"], doc["floors"])
+    with open(path[:-len(".json")] + ".svg", "w") as f:
+        f.write(report.svg_plot(rows))
+    print_table(doc, rows)
+    return 0
+
+
+def print_table(doc, rows):
+    print(f"\n`make bench` on {doc['machine']} ({doc['cpus']} cores), {doc['date']}, "
+          f"{doc['drover']}, {doc['ansible']}; {doc['seconds']} s")
+    print(report.format_table(rows), end="")
+
+
 def main():
+    if sys.argv[1:2] == ["--report"]:
+        return report_again(sys.argv[2])
     names, pairs_override = selected()
     drover = os.path.join(REPO, "build", "drover")
     if os.getuid() != 0:
@@ -258,9 +279,7 @@ def main():
         json.dump(doc, f, indent=1)
     with open(base + ".svg", "w") as f:
         f.write(report.svg_plot(rows))
-    print(f"\n`make bench` on {doc['machine']} ({doc['cpus']} cores), {doc['date']}, "
-          f"{doc['drover']}, {doc['ansible']}; {doc['seconds']} s")
-    print(report.format_table(rows), end="")
+    print_table(doc, rows)
     print(f"results: {os.path.relpath(base, REPO)}.json, .svg")
     return 0 if all(not r["problems"] for r in rows) else 1
 

@@ -129,7 +129,7 @@ def format_table(rows):
     return "\n".join(lines + notes) + "\n"
 
 
-def svg_plot(rows, phase="rerun", width=760, height=340):
+def svg_plot(rows, phase="rerun", width=760, height=350):
     """Wall time and controller CPU against host count (scale scenario, log-log),
     both tools, hand-written SVG."""
     pts = [r for r in rows if r["scenario"].startswith("scale") and r["phase"] == phase]
@@ -144,10 +144,11 @@ def svg_plot(rows, phase="rerun", width=760, height=340):
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13">'
-           f'scale scenario ({phase} run, 20 tasks per host): seconds against hosts, log-log</text>']
+           f'scale-N, {"no-change rerun" if phase == "rerun" else "first run"}, 20 tasks per host: '
+           'seconds against hosts (log-log)</text>']
     panel_w = (width - 40) / 2
     for n, panel in enumerate(("wall time, s", "controller CPU, s")):
-        x0, y0, w, h = 60 + n * (panel_w + 20), 40, panel_w - 60, height - 90
+        x0, y0, w, h = 60 + n * (panel_w + 20), 40, panel_w - 60, height - 100
         values = [v for (p, _), s in series.items() if p == panel for _, v in s if v]
         hosts = [x for (p, _), s in series.items() if p == panel for x, v in s if v]
         out.append(f'<text x="{x0 + w / 2}" y="{y0 - 6}" text-anchor="middle">{panel}</text>')
@@ -164,7 +165,7 @@ def svg_plot(rows, phase="rerun", width=760, height=340):
         for t in ly.ticks():
             out.append(f'<line x1="{x0}" y1="{sy(t):.1f}" x2="{x0 + w}" y2="{sy(t):.1f}" stroke="#eee"/>'
                        f'<text x="{x0 - 4}" y="{sy(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
-        out.append(f'<text x="{x0 + w / 2}" y="{y0 + h + 32}" text-anchor="middle">hosts</text>')
+        out.append(f'<text x="{x0 + w / 2}" y="{y0 + h + 30}" text-anchor="middle">hosts</text>')
         for (p, tool), s in series.items():
             s = [(x, v) for x, v in s if v]
             if p != panel or not s:
@@ -174,8 +175,8 @@ def svg_plot(rows, phase="rerun", width=760, height=340):
             out += [f'<circle cx="{sx(x):.1f}" cy="{sy(v):.1f}" r="3" fill="{colors[tool]}"/>' for x, v in s]
     for i, tool in enumerate(TOOLS):
         x = 60 + i * 170
-        out.append(f'<rect x="{x}" y="{height - 18}" width="12" height="12" fill="{colors[tool]}"/>'
-                   f'<text x="{x + 16}" y="{height - 8}">{tool}</text>')
+        out.append(f'<rect x="{x}" y="{height - 20}" width="12" height="12" fill="{colors[tool]}"/>'
+                   f'<text x="{x + 16}" y="{height - 10}">{tool}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

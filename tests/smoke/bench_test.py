@@ -82,6 +82,20 @@ scale = [dict(row, scenario=f"scale-{n}", hosts=n, drover_s=n / 10, ansible_s=n,
 svg = report.svg_plot(scale)
 check("plot is SVG with both tools", svg.startswith("<svg") and svg.count("<polyline") == 4)
 
+# `bench.py --report` from a canned results file: the table and the plot again.
+import json, subprocess, tempfile  # noqa: E401,E402
+with tempfile.TemporaryDirectory() as tmp:
+    canned = os.path.join(tmp, "2026-01-01-box.json")
+    with open(canned, "w") as f:
+        json.dump({"date": "2026-01-01T00:00:00+00:00", "machine": "box", "cpus": 2, "drover": "drover 0",
+                   "ansible": "ansible-playbook [core 2.14]", "seconds": 1, "runs": d + a_bad, "floors": floors}, f)
+    out = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                                       "bench", "bench.py"), "--report", canned],
+                         capture_output=True, text=True)
+    check("--report prints the table from JSON", out.returncode == 0 and "`make bench` on box (2 cores)" in out.stdout
+          and "NO SPEED FIGURE: pair 3: h2" in out.stdout)
+    check("--report writes the plot", os.path.exists(canned[:-5] + ".svg"))
+
 # bench/playbooks/ are the generator's output; the mix is a fifth of each kind.
 bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench")
 check("bench/playbooks/ in step with benchlib/playbooks.py",
