@@ -20,7 +20,8 @@ to 10 hosts, in one at 50 and none above (SCENARIOS: the 25-minute budget
 on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere. Pair 1
 of every scenario runs first, then pair 2 of each, ...; ansible-playbook is
 left out of a pair when it would overrun BENCH_BUDGET (Budget).
-Writes bench/results/<date>-<machine>.json and .svg and prints the table;
+Writes bench/results/<date>-<machine>.json and .svg (-partial.json for a
+selection, git-ignored) and prints the table;
 `bench/bench.py --report FILE.json` prints it again from such a file.
 """
 import datetime
@@ -272,7 +273,9 @@ def main():
             log(f"kept {root}")
     rows = report.summarize(runs, floors)
     now = datetime.datetime.now(datetime.timezone.utc)
-    base = os.path.join(BENCH, "results", f"{now:%Y-%m-%d}-{machine()}")
+    # Only the full default run writes the file the README quotes.
+    partial = names != DEFAULT or pairs_override or "BENCH_ANSIBLE_PAIRS" in os.environ
+    base = os.path.join(BENCH, "results", f"{now:%Y-%m-%d}-{machine()}" + ("-partial" if partial else ""))
     version = lambda argv: subprocess.run(argv, capture_output=True, text=True).stdout.splitlines()[0]
     doc = {"date": now.isoformat(timespec="seconds"), "machine": machine(), "cpus": os.cpu_count(),
            "kernel": os.uname().release, "drover": version([drover, "--version"]),

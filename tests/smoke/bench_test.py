@@ -96,6 +96,12 @@ with tempfile.TemporaryDirectory() as tmp:
           and "NO SPEED FIGURE: pair 3: h2" in out.stdout)
     check("--report writes the plot", os.path.exists(canned[:-5] + ".svg"))
 
+# The main job's two plays (provision, deploy) are one run: their recaps add up.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import bench  # noqa: E402
+two = "PLAY RECAP ***\nweb1 : ok=5 changed=1 unreachable=0 failed=0\n\nPLAY RECAP ***\nweb1 : ok=7 changed=0 unreachable=0 failed=0\n"
+check("main job recaps add up", bench.merged_recap(two) == {"web1": {"ok": 12, "changed": 1, "unreachable": 0, "failed": 0}})
+
 # bench/playbooks/ are the generator's output; the mix is a fifth of each kind.
 bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench")
 check("bench/playbooks/ in step with benchlib/playbooks.py",
