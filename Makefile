@@ -2,7 +2,7 @@
 BUILD ?= build
 env ?= vagrant
 
-.PHONY: all build asan fuzz deps test unit demo install ping provision deploy secrets env-services tunnel links format format-check clean
+.PHONY: all build asan fuzz deps test unit demo install ping provision deploy secrets env-services tunnel links format format-check clean bench
 
 all: build
 
@@ -27,6 +27,12 @@ test: deps build format-check
 
 unit: build
 	@DROVER_TEST_TIERS=unit tests/run.sh
+
+# The benchmark (bench/bench.py, not part of `make test`): drover against
+# ansible-playbook and the SSH floor; prints the table, writes bench/results/.
+# BENCH_QUICK=1 for a short run, BENCH_SCENARIOS="mix-50 scale-10" to pick.
+bench: deps build
+	@bench/bench.py
 
 # The main job (playbooks/site.yml, environments/$(env)): what users type.
 # Extra flags pass through: make deploy env=prod opts='--check --diff'.

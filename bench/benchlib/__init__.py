@@ -1,0 +1,1 @@
+"""The pieces of `make bench` (bench/bench.py): playbooks, hosts, runs, report."""
