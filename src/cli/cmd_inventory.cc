@@ -35,7 +35,10 @@ constexpr const char* kUsage =
     "  --vault-password-file FILE, --vault-id ID, -J/--ask-vault-pass\n"
     "                         vault passwords (see `drover vault --help`)\n"
     "  -v, --verbose          accepted for compatibility\n\n"
-    "Not supported: --toml, executable inventory scripts, inventory plugins.\n";
+    "Not supported: --toml, executable inventory scripts, inventory plugins.\n\n"
+    "Exit codes (as ansible-inventory's): 0 ok; 1 error; 2 a command line the parser\n"
+    "rejects; 4 a group_vars/host_vars file that cannot be read or decrypted (a wrong\n"
+    "vault password); 5 bad or incomplete options; 250 unexpected error.\n";
 
 struct Options {
   std::vector<std::string> inventories;

@@ -202,10 +202,11 @@ Command PlaybookCommand() {
         "host is contacted.",
         prog};
     app.footer(
-        "Exit codes (as ansible-playbook's): 0 ok; 1 error (also a --limit that leaves no "
-        "host); 2 a host failed, or a command line the parser rejects; 4 a host unreachable "
-        "or an unknown module; 5 bad or incomplete options; 99 "
-        "interrupted (SIGINT); 250 unexpected error.");
+        "Exit codes (as ansible-playbook's): 0 ok; 1 error (a missing playbook, task file or "
+        "role, a vault password that fails, a --limit that leaves no host); 2 a host failed, or "
+        "a command line the parser rejects; 4 a host unreachable, or a playbook that does not "
+        "parse (YAML syntax, an unknown key or module, bad task arguments); 5 bad or "
+        "incomplete options; 99 interrupted (SIGINT); 250 unexpected error.");
     PlaybookOptions o;
     DefineOptions(app, o);
     std::reverse(args.begin(), args.end());

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/parser_error.h"
 #include "inventory/host_pattern.h"
 #include "inventory/sources.h"
 #include "template/template.h"
@@ -47,7 +48,9 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
   std::vector<TargetHost> hosts;
   for (inventory::Host* h : *matched) {
     vars::VarScope scope;
-    if (Status s = inventory_vars.AddHostLayers(*h, &scope); !s) return s.take_error();
+    // Exit code 4 as Ansible's host_group_vars plugin (AnsibleParserError).
+    if (Status s = inventory_vars.AddHostLayers(*h, &scope); !s)
+      return AsParserError(s.take_error());
     scope.Add(vars::Layer::kExtraVars, extra);
     TargetHost out;
     out.name = h->name;

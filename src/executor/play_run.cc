@@ -11,6 +11,7 @@
 
 #include "connection/pool.h"
 #include "core/interrupt.h"
+#include "core/parser_error.h"
 #include "executor/preflight.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
@@ -59,7 +60,10 @@ Status PlayRun::PrepareHost(HostState& h) {
   h.notified.clear();
   h.scope = std::make_unique<vars::VarScope>();
   vars::VarScope& s = *h.scope;
-  if (Status st = ex_.env_.inventory_vars->AddHostLayers(*h.host, &s); !st) return st;
+  // A group_vars/host_vars file that cannot be read or decrypted ends the
+  // run with exit code 4, as Ansible's host_group_vars plugin does.
+  if (Status st = ex_.env_.inventory_vars->AddHostLayers(*h.host, &s); !st)
+    return AsParserError(st.take_error());
   for (const auto& role : play_.roles) {
     s.Add(vars::Layer::kRoleDefaults, role->defaults);
     s.Add(vars::Layer::kRoleVars, role->vars);
