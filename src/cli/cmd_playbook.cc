@@ -78,7 +78,7 @@ struct PlaybookOptions {
   std::string connection;
   bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false,
        check_support = false;
-  bool flush_cache = false, force_handlers = false;
+  bool flush_cache = false, force_handlers = false, no_progress = false;
   int verbosity = 0;
   std::string json_log;
   std::string ssh_common_args, ssh_extra_args;
@@ -146,6 +146,8 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_flag("--flush-cache", o.flush_cache, "Accepted for compatibility (no fact cache)");
   app.add_flag("-v,--verbose", o.verbosity, "More output (-vvv for more)");
   app.add_option("--json-log", o.json_log, "Write one JSON event per line to this file");
+  app.add_flag("--no-progress", o.no_progress,
+               "No live progress line on a terminal (also DROVER_PROGRESS=0)");
 }
 
 // The per-task timing summary after the recap: on a terminal, or when the
@@ -391,9 +393,11 @@ Command PlaybookCommand() {
     text_options.color =
         ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
     output::AnsibleTextReporter text(stdout, text_options);
-    output::ProgressLine progress(!o.step && ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
+    output::ProgressLine progress(!o.step && !o.no_progress &&
+                                  output::ProgressLine::WantedOnThisTerminal());
+    text.set_progress(&progress);
     output::ReporterList reporters;
-    reporters.Add(&progress);
+    reporters.Add(&progress);  // first: counters updated before the text redraws the line
     reporters.Add(&text);
     std::unique_ptr<output::JsonLogReporter> json_log;
     if (!o.json_log.empty()) {

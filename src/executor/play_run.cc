@@ -13,6 +13,7 @@
 #include "core/interrupt.h"
 #include "core/parser_error.h"
 #include "executor/preflight.h"
+#include "executor/task_count.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
@@ -200,6 +201,7 @@ bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx)
 Status PlayRun::Run() {
   output::PlayStart ps;
   ps.name = play_.name;
+  ps.task_count = PlannedTaskCount(play_, ex_.options_.tags);
   for (HostState* h : batch_) ps.hosts.push_back(h->name);
   if (!prepared_) {
     ex_.env_.reporter->OnPlayStart(ps);

@@ -58,12 +58,19 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
 void AnsibleTextReporter::Write(const std::string& text, const char* color) {
   std::lock_guard lock(mu_);
   std::string safe = Redact(text);
-  if (options_.color && color) {
-    std::fprintf(out_, "%s%s\033[0m\n", color, safe.c_str());
+  auto write = [&] {
+    if (options_.color && color) {
+      std::fprintf(out_, "%s%s\033[0m\n", color, safe.c_str());
+    } else {
+      std::fprintf(out_, "%s\n", safe.c_str());
+    }
+    std::fflush(out_);
+  };
+  if (progress_) {
+    progress_->WriteAbove(write);
   } else {
-    std::fprintf(out_, "%s\n", safe.c_str());
+    write();
   }
-  std::fflush(out_);
 }
 
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
