@@ -28,6 +28,7 @@
 #include "inventory/host_pattern.h"
 #include "inventory/sources.h"
 #include "output/ansible_text.h"
+#include "output/color_choice.h"
 #include "output/json_log.h"
 #include "output/progress.h"
 #include "playbook/listing.h"
@@ -390,8 +391,7 @@ Command PlaybookCommand() {
     output::TextOptions text_options;
     text_options.verbosity = o.verbosity;
     text_options.timing = WantsTimingSummary(cfg);
-    text_options.color =
-        ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
+    text_options.color = output::AnsibleColorEnabled(cfg);
     output::AnsibleTextReporter text(stdout, text_options);
     output::ProgressLine progress(!o.step && !o.no_progress &&
                                   output::ProgressLine::WantedOnThisTerminal());

@@ -18,7 +18,8 @@ size_t CountItems(const std::vector<playbook::Item>& items, const playbook::TagS
   for (const playbook::Item& item : items) {
     if (item.block) {
       const playbook::TagSet tags = WithTagsOf(inherited, item.block->keywords);
-      n += CountItems(item.block->block, tags, filter) + CountItems(item.block->always, tags, filter);
+      n += CountItems(item.block->block, tags, filter) +
+           CountItems(item.block->always, tags, filter);
     } else if (item.task && filter.ShouldRun(WithTagsOf(inherited, item.task->keywords))) {
       ++n;
     }
