@@ -393,6 +393,10 @@ Command PlaybookCommand() {
     text_options.timing = WantsTimingSummary(cfg);
     text_options.color = output::AnsibleColorEnabled(cfg);
     output::AnsibleTextReporter text(stdout, text_options);
+    if (o.verbosity >= 1) {
+      text.Verbose(cfg.file.empty() ? "No config file found; using defaults"
+                                    : "Using " + cfg.file + " as config file");
+    }
     output::ProgressLine progress(!o.step && !o.no_progress &&
                                   output::ProgressLine::WantedOnThisTerminal());
     text.set_progress(&progress);

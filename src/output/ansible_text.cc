@@ -23,6 +23,7 @@ constexpr const char* kColorError = kRed;
 constexpr const char* kColorSkip = kCyan;
 constexpr const char* kColorUnreachable = kBrightRed;
 constexpr const char* kColorWarn = kBrightPurple;
+constexpr const char* kColorVerbose = "\033[0;34m";  // blue
 constexpr const char* kColorDiffAdd = kGreen;
 constexpr const char* kColorDiffRemove = kRed;
 constexpr const char* kColorDiffLines = kCyan;
@@ -125,6 +126,10 @@ void AnsibleTextReporter::Write(const std::string& text, const char* color) {
   }
 }
 
+void AnsibleTextReporter::Verbose(const std::string& text) {
+  Write(text, kColorVerbose);
+}
+
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
   Write("\n" + Banner("PLAY [" + e.name + "]"), nullptr);
 }
@@ -148,19 +153,22 @@ void AnsibleTextReporter::OnWarning(const std::string& text) {
 void AnsibleTextReporter::OnHostResult(const HostResult& e) {
   const std::string item = e.is_item ? " => (item=" + e.item_label + ")" : "";
   const bool show = options_.verbosity > 0 || e.verbose_always;
+  // The callback's _dump_results: indented by 4 for debug (verbose_always)
+  // or from -vvv, on one line otherwise.
+  const bool pretty = e.verbose_always || options_.verbosity > 2;
   if (!e.diff.empty()) Write(options_.color ? ColoredDiff(e.diff) : e.diff, nullptr);
   switch (e.status) {
     case Outcome::kOk:
     case Outcome::kChanged: {
       const bool changed = e.status == Outcome::kChanged;
       std::string line = (changed ? "changed: " : "ok: ") + HostTag(e) + item;
-      if (show) line += " => " + DumpResult(e.result, true, e.action);
+      if (show) line += " => " + DumpResult(e.result, pretty, e.action);
       Write(line, changed ? kColorChanged : kColorOk);
       return;
     }
     case Outcome::kSkipped: {
       std::string line = "skipping: " + HostTag(e) + item;
-      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, true, e.action);
+      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, pretty, e.action);
       Write(line, kColorSkip);
       return;
     }
@@ -174,7 +182,7 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
         m.erase("failed");
         shown = Value(std::move(m));
       }
-      line += DumpResult(shown, options_.verbosity > 0, e.action);
+      line += DumpResult(shown, pretty, e.action);
       Write(line, kColorError);
       // Where to look: the task's file:line (Ansible shows it only at -vv).
       if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kColorError);
@@ -183,8 +191,7 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
-                         ": UNREACHABLE! => " +
-                         DumpResult(e.result, options_.verbosity > 0, e.action);
+                         ": UNREACHABLE! => " + DumpResult(e.result, pretty, e.action);
       Write(line, kColorUnreachable);
       if (e.ignored) Write("...ignoring", kColorSkip);
       return;

@@ -33,6 +33,9 @@ class AnsibleTextReporter : public Reporter {
   void OnIncluded(const std::string& file, const std::string& hosts) override;
   void OnRecap(const Recap& e) override;
 
+  // A line Ansible's display.v() prints (blue when coloured).
+  void Verbose(const std::string& text);
+
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }
 
