@@ -8,6 +8,7 @@
 
 #include "cli/adhoc_modules.h"
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
 #include "cli/target_hosts.h"
@@ -125,6 +126,13 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     }
     return ReportUsageError(e.what());
   }
+  // ansible.cfg [defaults] (or its ANSIBLE_* variables), as ansible reads it.
+  const AnsibleConfig cfg = ReadAnsibleConfig();
+  if (inventories.empty()) inventories = ConfiguredInventory(cfg);
+  if (!app.count("--forks"))
+    if (std::optional<int> configured = ConfiguredForks(cfg)) forks = *configured;
+  if (remote_user.empty()) remote_user = cfg.Get("defaults", "remote_user");
+  if (private_key.empty()) private_key = cfg.GetPath("defaults", "private_key_file");
   if (!remote_user.empty()) defaults.remote_user = remote_user;
   if (!private_key.empty()) defaults.private_key = private_key;
   if (!connection_kind.empty()) defaults.connection = connection_kind;
@@ -164,7 +172,14 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   if (Status vs = InstallVaultDecryptor(vault); !vs) return ReportError(vs.error());
   std::vector<Error> host_warnings;
-  auto hosts = ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings);
+  bool inventory_empty = false;
+  auto hosts =
+      ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings, &inventory_empty);
+  // As ansible's get_host_list: an inventory without hosts is warned about
+  // (first), and then an empty match is not.
+  if (inventory_empty)
+    if (auto w = EmptyInventoryWarning(cfg, 0, pattern))
+      host_warnings.insert(host_warnings.begin(), *w);
   for (const Error& w : host_warnings) ReportWarning(w);
   if (!hosts) return ReportError(hosts.error());
   // Encrypted key files: ask for each passphrase once, here, not in a worker.
@@ -183,7 +198,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     defaults.key_passphrases[key] = *pass;
   }
   if (hosts->empty()) {
-    ReportWarning(MakeError("No hosts matched, nothing to do"));
+    if (!inventory_empty) ReportWarning(MakeError("No hosts matched, nothing to do"));
     return 0;
   }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/inventory_output.h"
 #include "cli/report.h"
 #include "cli/vault_flags.h"
@@ -124,6 +125,8 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   }
   if (o.toml) return BadOptions("--toml output is not supported by drover");
   if (Status s = InstallVaultDecryptor(o.vault); !s) return ReportError(s.error());
+  // ansible.cfg [defaults] inventory (or ANSIBLE_INVENTORY), as ansible-inventory reads it.
+  if (o.inventories.empty()) o.inventories = ConfiguredInventory(ReadAnsibleConfig());
   if (o.inventories.empty()) o.inventories.push_back("/etc/ansible/hosts");
 
   Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);

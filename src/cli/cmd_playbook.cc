@@ -11,6 +11,7 @@
 
 #include "cli/check_support.h"
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
 #include "cli/step_prompt.h"
@@ -229,18 +230,15 @@ Command PlaybookCommand() {
     } else {
       load_options.roles_path = cfg.GetPathList("defaults", "roles_path");
     }
-    if (o.inventories.empty()) {
-      if (const char* inv = std::getenv("ANSIBLE_INVENTORY")) {
-        o.inventories.push_back(inv);
-      } else if (std::string inv = cfg.GetPath("defaults", "inventory"); !inv.empty()) {
-        o.inventories.push_back(inv);
-      }
+    if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
+    if (!o.list_hosts && !o.list_tasks && !o.list_tags && !o.syntax_check && !o.check_support) {
+      std::vector<Error> callback_warnings;
+      Status callback = CheckStdoutCallback(cfg, &callback_warnings);
+      for (const Error& w : callback_warnings) ReportWarning(w);
+      if (!callback) return ReportError(callback.error());
     }
-    if (!app.count("--forks")) {
-      std::string forks = std::getenv("ANSIBLE_FORKS") ? std::getenv("ANSIBLE_FORKS")
-                                                       : cfg.Get("defaults", "forks");
-      if (!forks.empty()) o.forks = std::max(1, std::atoi(forks.c_str()));
-    }
+    if (!app.count("--forks"))
+      if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
     if (o.remote_user.empty()) o.remote_user = cfg.Get("defaults", "remote_user");
     if (o.private_key.empty()) o.private_key = cfg.GetPath("defaults", "private_key_file");
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
@@ -273,6 +271,7 @@ Command PlaybookCommand() {
     Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);
     if (!inv) return ReportError(inv.error());
     for (const Error& w : inv->warnings()) ReportWarning(w);
+    if (auto w = EmptyInventoryWarning(cfg, inv->hosts().size(), "all")) ReportWarning(*w);
     inventory::HostMatcher matcher(&*inv);
     if (!o.limit.empty()) {
       if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
