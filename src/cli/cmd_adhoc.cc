@@ -8,6 +8,7 @@
 
 #include "cli/adhoc_modules.h"
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
 #include "cli/target_hosts.h"
@@ -16,6 +17,7 @@
 #include "connection/shell.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "playbook/module_names.h"
 #include "template/template.h"
 #include "vars/extra_vars.h"
 
@@ -34,6 +36,17 @@ const char kDescription[] =
     "session per host. Modules: ping, command (default), shell, raw, setup, and the rest of "
     "drover's module library. -i takes inventory files, directories and host lists, as "
     "ansible's; vaulted variables need --vault-password-file or --vault-id.";
+
+// ansible's result for a module it cannot find: every host FAILED, rc 2.
+int FailUnknownModule(const std::string& module, const std::vector<TargetHost>& hosts) {
+  AdhocOutcome failed;
+  failed.state = State::kFailed;
+  failed.result =
+      Map{{"msg", "The module " + module + " was not found in configured module paths"}};
+  for (const TargetHost& host : hosts)
+    std::fputs(Redact(FormatAdhocOutcome(host.name, failed)).c_str(), stdout);
+  return static_cast<int>(ExitCode::kHostFailed);
+}
 
 // The host's become settings: command line, overridden by ansible_become_* vars.
 std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const BecomeSpec& cli) {
@@ -60,6 +73,11 @@ std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const Beco
 
 int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   CLI::App app{kDescription, prog};
+  app.footer(
+      "Exit codes (as ansible's): 0 ok; 1 error; 2 a host failed (also: a module Ansible "
+      "does not know), or a command line the parser rejects; 4 a host unreachable, or a "
+      "group_vars/host_vars file that cannot be read or decrypted; 5 bad or incomplete "
+      "options (also: a module drover does not run ad hoc); 250 unexpected error.");
   std::string pattern, module = "command", module_args;
   std::vector<std::string> inventories, extra_vars;
   std::string limit;
@@ -108,6 +126,13 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     }
     return ReportUsageError(e.what());
   }
+  // ansible.cfg [defaults] (or its ANSIBLE_* variables), as ansible reads it.
+  const AnsibleConfig cfg = ReadAnsibleConfig();
+  if (inventories.empty()) inventories = ConfiguredInventory(cfg);
+  if (!app.count("--forks"))
+    if (std::optional<int> configured = ConfiguredForks(cfg)) forks = *configured;
+  if (remote_user.empty()) remote_user = cfg.Get("defaults", "remote_user");
+  if (private_key.empty()) private_key = cfg.GetPath("defaults", "private_key_file");
   if (!remote_user.empty()) defaults.remote_user = remote_user;
   if (!private_key.empty()) defaults.private_key = private_key;
   if (!connection_kind.empty()) defaults.connection = connection_kind;
@@ -119,7 +144,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   if (const char* t = std::getenv("ANSIBLE_TIMEOUT"); t && !app.count("--timeout")) {
     defaults.timeout_s = std::atoi(t);
   }
-  if (Status s = ValidateAdhocModule(module, module_args); !s) return ReportError(s.error());
+  // A module Ansible does not know either fails on every host (rc 2), as
+  // ansible's; one Ansible has but drover lacks is refused here (rc 5).
+  const bool unknown_to_ansible = playbook::ResolveModule(module).fqcn.empty();
+  if (!unknown_to_ansible)
+    if (Status s = ValidateAdhocModule(module, module_args); !s) return ReportError(s.error());
 
   Warnings extra_warnings;
   Result<Map> extra_loaded = vars::LoadExtraVars(extra_vars, &extra_warnings);
@@ -143,7 +172,14 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   if (Status vs = InstallVaultDecryptor(vault); !vs) return ReportError(vs.error());
   std::vector<Error> host_warnings;
-  auto hosts = ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings);
+  bool inventory_empty = false;
+  auto hosts =
+      ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings, &inventory_empty);
+  // As ansible's get_host_list: an inventory without hosts is warned about
+  // (first), and then an empty match is not.
+  if (inventory_empty)
+    if (auto w = EmptyInventoryWarning(cfg, 0, pattern))
+      host_warnings.insert(host_warnings.begin(), *w);
   for (const Error& w : host_warnings) ReportWarning(w);
   if (!hosts) return ReportError(hosts.error());
   // Encrypted key files: ask for each passphrase once, here, not in a worker.
@@ -162,9 +198,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     defaults.key_passphrases[key] = *pass;
   }
   if (hosts->empty()) {
-    ReportWarning(MakeError("No hosts matched, nothing to do"));
+    if (!inventory_empty) ReportWarning(MakeError("No hosts matched, nothing to do"));
     return 0;
   }
+
+  if (unknown_to_ansible) return FailUnknownModule(module, *hosts);
 
   ConnectionPool pool(defaults);
   std::mutex print_mutex;

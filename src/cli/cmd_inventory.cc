@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/inventory_output.h"
 #include "cli/report.h"
 #include "cli/vault_flags.h"
@@ -35,7 +36,10 @@ constexpr const char* kUsage =
     "  --vault-password-file FILE, --vault-id ID, -J/--ask-vault-pass\n"
     "                         vault passwords (see `drover vault --help`)\n"
     "  -v, --verbose          accepted for compatibility\n\n"
-    "Not supported: --toml, executable inventory scripts, inventory plugins.\n";
+    "Not supported: --toml, executable inventory scripts, inventory plugins.\n\n"
+    "Exit codes (as ansible-inventory's): 0 ok; 1 error; 2 a command line the parser\n"
+    "rejects; 4 a group_vars/host_vars file that cannot be read or decrypted (a wrong\n"
+    "vault password); 5 bad or incomplete options; 250 unexpected error.\n";
 
 struct Options {
   std::vector<std::string> inventories;
@@ -121,6 +125,8 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   }
   if (o.toml) return BadOptions("--toml output is not supported by drover");
   if (Status s = InstallVaultDecryptor(o.vault); !s) return ReportError(s.error());
+  // ansible.cfg [defaults] inventory (or ANSIBLE_INVENTORY), as ansible-inventory reads it.
+  if (o.inventories.empty()) o.inventories = ConfiguredInventory(ReadAnsibleConfig());
   if (o.inventories.empty()) o.inventories.push_back("/etc/ansible/hosts");
 
   Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);

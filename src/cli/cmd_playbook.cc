@@ -11,6 +11,7 @@
 
 #include "cli/check_support.h"
 #include "cli/command.h"
+#include "cli/config_defaults.h"
 #include "cli/report.h"
 #include "cli/secret_prompt.h"
 #include "cli/step_prompt.h"
@@ -29,6 +30,7 @@
 #include "inventory/host_slice.h"
 #include "inventory/sources.h"
 #include "output/ansible_text.h"
+#include "output/color_choice.h"
 #include "output/json_log.h"
 #include "output/progress.h"
 #include "playbook/listing.h"
@@ -79,7 +81,7 @@ struct PlaybookOptions {
   std::string connection;
   bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false,
        check_support = false;
-  bool flush_cache = false, force_handlers = false;
+  bool flush_cache = false, force_handlers = false, no_progress = false;
   int verbosity = 0;
   std::string json_log;
   std::string slice;  // --slice K/N ("" = every host)
@@ -158,6 +160,8 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
                  "other slices' hosts are not gathered. Hosts made by add_host run in the slice "
                  "that made them. Merge the slices' --json-log files with `drover recap`.")
       ->type_name("K/N");
+  app.add_flag("--no-progress", o.no_progress,
+               "No live progress line on a terminal (also DROVER_PROGRESS=0)");
 }
 
 // The per-task timing summary after the recap: on a terminal, or when the
@@ -214,10 +218,11 @@ Command PlaybookCommand() {
         "host is contacted.",
         prog};
     app.footer(
-        "Exit codes (as ansible-playbook's): 0 ok; 1 error (also a --limit that leaves no "
-        "host); 2 a host failed, or a command line the parser rejects; 4 a host unreachable "
-        "or an unknown module; 5 bad or incomplete options; 99 "
-        "interrupted (SIGINT); 250 unexpected error.");
+        "Exit codes (as ansible-playbook's): 0 ok; 1 error (a missing playbook, task file or "
+        "role, a vault password that fails, a --limit that leaves no host); 2 a host failed, or "
+        "a command line the parser rejects; 4 a host unreachable, or a playbook that does not "
+        "parse (YAML syntax, an unknown key or module, bad task arguments); 5 bad or "
+        "incomplete options; 99 interrupted (SIGINT); 250 unexpected error.");
     PlaybookOptions o;
     DefineOptions(app, o);
     std::reverse(args.begin(), args.end());
@@ -243,18 +248,15 @@ Command PlaybookCommand() {
     } else {
       load_options.roles_path = cfg.GetPathList("defaults", "roles_path");
     }
-    if (o.inventories.empty()) {
-      if (const char* inv = std::getenv("ANSIBLE_INVENTORY")) {
-        o.inventories.push_back(inv);
-      } else if (std::string inv = cfg.GetPath("defaults", "inventory"); !inv.empty()) {
-        o.inventories.push_back(inv);
-      }
+    if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
+    if (!o.list_hosts && !o.list_tasks && !o.list_tags && !o.syntax_check && !o.check_support) {
+      std::vector<Error> callback_warnings;
+      Status callback = CheckStdoutCallback(cfg, &callback_warnings);
+      for (const Error& w : callback_warnings) ReportWarning(w);
+      if (!callback) return ReportError(callback.error());
     }
-    if (!app.count("--forks")) {
-      std::string forks = std::getenv("ANSIBLE_FORKS") ? std::getenv("ANSIBLE_FORKS")
-                                                       : cfg.Get("defaults", "forks");
-      if (!forks.empty()) o.forks = std::max(1, std::atoi(forks.c_str()));
-    }
+    if (!app.count("--forks"))
+      if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
     if (o.remote_user.empty()) o.remote_user = cfg.Get("defaults", "remote_user");
     if (o.private_key.empty()) o.private_key = cfg.GetPath("defaults", "private_key_file");
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
@@ -287,6 +289,7 @@ Command PlaybookCommand() {
     Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);
     if (!inv) return ReportError(inv.error());
     for (const Error& w : inv->warnings()) ReportWarning(w);
+    if (auto w = EmptyInventoryWarning(cfg, inv->hosts().size(), "all")) ReportWarning(*w);
     inventory::HostMatcher matcher(&*inv);
     if (!o.limit.empty()) {
       if (Status ls = matcher.SetLimit(o.limit); !ls) return ReportError(ls.error());
@@ -406,12 +409,17 @@ Command PlaybookCommand() {
     output::TextOptions text_options;
     text_options.verbosity = o.verbosity;
     text_options.timing = WantsTimingSummary(cfg);
-    text_options.color =
-        ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") && !std::getenv("ANSIBLE_NOCOLOR");
+    text_options.color = output::AnsibleColorEnabled(cfg);
     output::AnsibleTextReporter text(stdout, text_options);
-    output::ProgressLine progress(!o.step && ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO));
+    if (o.verbosity >= 1) {
+      text.Verbose(cfg.file.empty() ? "No config file found; using defaults"
+                                    : "Using " + cfg.file + " as config file");
+    }
+    output::ProgressLine progress(!o.step && !o.no_progress &&
+                                  output::ProgressLine::WantedOnThisTerminal());
+    text.set_progress(&progress);
     output::ReporterList reporters;
-    reporters.Add(&progress);
+    reporters.Add(&progress);  // first: counters updated before the text redraws the line
     reporters.Add(&text);
     std::unique_ptr<output::JsonLogReporter> json_log;
     if (!o.json_log.empty()) {

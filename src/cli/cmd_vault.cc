@@ -385,6 +385,10 @@ constexpr char kDescription[] =
 
 int RunVault(const std::string& prog, std::vector<std::string> args) {
   CLI::App app{kDescription, prog};
+  app.footer(
+      "Exit codes (as ansible-vault's): 0 ok; 1 error (a wrong or missing vault password, a "
+      "file that is not there or not vaulted); 2 a command line the parser rejects; 5 bad or "
+      "incomplete options; 250 unexpected error.");
   VaultArgs a;
   app.require_subcommand(1);
   app.add_flag("-v,--verbose", a.verbosity, "verbose mode (-vvv for more)");

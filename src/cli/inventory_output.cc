@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/json.h"
+#include "core/parser_error.h"
 #include "core/yaml.h"
 #include "template/template.h"
 #include "vars/magic_vars.h"
@@ -45,9 +46,11 @@ void RemoveInternal(Map* m) {
   for (const std::string& k : drop) m->erase(k);
 }
 
+// A group_vars/host_vars file that cannot be read or decrypted: Ansible's
+// host_group_vars plugin raises AnsibleParserError (ansible-inventory exits 4).
 Result<Map> GroupVarsForDump(const InventoryView& view, const Group& group) {
   Result<Map> vars = view.vars->GroupVars(group);
-  if (!vars) return vars;
+  if (!vars) return AsParserError(vars.take_error());
   if (group.priority != 1) vars->set("ansible_group_priority", group.priority);
   RemoveInternal(&*vars);
   return vars;
@@ -57,7 +60,7 @@ Result<Map> GroupVarsForDump(const InventoryView& view, const Group& group) {
 
 Result<Map> HostVarsForDump(const InventoryView& view, const Host& host) {
   vars::VarScope scope;
-  if (Status s = view.vars->AddHostLayers(host, &scope); !s) return s.take_error();
+  if (Status s = view.vars->AddHostLayers(host, &scope); !s) return AsParserError(s.take_error());
   Map out;
   if (view.export_mode) {
     out = scope.Flatten(vars::Layer::kInventoryHost, vars::Layer::kPlaybookHostVarsFiles);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/parser_error.h"
 #include "inventory/host_pattern.h"
 #include "inventory/sources.h"
 #include "template/template.h"
@@ -24,7 +25,8 @@ class VarScopeAdapter : public tmpl::Scope {
 Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
                                                    const std::vector<std::string>& inventories,
                                                    const std::string& limit, const Map& extra_vars,
-                                                   std::vector<Error>* warnings) {
+                                                   std::vector<Error>* warnings,
+                                                   bool* inventory_empty) {
   std::vector<std::string> sources = inventories;
   if (sources.empty()) {
     if (std::filesystem::exists("/etc/ansible/hosts")) {
@@ -37,6 +39,7 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
   Result<inventory::Inventory> inv = inventory::LoadInventory(sources);
   if (!inv) return inv.take_error();
   for (const Error& w : inv->warnings()) warnings->push_back(w);
+  if (inventory_empty) *inventory_empty = inv->hosts().empty();
   inventory::HostMatcher matcher(&*inv);
   if (!limit.empty())
     if (Status s = matcher.SetLimit(limit); !s) return s.take_error();
@@ -47,7 +50,9 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
   std::vector<TargetHost> hosts;
   for (inventory::Host* h : *matched) {
     vars::VarScope scope;
-    if (Status s = inventory_vars.AddHostLayers(*h, &scope); !s) return s.take_error();
+    // Exit code 4 as Ansible's host_group_vars plugin (AnsibleParserError).
+    if (Status s = inventory_vars.AddHostLayers(*h, &scope); !s)
+      return AsParserError(s.take_error());
     scope.Add(vars::Layer::kExtraVars, extra);
     TargetHost out;
     out.name = h->name;

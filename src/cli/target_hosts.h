@@ -18,10 +18,12 @@ struct TargetHost {
 
 // Hosts of `inventories` matching `pattern` (and `limit` when not empty),
 // in inventory order. Warnings (no match, unparsed default inventory) are
-// appended to `warnings`.
+// appended to `warnings`. `inventory_empty` (when given) tells whether the
+// inventory has no host at all.
 Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
                                                    const std::vector<std::string>& inventories,
                                                    const std::string& limit, const Map& extra_vars,
-                                                   std::vector<Error>* warnings);
+                                                   std::vector<Error>* warnings,
+                                                   bool* inventory_empty = nullptr);
 
 }  // namespace drover::cli

@@ -8,6 +8,7 @@
 #include "connection/pool.h"
 #include "executor/executor.h"
 #include "executor/play_run.h"
+#include "executor/task_count.h"
 
 namespace drover::executor {
 
@@ -118,6 +119,7 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
   }
   output::PlayStart ps;
   ps.name = play.name;
+  ps.task_count = PlannedTaskCount(play, options_.tags);
   for (HostState* h : batch) ps.hosts.push_back(h->name);
   env_.reporter->OnPlayStart(ps);
   if (IsAnyErrorsFatal(play))

@@ -11,7 +11,9 @@
 
 #include "connection/pool.h"
 #include "core/interrupt.h"
+#include "core/parser_error.h"
 #include "executor/preflight.h"
+#include "executor/task_count.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
@@ -59,7 +61,10 @@ Status PlayRun::PrepareHost(HostState& h) {
   h.notified.clear();
   h.scope = std::make_unique<vars::VarScope>();
   vars::VarScope& s = *h.scope;
-  if (Status st = ex_.env_.inventory_vars->AddHostLayers(*h.host, &s); !st) return st;
+  // A group_vars/host_vars file that cannot be read or decrypted ends the
+  // run with exit code 4, as Ansible's host_group_vars plugin does.
+  if (Status st = ex_.env_.inventory_vars->AddHostLayers(*h.host, &s); !st)
+    return AsParserError(st.take_error());
   for (const auto& role : play_.roles) {
     s.Add(vars::Layer::kRoleDefaults, role->defaults);
     s.Add(vars::Layer::kRoleVars, role->vars);
@@ -196,6 +201,7 @@ bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx)
 Status PlayRun::Run() {
   output::PlayStart ps;
   ps.name = play_.name;
+  ps.task_count = PlannedTaskCount(play_, ex_.options_.tags);
   for (HostState* h : batch_) ps.hosts.push_back(h->name);
   if (!prepared_) {
     ex_.env_.reporter->OnPlayStart(ps);

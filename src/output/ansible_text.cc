@@ -14,10 +14,63 @@ constexpr const char* kRed = "\033[0;31m";
 constexpr const char* kCyan = "\033[0;36m";
 constexpr const char* kPurple = "\033[0;35m";
 constexpr const char* kBrightPurple = "\033[1;35m";
+constexpr const char* kBrightRed = "\033[1;31m";
+constexpr const char* kReset = "\033[0m";
+// Ansible's default colours (constants COLOR_*).
+constexpr const char* kColorOk = kGreen;
+constexpr const char* kColorChanged = kYellow;
+constexpr const char* kColorError = kRed;
+constexpr const char* kColorSkip = kCyan;
+constexpr const char* kColorUnreachable = kBrightRed;
+constexpr const char* kColorWarn = kBrightPurple;
+constexpr const char* kColorVerbose = "\033[0;34m";  // blue
+constexpr const char* kColorDiffAdd = kGreen;
+constexpr const char* kColorDiffRemove = kRed;
+constexpr const char* kColorDiffLines = kCyan;
 constexpr int kColumns = 79;  // Ansible's width when not on a terminal
 
 bool IsInternalKey(const std::string& k) {
   return k.rfind("_ansible_", 0) == 0 || k == "invocation" || k == "diff" || k == "_drover_where";
+}
+
+// ansible.utils.color.stringc: every line coloured on its own.
+std::string Colored(const std::string& text, const char* color) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    size_t nl = text.find('\n', start);
+    out += color + text.substr(start, nl == std::string::npos ? nl : nl - start) + kReset;
+    if (nl == std::string::npos) return out;
+    out += '\n';
+    start = nl + 1;
+  }
+}
+
+// The callback's _get_diff: each line of a unified diff coloured by its
+// first character, its newline included (hence an empty coloured piece
+// after each).
+std::string ColoredDiff(const std::string& diff) {
+  std::string out;
+  size_t start = 0;
+  while (start < diff.size()) {
+    size_t nl = diff.find('\n', start);
+    size_t end = nl == std::string::npos ? diff.size() : nl + 1;
+    std::string line = diff.substr(start, end - start);
+    const char* color = line[0] == '+'   ? kColorDiffAdd
+                        : line[0] == '-' ? kColorDiffRemove
+                        : line[0] == '@' ? kColorDiffLines
+                                         : nullptr;
+    out += color ? Colored(line, color) : line;
+    start = end;
+  }
+  return out;
+}
+
+// callback's colorize(): "lead=num" padded, coloured when num is not 0.
+std::string RecapField(const char* lead, int n, const char* color, bool use_color) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s=%-4d", lead, n);
+  return n != 0 && use_color ? Colored(buf, color) : std::string(buf);
 }
 
 std::string HostTag(const HostResult& e) {
@@ -58,12 +111,23 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
 void AnsibleTextReporter::Write(const std::string& text, const char* color) {
   std::lock_guard lock(mu_);
   std::string safe = Redact(text);
-  if (options_.color && color) {
-    std::fprintf(out_, "%s%s\033[0m\n", color, safe.c_str());
+  auto write = [&] {
+    if (options_.color && color) {
+      std::fprintf(out_, "%s\n", Colored(safe, color).c_str());
+    } else {
+      std::fprintf(out_, "%s\n", safe.c_str());
+    }
+    std::fflush(out_);
+  };
+  if (progress_) {
+    progress_->WriteAbove(write);
   } else {
-    std::fprintf(out_, "%s\n", safe.c_str());
+    write();
   }
-  std::fflush(out_);
+}
+
+void AnsibleTextReporter::Verbose(const std::string& text) {
+  Write(text, kColorVerbose);
 }
 
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
@@ -75,34 +139,37 @@ void AnsibleTextReporter::OnTaskStart(const TaskStart& e) {
 }
 
 void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
-  Write("skipping: no hosts matched", kCyan);
+  Write("skipping: no hosts matched", kColorSkip);
 }
 
 void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
-  Write("included: " + file + " for " + hosts, kCyan);
+  Write("included: " + file + " for " + hosts, kColorSkip);
 }
 
 void AnsibleTextReporter::OnWarning(const std::string& text) {
-  Write("[WARNING]: " + text, kBrightPurple);
+  Write("[WARNING]: " + text, kColorWarn);
 }
 
 void AnsibleTextReporter::OnHostResult(const HostResult& e) {
   const std::string item = e.is_item ? " => (item=" + e.item_label + ")" : "";
   const bool show = options_.verbosity > 0 || e.verbose_always;
-  if (!e.diff.empty()) Write(e.diff, nullptr);
+  // The callback's _dump_results: indented by 4 for debug (verbose_always)
+  // or from -vvv, on one line otherwise.
+  const bool pretty = e.verbose_always || options_.verbosity > 2;
+  if (!e.diff.empty()) Write(options_.color ? ColoredDiff(e.diff) : e.diff, nullptr);
   switch (e.status) {
     case Outcome::kOk:
     case Outcome::kChanged: {
       const bool changed = e.status == Outcome::kChanged;
       std::string line = (changed ? "changed: " : "ok: ") + HostTag(e) + item;
-      if (show) line += " => " + DumpResult(e.result, true, e.action);
-      Write(line, changed ? kYellow : kGreen);
+      if (show) line += " => " + DumpResult(e.result, pretty, e.action);
+      Write(line, changed ? kColorChanged : kColorOk);
       return;
     }
     case Outcome::kSkipped: {
       std::string line = "skipping: " + HostTag(e) + item;
-      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, true, e.action);
-      Write(line, kCyan);
+      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, pretty, e.action);
+      Write(line, kColorSkip);
       return;
     }
     case Outcome::kFailed: {
@@ -115,19 +182,18 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
         m.erase("failed");
         shown = Value(std::move(m));
       }
-      line += DumpResult(shown, options_.verbosity > 0, e.action);
-      Write(line, kRed);
+      line += DumpResult(shown, pretty, e.action);
+      Write(line, kColorError);
       // Where to look: the task's file:line (Ansible shows it only at -vv).
-      if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kRed);
-      if (e.ignored) Write("...ignoring", kCyan);
+      if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kColorError);
+      if (e.ignored) Write("...ignoring", kColorSkip);
       return;
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
-                         ": UNREACHABLE! => " +
-                         DumpResult(e.result, options_.verbosity > 0, e.action);
-      Write(line, kRed);
-      if (e.ignored) Write("...ignoring", kCyan);
+                         ": UNREACHABLE! => " + DumpResult(e.result, pretty, e.action);
+      Write(line, kColorUnreachable);
+      if (e.ignored) Write("...ignoring", kColorSkip);
       return;
     }
   }
@@ -135,20 +201,23 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
 
 void AnsibleTextReporter::OnRecap(const Recap& e) {
   Write("\n" + Banner("PLAY RECAP"), nullptr);
+  // The default callback's recap line: hostcolor() and colorize().
+  const bool c = options_.color;
   for (const auto& [host, s] : e.hosts) {
-    auto field = [](const char* name, int n) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%s=%-4d", name, n);
-      return std::string(buf);
-    };
+    const char* host_color = s.failed || s.unreachable ? kColorError
+                             : s.changed               ? kColorChanged
+                                                       : kColorOk;
     char head[512];
-    std::snprintf(head, sizeof head, "%-26s", host.c_str());
-    std::string line = std::string(head) + " : " + field("ok", s.ok) + " " +
-                       field("changed", s.changed) + " " + field("unreachable", s.unreachable) +
-                       " " + field("failed", s.failed) + " " + field("skipped", s.skipped) + " " +
-                       field("rescued", s.rescued) + " " + field("ignored", s.ignored);
-    const char* color = s.failed || s.unreachable ? kRed : s.changed ? kYellow : kGreen;
-    Write(line, color);
+    std::snprintf(head, sizeof head, c ? "%-37s" : "%-26s",
+                  (c ? Colored(host, host_color) : host).c_str());
+    std::string line = std::string(head) + " : " + RecapField("ok", s.ok, kColorOk, c) + " " +
+                       RecapField("changed", s.changed, kColorChanged, c) + " " +
+                       RecapField("unreachable", s.unreachable, kColorUnreachable, c) + " " +
+                       RecapField("failed", s.failed, kColorError, c) + " " +
+                       RecapField("skipped", s.skipped, kColorSkip, c) + " " +
+                       RecapField("rescued", s.rescued, kColorOk, c) + " " +
+                       RecapField("ignored", s.ignored, kColorWarn, c);
+    Write(line, nullptr);
   }
   Write("", nullptr);
   if (options_.timing && !e.task_times.empty()) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "output/events.h"
+#include "output/progress.h"
 
 namespace drover::output {
 
@@ -32,6 +33,12 @@ class AnsibleTextReporter : public Reporter {
   void OnIncluded(const std::string& file, const std::string& hosts) override;
   void OnRecap(const Recap& e) override;
 
+  // A line Ansible's display.v() prints (blue when coloured).
+  void Verbose(const std::string& text);
+
+  // Writes go above this live progress line (erasing and redrawing it).
+  void set_progress(ProgressLine* progress) { progress_ = progress; }
+
   // "PLAY [x] ****..." padded with stars to 80 columns (minimum 3 stars).
   static std::string Banner(const std::string& text);
   // The result as the callback dumps it: internal keys removed (and, for
@@ -44,6 +51,7 @@ class AnsibleTextReporter : public Reporter {
 
   FILE* out_;
   TextOptions options_;
+  ProgressLine* progress_ = nullptr;
   std::mutex mu_;
 };
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/parser_error.h"
 #include "core/suggest.h"
 #include "playbook/keywords.h"
 #include "playbook/task_parser.h"
@@ -13,8 +14,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A playbook, task file or role file of the wrong shape: ansible-playbook's
+// AnsibleParserError (exit code 4).
 Error ErrorAt(const Value& v, std::string message) {
+  return AsParserError(MakeError(std::move(message), v.where()));
+}
+
+// A file or role that is not there: ansible-playbook's AnsibleError (exit
+// code 1).
+Error NotFoundAt(const Value& v, std::string message) {
   return MakeError(std::move(message), v.where());
+}
+
+// A YAML file of the playbook: a syntax error is a parser error (exit code
+// 4), a missing or unreadable file a plain error (1), as Ansible's.
+Result<Value> ParseFile(const std::string& path, Warnings* warnings) {
+  Result<Value> doc = LoadYamlFile(path, warnings);
+  std::error_code ignored;
+  if (!doc && fs::is_regular_file(path, ignored)) return AsParserError(doc.take_error());
+  return doc;
 }
 
 // Recursion guard and shared state for one playbook load.
@@ -25,7 +43,7 @@ class Loader {
   Status LoadPlaybookFile(const std::string& path, const Map* import_keywords,
                           std::vector<Play>& plays, int depth) {
     if (depth > 32) return MakeError("import_playbook nested too deeply at " + path);
-    Result<Value> doc = LoadYamlFile(path, warnings_);
+    Result<Value> doc = ParseFile(path, warnings_);
     if (!doc) return doc.take_error();
     if (doc->is_null()) return Status();
     if (!doc->is_list()) {
@@ -70,7 +88,7 @@ class Loader {
 
   Result<std::vector<Item>> TaskFile(const std::string& path, std::shared_ptr<const Role> role,
                                      bool handlers) {
-    Result<Value> doc = LoadYamlFile(path, warnings_);
+    Result<Value> doc = ParseFile(path, warnings_);
     if (!doc) return doc.take_error();
     if (doc->is_null()) return std::vector<Item>{};
     if (!doc->is_list()) return ErrorAt(*doc, "a task file must be a list of tasks");
@@ -111,7 +129,7 @@ class Loader {
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir) / file;
     std::error_code exists_error;  // a name too long for the filesystem is "not found"
     if (!fs::exists(p, exists_error))
-      return ErrorAt(target, "the playbook " + p.string() + " could not be found");
+      return NotFoundAt(target, "the playbook " + p.string() + " could not be found");
     return LoadPlaybookFile(p.lexically_normal().string(), &keywords, plays, depth + 1);
   }
 
@@ -300,11 +318,11 @@ class Loader {
     }
     std::string path = ResolveTaskFile(file->as_string(), ctx);
     if (path.empty())
-      return ErrorAt(*file, "could not find the task file '" + file->as_string() + "'");
+      return NotFoundAt(*file, "could not find the task file '" + file->as_string() + "'");
     if (++import_depth_ > 64) return ErrorAt(entry, "import_tasks nested too deeply (a loop?)");
     Context inner = ctx;
     inner.dir = fs::path(path).parent_path().string();
-    Result<Value> doc = LoadYamlFile(path, warnings_);
+    Result<Value> doc = ParseFile(path, warnings_);
     if (!doc) return doc.take_error();
     auto block = std::make_shared<Block>();
     block->where = entry.where();
@@ -402,7 +420,7 @@ class Loader {
   Result<Map> RoleVarsFile(const fs::path& dir, const std::string& base) {
     std::string file = MainFile(dir, base);
     if (file.empty()) return Map{};
-    Result<Value> doc = LoadYamlFile(file, warnings_);
+    Result<Value> doc = ParseFile(file, warnings_);
     if (!doc) return doc.take_error();
     if (doc->is_null()) return Map{};
     if (!doc->is_map()) return ErrorAt(*doc, file + " must be a mapping of variables");
@@ -419,8 +437,8 @@ class Loader {
                                            const Context& ctx, bool from_dependency) {
     std::string path = FindRole(name, ctx);
     if (path.empty()) {
-      return ErrorAt(name_value, "the role '" + name + "' was not found in " + ctx.playbook_dir +
-                                     "/roles, the roles_path or " + ctx.playbook_dir);
+      return NotFoundAt(name_value, "the role '" + name + "' was not found in " + ctx.playbook_dir +
+                                        "/roles, the roles_path or " + ctx.playbook_dir);
     }
     const std::string tasks_from = OptionText(options, "tasks_from", "main");
     // A role applied twice with the same parameters runs once (allow_duplicates: false).
@@ -469,10 +487,11 @@ class Loader {
     }
     std::string tasks_file = MainFile(fs::path(path) / "tasks", tasks_from);
     if (tasks_file.empty() && tasks_from != "main") {
-      return ErrorAt(name_value, "the role '" + name + "' has no tasks file '" + tasks_from + "'");
+      return NotFoundAt(name_value,
+                        "the role '" + name + "' has no tasks file '" + tasks_from + "'");
     }
     if (!tasks_file.empty()) {
-      Result<Value> doc = LoadYamlFile(tasks_file, warnings_);
+      Result<Value> doc = ParseFile(tasks_file, warnings_);
       if (!doc) return doc.take_error();
       if (!doc->is_null()) {
         if (!doc->is_list()) return ErrorAt(*doc, "a task file must be a list of tasks");
@@ -486,7 +505,7 @@ class Loader {
     std::string handlers_file =
         MainFile(fs::path(path) / "handlers", OptionText(options, "handlers_from", "main"));
     if (!handlers_file.empty()) {
-      Result<Value> doc = LoadYamlFile(handlers_file, warnings_);
+      Result<Value> doc = ParseFile(handlers_file, warnings_);
       if (!doc) return doc.take_error();
       if (!doc->is_null()) {
         if (!doc->is_list()) return ErrorAt(*doc, "a handlers file must be a list of tasks");

@@ -1,5 +1,6 @@
 #include "playbook/task_parser.h"
 
+#include "core/parser_error.h"
 #include "core/suggest.h"
 #include "playbook/kv.h"
 #include "playbook/module_names.h"
@@ -8,18 +9,14 @@ namespace drover::playbook {
 
 namespace {
 
+// Every error of a task's shape is ansible-playbook's AnsibleParserError
+// (exit code 4), an unresolved module name included.
 Error ErrorAt(const Value& v, std::string message) {
-  return MakeError(std::move(message), v.where());
+  return AsParserError(MakeError(std::move(message), v.where()));
 }
 
-// A module name that does not resolve: ansible-playbook's AnsibleParserError,
-// exit code 4.
-constexpr ExitCode kParserError = static_cast<ExitCode>(4);
-
 Error UnresolvedAt(const Value& task, const std::string& name, std::string suffix) {
-  Error e = ErrorAt(task, "couldn't resolve module/action '" + name + "'" + std::move(suffix));
-  e.code = kParserError;
-  return e;
+  return ErrorAt(task, "couldn't resolve module/action '" + name + "'" + std::move(suffix));
 }
 
 // Arguments of an action given as a mapping, free-form text or nothing.
@@ -35,7 +32,7 @@ Result<Map> ActionArgs(const Value& v, const std::string& canonical) {
         ParseKeyValues(text, TakesFreeForm(canonical) && canonical != "include_tasks" &&
                                  canonical != "import_tasks" && canonical != "include_vars");
     if (!kv) {
-      Error e = kv.take_error();
+      Error e = AsParserError(kv.take_error());
       e.where = v.where();
       return e;
     }

@@ -1,0 +1,60 @@
+#include "cli/config_defaults.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "output/color_choice.h"
+
+namespace drover::cli {
+
+std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg) {
+  if (const char* inv = std::getenv("ANSIBLE_INVENTORY")) return {inv};
+  if (std::string inv = cfg.GetPath("defaults", "inventory"); !inv.empty()) return {inv};
+  return {};
+}
+
+std::optional<int> ConfiguredForks(const AnsibleConfig& cfg) {
+  const char* env = std::getenv("ANSIBLE_FORKS");
+  const std::string forks = env ? env : cfg.Get("defaults", "forks");
+  if (forks.empty()) return std::nullopt;
+  return std::max(1, std::atoi(forks.c_str()));
+}
+
+std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host_count,
+                                           const std::string& pattern) {
+  if (host_count != 0 || pattern == "localhost" || pattern == "127.0.0.1" || pattern == "::1")
+    return std::nullopt;
+  const char* env = std::getenv("ANSIBLE_LOCALHOST_WARNING");
+  const std::string setting = env ? env : cfg.Get("defaults", "localhost_warning");
+  if (!setting.empty() && !output::AnsibleTrue(setting)) return std::nullopt;
+  return MakeError(
+      "provided hosts list is empty, only localhost is available. Note that\nthe implicit "
+      "localhost does not match 'all'");
+}
+
+Status CheckStdoutCallback(const AnsibleConfig& cfg, std::vector<Error>* warnings) {
+  std::string origin = "ANSIBLE_STDOUT_CALLBACK";
+  std::string name;
+  if (const char* env = std::getenv("ANSIBLE_STDOUT_CALLBACK")) {
+    name = env;
+  } else {
+    name = cfg.Get("defaults", "stdout_callback");
+    origin = "stdout_callback in " + cfg.file;
+  }
+  std::string shortname = name;
+  for (const char* prefix : {"ansible.builtin.", "community.general."})
+    if (shortname.rfind(prefix, 0) == 0) shortname = shortname.substr(std::string(prefix).size());
+  if (shortname.empty() || shortname == "default") return {};
+  if (shortname == "yaml") {
+    warnings->push_back(MakeError("stdout_callback '" + name + "' (" + origin +
+                                  "): drover prints the default callback's output (results as "
+                                  "JSON, not YAML)"));
+    return {};
+  }
+  return MakeError("stdout_callback '" + name + "' (" + origin +
+                   ") is not supported by drover, which prints the default callback's output "
+                   "(and accepts yaml with a warning); unset it or set it to default. No host "
+                   "was contacted.");
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,37 @@
+// Settings every command takes from ansible.cfg [defaults] (found as
+// Ansible finds it, core/ansible_cfg.h) when the command line does not give
+// them, with the ANSIBLE_* environment variable winning over the file, as
+// ansible, ansible-playbook and ansible-inventory all read them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ansible_cfg.h"
+#include "core/error.h"
+
+namespace drover::cli {
+
+// The inventory sources when no -i is given: ANSIBLE_INVENTORY, else
+// [defaults] inventory; empty when neither is set.
+std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg);
+
+// ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
+std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);
+
+// The stdout callback asked for (ANSIBLE_STDOUT_CALLBACK, else [defaults]
+// stdout_callback) checked before any host is contacted: default runs;
+// yaml (community.general.yaml) runs with the default callback's output and
+// a warning appended to `warnings`; any other (json, minimal, oneline, ...)
+// is an error naming the setting, never a silently different output.
+// Ansible's warning for an inventory without hosts (CLI.get_host_list),
+// unless localhost_warning is off (ANSIBLE_LOCALHOST_WARNING, [defaults]
+// localhost_warning) or `pattern` names localhost. Wrapped as Ansible wraps
+// it at 80 columns.
+std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host_count,
+                                           const std::string& pattern);
+
+Status CheckStdoutCallback(const AnsibleConfig& cfg, std::vector<Error>* warnings);
+
+}  // namespace drover::cli

@@ -1,0 +1,52 @@
+#include "executor/task_count.h"
+
+namespace drover::executor {
+
+namespace {
+
+playbook::TagSet WithTagsOf(playbook::TagSet tags, const Map& keywords) {
+  if (const Value* t = keywords.find("tags")) {
+    playbook::TagSet own = playbook::ParseTags(*t);
+    tags.insert(own.begin(), own.end());
+  }
+  return tags;
+}
+
+size_t CountItems(const std::vector<playbook::Item>& items, const playbook::TagSet& inherited,
+                  const playbook::TagFilter& filter) {
+  size_t n = 0;
+  for (const playbook::Item& item : items) {
+    if (item.block) {
+      const playbook::TagSet tags = WithTagsOf(inherited, item.block->keywords);
+      n += CountItems(item.block->block, tags, filter) +
+           CountItems(item.block->always, tags, filter);
+    } else if (item.task && filter.ShouldRun(WithTagsOf(inherited, item.task->keywords))) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// As PlayRun decides: facts are gathered unless gather_facts is false.
+bool GathersFacts(const Map& play_keywords) {
+  const Value* v = play_keywords.find("gather_facts");
+  if (!v) return true;
+  if (v->is_bool()) return v->as_bool();
+  if (v->is_string()) {
+    const std::string& s = v->as_string();
+    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+  }
+  return v->truthy();
+}
+
+}  // namespace
+
+size_t PlannedTaskCount(const playbook::Play& play, const playbook::TagFilter& filter) {
+  const playbook::TagSet play_tags = WithTagsOf({}, play.keywords);
+  size_t n = GathersFacts(play.keywords) ? 1 : 0;
+  for (const auto* section : {&play.pre_tasks, &play.tasks, &play.post_tasks})
+    n += CountItems(*section, play_tags, filter);
+  return n;
+}
+
+}  // namespace drover::executor

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# ansible.cfg and the warnings every command shares, drover against ansible,
+# ansible-inventory and ansible-playbook 2.14:
+# - [defaults] inventory (and ANSIBLE_INVENTORY over it) is read by adhoc and
+#   inventory as by playbook;
+# - a pattern matching nothing, an inventory without hosts: Ansible's
+#   [WARNING] lines, in its order, and its exit codes;
+# - stdout_callback: json/minimal/oneline are refused before any host is
+#   contacted; yaml runs with a warning.
+set -uo pipefail
+: "${DROVER:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp
+unset ANSIBLE_CONFIG ANSIBLE_INVENTORY ANSIBLE_STDOUT_CALLBACK
+failures=0
+check() {  # description command...
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+
+printf '[web]\nh1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >inv.ini
+printf '[db]\nd1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >other.ini
+: >empty.ini
+printf '[defaults]\ninventory = inv.ini\n' >ansible.cfg
+printf -- '- hosts: nomatch\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n' >nomatch.yml
+printf -- '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n' >site.yml
+
+same() {  # description drover-args -- ansible-command...: stdout+stderr and rc identical
+  local what=$1 d a
+  shift
+  local -a dargs=()
+  while [[ $1 != -- ]]; do dargs+=("$1"); shift; done
+  shift
+  d=$("$DROVER" "${dargs[@]}" 2>&1; echo "rc=$?")
+  a=$("$@" 2>&1; echo "rc=$?")
+  check "$what" test "$d" = "$a" || diff <(echo "$d") <(echo "$a") | head -10
+}
+same "inventory --list reads [defaults] inventory" inventory --list -- ansible-inventory --list
+check "ANSIBLE_INVENTORY wins over ansible.cfg (inventory --graph)" cmp \
+  <(ANSIBLE_INVENTORY=other.ini "$DROVER" inventory --graph 2>&1) \
+  <(ANSIBLE_INVENTORY=other.ini ansible-inventory --graph 2>&1)
+same "adhoc reads [defaults] inventory" adhoc all -m ping -- ansible all -m ping
+same "adhoc: a pattern matching nothing" adhoc nomatch -m ping -- ansible nomatch -m ping
+same "adhoc: an inventory without hosts" adhoc -i empty.ini all -m ping -- \
+  ansible -i empty.ini all -m ping
+same "playbook: a play pattern matching nothing" playbook nomatch.yml -- \
+  ansible-playbook nomatch.yml
+same "playbook: an inventory without hosts" playbook -i empty.ini nomatch.yml -- \
+  ansible-playbook -i empty.ini nomatch.yml
+
+for callback in json minimal oneline; do
+  ANSIBLE_STDOUT_CALLBACK=$callback "$DROVER" playbook site.yml >out 2>err
+  rc=$?
+  check "stdout_callback $callback: refused (rc $rc), nothing run" \
+    bash -c '[[ $0 -eq 1 ]] && grep -q "stdout_callback .'"$callback"'. .*not supported" err && ! grep -q "PLAY" out' "$rc"
+done
+printf '[defaults]\ninventory = inv.ini\nstdout_callback = yaml\n' >ansible.cfg
+"$DROVER" playbook site.yml >out 2>err
+check "stdout_callback yaml from ansible.cfg: runs, with a warning naming the file" \
+  bash -c '[[ $0 -eq 0 ]] && grep -q "stdout_callback .yaml. (stdout_callback in .*ansible.cfg)" err' "$?"
+echo "config: $failures failed"
+[[ $failures -eq 0 ]]
