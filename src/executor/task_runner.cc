@@ -8,6 +8,7 @@
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "executor/connection_vars.h"
 #include "executor/dynamic_inventory.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
@@ -480,17 +481,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   Result<HostState*> delegate = DelegateTarget(host, task, ctx, tscope, delegated_to);
   if (!delegate) return delegate.take_error();
   HostState* target = *delegate;
-  // Connection variables are templated with the target's own variables.
-  Map conn_vars;
-  {
-    Map flat = target->scope->Flatten();
-    TemplateScope target_scope(*target->scope);
-    for (const auto& [k, v] : flat) {
-      if (k.rfind("ansible_", 0) != 0) continue;
-      Result<Value> t = tmpl::TemplateValue(v, target_scope);
-      conn_vars.set(k, t ? *t : v);
-    }
-  }
+  // Connection variables: the task's own (play, block and task vars apply)
+  // on its host; a delegate's are templated with the delegate's variables.
+  const Map conn_vars =
+      ConnectionVars(target == &host ? scope : *target->scope, ctx.Inherited(task, "connection"));
   Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, conn_vars);
   if (!conn) return conn.take_error();
 
@@ -750,7 +744,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
                {"ansible_included_var_files", Value(List{Value(p.string())})}};
   }
   if (a == "setup" || a == "gather_facts") {
-    Map conn_vars = host.scope->Flatten();
+    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
     Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
     if (!conn) return conn.take_error();
     Result<Map> facts = connection::GatherFacts(**conn);
@@ -781,7 +775,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     return r;
   }
   if (a == "wait_for_connection") {
-    Map conn_vars = host.scope->Flatten();
+    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
     Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
     if (!conn) return conn.take_error();
     Status s = (*conn)->Connect();
