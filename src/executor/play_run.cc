@@ -147,7 +147,7 @@ Status PlayRun::RefreshInventoryMagic() {
   for (HostState* h : batch_) {
     if (!h->scope) continue;
     const bool ended = h->ended;
-    const std::set<std::string> notified = h->notified;
+    const std::set<const playbook::Task*> notified = h->notified;
     Status s = PrepareHost(*h);
     h->ended = ended;
     h->notified = notified;
@@ -370,6 +370,15 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
+  // Ansible's linear strategy runs these meta actions once per host, each
+  // with its banner.
+  if (task.action == "meta") {
+    const Value* what = task.args.find("_raw_params");
+    const std::string action = what && what->is_string() ? what->as_string() : "";
+    if (action == "noop" || action == "reset_connection" || action == "end_host" ||
+        action == "role_complete" || action == "flush_handlers")
+      for (size_t i = 1; i < hosts.size(); ++i) ex_.env_.reporter->OnTaskStart(ts);
+  }
   UpdateHostvars();
 
   const auto start = std::chrono::steady_clock::now();
@@ -399,6 +408,8 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     ex_.task_times_.emplace_back(task.display_name(), seconds);
   }
 
+  for (const TaskOutcome& o : outcomes)
+    if (o.stop) return *o.stop;
   const size_t failed_before =
       std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });
   std::string meta;
@@ -435,13 +446,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
         }
         break;
     }
-    if (o.status == output::Outcome::kChanged && !task.is_handler) {
-      if (const Value* notify = task.keywords.find("notify")) {
-        List names = notify->is_list() ? notify->as_list() : List{*notify};
-        for (const Value& n : names)
-          if (n.is_string()) h.notified.insert(n.as_string());
-      }
-    }
+    h.notified.insert(o.notify.begin(), o.notify.end());
     if (!o.meta.empty()) meta = o.meta;
   }
   // run_once: every host of the batch gets the result.
@@ -484,54 +489,111 @@ void PlayRun::CheckFailurePolicy(size_t failed_before) {
   }
 }
 
-// A notification reaches every handler whose name or `listen` topic it
-// names (Ansible runs them all, in handler order). Notifications made by
-// the handlers themselves during this flush reach the first later handler
-// that matches.
-Status PlayRun::FlushHandlers() {
-  std::vector<playbook::Item> handlers = play_.handlers;
-  handlers.insert(handlers.end(), dynamic_handlers_.begin(), dynamic_handlers_.end());
-  std::map<HostState*, std::set<std::string>> pending;
-  for (HostState* h : batch_) pending[h] = std::exchange(h->notified, {});
-  for (const playbook::Item& item : handlers) {
-    if (!item.task) continue;
-    const playbook::Task& handler = *item.task;
-    std::vector<std::string> names;
-    if (const Value* n = handler.keywords.find("name"); n && n->is_string())
-      names.push_back(n->as_string());
-    if (const Value* l = handler.keywords.find("listen")) {
-      List topics = l->is_list() ? l->as_list() : List{*l};
-      for (const Value& t : topics)
-        if (t.is_string()) names.push_back(t.as_string());
+namespace {
+
+void FlattenHandlers(const std::vector<playbook::Item>& items,
+                     std::vector<const playbook::Block*>& blocks,
+                     std::vector<PlayRun::HandlerRef>& out) {
+  for (const playbook::Item& item : items) {
+    if (item.task) {
+      out.push_back(PlayRun::HandlerRef{item.task.get(), blocks});
+      continue;
     }
-    // Notified by name or "role : name" as Ansible allows.
-    if (handler.role && handler.keywords.contains("name"))
-      names.push_back(handler.role->name + " : " + handler.keywords.find("name")->as_string());
+    blocks.push_back(item.block.get());
+    for (const auto* part : {&item.block->block, &item.block->rescue, &item.block->always})
+      FlattenHandlers(*part, blocks, out);
+    blocks.pop_back();
+  }
+}
+
+std::vector<std::string> ListenTopics(const playbook::Task& handler) {
+  std::vector<std::string> topics;
+  if (const Value* l = handler.keywords.find("listen")) {
+    List list = l->is_list() ? l->as_list() : List{*l};
+    for (const Value& t : list)
+      if (t.is_string()) topics.push_back(t.as_string());
+  }
+  return topics;
+}
+
+}  // namespace
+
+std::vector<PlayRun::HandlerRef> PlayRun::Handlers() const {
+  std::vector<HandlerRef> out;
+  std::vector<const playbook::Block*> blocks;
+  FlattenHandlers(play_.handlers, blocks, out);
+  FlattenHandlers(dynamic_handlers_, blocks, out);
+  return out;
+}
+
+Result<std::vector<const playbook::Task*>> PlayRun::NotifyTargets(const std::string& name) const {
+  const std::vector<HandlerRef> handlers = Handlers();
+  std::vector<const playbook::Task*> out;
+  for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
+    const Value* n = it->task->keywords.find("name");
+    if (!n || !n->is_string()) continue;
+    if (n->as_string() == name ||
+        (it->task->role && it->task->role->name + " : " + n->as_string() == name)) {
+      out.push_back(it->task);
+      break;
+    }
+  }
+  for (const HandlerRef& h : handlers) {
+    std::vector<std::string> topics = ListenTopics(*h.task);
+    if (std::find(topics.begin(), topics.end(), name) != topics.end() &&
+        std::find(out.begin(), out.end(), h.task) == out.end())
+      out.push_back(h.task);
+  }
+  if (out.empty())
+    return MakeError("The requested handler '" + name +
+                     "' was not found in either the main handlers list nor in the listening "
+                     "handlers list");
+  return out;
+}
+
+Status PlayRun::FlushHandlers() {
+  const bool force = ex_.options_.force_handlers || IsTrue(play_.keywords.find("force_handlers"));
+  for (const HandlerRef& ref : Handlers()) {
     std::vector<HostState*> hosts;
     for (HostState* h : batch_) {
-      bool notified = false;
-      for (const auto& n : names)
-        notified = notified || pending[h].count(n) > 0 || h->notified.count(n) > 0;
-      if (!notified) continue;
-      bool can_run = h->active() || (ex_.options_.force_handlers && h->failed && !h->unreachable);
-      if (can_run) hosts.push_back(h);
-      for (const auto& n : names) h->notified.erase(n);
+      // Hosts out of the flush (failed, or waiting while others run a
+      // rescue or an include) keep their notifications.
+      if (!h->notified.count(ref.task)) continue;
+      if (!h->active() && !(force && h->failed && !h->unreachable && !h->ended)) continue;
+      h->notified.erase(ref.task);
+      hosts.push_back(h);
     }
     if (hosts.empty()) continue;
-    std::vector<std::pair<HostState*, bool>> forced;
+    // Forced handlers run on failed hosts as if they had not failed.
+    std::vector<HostState*> forced;
     for (HostState* h : hosts) {
       if (h->failed) {
-        forced.emplace_back(h, true);
+        forced.push_back(h);
         h->failed = false;
       }
     }
     TaskContext ctx;
     ctx.play = &play_;
-    Status s = RunTask(handler, ctx, hosts);
-    for (auto& [h, f] : forced) h->failed = true;
+    ctx.blocks = ref.blocks;
+    Status s = ref.task->action == "include_tasks"  ? RunHandlerInclude(*ref.task, ctx, hosts)
+               : ref.task->action == "include_role" ? RunIncludeRole(*ref.task, ctx, hosts)
+                                                    : RunTask(*ref.task, ctx, hosts);
+    for (HostState* h : forced) h->failed = true;
     if (!s) return s;
   }
   return Status();
+}
+
+Status PlayRun::RunHandlerInclude(const playbook::Task& handler, const TaskContext& ctx,
+                                  const std::vector<HostState*>& hosts) {
+  output::TaskStart ts;
+  ts.name = handler.display_name();
+  ts.handler = true;
+  ts.where = handler.where.str();
+  ex_.env_.reporter->OnTaskStart(ts);
+  // The include's own result counts as ok on each host, as in Ansible.
+  for (HostState* h : hosts) ++h->stats.ok;
+  return RunInclude(handler, ctx, hosts);
 }
 
 Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
@@ -604,7 +666,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       ex_.env_.reporter->OnIncluded(file, names);
       Warnings warnings;
       Result<std::vector<playbook::Item>> items =
-          playbook::LoadTaskFile(file, task.role, &warnings);
+          playbook::LoadTaskFile(file, task.role, &warnings, task.is_handler);
       if (!items) return items.take_error();
       // Hosts not including this file wait while it runs.
       std::vector<HostState*> parked;

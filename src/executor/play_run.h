@@ -17,6 +17,12 @@ namespace drover::executor {
 
 class PlayRun {
  public:
+  // A handler and the blocks around it (import_tasks in the handlers).
+  struct HandlerRef {
+    const playbook::Task* task;
+    std::vector<const playbook::Block*> blocks;
+  };
+
   PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
           const std::vector<std::string>& play_hosts);
 
@@ -34,6 +40,12 @@ class PlayRun {
   // Set by meta: end_play, or by any_errors_fatal.
   bool play_ended() const { return play_ended_; }
 
+  // The handlers a `notify` name reaches, as Ansible 2.14 finds them: the
+  // last handler of that name (or "role : name"), and every handler that
+  // listens to it. Errors: none does (Ansible's message). Safe to call from
+  // the workers while a task runs.
+  Result<std::vector<const playbook::Task*>> NotifyTargets(const std::string& name) const;
+
  private:
   friend class TaskRunner;
 
@@ -45,11 +57,20 @@ class PlayRun {
                  const std::vector<HostState*>& hosts);
   Status RunInclude(const playbook::Task& task, const TaskContext& ctx,
                     const std::vector<HostState*>& hosts);
+  // include_tasks as a handler: its banner, then its tasks as handlers.
+  Status RunHandlerInclude(const playbook::Task& handler, const TaskContext& ctx,
+                           const std::vector<HostState*>& hosts);
   // include_role (include_role.cc): loads the role per host at run time,
   // runs it for the hosts that include it, registers its handlers.
   Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts);
+  // One pass over the handlers in order: each runs on the hosts it was
+  // notified for (failed hosts too under force_handlers); notifications
+  // made meanwhile reach the later handlers now, the earlier ones at the
+  // next flush, as in Ansible 2.14.
   Status FlushHandlers();
+  // The play's handlers, then those of roles brought in by include_role.
+  std::vector<HandlerRef> Handlers() const;
   // delegate_facts (delegation.cc): facts for another host, collected
   // while a task runs (any worker) and applied after it (one thread).
   void AddDelegatedFacts(HostState* target, vars::Layer layer, Map facts);

@@ -255,6 +255,30 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     if (const Value* v = lc->as_map().find("pause"); v && v->is_number()) pause_s = v->as_number();
   }
 
+  // A changed result notifies the handlers its (templated) notify names;
+  // a name no handler answers to stops the run, before the result is shown.
+  auto notify_handlers = [&](output::Outcome status) {
+    if (status != output::Outcome::kChanged) return true;
+    const Value* notify = ctx.Inherited(task, "notify");
+    if (!notify || notify->is_null()) return true;
+    Result<Value> names = tmpl::TemplateValue(*notify, tscope);
+    if (!names) {
+      outcome.stop = names.take_error();
+      return false;
+    }
+    List list = names->is_list() ? names->as_list() : List{*names};
+    for (const Value& n : list) {
+      if (!n.is_string()) continue;
+      Result<std::vector<const playbook::Task*>> found = play_.NotifyTargets(n.as_string());
+      if (!found) {
+        outcome.stop = found.take_error();
+        return false;
+      }
+      outcome.notify.insert(outcome.notify.end(), found->begin(), found->end());
+    }
+    return true;
+  };
+
   auto finish = [&](Map result) {
     outcome.result = result;
     outcome.status = StatusOf(result);
@@ -295,6 +319,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const bool ignored = (status == output::Outcome::kFailed && ignore_errors) ||
                          (status == output::Outcome::kUnreachable && ignore_unreachable);
     const bool verbose = result.contains("_ansible_verbose_always");
+    if (!notify_handlers(status)) return outcome;
     // meta prints only its banner, as in Ansible.
     if (task.action != "meta" || status == output::Outcome::kFailed)
       report(result, status, false, "", ignored, delegated, verbose);
@@ -368,6 +393,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
+  if (!notify_handlers(StatusOf(agg))) return outcome;
   // The aggregate line is not printed for loops (only the items are).
   return finish(agg);
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "executor/host_state.h"
 #include "executor/task_context.h"
@@ -25,6 +26,10 @@ struct TaskOutcome {
   bool ignored = false;  // failed but ignore_errors
   std::string meta;      // meta action requested (flush_handlers, end_play, ...)
   Map result;            // the (aggregated) result
+  // A changed result: the handlers its `notify` reaches.
+  std::vector<const playbook::Task*> notify;
+  // Set when the run must stop (a notified handler that does not exist).
+  std::optional<Error> stop;
 };
 
 class TaskRunner {
