@@ -76,9 +76,9 @@ Status Executor::RunPlaybook(const playbook::Playbook& pb) {
     std::vector<std::string> names;
     for (inventory::Host* h : *matched) {
       HostState& s = State(h);
+      names.push_back(s.name);                  // ansible_play_hosts_all has every matched host
       if (s.failed || s.unreachable) continue;  // out of the run since an earlier play
       hosts.push_back(&s);
-      names.push_back(s.name);
     }
     if (hosts.empty()) {
       output::PlayStart ps;
@@ -134,7 +134,7 @@ output::Recap Executor::MakeRecap() const {
 int Executor::ExitCode() const {
   bool failed = false, unreachable = false;
   for (const auto& [name, h] : hosts_) {
-    failed = failed || h->stats.failed > 0;
+    failed = failed || (h->stats.failed > 0 && !h->errors_cleared);
     unreachable = unreachable || h->stats.unreachable > 0;
   }
   if (failed) return 2;

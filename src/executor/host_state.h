@@ -34,6 +34,7 @@ struct HostState {
   bool failed = false;                       // failed a task (not ignored); out of the play
   bool unreachable = false;                  // out of the play, and of the run's later plays
   bool ended = false;                        // meta: end_host / end_play
+  bool errors_cleared = false;               // meta: clear_host_errors since the last failure
   std::set<const playbook::Task*> notified;  // handlers notified, not yet run
   output::HostStats stats;
   bool seen = false;  // appeared in a play (shown in the recap)

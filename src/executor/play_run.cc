@@ -38,6 +38,17 @@ bool IsTrue(const Value* v) {
   return v->truthy();
 }
 
+// ansible_failed_task: the task as Ansible serializes the fields playbooks
+// read (name, action, args and the keywords as written).
+Value FailedTaskValue(const playbook::Task& task) {
+  Map t = task.keywords;
+  const Value* name = task.keywords.find("name");
+  t.set("name", name ? *name : Value(""));
+  t.set("action", Value(task.action_as_written));
+  t.set("args", Value(task.args));
+  return Value(std::move(t));
+}
+
 }  // namespace
 
 PlayRun::PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
@@ -170,6 +181,23 @@ Status PlayRun::RefreshInventoryMagic() {
 }
 
 void PlayRun::UpdateHostvars() {
+  // ansible_play_hosts, ansible_play_batch and play_hosts leave out the
+  // hosts that failed or became unreachable (the _all variant keeps them).
+  List play_hosts, batch;
+  for (const std::string& n : play_hosts_) {
+    auto it = ex_.hosts_.find(n);
+    if (it == ex_.hosts_.end() || it->second->failed || it->second->unreachable ||
+        removed_.count(it->second.get()))
+      continue;
+    play_hosts.push_back(Value(n));
+  }
+  for (HostState* b : batch_)
+    if (!b->failed && !b->unreachable && !removed_.count(b)) batch.push_back(Value(b->name));
+  for (HostState* h : batch_) {
+    h->magic->set("ansible_play_hosts", Value(play_hosts));
+    h->magic->set("ansible_play_batch", Value(batch));
+    h->magic->set("play_hosts", Value(batch));
+  }
   // hostvars: every host of the play, as its variables stand now (the
   // not-overridable magic layer is left out, apart from the names templates
   // commonly read through hostvars).
@@ -307,7 +335,10 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
   std::map<HostState*, bool> failed_before;
   for (HostState* h : batch_) failed_before[h] = h->failed;
 
-  if (Status s = RunItems(block.block, ctx); !s) return s;
+  {
+    CatchScope catching(catching_, !block.rescue.empty() || !block.always.empty());
+    if (Status s = RunItems(block.block, ctx); !s) return s;
+  }
 
   std::vector<HostState*> failed_in_block;
   for (HostState* h : at_start)
@@ -325,7 +356,23 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
         others.push_back(h);
         h->ended = true;  // parked while the rescue runs
       }
-    if (Status s = RunItems(block.rescue, ctx); !s) return s;
+    // The rescue sees what failed (ansible_failed_task/_result).
+    for (HostState* h : failed_in_block) {
+      if (auto f = last_failure_.find(h); f != last_failure_.end()) {
+        h->magic->set("ansible_failed_task", Value(f->second.first));
+        h->magic->set("ansible_failed_result", Value(f->second.second));
+      }
+    }
+    Status rescued;
+    {
+      CatchScope catching(catching_, !block.always.empty());
+      rescued = RunItems(block.rescue, ctx);
+    }
+    for (HostState* h : failed_in_block) {
+      h->magic->erase("ansible_failed_task");
+      h->magic->erase("ansible_failed_result");
+    }
+    if (!rescued) return rescued;
     for (HostState* h : others) h->ended = false;
     for (HostState* h : failed_in_block)
       if (!h->failed && !h->unreachable) ++h->stats.rescued;
@@ -344,7 +391,10 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
         parked.push_back(h);
       }
     }
-    if (Status s = RunItems(block.always, ctx); !s) return s;
+    {
+      CatchScope catching(catching_, false);
+      if (Status s = RunItems(block.always, ctx); !s) return s;
+    }
     for (auto& [h, f] : was_failed) h->failed = h->failed || f;
     for (HostState* h : parked) h->ended = false;
   }
@@ -410,7 +460,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
 
   for (const TaskOutcome& o : outcomes)
     if (o.stop) return *o.stop;
-  const size_t failed_before =
+  size_t failed_before =
       std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });
   std::string meta;
   for (size_t i = 0; i < hosts.size(); ++i) {
@@ -435,11 +485,15 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
         } else {
           ++h.stats.failed;
           h.failed = true;
+          h.errors_cleared = false;
+          last_failure_[&h] = {FailedTaskValue(task), o.result};
         }
         break;
       case output::Outcome::kUnreachable:
-        if (o.ignored) {
+        if (o.ignored) {  // ignore_unreachable: counted ok and ignored, the host goes on
+          ++h.stats.ok;
           ++h.stats.ignored;
+          h.unreachable = false;
         } else {
           ++h.stats.unreachable;
           h.unreachable = true;
@@ -466,16 +520,34 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   if (meta == "end_play") play_ended_ = true;
   if (meta == "end_host" || meta == "end_batch") {
     for (size_t i = 0; i < hosts.size(); ++i)
-      if (outcomes[i].meta == "end_host" || meta == "end_batch") hosts[i]->ended = true;
+      if (outcomes[i].meta == "end_host" || meta == "end_batch") {
+        hosts[i]->ended = true;
+        removed_.insert(hosts[i]);
+      }
   }
-  CheckFailurePolicy(failed_before);
+  if (meta == "clear_host_errors") {
+    // The batch's failed hosts no longer fail the run (they stay out of
+    // this play, as in Ansible, and are back in the next).
+    for (HostState* h : batch_)
+      if (h->failed || h->unreachable) {
+        h->failed = h->unreachable = false;
+        h->ended = true;
+        h->errors_cleared = true;
+        removed_.insert(h);
+        failed_before = 0;
+      }
+  }
+  CheckFailurePolicy(failed_before, IsTrue(ctx.Inherited(task, "any_errors_fatal")));
   return Status();
 }
 
-void PlayRun::CheckFailurePolicy(size_t failed_before) {
+void PlayRun::CheckFailurePolicy(size_t failed_before, bool any_errors_fatal) {
   const size_t failed_now = std::count_if(batch_.begin(), batch_.end(),
                                           [](HostState* h) { return h->failed || h->unreachable; });
-  if (failed_now > failed_before && IsTrue(play_.keywords.find("any_errors_fatal"))) {
+  // A failure a rescue or always section will handle is not fatal yet
+  // (Ansible's linear strategy spares hosts headed to rescue/always).
+  const bool caught = std::find(catching_.begin(), catching_.end(), true) != catching_.end();
+  if (failed_now > failed_before && any_errors_fatal && !caught) {
     play_ended_ = true;
     for (HostState* h : batch_) h->ended = true;
   }
@@ -575,7 +647,7 @@ Status PlayRun::FlushHandlers() {
     TaskContext ctx;
     ctx.play = &play_;
     ctx.blocks = ref.blocks;
-    Status s = ref.task->action == "include_tasks"  ? RunHandlerInclude(*ref.task, ctx, hosts)
+    Status s = ref.task->action == "include_tasks"  ? RunInclude(*ref.task, ctx, hosts)
                : ref.task->action == "include_role" ? RunIncludeRole(*ref.task, ctx, hosts)
                                                     : RunTask(*ref.task, ctx, hosts);
     for (HostState* h : forced) h->failed = true;
@@ -584,22 +656,18 @@ Status PlayRun::FlushHandlers() {
   return Status();
 }
 
-Status PlayRun::RunHandlerInclude(const playbook::Task& handler, const TaskContext& ctx,
-                                  const std::vector<HostState*>& hosts) {
-  output::TaskStart ts;
-  ts.name = handler.display_name();
-  ts.handler = true;
-  ts.where = handler.where.str();
-  ex_.env_.reporter->OnTaskStart(ts);
-  // The include's own result counts as ok on each host, as in Ansible.
-  for (HostState* h : hosts) ++h->stats.ok;
-  return RunInclude(handler, ctx, hosts);
-}
-
 Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
-                           const std::vector<HostState*>& hosts) {
-  if (ex_.options_.step && !hosts.empty() && !ex_.options_.step(task.display_name()))
+                           const std::vector<HostState*>& hosts_in) {
+  if (ex_.options_.step && !hosts_in.empty() && !ex_.options_.step(task.display_name()))
     return Status();  // --step: skipped by the user
+  output::TaskStart ts;
+  ts.name = task.display_name();
+  ts.handler = task.is_handler;
+  ts.where = task.where.str();
+  ex_.env_.reporter->OnTaskStart(ts);
+  // run_once: the first host includes the file.
+  std::vector<HostState*> hosts = hosts_in;
+  if (IsTrue(ctx.Inherited(task, "run_once")) && !hosts.empty()) hosts.resize(1);
   // Each host resolves the file name (and loop items) with its own
   // variables; hosts that include the same file run it together.
   struct Inclusion {
@@ -631,8 +699,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       TemplateScope iscope(*scope, &locals);
       bool run = true;
       for (const Value* c : ctx.Conditions(task)) {
-        Result<bool> ok = c->is_string() ? tmpl::EvaluateConditional(c->as_string(), iscope)
-                                         : Result<bool>(c->truthy());
+        Result<bool> ok = EvaluateAll(*c, iscope);
         if (!ok) return ok.take_error();
         run = run && *ok;
       }
@@ -648,6 +715,24 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (const Value* v = task.keywords.find("vars"); v && v->is_map())
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
+    }
+    // The include's own result: ok where it includes something, as Ansible
+    // counts it; skipped where its condition is false.
+    if (!per_host[h].empty()) {
+      ++h->stats.ok;
+    } else {
+      ++h->stats.skipped;
+      if (!has_loop) {
+        output::HostResult e;
+        e.host = h->name;
+        e.status = output::Outcome::kSkipped;
+        e.result = Value(Map{{"changed", false},
+                             {"skip_reason", "Conditional result was False"},
+                             {"skipped", true}});
+        e.where = ts.where;
+        e.action = task.action;
+        ex_.env_.reporter->OnHostResult(e);
+      }
     }
     rounds = std::max(rounds, per_host[h].size());
   }

@@ -4,6 +4,7 @@
 // rules (any_errors_fatal, max_fail_percentage).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -57,9 +58,6 @@ class PlayRun {
                  const std::vector<HostState*>& hosts);
   Status RunInclude(const playbook::Task& task, const TaskContext& ctx,
                     const std::vector<HostState*>& hosts);
-  // include_tasks as a handler: its banner, then its tasks as handlers.
-  Status RunHandlerInclude(const playbook::Task& handler, const TaskContext& ctx,
-                           const std::vector<HostState*>& hosts);
   // include_role (include_role.cc): loads the role per host at run time,
   // runs it for the hosts that include it, registers its handlers.
   Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
@@ -81,7 +79,27 @@ class PlayRun {
   // now (groups, group_names, variables of groups they joined), and
   // hostvars has the added hosts. Errors: reading vars files again.
   Status RefreshInventoryMagic();
-  void CheckFailurePolicy(size_t failed_before);
+  void CheckFailurePolicy(size_t failed_before, bool any_errors_fatal);
+  // One entry per block section being run, innermost last: whether a host
+  // failing there goes on to a rescue or always section.
+  std::vector<bool> catching_;
+  class CatchScope {
+   public:
+    CatchScope(std::vector<bool>& stack, bool catches) : stack_(stack) {
+      stack_.push_back(catches);
+    }
+    ~CatchScope() { stack_.pop_back(); }
+    CatchScope(const CatchScope&) = delete;
+    CatchScope& operator=(const CatchScope&) = delete;
+
+   private:
+    std::vector<bool>& stack_;
+  };
+  // Hosts out of this play without failing (end_host, clear_host_errors):
+  // not in ansible_play_hosts any more.
+  std::set<HostState*> removed_;
+  // Each host's last failed task and its result (for a rescue section).
+  std::map<HostState*, std::pair<Value, Map>> last_failure_;
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
 
   Executor& ex_;

@@ -65,6 +65,8 @@ bool Truthy(const Value* v, const tmpl::Scope& scope, bool fallback) {
   return t->truthy();
 }
 
+}  // namespace
+
 // Conditions of `when`, changed_when, failed_when, until: a bool, a string
 // or a list of them (all must hold).
 Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
@@ -91,6 +93,8 @@ Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
   }
   return r;
 }
+
+namespace {
 
 std::string LocationText(const Location& where) {
   return where.str();
@@ -290,6 +294,16 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   };
 
   if (!items) {
+    // Loop items that cannot be templated: a `when` that is false (without
+    // the loop variable) skips the task, as in Ansible.
+    if (Result<bool> run = conditions_hold(tscope, nullptr); run && !*run) {
+      Map r{{"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
+      report(r, output::Outcome::kSkipped, false, "", false, "", false);
+      outcome.status = output::Outcome::kSkipped;
+      outcome.result = r;
+      if (!reg.empty()) host.set_facts->set(reg, Value(r));
+      return outcome;
+    }
     Map r = fail_with(items.error());
     report(r, outcome.status, false, "", ignore_errors, "", false);
     return finish(r);
@@ -607,7 +621,6 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     Error e = result.take_error();
     if (e.code == ExitCode::kUnreachable) {
       ex_.env_.pool->MarkUnreachable(target->name);
-      if (target == &host) host.unreachable = true;
       return Map{{"changed", false}, {"msg", e.message}, {"unreachable", true}};
     }
     return Map{{"changed", false}, {"failed", true}, {"msg", e.message}};
@@ -665,8 +678,16 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     Map facts;
     for (const auto& [k, v] : args) {
       if (k == "cacheable") continue;
-      facts.set(k, v);
-      host.set_facts->set(k, v);
+      // Ansible's set_fact turns "true"/"false"/"yes"/"no" into booleans.
+      Value fact = v;
+      if (v.is_string() && !v.is_vault()) {
+        std::string l = v.as_string();
+        for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (l == "true" || l == "yes") fact = Value(true);
+        if (l == "false" || l == "no") fact = Value(false);
+      }
+      facts.set(k, fact);
+      host.set_facts->set(k, fact);
     }
     return Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}};
   }

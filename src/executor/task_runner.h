@@ -71,6 +71,10 @@ class TaskRunner {
   PlayRun& play_;
 };
 
+// A `when` (or changed_when, failed_when, until) value: a bool, a text or a
+// list of them, all of which must hold.
+Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope);
+
 // Whether drover can run this action (module or controller action).
 bool IsRunnableAction(const std::string& action);
 
