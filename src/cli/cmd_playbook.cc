@@ -259,6 +259,12 @@ Command PlaybookCommand() {
       if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
     if (o.remote_user.empty()) o.remote_user = cfg.Get("defaults", "remote_user");
     if (o.private_key.empty()) o.private_key = cfg.GetPath("defaults", "private_key_file");
+    // force_handlers: the flag, else ANSIBLE_FORCE_HANDLERS, else ansible.cfg.
+    if (!o.force_handlers) {
+      const char* env = std::getenv("ANSIBLE_FORCE_HANDLERS");
+      const std::string v = Lower(env ? env : cfg.Get("defaults", "force_handlers"));
+      o.force_handlers = v == "1" || v == "true" || v == "yes" || v == "on" || v == "y" || v == "t";
+    }
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
     std::vector<playbook::Playbook> loaded;
     for (const std::string& path : o.playbooks) {

@@ -10,13 +10,16 @@ namespace drover::connection {
 
 Result<Connection*> ConnectionPool::Get(const std::string& host, const Map& vars) {
   std::lock_guard lock(mutex_);
-  if (auto it = connections_.find(host); it != connections_.end()) return it->second.get();
   auto kind = ConnectionKind(vars, defaults_);
   if (!kind) {
     Error e = kind.take_error();
     e.code = ExitCode::kUnreachable;
     return e;
   }
+  // A host reached both ways (`connection: local` on some tasks) keeps one
+  // connection of each kind.
+  const std::string key = *kind == "local" ? host + "\nlocal" : host;
+  if (auto it = connections_.find(key); it != connections_.end()) return it->second.get();
   std::unique_ptr<Connection> connection;
   if (*kind == "local") {
     connection = std::make_unique<LocalConnection>();
@@ -30,7 +33,7 @@ Result<Connection*> ConnectionPool::Get(const std::string& host, const Map& vars
     connection = std::make_unique<SshConnection>(std::move(*target), &notices_);
   }
   Connection* raw = connection.get();
-  connections_.emplace(host, std::move(connection));
+  connections_.emplace(key, std::move(connection));
   return raw;
 }
 

@@ -5,6 +5,7 @@
 // finished the task, so no worker writes another host's variables while
 // that host's worker reads them.
 #include "connection/facts.h"
+#include "executor/connection_vars.h"
 #include "executor/executor.h"
 #include "executor/play_run.h"
 #include "executor/task_runner.h"
@@ -70,15 +71,7 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
     return std::optional<Map>(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
   }
   // setup / gather_facts: gathered from the delegate, stored on it.
-  Map conn_vars;
-  {
-    TemplateScope target_scope(*(*target)->scope);
-    for (const auto& [k, v] : (*target)->scope->Flatten()) {
-      if (k.rfind("ansible_", 0) != 0) continue;
-      Result<Value> t = tmpl::TemplateValue(v, target_scope);
-      conn_vars.set(k, t ? *t : v);
-    }
-  }
+  const Map conn_vars = ConnectionVars(*(*target)->scope, ctx.Inherited(task, "connection"));
   Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, conn_vars);
   if (!conn) return conn.take_error();
   Result<Map> facts = connection::GatherFacts(**conn);

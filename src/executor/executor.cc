@@ -77,9 +77,9 @@ Status Executor::RunPlaybook(const playbook::Playbook& pb) {
     std::vector<std::string> names;
     for (inventory::Host* h : *matched) {
       HostState& s = State(h);
+      names.push_back(s.name);                  // ansible_play_hosts_all has every matched host
       if (s.failed || s.unreachable) continue;  // out of the run since an earlier play
       hosts.push_back(&s);
-      names.push_back(s.name);
     }
     if (hosts.empty()) {
       output::PlayStart ps;
@@ -133,7 +133,12 @@ output::Recap Executor::MakeRecap() const {
 }
 
 int Executor::ExitCode() const {
-  return output::RunExitCode(MakeRecap().hosts);  // hosts never seen have no stats
+  // A host whose failures `meta: clear_host_errors` cleared keeps them in
+  // its recap line but no longer fails the run, as in Ansible.
+  output::Recap recap = MakeRecap();  // hosts never seen have no stats
+  for (auto& [name, stats] : recap.hosts)
+    if (hosts_.at(name)->errors_cleared) stats.failed = 0;
+  return output::RunExitCode(recap.hosts);
 }
 
 }  // namespace drover::executor

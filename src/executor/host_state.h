@@ -10,6 +10,10 @@
 #include "output/events.h"
 #include "vars/precedence.h"
 
+namespace drover::playbook {
+struct Task;
+}
+
 namespace drover::executor {
 
 struct HostState {
@@ -27,10 +31,11 @@ struct HostState {
   // extra vars, magic). Task scopes are children of it.
   std::unique_ptr<vars::VarScope> scope;
 
-  bool failed = false;             // failed a task (not ignored); out of the play
-  bool unreachable = false;        // out of the play, and of the run's later plays
-  bool ended = false;              // meta: end_host / end_play
-  std::set<std::string> notified;  // handler names and listen topics
+  bool failed = false;                       // failed a task (not ignored); out of the play
+  bool unreachable = false;                  // out of the play, and of the run's later plays
+  bool ended = false;                        // meta: end_host / end_play
+  bool errors_cleared = false;               // meta: clear_host_errors since the last failure
+  std::set<const playbook::Task*> notified;  // handlers notified, not yet run
   output::HostStats stats;
   bool seen = false;  // appeared in a play (shown in the recap)
 

@@ -15,6 +15,7 @@
 #include "executor/executor.h"
 #include "executor/loops.h"
 #include "executor/play_run.h"
+#include "executor/task_runner.h"
 #include "executor/template_scope.h"
 #include "playbook/loader.h"
 #include "template/template.h"
@@ -35,19 +36,6 @@ bool IsYes(const Value& v) {
     return s == "yes" || s == "true" || s == "on" || s == "1" || s == "y";
   }
   return v.truthy();
-}
-
-// A `when` value: text, bool or a list of them (all must hold).
-Result<bool> Holds(const Value& cond, const tmpl::Scope& scope) {
-  if (cond.is_list()) {
-    for (const Value& c : cond.as_list()) {
-      Result<bool> r = Holds(c, scope);
-      if (!r || !*r) return r;
-    }
-    return true;
-  }
-  if (cond.is_string()) return tmpl::EvaluateConditional(cond.as_string(), scope);
-  return cond.is_null() || cond.truthy();
 }
 
 std::string ArgText(const Map& args, const char* key) {
@@ -139,7 +127,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       }
       bool run = true;
       for (const Value* c : ctx.Conditions(task)) {
-        Result<bool> ok = Holds(*c, iscope);
+        Result<bool> ok = EvaluateAll(*c, iscope);
         if (!ok) {
           fail(ok.error());
           failed = true;

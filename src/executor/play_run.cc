@@ -40,6 +40,17 @@ bool IsTrue(const Value* v) {
   return v->truthy();
 }
 
+// ansible_failed_task: the task as Ansible serializes the fields playbooks
+// read (name, action, args and the keywords as written).
+Value FailedTaskValue(const playbook::Task& task) {
+  Map t = task.keywords;
+  const Value* name = task.keywords.find("name");
+  t.set("name", name ? *name : Value(""));
+  t.set("action", Value(task.action_as_written));
+  t.set("args", Value(task.args));
+  return Value(std::move(t));
+}
+
 }  // namespace
 
 PlayRun::PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
@@ -152,7 +163,7 @@ Status PlayRun::RefreshInventoryMagic() {
   for (HostState* h : batch_) {
     if (!h->scope) continue;
     const bool ended = h->ended;
-    const std::set<std::string> notified = h->notified;
+    const std::set<const playbook::Task*> notified = h->notified;
     Status s = PrepareHost(*h);
     h->ended = ended;
     h->notified = notified;
@@ -175,6 +186,23 @@ Status PlayRun::RefreshInventoryMagic() {
 }
 
 void PlayRun::UpdateHostvars() {
+  // ansible_play_hosts, ansible_play_batch and play_hosts leave out the
+  // hosts that failed or became unreachable (the _all variant keeps them).
+  List play_hosts, batch;
+  for (const std::string& n : play_hosts_) {
+    auto it = ex_.hosts_.find(n);
+    if (it == ex_.hosts_.end() || it->second->failed || it->second->unreachable ||
+        removed_.count(it->second.get()))
+      continue;
+    play_hosts.push_back(Value(n));
+  }
+  for (HostState* b : batch_)
+    if (!b->failed && !b->unreachable && !removed_.count(b)) batch.push_back(Value(b->name));
+  for (HostState* h : batch_) {
+    h->magic->set("ansible_play_hosts", Value(play_hosts));
+    h->magic->set("ansible_play_batch", Value(batch));
+    h->magic->set("play_hosts", Value(batch));
+  }
   // hostvars: every host of the play, as its variables stand now (the
   // not-overridable magic layer is left out, apart from the names templates
   // commonly read through hostvars).
@@ -313,7 +341,10 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
   std::map<HostState*, bool> failed_before;
   for (HostState* h : batch_) failed_before[h] = h->failed;
 
-  if (Status s = RunItems(block.block, ctx); !s) return s;
+  {
+    CatchScope catching(catching_, !block.rescue.empty() || !block.always.empty());
+    if (Status s = RunItems(block.block, ctx); !s) return s;
+  }
 
   std::vector<HostState*> failed_in_block;
   for (HostState* h : at_start)
@@ -331,7 +362,23 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
         others.push_back(h);
         h->ended = true;  // parked while the rescue runs
       }
-    if (Status s = RunItems(block.rescue, ctx); !s) return s;
+    // The rescue sees what failed (ansible_failed_task/_result).
+    for (HostState* h : failed_in_block) {
+      if (auto f = last_failure_.find(h); f != last_failure_.end()) {
+        h->magic->set("ansible_failed_task", Value(f->second.first));
+        h->magic->set("ansible_failed_result", Value(f->second.second));
+      }
+    }
+    Status rescued;
+    {
+      CatchScope catching(catching_, !block.always.empty());
+      rescued = RunItems(block.rescue, ctx);
+    }
+    for (HostState* h : failed_in_block) {
+      h->magic->erase("ansible_failed_task");
+      h->magic->erase("ansible_failed_result");
+    }
+    if (!rescued) return rescued;
     for (HostState* h : others) h->ended = false;
     for (HostState* h : failed_in_block)
       if (!h->failed && !h->unreachable) ++h->stats.rescued;
@@ -350,7 +397,10 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
         parked.push_back(h);
       }
     }
-    if (Status s = RunItems(block.always, ctx); !s) return s;
+    {
+      CatchScope catching(catching_, false);
+      if (Status s = RunItems(block.always, ctx); !s) return s;
+    }
     for (auto& [h, f] : was_failed) h->failed = h->failed || f;
     for (HostState* h : parked) h->ended = false;
   }
@@ -376,6 +426,15 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
+  // Ansible's linear strategy runs these meta actions once per host, each
+  // with its banner.
+  if (task.action == "meta") {
+    const Value* what = task.args.find("_raw_params");
+    const std::string action = what && what->is_string() ? what->as_string() : "";
+    if (action == "noop" || action == "reset_connection" || action == "end_host" ||
+        action == "role_complete" || action == "flush_handlers")
+      for (size_t i = 1; i < hosts.size(); ++i) ex_.env_.reporter->OnTaskStart(ts);
+  }
   UpdateHostvars();
 
   const auto start = std::chrono::steady_clock::now();
@@ -405,7 +464,9 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     ex_.task_times_.emplace_back(task.display_name(), seconds);
   }
 
-  const size_t failed_before =
+  for (const TaskOutcome& o : outcomes)
+    if (o.stop) return *o.stop;
+  size_t failed_before =
       std::count_if(batch_.begin(), batch_.end(), [](HostState* h) { return h->failed; });
   std::string meta;
   for (size_t i = 0; i < hosts.size(); ++i) {
@@ -430,24 +491,22 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
         } else {
           ++h.stats.failed;
           h.failed = true;
+          h.errors_cleared = false;
+          last_failure_[&h] = {FailedTaskValue(task), o.result};
         }
         break;
       case output::Outcome::kUnreachable:
-        if (o.ignored) {
+        if (o.ignored) {  // ignore_unreachable: counted ok and ignored, the host goes on
+          ++h.stats.ok;
           ++h.stats.ignored;
+          h.unreachable = false;
         } else {
           ++h.stats.unreachable;
           h.unreachable = true;
         }
         break;
     }
-    if (o.status == output::Outcome::kChanged && !task.is_handler) {
-      if (const Value* notify = task.keywords.find("notify")) {
-        List names = notify->is_list() ? notify->as_list() : List{*notify};
-        for (const Value& n : names)
-          if (n.is_string()) h.notified.insert(n.as_string());
-      }
-    }
+    h.notified.insert(o.notify.begin(), o.notify.end());
     if (!o.meta.empty()) meta = o.meta;
   }
   // run_once: every host of the batch gets the result.
@@ -467,16 +526,34 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   if (meta == "end_play") play_ended_ = true;
   if (meta == "end_host" || meta == "end_batch") {
     for (size_t i = 0; i < hosts.size(); ++i)
-      if (outcomes[i].meta == "end_host" || meta == "end_batch") hosts[i]->ended = true;
+      if (outcomes[i].meta == "end_host" || meta == "end_batch") {
+        hosts[i]->ended = true;
+        removed_.insert(hosts[i]);
+      }
   }
-  CheckFailurePolicy(failed_before);
+  if (meta == "clear_host_errors") {
+    // The batch's failed hosts no longer fail the run (they stay out of
+    // this play, as in Ansible, and are back in the next).
+    for (HostState* h : batch_)
+      if (h->failed || h->unreachable) {
+        h->failed = h->unreachable = false;
+        h->ended = true;
+        h->errors_cleared = true;
+        removed_.insert(h);
+        failed_before = 0;
+      }
+  }
+  CheckFailurePolicy(failed_before, IsTrue(ctx.Inherited(task, "any_errors_fatal")));
   return Status();
 }
 
-void PlayRun::CheckFailurePolicy(size_t failed_before) {
+void PlayRun::CheckFailurePolicy(size_t failed_before, bool any_errors_fatal) {
   const size_t failed_now = std::count_if(batch_.begin(), batch_.end(),
                                           [](HostState* h) { return h->failed || h->unreachable; });
-  if (failed_now > failed_before && IsTrue(play_.keywords.find("any_errors_fatal"))) {
+  // A failure a rescue or always section will handle is not fatal yet
+  // (Ansible's linear strategy spares hosts headed to rescue/always).
+  const bool caught = std::find(catching_.begin(), catching_.end(), true) != catching_.end();
+  if (failed_now > failed_before && any_errors_fatal && !caught) {
     play_ended_ = true;
     for (HostState* h : batch_) h->ended = true;
   }
@@ -490,60 +567,113 @@ void PlayRun::CheckFailurePolicy(size_t failed_before) {
   }
 }
 
-// A notification reaches every handler whose name or `listen` topic it
-// names (Ansible runs them all, in handler order). Notifications made by
-// the handlers themselves during this flush reach the first later handler
-// that matches.
-Status PlayRun::FlushHandlers() {
-  std::vector<playbook::Item> handlers = play_.handlers;
-  handlers.insert(handlers.end(), dynamic_handlers_.begin(), dynamic_handlers_.end());
-  std::map<HostState*, std::set<std::string>> pending;
-  for (HostState* h : batch_) pending[h] = std::exchange(h->notified, {});
-  for (const playbook::Item& item : handlers) {
-    if (!item.task) continue;
-    const playbook::Task& handler = *item.task;
-    std::vector<std::string> names;
-    if (const Value* n = handler.keywords.find("name"); n && n->is_string())
-      names.push_back(n->as_string());
-    if (const Value* l = handler.keywords.find("listen")) {
-      List topics = l->is_list() ? l->as_list() : List{*l};
-      for (const Value& t : topics)
-        if (t.is_string()) names.push_back(t.as_string());
+namespace {
+
+void FlattenHandlers(const std::vector<playbook::Item>& items,
+                     std::vector<const playbook::Block*>& blocks,
+                     std::vector<PlayRun::HandlerRef>& out) {
+  for (const playbook::Item& item : items) {
+    if (item.task) {
+      out.push_back(PlayRun::HandlerRef{item.task.get(), blocks});
+      continue;
     }
-    // Notified by name or "role : name" as Ansible allows.
-    if (handler.role && handler.keywords.contains("name"))
-      names.push_back(handler.role->name + " : " + handler.keywords.find("name")->as_string());
+    blocks.push_back(item.block.get());
+    for (const auto* part : {&item.block->block, &item.block->rescue, &item.block->always})
+      FlattenHandlers(*part, blocks, out);
+    blocks.pop_back();
+  }
+}
+
+std::vector<std::string> ListenTopics(const playbook::Task& handler) {
+  std::vector<std::string> topics;
+  if (const Value* l = handler.keywords.find("listen")) {
+    List list = l->is_list() ? l->as_list() : List{*l};
+    for (const Value& t : list)
+      if (t.is_string()) topics.push_back(t.as_string());
+  }
+  return topics;
+}
+
+}  // namespace
+
+std::vector<PlayRun::HandlerRef> PlayRun::Handlers() const {
+  std::vector<HandlerRef> out;
+  std::vector<const playbook::Block*> blocks;
+  FlattenHandlers(play_.handlers, blocks, out);
+  FlattenHandlers(dynamic_handlers_, blocks, out);
+  return out;
+}
+
+Result<std::vector<const playbook::Task*>> PlayRun::NotifyTargets(const std::string& name) const {
+  const std::vector<HandlerRef> handlers = Handlers();
+  std::vector<const playbook::Task*> out;
+  for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
+    const Value* n = it->task->keywords.find("name");
+    if (!n || !n->is_string()) continue;
+    if (n->as_string() == name ||
+        (it->task->role && it->task->role->name + " : " + n->as_string() == name)) {
+      out.push_back(it->task);
+      break;
+    }
+  }
+  for (const HandlerRef& h : handlers) {
+    std::vector<std::string> topics = ListenTopics(*h.task);
+    if (std::find(topics.begin(), topics.end(), name) != topics.end() &&
+        std::find(out.begin(), out.end(), h.task) == out.end())
+      out.push_back(h.task);
+  }
+  if (out.empty())
+    return MakeError("The requested handler '" + name +
+                     "' was not found in either the main handlers list nor in the listening "
+                     "handlers list");
+  return out;
+}
+
+Status PlayRun::FlushHandlers() {
+  const bool force = ex_.options_.force_handlers || IsTrue(play_.keywords.find("force_handlers"));
+  for (const HandlerRef& ref : Handlers()) {
     std::vector<HostState*> hosts;
     for (HostState* h : batch_) {
-      bool notified = false;
-      for (const auto& n : names)
-        notified = notified || pending[h].count(n) > 0 || h->notified.count(n) > 0;
-      if (!notified) continue;
-      bool can_run = h->active() || (ex_.options_.force_handlers && h->failed && !h->unreachable);
-      if (can_run) hosts.push_back(h);
-      for (const auto& n : names) h->notified.erase(n);
+      // Hosts out of the flush (failed, or waiting while others run a
+      // rescue or an include) keep their notifications.
+      if (!h->notified.count(ref.task)) continue;
+      if (!h->active() && !(force && h->failed && !h->unreachable && !h->ended)) continue;
+      h->notified.erase(ref.task);
+      hosts.push_back(h);
     }
     if (hosts.empty()) continue;
-    std::vector<std::pair<HostState*, bool>> forced;
+    // Forced handlers run on failed hosts as if they had not failed.
+    std::vector<HostState*> forced;
     for (HostState* h : hosts) {
       if (h->failed) {
-        forced.emplace_back(h, true);
+        forced.push_back(h);
         h->failed = false;
       }
     }
     TaskContext ctx;
     ctx.play = &play_;
-    Status s = RunTask(handler, ctx, hosts);
-    for (auto& [h, f] : forced) h->failed = true;
+    ctx.blocks = ref.blocks;
+    Status s = ref.task->action == "include_tasks"  ? RunInclude(*ref.task, ctx, hosts)
+               : ref.task->action == "include_role" ? RunIncludeRole(*ref.task, ctx, hosts)
+                                                    : RunTask(*ref.task, ctx, hosts);
+    for (HostState* h : forced) h->failed = true;
     if (!s) return s;
   }
   return Status();
 }
 
 Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
-                           const std::vector<HostState*>& hosts) {
-  if (ex_.options_.step && !hosts.empty() && !ex_.options_.step(task.display_name()))
+                           const std::vector<HostState*>& hosts_in) {
+  if (ex_.options_.step && !hosts_in.empty() && !ex_.options_.step(task.display_name()))
     return Status();  // --step: skipped by the user
+  output::TaskStart ts;
+  ts.name = task.display_name();
+  ts.handler = task.is_handler;
+  ts.where = task.where.str();
+  ex_.env_.reporter->OnTaskStart(ts);
+  // run_once: the first host includes the file.
+  std::vector<HostState*> hosts = hosts_in;
+  if (IsTrue(ctx.Inherited(task, "run_once")) && !hosts.empty()) hosts.resize(1);
   // Each host resolves the file name (and loop items) with its own
   // variables; hosts that include the same file run it together.
   struct Inclusion {
@@ -575,8 +705,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       TemplateScope iscope(*scope, &locals);
       bool run = true;
       for (const Value* c : ctx.Conditions(task)) {
-        Result<bool> ok = c->is_string() ? tmpl::EvaluateConditional(c->as_string(), iscope)
-                                         : Result<bool>(c->truthy());
+        Result<bool> ok = EvaluateAll(*c, iscope);
         if (!ok) return ok.take_error();
         run = run && *ok;
       }
@@ -592,6 +721,24 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (const Value* v = task.keywords.find("vars"); v && v->is_map())
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
+    }
+    // The include's own result: ok where it includes something, as Ansible
+    // counts it; skipped where its condition is false.
+    if (!per_host[h].empty()) {
+      ++h->stats.ok;
+    } else {
+      ++h->stats.skipped;
+      if (!has_loop) {
+        output::HostResult e;
+        e.host = h->name;
+        e.status = output::Outcome::kSkipped;
+        e.result = Value(Map{{"changed", false},
+                             {"skip_reason", "Conditional result was False"},
+                             {"skipped", true}});
+        e.where = ts.where;
+        e.action = task.action;
+        ex_.env_.reporter->OnHostResult(e);
+      }
     }
     rounds = std::max(rounds, per_host[h].size());
   }
@@ -610,7 +757,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       ex_.env_.reporter->OnIncluded(file, names);
       Warnings warnings;
       Result<std::vector<playbook::Item>> items =
-          playbook::LoadTaskFile(file, task.role, &warnings);
+          playbook::LoadTaskFile(file, task.role, &warnings, task.is_handler);
       if (!items) return items.take_error();
       // Hosts not including this file wait while it runs.
       std::vector<HostState*> parked;

@@ -4,6 +4,7 @@
 // rules (any_errors_fatal, max_fail_percentage).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,6 +18,12 @@ namespace drover::executor {
 
 class PlayRun {
  public:
+  // A handler and the blocks around it (import_tasks in the handlers).
+  struct HandlerRef {
+    const playbook::Task* task;
+    std::vector<const playbook::Block*> blocks;
+  };
+
   PlayRun(Executor& ex, const playbook::Play& play, std::vector<HostState*> batch,
           const std::vector<std::string>& play_hosts);
 
@@ -34,6 +41,12 @@ class PlayRun {
   // Set by meta: end_play, or by any_errors_fatal.
   bool play_ended() const { return play_ended_; }
 
+  // The handlers a `notify` name reaches, as Ansible 2.14 finds them: the
+  // last handler of that name (or "role : name"), and every handler that
+  // listens to it. Errors: none does (Ansible's message). Safe to call from
+  // the workers while a task runs.
+  Result<std::vector<const playbook::Task*>> NotifyTargets(const std::string& name) const;
+
  private:
   friend class TaskRunner;
 
@@ -49,7 +62,13 @@ class PlayRun {
   // runs it for the hosts that include it, registers its handlers.
   Status RunIncludeRole(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts);
+  // One pass over the handlers in order: each runs on the hosts it was
+  // notified for (failed hosts too under force_handlers); notifications
+  // made meanwhile reach the later handlers now, the earlier ones at the
+  // next flush, as in Ansible 2.14.
   Status FlushHandlers();
+  // The play's handlers, then those of roles brought in by include_role.
+  std::vector<HandlerRef> Handlers() const;
   // delegate_facts (delegation.cc): facts for another host, collected
   // while a task runs (any worker) and applied after it (one thread).
   void AddDelegatedFacts(HostState* target, vars::Layer layer, Map facts);
@@ -60,7 +79,27 @@ class PlayRun {
   // now (groups, group_names, variables of groups they joined), and
   // hostvars has the added hosts. Errors: reading vars files again.
   Status RefreshInventoryMagic();
-  void CheckFailurePolicy(size_t failed_before);
+  void CheckFailurePolicy(size_t failed_before, bool any_errors_fatal);
+  // One entry per block section being run, innermost last: whether a host
+  // failing there goes on to a rescue or always section.
+  std::vector<bool> catching_;
+  class CatchScope {
+   public:
+    CatchScope(std::vector<bool>& stack, bool catches) : stack_(stack) {
+      stack_.push_back(catches);
+    }
+    ~CatchScope() { stack_.pop_back(); }
+    CatchScope(const CatchScope&) = delete;
+    CatchScope& operator=(const CatchScope&) = delete;
+
+   private:
+    std::vector<bool>& stack_;
+  };
+  // Hosts out of this play without failing (end_host, clear_host_errors):
+  // not in ansible_play_hosts any more.
+  std::set<HostState*> removed_;
+  // Each host's last failed task and its result (for a rescue section).
+  std::map<HostState*, std::pair<Value, Map>> last_failure_;
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
 
   Executor& ex_;

@@ -8,6 +8,7 @@
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "executor/connection_vars.h"
 #include "executor/dynamic_inventory.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
@@ -64,6 +65,8 @@ bool Truthy(const Value* v, const tmpl::Scope& scope, bool fallback) {
   return t->truthy();
 }
 
+}  // namespace
+
 // Conditions of `when`, changed_when, failed_when, until: a bool, a string
 // or a list of them (all must hold).
 Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
@@ -90,6 +93,8 @@ Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
   }
   return r;
 }
+
+namespace {
 
 std::string LocationText(const Location& where) {
   return where.str();
@@ -254,6 +259,30 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     if (const Value* v = lc->as_map().find("pause"); v && v->is_number()) pause_s = v->as_number();
   }
 
+  // A changed result notifies the handlers its (templated) notify names;
+  // a name no handler answers to stops the run, before the result is shown.
+  auto notify_handlers = [&](output::Outcome status) {
+    if (status != output::Outcome::kChanged) return true;
+    const Value* notify = ctx.Inherited(task, "notify");
+    if (!notify || notify->is_null()) return true;
+    Result<Value> names = tmpl::TemplateValue(*notify, tscope);
+    if (!names) {
+      outcome.stop = names.take_error();
+      return false;
+    }
+    List list = names->is_list() ? names->as_list() : List{*names};
+    for (const Value& n : list) {
+      if (!n.is_string()) continue;
+      Result<std::vector<const playbook::Task*>> found = play_.NotifyTargets(n.as_string());
+      if (!found) {
+        outcome.stop = found.take_error();
+        return false;
+      }
+      outcome.notify.insert(outcome.notify.end(), found->begin(), found->end());
+    }
+    return true;
+  };
+
   auto finish = [&](Map result) {
     outcome.result = result;
     outcome.status = StatusOf(result);
@@ -265,6 +294,16 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   };
 
   if (!items) {
+    // Loop items that cannot be templated: a `when` that is false (without
+    // the loop variable) skips the task, as in Ansible.
+    if (Result<bool> run = conditions_hold(tscope, nullptr); run && !*run) {
+      Map r{{"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
+      report(r, output::Outcome::kSkipped, false, "", false, "", false);
+      outcome.status = output::Outcome::kSkipped;
+      outcome.result = r;
+      if (!reg.empty()) host.set_facts->set(reg, Value(r));
+      return outcome;
+    }
     Map r = fail_with(items.error());
     report(r, outcome.status, false, "", ignore_errors, "", false);
     return finish(r);
@@ -294,6 +333,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const bool ignored = (status == output::Outcome::kFailed && ignore_errors) ||
                          (status == output::Outcome::kUnreachable && ignore_unreachable);
     const bool verbose = result.contains("_ansible_verbose_always");
+    if (!notify_handlers(status)) return outcome;
     // meta prints only its banner, as in Ansible.
     if (task.action != "meta" || status == output::Outcome::kFailed)
       report(result, status, false, "", ignored, delegated, verbose);
@@ -367,6 +407,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
+  if (!notify_handlers(StatusOf(agg))) return outcome;
   // The aggregate line is not printed for loops (only the items are).
   return finish(agg);
 }
@@ -480,17 +521,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   Result<HostState*> delegate = DelegateTarget(host, task, ctx, tscope, delegated_to);
   if (!delegate) return delegate.take_error();
   HostState* target = *delegate;
-  // Connection variables are templated with the target's own variables.
-  Map conn_vars;
-  {
-    Map flat = target->scope->Flatten();
-    TemplateScope target_scope(*target->scope);
-    for (const auto& [k, v] : flat) {
-      if (k.rfind("ansible_", 0) != 0) continue;
-      Result<Value> t = tmpl::TemplateValue(v, target_scope);
-      conn_vars.set(k, t ? *t : v);
-    }
-  }
+  // Connection variables: the task's own (play, block and task vars apply)
+  // on its host; a delegate's are templated with the delegate's variables.
+  const Map conn_vars =
+      ConnectionVars(target == &host ? scope : *target->scope, ctx.Inherited(task, "connection"));
   Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, conn_vars);
   if (!conn) return conn.take_error();
 
@@ -587,7 +621,6 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     Error e = result.take_error();
     if (e.code == ExitCode::kUnreachable) {
       ex_.env_.pool->MarkUnreachable(target->name);
-      if (target == &host) host.unreachable = true;
       return Map{{"changed", false}, {"msg", e.message}, {"unreachable", true}};
     }
     return Map{{"changed", false}, {"failed", true}, {"msg", e.message}};
@@ -645,8 +678,16 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     Map facts;
     for (const auto& [k, v] : args) {
       if (k == "cacheable") continue;
-      facts.set(k, v);
-      host.set_facts->set(k, v);
+      // Ansible's set_fact turns "true"/"false"/"yes"/"no" into booleans.
+      Value fact = v;
+      if (v.is_string() && !v.is_vault()) {
+        std::string l = v.as_string();
+        for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (l == "true" || l == "yes") fact = Value(true);
+        if (l == "false" || l == "no") fact = Value(false);
+      }
+      facts.set(k, fact);
+      host.set_facts->set(k, fact);
     }
     return Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}};
   }
@@ -750,7 +791,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
                {"ansible_included_var_files", Value(List{Value(p.string())})}};
   }
   if (a == "setup" || a == "gather_facts") {
-    Map conn_vars = host.scope->Flatten();
+    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
     Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
     if (!conn) return conn.take_error();
     Result<Map> facts = connection::GatherFacts(**conn);
@@ -781,7 +822,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     return r;
   }
   if (a == "wait_for_connection") {
-    Map conn_vars = host.scope->Flatten();
+    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
     Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
     if (!conn) return conn.take_error();
     Status s = (*conn)->Connect();

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "executor/host_state.h"
 #include "executor/task_context.h"
@@ -25,6 +26,10 @@ struct TaskOutcome {
   bool ignored = false;  // failed but ignore_errors
   std::string meta;      // meta action requested (flush_handlers, end_play, ...)
   Map result;            // the (aggregated) result
+  // A changed result: the handlers its `notify` reaches.
+  std::vector<const playbook::Task*> notify;
+  // Set when the run must stop (a notified handler that does not exist).
+  std::optional<Error> stop;
 };
 
 class TaskRunner {
@@ -65,6 +70,10 @@ class TaskRunner {
   Executor& ex_;
   PlayRun& play_;
 };
+
+// A `when` (or changed_when, failed_when, until) value: a bool, a text or a
+// list of them, all of which must hold.
+Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope);
 
 // Whether drover can run this action (module or controller action).
 bool IsRunnableAction(const std::string& action);

@@ -555,10 +555,10 @@ Result<Playbook> LoadPlaybook(const std::string& path, const LoadOptions& option
 }
 
 Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<const Role> role,
-                                       Warnings* warnings) {
+                                       Warnings* warnings, bool handlers) {
   LoadOptions options;
   Loader loader(options, warnings);
-  return loader.TaskFile(path, std::move(role), false);
+  return loader.TaskFile(path, std::move(role), handlers);
 }
 
 Result<std::shared_ptr<const Block>> LoadIncludedRole(const RoleInclude& include, const Play& play,

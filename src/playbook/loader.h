@@ -25,8 +25,9 @@ Result<Playbook> LoadPlaybook(const std::string& path, const LoadOptions& option
 
 // Loads a task file (for include_tasks at run time). `role` is the role the
 // including task belongs to (for the role's handlers/templates), or null.
+// `handlers`: the file is included by a handler, so its tasks are handlers.
 Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<const Role> role,
-                                       Warnings* warnings);
+                                       Warnings* warnings, bool handlers = false);
 
 // What include_role asks for, templated: the role name and the *_from
 // file names (empty: main).

@@ -7,7 +7,7 @@ std::string Task::display_name() const {
   if (name && name->is_string() && !name->as_string().empty()) {
     return role ? role->name + " : " + name->as_string() : name->as_string();
   }
-  return action_as_written;
+  return role ? role->name + " : " + action_as_written : action_as_written;
 }
 
 }  // namespace drover::playbook
