@@ -174,7 +174,7 @@ class Snap : public Module {
     if (classic) flags.push_back("--classic");
     if (channel != "stable") flags.insert(flags.end(), {"--channel", channel});
     std::vector<std::vector<std::string>> commands;
-    auto command_for = [&](const std::vector<std::string>& snaps) {
+    auto command_for = [&, verb = verb](const std::vector<std::string>& snaps) {
       std::vector<std::string> c{*snap};
       if (state == "present") {
         c.push_back(verb);
