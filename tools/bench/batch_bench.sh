@@ -6,7 +6,8 @@
 # lineinfile, template, command, ...; or grouped: ten of each in a row).
 # For the no-change rerun, with batching on and off: wall time, round trips
 # per host-task (DROVER_STATS), host processes per host-task (forks counted
-# by strace on the sshds, sessions included) and controller CPU. Run as root
+# by strace on the sshds, less what logging in costs) and controller CPU;
+# wall times are under strace (slower than without). Run as root
 # after `make build`:   tools/bench/batch_bench.sh [interleaved|grouped] [RUNS=3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,9 +59,10 @@ export HOME=$T
   exit 1
 }
 
-measure() {  # batch(1/0) -> "ms trips forks cpu_ms"
-  local batch=$1 pids=() t0 t1 out
+measure() {  # batch(1/0) [playbook] -> "ms trips forks cpu_ms"
+  local batch=$1 pb=${2:-$T/mix50.yml} pids=() t0 t1 out
   for name in "${!SSHD_PID[@]}"; do
+    [[ -z ${NO_STRACE:-} ]] || break
     strace -f -qq -c -e trace=fork,vfork,clone,clone3 -o "$T/strace.$name" \
       -p "${SSHD_PID[$name]}" &
     pids+=($!)
@@ -68,24 +70,39 @@ measure() {  # batch(1/0) -> "ms trips forks cpu_ms"
   sleep 0.5
   t0=$(date +%s%N)
   out=$( { /usr/bin/time -f 'CPU %U %S' env DROVER_BATCH="$batch" DROVER_STATS=1 \
-    "$DROVER" playbook -i "$inv" "$T/mix50.yml" -f "$hosts" >"$T/rerun.log"; } 2>&1)
+    "$DROVER" playbook -i "$inv" "$pb" -f "$hosts" >"$T/rerun.log"; } 2>&1)
   t1=$(date +%s%N)
   for p in "${pids[@]}"; do kill -INT "$p"; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [[ -z ${NO_STRACE:-} ]] || rm -f "$T"/strace.*
   grep -q 'changed=0 ' "$T/rerun.log" || { cat "$T/rerun.log"; exit 1; }
   local trips forks cpu
   trips=$(grep -o '[0-9]* round trips' <<<"$out" | cut -d' ' -f1)
-  forks=$(cat "$T"/strace.* | awk '$NF ~ /^(fork|vfork|clone|clone3)$/ {n += $4} END {print n + 0}')
+  forks=$({ cat "$T"/strace.* 2>/dev/null || true; } | awk '$NF ~ /^(fork|vfork|clone|clone3)$/ {n += $4} END {print n + 0}')
   cpu=$(awk '/^CPU/ {printf "%d", ($2 + $3) * 1000}' <<<"$out")
   echo "$(((t1 - t0) / 1000000)) $trips $forks $cpu"
 }
+# Logging in costs host processes too (root's .bashrc may run shell
+# initialisation, e.g. a Python version manager, ~100 forks per login
+# here): measured once with a play of its first task only, and subtracted.
+head -5 "$T/mix50.yml" >"$T/login.yml"
+read -r _ _ login_forks _ < <(measure 1 "$T/login.yml")
+echo "login (+1 file task) per run: $login_forks host processes, subtracted below"
 host_tasks=$((hosts * 61))  # 1 + 10*5 tasks, templates loop twice: 61 module runs per host
 echo "mix-50 ($order), $hosts hosts, no-change rerun; per host-task = per module run ($host_tasks)"
 for batch in 0 1; do
   for r in $(seq "$runs"); do
     read -r ms trips forks cpu < <(measure "$batch")
+    forks=$((forks - login_forks))
     python3 -c "
 ht=$host_tasks
 print('batch=$batch run=$r: %5d ms  %.3f round trips/host-task  %.2f host processes/host-task  CPU %d ms (%.2f ms/host-task)' % ($ms, $trips/ht, $forks/ht, $cpu, $cpu/ht))"
+  done
+done
+echo "wall time without strace (batch=0 then 1):"
+for batch in 0 1; do
+  for r in $(seq "$runs"); do
+    read -r ms _ < <(NO_STRACE=1 measure "$batch")
+    echo "batch=$batch run=$r: $ms ms"
   done
 done
