@@ -22,10 +22,10 @@ constexpr size_t kMaxProbesAhead = 256;
 // Keywords that change where or how a task runs, or what later tasks see,
 // or that template with side effects: a task with one ends the plan.
 constexpr const char* kEndsPlan[] = {
-    "register",     "delegate_to", "local_action", "connection",    "remote_user",
-    "become",       "become_user", "become_method", "become_flags", "become_exe",
-    "environment",  "check_mode",  "diff",          "timeout",      "until",
-    "run_once",     "throttle",    "args",          "delegate_facts"};
+    "register",    "delegate_to", "local_action",  "connection",    "remote_user",
+    "become",      "become_user", "become_method", "become_flags",  "become_exe",
+    "environment", "check_mode",  "diff",          "timeout",       "until",
+    "run_once",    "throttle",    "args",          "delegate_facts"};
 
 // Text that may call a lookup (side effects: files written, commands run)
 // or read the clock when templated.
@@ -52,9 +52,10 @@ std::vector<modules::PathProbe> TaskRunner::PlanAhead(HostState& host,
                                                       const modules::RunContext& mctx) const {
   std::vector<modules::PathProbe> probes;
   // A lookup reached through a variable would run twice: planning stops.
-  tmpl::ThreadLookup no_lookups(
-      [](const std::string& plugin, const List&, const Map&, bool, const tmpl::Scope&)
-          -> Result<Value> { return MakeError("lookup('" + plugin + "') while planning a batch"); });
+  tmpl::ThreadLookup no_lookups([](const std::string& plugin, const List&, const Map&, bool,
+                                   const tmpl::Scope&) -> Result<Value> {
+    return MakeError("lookup('" + plugin + "') while planning a batch");
+  });
   std::vector<const playbook::Task*> tasks{&current};
   tasks.insert(tasks.end(), ctx.ahead.begin(), ctx.ahead.end());
   for (const playbook::Task* task : tasks) {

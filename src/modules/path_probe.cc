@@ -14,8 +14,12 @@ namespace {
 constexpr std::string_view kStatFormat =
     "DROVER_STAT|%f|%u|%g|%U|%G|%s|%.9Y|%.9X|%.9Z|%i|%d|%h|%b|%o";
 
-std::string Var(size_t k) { return "__p" + std::to_string(k); }
-std::string Ref(size_t k) { return "\"$" + Var(k) + "\""; }
+std::string Var(size_t k) {
+  return "__p" + std::to_string(k);
+}
+std::string Ref(size_t k) {
+  return "\"$" + Var(k) + "\"";
+}
 
 // `cond` appends 1 to flag string `flags` when it holds (and runs `then`
 // first), else 0.
@@ -100,8 +104,7 @@ std::string ProbeScript(const std::vector<PathProbe>& probes) {
     }
     s += "printf '" + tag + "|%s\\n' \"$__f\"\n" + run;
   };
-  phase(&PathProbe::checksum, true, "DROVER_SUMS",
-        "[ $# -eq 0 ] || sha1sum -- \"$@\" || exit 1\n");
+  phase(&PathProbe::checksum, true, "DROVER_SUMS", "[ $# -eq 0 ] || sha1sum -- \"$@\" || exit 1\n");
   phase(&PathProbe::content, false, "DROVER_BYTES",
         "[ $# -le 1 ] || stat -L -c %s -- \"$@\" || exit 1\n"
         "echo DROVER_DATA; [ $# -eq 0 ] || cat -- \"$@\" || exit 1\n");
@@ -200,9 +203,15 @@ std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathP
 std::atomic<uint64_t> WriteClock::started_{0};
 std::atomic<uint64_t> WriteClock::finished_{0};
 
-void WriteClock::Begin() { started_.fetch_add(1); }
-void WriteClock::End() { finished_.fetch_add(1); }
-uint64_t WriteClock::Started() { return started_.load(); }
+void WriteClock::Begin() {
+  started_.fetch_add(1);
+}
+void WriteClock::End() {
+  finished_.fetch_add(1);
+}
+uint64_t WriteClock::Started() {
+  return started_.load();
+}
 std::optional<uint64_t> WriteClock::QuietStamp() {
   const uint64_t s = started_.load();
   if (finished_.load() != s) return std::nullopt;

@@ -41,8 +41,9 @@ ProbeAnswer Reference(RunContext& ctx, const PathProbe& p) {
   std::string q = StatShellFunction(false) + "__t=" + ShellQuote(p.path) + "\n";
   if (p.into_dir) {
     q += "if [ -d \"$__t\" ]; then " +
-         (p.into_dir->empty() ? std::string("echo DROVER_DIR_NO_NAME; exit 0")
-                              : "__t=\"$__t\"/" + ShellQuote(*p.into_dir) + "; echo DROVER_INTO_DIR") +
+         (p.into_dir->empty()
+              ? std::string("echo DROVER_DIR_NO_NAME; exit 0")
+              : "__t=\"$__t\"/" + ShellQuote(*p.into_dir) + "; echo DROVER_INTO_DIR") +
          "; fi\n";
   }
   q += std::string("__drover_stat \"$__t\" ") + (p.checksum ? "sha1" : "''") + " || exit 1\n";
@@ -106,16 +107,15 @@ TEST_CASE("a batch of probes answers as each module's own query did") {
   fs::create_symlink(s.Path("text"), s.Path("link"));
   fs::create_symlink(s.Path("nowhere"), s.Path("dangling"));
   std::vector<PathProbe> probes;
-  for (const std::string name :
-       {"text", "no-newline", "binary", "empty", "we\nird\\name", "dir", "link", "dangling",
-        "missing", "missing-dir/x"}) {
+  for (const std::string name : {"text", "no-newline", "binary", "empty", "we\nird\\name", "dir",
+                                 "link", "dangling", "missing", "missing-dir/x"}) {
     for (int kind = 0; kind < 3; ++kind) {
       PathProbe p;
       p.path = s.Path(name);
       p.parent = true;
-      if (kind == 0) p.content = true;                        // lineinfile
+      if (kind == 0) p.content = true;                         // lineinfile
       if (kind == 1) p.checksum = true, p.into_dir = "inner";  // copy, template
-      probes.push_back(p);                                    // kind 2: file
+      probes.push_back(p);                                     // kind 2: file
     }
   }
   PathProbe no_name;
