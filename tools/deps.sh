@@ -20,6 +20,7 @@ packages=(
   # /usr/bin/time -v: peak RSS in tests/integration/write_safety_test.sh
   time
   clang libclang-rt-dev  # the sanitize tier (ASan+UBSan build, make asan) and make fuzz (libFuzzer)
+  strace  # tools/bench/batch_bench.sh: host processes per task (forks counted on the test sshds)
 )
 
 missing=()

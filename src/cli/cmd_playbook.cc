@@ -81,7 +81,7 @@ struct PlaybookOptions {
   std::string connection;
   bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false,
        check_support = false;
-  bool flush_cache = false, force_handlers = false, no_progress = false;
+  bool flush_cache = false, force_handlers = false, no_progress = false, no_batch = false;
   int verbosity = 0;
   std::string json_log;
   std::string slice;  // --slice K/N ("" = every host)
@@ -141,6 +141,10 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
   app.add_option("--start-at-task", o.start_at_task, "Start at the task with this name");
   app.add_flag("--step", o.step, "Confirm each task before running it");
   app.add_flag("--force-handlers", o.force_handlers, "Run handlers even if a task fails");
+  app.add_flag("--no-batch", o.no_batch,
+               "Query each task's host state in its own round trip (default: the read-only "
+               "queries of the next file/copy/template/lineinfile tasks go in one; also "
+               "DROVER_BATCH=0)");
   app.add_flag("--list-hosts", o.list_hosts, "List the hosts each play would run on");
   app.add_flag("--list-tasks", o.list_tasks, "List the tasks that would run");
   app.add_flag("--list-tags", o.list_tags, "List all available tags");
@@ -390,6 +394,8 @@ Command PlaybookCommand() {
     ro.verbosity = o.verbosity;
     ro.tags = filter;
     ro.force_handlers = o.force_handlers;
+    const char* batch_env = std::getenv("DROVER_BATCH");
+    ro.batch = !o.no_batch && !(batch_env && std::string(batch_env) == "0");
     ro.start_at_task = o.start_at_task;
     ro.become = o.become;
     ro.become_user = o.become_user;

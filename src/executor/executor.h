@@ -42,6 +42,9 @@ struct RunOptions {
   // --step: asked before each task (not meta, not handlers) with its
   // display name; false skips the task. Empty: no asking.
   std::function<bool(const std::string& task_name)> step;
+  // Batching: a task's read-only probe also asks the probes of the tasks
+  // after it (modules/path_probe.h). --no-batch / DROVER_BATCH=0 turn it off.
+  bool batch = true;
 };
 
 struct RunEnvironment {

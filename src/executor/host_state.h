@@ -7,6 +7,7 @@
 
 #include "connection/connection.h"
 #include "inventory/inventory.h"
+#include "modules/path_probe.h"
 #include "output/events.h"
 #include "vars/precedence.h"
 
@@ -38,6 +39,8 @@ struct HostState {
   std::set<const playbook::Task*> notified;  // handlers notified, not yet run
   output::HostStats stats;
   bool seen = false;  // appeared in a play (shown in the recap)
+  // Probes answered ahead for this host's next tasks (batching).
+  std::shared_ptr<modules::ProbeCache> probe_cache = std::make_shared<modules::ProbeCache>();
 
   bool active() const { return !failed && !unreachable && !ended; }
 };

@@ -15,6 +15,7 @@
 #include "executor/preflight.h"
 #include "executor/task_count.h"
 #include "executor/template_scope.h"
+#include "modules/module.h"
 #include "playbook/loader.h"
 #include "template/template.h"
 #include "vars/vars_file.h"
@@ -305,7 +306,8 @@ class IncludeNesting {
 }  // namespace
 
 Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskContext& ctx) {
-  for (const playbook::Item& item : items) {
+  for (size_t at = 0; at < items.size(); ++at) {
+    const playbook::Item& item = items[at];
     if (Interrupted()) return MakeError("User interrupted execution");
     if (play_ended_ || ActiveHosts().empty()) return Status();
     if (item.block) {
@@ -329,9 +331,26 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
       if (!s) return s;
       continue;
     }
+    if (ex_.options_.batch && !ex_.options_.step) {
+      TaskContext with_ahead = ctx;
+      with_ahead.ahead = TasksAhead(items, at, ctx);
+      if (Status s = RunTask(task, with_ahead, ActiveHosts()); !s) return s;
+      continue;
+    }
     if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;
   }
   return Status();
+}
+
+std::vector<const playbook::Task*> PlayRun::TasksAhead(const std::vector<playbook::Item>& items,
+                                                       size_t at, const TaskContext& ctx) const {
+  std::vector<const playbook::Task*> ahead;
+  for (size_t i = at + 1; i < items.size() && ahead.size() < 64; ++i) {
+    const playbook::Item& item = items[i];
+    if (item.block || !modules::FindModule(item.task->action)) break;
+    if (SelectedByTags(*item.task, ctx)) ahead.push_back(item.task.get());
+  }
+  return ahead;
 }
 
 Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer) {

@@ -101,6 +101,10 @@ class PlayRun {
   // Each host's last failed task and its result (for a rescue section).
   std::map<HostState*, std::pair<Value, Map>> last_failure_;
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
+  // The module tasks after items[at] up to the first block, include or
+  // controller action (those selected by tags), for batching.
+  std::vector<const playbook::Task*> TasksAhead(const std::vector<playbook::Item>& items, size_t at,
+                                                const TaskContext& ctx) const;
 
   Executor& ex_;
   const playbook::Play& play_;

@@ -17,6 +17,9 @@ struct TaskContext {
   const playbook::Play* play = nullptr;
   std::vector<const playbook::Block*> blocks;  // outer to inner
   Map include_params;                          // include_tasks/include_role vars
+  // With batching on: the tasks that follow this one in its block, for
+  // probes asked ahead (TaskRunner::PlanAhead). Empty: no batch.
+  std::vector<const playbook::Task*> ahead;
 
   // The innermost value of `key` on the task, its blocks, then the play.
   const Value* Inherited(const playbook::Task& task, std::string_view key) const;

@@ -40,18 +40,6 @@ bool IsController(const std::string& action) {
   return false;
 }
 
-// Removes omitted arguments (values equal to the `omit` placeholder).
-void RemoveOmitted(Map& m) {
-  std::vector<std::string> drop;
-  for (auto& [k, v] : m) {
-    if (v.is_string() && !v.is_vault() && v.as_string() == kOmit)
-      drop.push_back(k);
-    else if (v.is_map())
-      RemoveOmitted(v.as_map());
-  }
-  for (const auto& k : drop) m.erase(k);
-}
-
 bool Truthy(const Value* v, const tmpl::Scope& scope, bool fallback) {
   if (!v) return fallback;
   if (v->is_bool()) return v->as_bool();
@@ -64,37 +52,6 @@ bool Truthy(const Value* v, const tmpl::Scope& scope, bool fallback) {
   }
   return t->truthy();
 }
-
-}  // namespace
-
-// Conditions of `when`, changed_when, failed_when, until: a bool, a string
-// or a list of them (all must hold).
-Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
-  if (cond.is_bool()) return cond.as_bool();
-  if (cond.is_null()) return true;
-  if (cond.is_list()) {
-    for (const Value& c : cond.as_list()) {
-      Result<bool> r = EvaluateAll(c, scope);
-      if (!r) return r;
-      if (!*r) return false;
-    }
-    return true;
-  }
-  if (cond.is_number()) return cond.truthy();
-  if (!cond.is_string())
-    return MakeError("a condition must be text, a bool or a list", cond.where());
-  Result<bool> r = tmpl::EvaluateConditional(cond.as_string(), scope);
-  if (!r) {
-    Error e = r.take_error();
-    if (!e.where.known()) e.where = cond.where();
-    e.message =
-        "The conditional check '" + cond.as_string() + "' failed. The error was: " + e.message;
-    return e;
-  }
-  return r;
-}
-
-namespace {
 
 std::string LocationText(const Location& where) {
   return where.str();
@@ -158,6 +115,42 @@ void SetModuleFacts(HostState& host, const Map& facts) {
 }
 
 }  // namespace
+
+void RemoveOmitted(Map& m) {
+  std::vector<std::string> drop;
+  for (auto& [k, v] : m) {
+    if (v.is_string() && !v.is_vault() && v.as_string() == kOmit)
+      drop.push_back(k);
+    else if (v.is_map())
+      RemoveOmitted(v.as_map());
+  }
+  for (const auto& k : drop) m.erase(k);
+}
+
+Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
+  if (cond.is_bool()) return cond.as_bool();
+  if (cond.is_null()) return true;
+  if (cond.is_list()) {
+    for (const Value& c : cond.as_list()) {
+      Result<bool> r = EvaluateAll(c, scope);
+      if (!r) return r;
+      if (!*r) return false;
+    }
+    return true;
+  }
+  if (cond.is_number()) return cond.truthy();
+  if (!cond.is_string())
+    return MakeError("a condition must be text, a bool or a list", cond.where());
+  Result<bool> r = tmpl::EvaluateConditional(cond.as_string(), scope);
+  if (!r) {
+    Error e = r.take_error();
+    if (!e.where.known()) e.where = cond.where();
+    e.message =
+        "The conditional check '" + cond.as_string() + "' failed. The error was: " + e.message;
+    return e;
+  }
+  return r;
+}
 
 bool IsRunnableAction(const std::string& action) {
   return IsController(action) || modules::FindModule(action) != nullptr ||
@@ -609,6 +602,14 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   }
   if (timeout_s > 0)
     mctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  if (ex_.options_.batch && target == &host) {
+    mctx.probe_cache = host.probe_cache.get();
+    if (!ctx.ahead.empty() || task.keywords.contains("loop") ||
+        task.keywords.contains("with_items") || task.keywords.contains("with_list"))
+      mctx.plan_ahead = [this, &host, &task, &ctx, &mctx] {
+        return PlanAhead(host, task, ctx, mctx);
+      };
+  }
   Result<Map> result = module->Run(*parsed, mctx);
   if (mctx.deadline && std::chrono::steady_clock::now() >= *mctx.deadline) {
     return Map{{"changed", false},

@@ -55,6 +55,14 @@ class TaskRunner {
                             const vars::VarScope& scope, const Map& locals, const Map& args,
                             std::string* meta);
 
+  // batch_plan.cc: the probes `current` and the tasks of ctx.ahead will
+  // start with on `host` (for a batch; see path_probe.h), in order, up to
+  // the first task that cannot be planned. `mctx` is the current task's
+  // module context (check, diff and search paths are the same for them).
+  std::vector<modules::PathProbe> PlanAhead(HostState& host, const playbook::Task& current,
+                                            const TaskContext& ctx,
+                                            const modules::RunContext& mctx) const;
+
   // delegation.cc: the host delegate_to names (the task's own host when
   // none), its state created on first use; `delegated_to` gets its name.
   Result<HostState*> DelegateTarget(HostState& host, const playbook::Task& task,
@@ -71,9 +79,11 @@ class TaskRunner {
   PlayRun& play_;
 };
 
-// A `when` (or changed_when, failed_when, until) value: a bool, a text or a
-// list of them, all of which must hold.
+// Conditions of `when`, changed_when, failed_when, until: a bool, a string
+// or a list of them (all must hold).
 Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope);
+// Removes omitted arguments (values equal to the `omit` placeholder).
+void RemoveOmitted(Map& m);
 
 // Whether drover can run this action (module or controller action).
 bool IsRunnableAction(const std::string& action);

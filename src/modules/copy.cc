@@ -249,6 +249,19 @@ class Copy : public Module {
     return spec;
   }
 
+  std::optional<PathProbe> PlanProbe(const Map& args, const RunContext& ctx) const override {
+    const Value& content_v = *args.find("content");
+    const std::string src = ArgText(args, "src");
+    if (ctx.diff_mode || args.find("remote_src")->as_bool()) return std::nullopt;
+    if (!content_v.is_null()) {
+      if (!src.empty()) return std::nullopt;
+      return InstallProbe(ArgText(args, "dest"), "");
+    }
+    Result<std::string> local = FindLocalFile(ctx, "files", src);
+    if (!local || std::filesystem::is_directory(*local)) return std::nullopt;
+    return InstallProbe(ArgText(args, "dest"), std::filesystem::path(*local).filename().string());
+  }
+
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     const Value& content_v = *args.find("content");
     const std::string src = ArgText(args, "src");

@@ -5,6 +5,7 @@
 
 #include "connection/atomic_install.h"
 #include "connection/shell.h"
+#include "modules/path_probe.h"
 
 namespace drover::modules {
 
@@ -71,9 +72,9 @@ Result<EditTarget> ReadEditTarget(RunContext& ctx, const std::string& path,
   const std::string script =
       StatShellFunction(true) + "__drover_stat " + q +
       " '' || exit 1\n"
-      "[ -d \"$(dirname -- " +
-      q +
-      ")\" ] || echo DROVER_NO_PARENT\n"
+      "[ -d " +
+      ShellQuote(PosixDirname(path)) +
+      " ] || echo DROVER_NO_PARENT\n"
       "[ -L " +
       q +
       " ] && echo DROVER_IS_LINK\n"

@@ -100,6 +100,19 @@ class File : public Module {
     return spec;
   }
 
+  // Only the stat is read unless recurse fixes attributes or a hard link
+  // needs its source's identity.
+  std::optional<PathProbe> PlanProbe(const Map& args, const RunContext&) const override {
+    const bool recurse_attrs = args.find("recurse")->as_bool() &&
+                               (!ArgText(args, "owner").empty() ||
+                                !ArgText(args, "group").empty() || !args.find("mode")->is_null());
+    if (recurse_attrs || (ArgText(args, "state") == "hard" && !ArgText(args, "src").empty()))
+      return std::nullopt;
+    PathProbe p;
+    p.path = ArgText(args, "path");
+    return p;
+  }
+
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     const std::string path = ArgText(args, "path");
     const std::string owner = ArgText(args, "owner");
@@ -110,33 +123,45 @@ class File : public Module {
     const Value& mode_arg = *args.find("mode");
     const std::string q = ShellQuote(path);
 
-    std::string query = StatShellFunction(false) + "__drover_stat " + q + " '' || exit 1\n";
-    if (recurse && (!owner.empty() || !group.empty() || !mode_arg.is_null())) {
-      // Children whose owner, group or mode differ (mode as find -perm).
-      std::string cond;
-      if (!owner.empty()) cond += " ! -user " + ShellQuote(owner);
-      if (!group.empty())
-        cond += std::string(cond.empty() ? "" : " -o") + " ! -group " + ShellQuote(group);
-      if (!mode_arg.is_null()) {
-        std::string m = mode_arg.is_int() ? OctalMode(static_cast<unsigned>(mode_arg.as_int()))
-                                          : ArgText(args, "mode");
-        cond += std::string(cond.empty() ? "" : " -o") + " ! -perm " + ShellQuote(m);
+    std::optional<RemoteStat> st;
+    std::string out;  // the query's other lines (recurse, hard)
+    if (std::optional<PathProbe> probe = PlanProbe(args, ctx)) {
+      std::string probe_error;
+      Result<std::optional<ProbeAnswer>> probed = ctx.Probe(*probe, &probe_error);
+      if (!probed) return probed.take_error();
+      if (!*probed) return Failed("file: could not stat " + path + ": " + probe_error);
+      st = (*probed)->st;
+    } else {
+      std::string query = StatShellFunction(false) + "__drover_stat " + q + " '' || exit 1\n";
+      if (recurse && (!owner.empty() || !group.empty() || !mode_arg.is_null())) {
+        // Children whose owner, group or mode differ (mode as find -perm).
+        std::string cond;
+        if (!owner.empty()) cond += " ! -user " + ShellQuote(owner);
+        if (!group.empty())
+          cond += std::string(cond.empty() ? "" : " -o") + " ! -group " + ShellQuote(group);
+        if (!mode_arg.is_null()) {
+          std::string m = mode_arg.is_int() ? OctalMode(static_cast<unsigned>(mode_arg.as_int()))
+                                            : ArgText(args, "mode");
+          cond += std::string(cond.empty() ? "" : " -o") + " ! -perm " + ShellQuote(m);
+        }
+        query += "if [ -d " + q + " ]; then __n=$(find " + q + " -mindepth 1 \\(" + cond +
+                 " \\) -print 2>/dev/null | head -n 1); [ -n \"$__n\" ] && echo DROVER_RECURSE; "
+                 "fi\n";
       }
-      query += "if [ -d " + q + " ]; then __n=$(find " + q + " -mindepth 1 \\(" + cond +
-               " \\) -print 2>/dev/null | head -n 1); [ -n \"$__n\" ] && echo DROVER_RECURSE; fi\n";
+      if (ArgText(args, "state") == "hard" && !src.empty()) {
+        // The source's identity, to compare with the path's (a hard link is
+        // right when both are the same inode).
+        query += "if [ -e " + ShellQuote(src) +
+                 " ]; then echo \"DROVER_SRC_ID|$(stat -L -c %d:%i -- " + ShellQuote(src) +
+                 ")\"; fi\n";
+      }
+      Result<connection::ExecResult> res = ctx.Exec(query);
+      if (!res) return res.take_error();
+      out = res->stdout_data;
+      st = ParseStatOutput(out);
+      if (!st) return Failed("file: could not stat " + path + ": " + res->stderr_data);
     }
-    if (ArgText(args, "state") == "hard" && !src.empty()) {
-      // The source's identity, to compare with the path's (a hard link is
-      // right when both are the same inode).
-      query += "if [ -e " + ShellQuote(src) +
-               " ]; then echo \"DROVER_SRC_ID|$(stat -L -c %d:%i -- " + ShellQuote(src) +
-               ")\"; fi\n";
-    }
-    Result<connection::ExecResult> res = ctx.Exec(query);
-    if (!res) return res.take_error();
-    std::optional<RemoteStat> st = ParseStatOutput(res->stdout_data);
-    if (!st) return Failed("file: could not stat " + path + ": " + res->stderr_data);
-    const bool children_differ = res->stdout_data.find("DROVER_RECURSE") != std::string::npos;
+    const bool children_differ = out.find("DROVER_RECURSE") != std::string::npos;
     const std::string prev = StateOf(*st);
     std::string state = ArgText(args, "state");
     if (state.empty()) state = prev == "absent" ? "file" : prev == "hard" ? "file" : prev;
@@ -186,8 +211,8 @@ class File : public Module {
         r.set("src", Value(src));
       } else if (state == "hard") {
         std::string src_id;
-        if (size_t at = res->stdout_data.find("DROVER_SRC_ID|"); at != std::string::npos)
-          src_id = res->stdout_data.substr(at + 14, res->stdout_data.find('\n', at) - at - 14);
+        if (size_t at = out.find("DROVER_SRC_ID|"); at != std::string::npos)
+          src_id = out.substr(at + 14, out.find('\n', at) - at - 14);
         Result<bool> link =
             PlanHardLink(path, src, force, *st, prev, src_id, &after, &before, &apply);
         if (!link) {  // Ansible's results: dest, src, and dest's attributes

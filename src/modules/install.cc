@@ -84,6 +84,16 @@ Result<Map> InstallPayload(RunContext& ctx, const Payload& payload, const Map& a
 
 }  // namespace
 
+PathProbe InstallProbe(const std::string& dest, const std::string& basename) {
+  const bool dir_dest = !dest.empty() && dest.back() == '/';
+  PathProbe p;
+  p.path = dir_dest ? dest + basename : dest;
+  if (!dir_dest) p.into_dir = basename;
+  p.checksum = true;
+  p.parent = true;
+  return p;
+}
+
 Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Map& args,
                            std::string dest, const std::string& basename,
                            const std::string& after_header) {
@@ -119,31 +129,44 @@ Result<Map> InstallPayload(RunContext& ctx, const Payload& payload, const Map& a
   // The query: resolve the target (a directory dest means dest/basename),
   // stat it with its sha1, check the parent, and in diff mode print the
   // current content when it differs.
-  std::string q =
-      StatShellFunction(false) + "__t=" + ShellQuote(dir_dest ? dest + basename : dest) + "\n";
-  if (!dir_dest) {
-    q += "if [ -d \"$__t\" ]; then " +
-         (basename.empty() ? std::string("echo DROVER_DIR_NO_NAME; exit 0")
-                           : "__t=\"$__t\"/" + ShellQuote(basename) + "; echo DROVER_INTO_DIR") +
-         "; fi\n";
-  }
-  q += "__drover_stat \"$__t\" sha1 || exit 1\n";
-  q += "__p=$(dirname -- \"$__t\"); [ -d \"$__p\" ] || echo DROVER_NO_PARENT\n";
-  if (ctx.diff_mode) {
+  std::optional<RemoteStat> st;
+  bool into_dir = false, no_parent = false;
+  std::string out;  // diff mode: the query's output (the current content)
+  if (!ctx.diff_mode) {
+    std::string probe_error;
+    Result<std::optional<ProbeAnswer>> probed =
+        ctx.Probe(InstallProbe(dest, basename), &probe_error);
+    if (!probed) return probed.take_error();
+    if (*probed && (*probed)->dir_no_name) return Failed("can not use content with a dir as dest");
+    if (!*probed) return Failed("could not query " + dest + " on the host: " + probe_error);
+    st = (*probed)->st;
+    into_dir = (*probed)->into_dir;
+    no_parent = !(*probed)->parent_exists;
+  } else {
+    std::string q =
+        StatShellFunction(false) + "__t=" + ShellQuote(dir_dest ? dest + basename : dest) + "\n";
+    if (!dir_dest) {
+      q += "if [ -d \"$__t\" ]; then " +
+           (basename.empty() ? std::string("echo DROVER_DIR_NO_NAME; exit 0")
+                             : "__t=\"$__t\"/" + ShellQuote(basename) + "; echo DROVER_INTO_DIR") +
+           "; fi\n";
+    }
+    q += "__drover_stat \"$__t\" sha1 || exit 1\n";
+    q += "[ -d \"$(dirname -- \"$__t\")\" ] || echo DROVER_NO_PARENT\n";
     q += "if [ -f \"$__t\" ] && [ \"$__c\" != " + checksum + " ] && [ $(wc -c < \"$__t\") -le " +
          std::to_string(kMaxDiffSize) + " ]; then echo DROVER_CONTENT; cat -- \"$__t\"; fi\n";
+    Result<connection::ExecResult> res = ctx.Exec(q);
+    if (!res) return res.take_error();
+    out = res->stdout_data;
+    if (out.find("DROVER_DIR_NO_NAME") != std::string::npos)
+      return Failed("can not use content with a dir as dest");
+    st = ParseStatOutput(out);
+    if (!st || res->exit_status != 0)
+      return Failed("could not query " + dest + " on the host: " + res->stderr_data);
+    into_dir = out.find("DROVER_INTO_DIR") != std::string::npos;
+    no_parent = out.find("DROVER_NO_PARENT") != std::string::npos;
   }
-  Result<connection::ExecResult> res = ctx.Exec(q);
-  if (!res) return res.take_error();
-  const std::string& out = res->stdout_data;
-  if (out.find("DROVER_DIR_NO_NAME") != std::string::npos)
-    return Failed("can not use content with a dir as dest");
-  std::optional<RemoteStat> st = ParseStatOutput(out);
-  if (!st || res->exit_status != 0)
-    return Failed("could not query " + dest + " on the host: " + res->stderr_data);
-  if (out.find("DROVER_INTO_DIR") != std::string::npos || dir_dest)
-    dest = (dir_dest ? dest : dest + "/") + basename;
-  const bool no_parent = out.find("DROVER_NO_PARENT") != std::string::npos;
+  if (into_dir || dir_dest) dest = (dir_dest ? dest : dest + "/") + basename;
   if (no_parent && !dir_dest) {
     size_t slash = dest.rfind('/');
     Map f = Failed("Destination directory " +

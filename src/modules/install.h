@@ -32,6 +32,10 @@ Result<Map> InstallFile(RunContext& ctx, const std::string& local_path, const Ma
                         std::string dest, const std::string& basename,
                         const std::string& after_header);
 
+// The probe InstallContent and InstallFile start with (outside diff mode),
+// for a batch asked ahead (Module::PlanProbe).
+PathProbe InstallProbe(const std::string& dest, const std::string& basename);
+
 // Lowercase hex digest ("sha1" or "md5") of `data`.
 std::string HexDigest(const std::string& algorithm, const std::string& data);
 

@@ -22,6 +22,15 @@ std::optional<std::string> Opt(const Map& args, const char* key) {
   return ArgText(args, key);
 }
 
+// The read the edit starts from: stat, parent and content.
+PathProbe Probe(const std::string& path) {
+  PathProbe p;
+  p.path = path;
+  p.parent = true;
+  p.content = true;
+  return p;
+}
+
 class LineInFile : public Module {
  public:
   std::string_view Name() const override { return "lineinfile"; }
@@ -41,6 +50,10 @@ class LineInFile : public Module {
         {"validate", ArgType::kStr, {}, false, {}, {}},
     });
     return spec;
+  }
+
+  std::optional<PathProbe> PlanProbe(const Map& args, const RunContext&) const override {
+    return Probe(ArgText(args, "path"));
   }
 
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
@@ -66,27 +79,19 @@ class LineInFile : public Module {
       return Failed("one of line, search_string, or regexp is required with state=absent");
 
     const std::string q = ShellQuote(path);
-    std::string query = StatShellFunction(false) + "__drover_stat " + q +
-                        " '' || exit 1\n"
-                        "[ -d \"$(dirname -- " +
-                        q +
-                        ")\" ] || echo DROVER_NO_PARENT\n"
-                        "if [ -f " +
-                        q + " ]; then echo DROVER_CONTENT; cat -- " + q + " || exit 1; fi\n";
-    Result<connection::ExecResult> res = ctx.Exec(query);
-    if (!res) return res.take_error();
-    std::optional<RemoteStat> st = ParseStatOutput(res->stdout_data);
-    if (!st || res->exit_status != 0)
-      return Failed("could not read " + path + ": " + res->stderr_data);
+    std::string probe_error;
+    Result<std::optional<ProbeAnswer>> probed = ctx.Probe(Probe(path), &probe_error);
+    if (!probed) return probed.take_error();
+    if (!*probed) return Failed("could not read " + path + ": " + probe_error);
+    const ProbeAnswer& answer = **probed;
+    const RemoteStat* st = &answer.st;
     Map r{{"changed", false}, {"msg", ""}, {"backup", ""}};
     if (st->exists && st->IsDir()) {
       Map f = Failed("Path " + path + " is a directory !");
       f.set("rc", 256);
       return f;
     }
-    std::string before;
-    if (size_t at = res->stdout_data.find("DROVER_CONTENT\n"); at != std::string::npos)
-      before = res->stdout_data.substr(at + 15);
+    const std::string before = answer.content.value_or("");
     if (!st->exists) {
       if (!spec.present) {
         r.set("msg", "file not present");
@@ -125,7 +130,7 @@ class LineInFile : public Module {
 
     std::string script;
     std::optional<std::string> stdin_data;
-    if (!st->exists && res->stdout_data.find("DROVER_NO_PARENT") != std::string::npos) {
+    if (!st->exists && !answer.parent_exists) {
       size_t slash = path.rfind('/');
       if (slash != std::string::npos && slash > 0)
         script += "mkdir -p -- " + ShellQuote(path.substr(0, slash)) + " || exit 1\n";

@@ -1,5 +1,6 @@
 #include "modules/module.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -33,7 +34,47 @@ Result<connection::ExecResult> RunContext::ExecStreaming(const std::string& scri
   return Run(std::move(req));
 }
 
-Result<connection::ExecResult> RunContext::Run(connection::ExecRequest req) {
+Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
+                                                     std::string* error_text) {
+  if (probe_cache)
+    if (std::optional<ProbeAnswer> ahead = probe_cache->Take(probe)) return ahead;
+  std::vector<PathProbe> batch{probe};
+  std::optional<uint64_t> stamp;
+  if (probe_cache && plan_ahead && !deadline && (stamp = WriteClock::QuietStamp())) {
+    // The plan starts at the task's first probe (a loop's first item): the
+    // probes up to this one's are behind us.
+    std::vector<PathProbe> more = plan_ahead();
+    auto self = std::find(more.begin(), more.end(), probe);
+    if (self != more.end()) batch.insert(batch.end(), self + 1, more.end());
+  }
+  for (;;) {
+    Result<connection::ExecResult> res = Run(connection::ExecRequest(ProbeScript(batch)), false);
+    if (!res) return res.take_error();
+    std::optional<std::vector<ProbeAnswer>> answers;
+    if (res->exit_status == 0) answers = ParseProbeOutput(batch, res->stdout_data);
+    if (!answers && batch.size() > 1) {  // ask this task's probe alone
+      batch.resize(1);
+      continue;
+    }
+    if (!answers) {
+      *error_text = res->stderr_data;
+      return std::optional<ProbeAnswer>();
+    }
+    if (batch.size() > 1) {
+      probe_cache->Store(*stamp, std::vector<PathProbe>(batch.begin() + 1, batch.end()),
+                         std::vector<ProbeAnswer>(answers->begin() + 1, answers->end()));
+    }
+    return std::optional<ProbeAnswer>(std::move(answers->front()));
+  }
+}
+
+Result<connection::ExecResult> RunContext::Run(connection::ExecRequest req, bool write) {
+  if (write) {
+    WriteClock::Begin();
+    Result<connection::ExecResult> res = Run(std::move(req), false);
+    WriteClock::End();
+    return res;
+  }
   if (deadline) {
     const auto left = *deadline - std::chrono::steady_clock::now();
     const long seconds = static_cast<long>(std::ceil(std::chrono::duration<double>(left).count()));

@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/value.h"
 #include "modules/args.h"
+#include "modules/path_probe.h"
 
 namespace drover::modules {
 
@@ -46,6 +47,19 @@ struct RunContext {
   // stalled host cannot hold the task.
   std::optional<std::chrono::steady_clock::time_point> deadline;
 
+  // Batching (path_probe.h), set by the executor when it is on: this host's
+  // answers fetched ahead, and the probes of the tasks after this one that
+  // may be asked in the same round trip.
+  ProbeCache* probe_cache = nullptr;
+  std::function<std::vector<PathProbe>()> plan_ahead;
+
+  // A read-only probe's answer: taken from the batch fetched ahead when it
+  // holds it, else asked now (with the probes of plan_ahead when no write
+  // is in flight anywhere). An empty answer: the probe failed on the host
+  // (its stderr in *error_text). Every other script run through this
+  // context counts as a write (WriteClock) and so ends every batch.
+  Result<std::optional<ProbeAnswer>> Probe(const PathProbe& probe, std::string* error_text);
+
   // Runs a script on the host with the task's become and environment.
   Result<connection::ExecResult> Exec(const std::string& script,
                                       std::optional<std::string> stdin_data = std::nullopt);
@@ -57,7 +71,7 @@ struct RunContext {
                                                connection::OutputSink sink);
 
  private:
-  Result<connection::ExecResult> Run(connection::ExecRequest req);
+  Result<connection::ExecResult> Run(connection::ExecRequest req, bool write = true);
 };
 
 class Module {
@@ -67,6 +81,12 @@ class Module {
   virtual const std::vector<ArgSpec>& Spec() const = 0;
   // `args` have been parsed against Spec().
   virtual Result<Map> Run(const Map& args, RunContext& ctx) const = 0;
+  // The probe Run(args, ctx) starts with (RunContext::Probe), for a batch
+  // asked ahead of the task; nullopt when it starts otherwise. It only has
+  // to be right to be useful: an answer is served only to an equal probe.
+  virtual std::optional<PathProbe> PlanProbe(const Map& /*args*/, const RunContext& /*ctx*/) const {
+    return std::nullopt;
+  }
 };
 
 // The module for a canonical name, or null when drover has none (yet).

@@ -43,6 +43,13 @@ class Template : public Module {
     return spec;
   }
 
+  std::optional<PathProbe> PlanProbe(const Map& args, const RunContext& ctx) const override {
+    if (ctx.diff_mode || !ctx.render) return std::nullopt;
+    Result<std::string> local = FindLocalFile(ctx, "templates", ArgText(args, "src"));
+    if (!local) return std::nullopt;
+    return InstallProbe(ArgText(args, "dest"), std::filesystem::path(*local).filename().string());
+  }
+
   Result<Map> Run(const Map& args, RunContext& ctx) const override {
     const std::string src = ArgText(args, "src");
     if (!ctx.render) return Failed("template: no template renderer for this task");

@@ -1,0 +1,255 @@
+#include "modules/path_probe.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "connection/shell.h"
+
+namespace drover::modules {
+
+using connection::ShellQuote;
+
+namespace {
+
+constexpr std::string_view kStatFormat =
+    "DROVER_STAT|%f|%u|%g|%U|%G|%s|%.9Y|%.9X|%.9Z|%i|%d|%h|%b|%o";
+
+std::string Var(size_t k) {
+  return "__p" + std::to_string(k);
+}
+std::string Ref(size_t k) {
+  return "\"$" + Var(k) + "\"";
+}
+
+// `cond` appends 1 to flag string `flags` when it holds (and runs `then`
+// first), else 0.
+std::string Flag(const std::string& cond, const std::string& flags, const std::string& then = "") {
+  return "if " + cond + "; then " + then + flags + "=${" + flags + "}1; else " + flags + "=${" +
+         flags + "}0; fi\n";
+}
+
+// Reads one '\n'-ended line at *at; nullopt at the end.
+std::optional<std::string> NextLine(const std::string& out, size_t* at) {
+  if (*at >= out.size()) return std::nullopt;
+  const size_t nl = out.find('\n', *at);
+  if (nl == std::string::npos) return std::nullopt;
+  std::string line = out.substr(*at, nl - *at);
+  *at = nl + 1;
+  return line;
+}
+
+// The value of "TAG|value" or nullopt.
+std::optional<std::string> Tagged(const std::optional<std::string>& line, std::string_view tag) {
+  if (!line || line->rfind(tag, 0) != 0) return std::nullopt;
+  return line->substr(tag.size());
+}
+
+bool IsHex40(std::string_view s) {
+  return s.size() >= 40 && std::all_of(s.begin(), s.begin() + 40, [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+std::string PosixDirname(const std::string& path) {
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') --end;  // trailing slashes
+  const size_t slash = path.rfind('/', end == 0 ? 0 : end - 1);
+  if (end == 0 || slash == std::string::npos) return ".";
+  size_t cut = slash;
+  while (cut > 0 && path[cut - 1] == '/') --cut;
+  return cut == 0 ? "/" : path.substr(0, cut);
+}
+
+std::string ProbeScript(const std::vector<PathProbe>& probes) {
+  std::string s = "__i=; __d=; __e=\n";
+  for (size_t k = 0; k < probes.size(); ++k) {
+    const PathProbe& p = probes[k];
+    // "-" names stdin to stat, sha1sum and cat even after "--".
+    s += Var(k) + "=" + ShellQuote(p.path == "-" ? "./-" : p.path) + "\n";
+    const std::string parent_test =
+        p.parent ? "[ -d " + ShellQuote(PosixDirname(p.path)) + " ]" : std::string("true");
+    if (p.into_dir && p.into_dir->empty()) {
+      s += "if [ -d " + Ref(k) + " ]; then __i=${__i}2; __d=${__d}1; else __i=${__i}0; " +
+           Flag(parent_test, "__d") + "fi\n";
+    } else if (p.into_dir) {
+      s += "if [ -d " + Ref(k) + " ]; then " + Var(k) + "=" + Ref(k) + "/" +
+           ShellQuote(*p.into_dir) + "; __i=${__i}1; __d=${__d}1; else __i=${__i}0; " +
+           Flag(parent_test, "__d") + "fi\n";
+    } else {
+      s += "__i=${__i}0; " + Flag(parent_test, "__d");
+    }
+  }
+  s += "set --\n";
+  for (size_t k = 0; k < probes.size(); ++k)
+    s += Flag("[ -e " + Ref(k) + " ] || [ -L " + Ref(k) + " ]", "__e",
+              "set -- \"$@\" " + Ref(k) + "; ");
+  s += "printf 'DROVER_PROBE|%s|%s|%s\\n' \"$__i\" \"$__d\" \"$__e\"\n"
+       "[ $# -eq 0 ] || stat -c '" +
+       std::string(kStatFormat) + "' -- \"$@\" || exit 1\n";
+  for (size_t k = 0; k < probes.size(); ++k)
+    s += "if [ -L " + Ref(k) + " ]; then printf 'DROVER_LINK|%s\\n' \"$(readlink -- " + Ref(k) +
+         ")\"; fi\n";
+  auto phase = [&](bool PathProbe::*wanted, bool readable, const std::string& tag,
+                   const std::string& run) {
+    if (std::none_of(probes.begin(), probes.end(), [&](const PathProbe& p) { return p.*wanted; }))
+      return;
+    s += "set --; __f=\n";
+    for (size_t k = 0; k < probes.size(); ++k) {
+      if (!(probes[k].*wanted)) continue;
+      const std::string test =
+          "[ -f " + Ref(k) + " ]" + (readable ? " && [ -r " + Ref(k) + " ]" : std::string());
+      s += Flag(test, "__f", "set -- \"$@\" " + Ref(k) + "; ");
+    }
+    s += "printf '" + tag + "|%s\\n' \"$__f\"\n" + run;
+  };
+  phase(&PathProbe::checksum, true, "DROVER_SUMS", "[ $# -eq 0 ] || sha1sum -- \"$@\" || exit 1\n");
+  phase(&PathProbe::content, false, "DROVER_BYTES",
+        "[ $# -le 1 ] || stat -L -c %s -- \"$@\" || exit 1\n"
+        "echo DROVER_DATA; [ $# -eq 0 ] || cat -- \"$@\" || exit 1\n");
+  return s;
+}
+
+std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathProbe>& probes,
+                                                         const std::string& out) {
+  const size_t n = probes.size();
+  size_t at = 0;
+  std::optional<std::string> head = Tagged(NextLine(out, &at), "DROVER_PROBE|");
+  if (!head || head->size() != 3 * n + 2) return std::nullopt;
+  const std::string into = head->substr(0, n), parent = head->substr(n + 1, n),
+                    exists = head->substr(2 * n + 2, n);
+  std::vector<ProbeAnswer> answers(n);
+  std::vector<std::string> stat_lines(n);
+  for (size_t k = 0; k < n; ++k) {
+    answers[k].into_dir = into[k] == '1';
+    answers[k].dir_no_name = into[k] == '2';
+    answers[k].parent_exists = parent[k] == '1';
+    if (exists[k] != '1') continue;
+    std::optional<std::string> line = NextLine(out, &at);
+    if (!line || line->rfind("DROVER_STAT|", 0) != 0) return std::nullopt;
+    stat_lines[k] = *line;
+  }
+  std::vector<std::string> links(n), sums(n);
+  for (size_t k = 0; k < n; ++k) {
+    std::optional<RemoteStat> st = ParseStatOutput(stat_lines[k] + "||");
+    if (exists[k] == '1' && st && st->IsLink()) {
+      std::optional<std::string> l = Tagged(NextLine(out, &at), "DROVER_LINK|");
+      if (!l) return std::nullopt;
+      links[k] = *l;
+    }
+  }
+  auto flags_for = [&](bool PathProbe::*wanted,
+                       std::string_view tag) -> std::optional<std::vector<bool>> {
+    std::vector<bool> hit(n, false);
+    if (std::none_of(probes.begin(), probes.end(), [&](const PathProbe& p) { return p.*wanted; }))
+      return hit;
+    std::optional<std::string> f = Tagged(NextLine(out, &at), tag);
+    size_t i = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (!(probes[k].*wanted)) continue;
+      if (!f || i >= f->size()) return std::nullopt;
+      hit[k] = (*f)[i++] == '1';
+    }
+    if (!f || i != f->size()) return std::nullopt;
+    return hit;
+  };
+  std::optional<std::vector<bool>> summed = flags_for(&PathProbe::checksum, "DROVER_SUMS|");
+  if (!summed) return std::nullopt;
+  for (size_t k = 0; k < n; ++k) {
+    if (!(*summed)[k]) continue;
+    std::optional<std::string> line = NextLine(out, &at);
+    if (!line) return std::nullopt;
+    std::string_view v = *line;
+    if (!v.empty() && v[0] == '\\') v.remove_prefix(1);  // sha1sum escaped the name
+    if (!IsHex40(v)) return std::nullopt;
+    sums[k] = std::string(v.substr(0, 40));
+  }
+  std::optional<std::vector<bool>> read = flags_for(&PathProbe::content, "DROVER_BYTES|");
+  if (!read) return std::nullopt;
+  const size_t files = static_cast<size_t>(std::count(read->begin(), read->end(), true));
+  std::vector<size_t> sizes;
+  if (files > 1) {
+    for (size_t i = 0; i < files; ++i) {
+      std::optional<std::string> line = NextLine(out, &at);
+      if (!line || line->empty() || line->find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      sizes.push_back(std::strtoull(line->c_str(), nullptr, 10));
+    }
+  }
+  if (std::any_of(probes.begin(), probes.end(), [](const PathProbe& p) { return p.content; })) {
+    if (NextLine(out, &at) != std::optional<std::string>("DROVER_DATA")) return std::nullopt;
+    size_t total = 0;
+    for (size_t v : sizes) total += v;
+    if (files > 1 && out.size() - at != total) return std::nullopt;  // changed while read
+    for (size_t k = 0, i = 0; k < n; ++k) {
+      if (!(*read)[k]) continue;
+      const size_t len = files > 1 ? sizes[i++] : out.size() - at;
+      answers[k].content = out.substr(at, len);
+      at += len;
+    }
+  } else if (at != out.size()) {
+    return std::nullopt;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (exists[k] != '1') continue;
+    std::optional<RemoteStat> st = ParseStatOutput(stat_lines[k] + "|" + sums[k] + "|" + links[k]);
+    if (!st) return std::nullopt;
+    answers[k].st = *st;
+  }
+  return answers;
+}
+
+std::atomic<uint64_t> WriteClock::started_{0};
+std::atomic<uint64_t> WriteClock::finished_{0};
+
+void WriteClock::Begin() {
+  started_.fetch_add(1);
+}
+void WriteClock::End() {
+  finished_.fetch_add(1);
+}
+uint64_t WriteClock::Started() {
+  return started_.load();
+}
+std::optional<uint64_t> WriteClock::QuietStamp() {
+  const uint64_t s = started_.load();
+  if (finished_.load() != s) return std::nullopt;
+  return s;
+}
+
+void ProbeCache::Store(uint64_t stamp, std::vector<PathProbe> probes,
+                       std::vector<ProbeAnswer> answers) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stamp_ = stamp;
+  probes_ = std::move(probes);
+  answers_ = std::move(answers);
+}
+
+std::optional<ProbeAnswer> ProbeCache::Take(const PathProbe& probe) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (probes_.empty() || WriteClock::Started() != stamp_) {
+    probes_.clear();
+    answers_.clear();
+    return std::nullopt;
+  }
+  // Served in order: the first probe must be this one (a task that asked
+  // something else, or nothing, ends the batch).
+  if (!(probes_.front() == probe)) {
+    probes_.clear();
+    answers_.clear();
+    return std::nullopt;
+  }
+  ProbeAnswer a = std::move(answers_.front());
+  probes_.erase(probes_.begin());
+  answers_.erase(answers_.begin());
+  return a;
+}
+
+void ProbeCache::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  probes_.clear();
+  answers_.clear();
+}
+
+}  // namespace drover::modules
