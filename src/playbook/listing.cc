@@ -20,6 +20,14 @@ TagSet KeywordTags(const Map& keywords) {
   return t ? ParseTags(*t) : TagSet{};
 }
 
+// Ansible lists an unnamed task by its action alone, without the
+// "role : " prefix its TASK banner shows.
+std::string ListedName(const Task& task) {
+  const Value* name = task.keywords.find("name");
+  const bool named = name && name->is_string() && !name->as_string().empty();
+  return named ? task.display_name() : task.action_as_written;
+}
+
 // Walks the `block` lists (not rescue/always, as ansible-playbook does),
 // appending matching tasks and collecting their tags.
 void Walk(const std::vector<Item>& items, const TagSet& inherited, const ListOptions& options,
@@ -35,7 +43,7 @@ void Walk(const std::vector<Item>& items, const TagSet& inherited, const ListOpt
     if (!options.filter.ShouldRun(tags)) continue;
     all_tags.insert(tags.begin(), tags.end());
     if (options.tasks)
-      out += "      " + task.display_name() + "\tTAGS: [" + Join(tags, ", ") + "]\n";
+      out += "      " + ListedName(task) + "\tTAGS: [" + Join(tags, ", ") + "]\n";
   }
 }
 

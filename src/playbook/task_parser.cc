@@ -15,6 +15,13 @@ Error ErrorAt(const Value& v, std::string message) {
   return AsParserError(MakeError(std::move(message), v.where()));
 }
 
+// A module its collection has removed: Ansible's [DEPRECATED] error, which
+// ansible-playbook exits with 1 (not a parser error).
+Error RemovedModuleAt(const Value& v, const std::string& name, const std::string& removed) {
+  return MakeError("the module '" + name + "' has been removed from its collection: " + removed,
+                   v.where());
+}
+
 Error UnresolvedAt(const Value& task, const std::string& name, std::string suffix) {
   return ErrorAt(task, "couldn't resolve module/action '" + name + "'" + std::move(suffix));
 }
@@ -125,8 +132,7 @@ Result<Task> ParseTask(const Value& entry, Scope scope,
       actions.emplace_back(k, &v);
       continue;
     } else if (!r.removed.empty()) {
-      return ErrorAt(v,
-                     "the module '" + k + "' has been removed from its collection: " + r.removed);
+      return RemovedModuleAt(v, k, r.removed);
     }
     if (!unknown_key) unknown_key = std::make_pair(k, &v);
   }
@@ -164,8 +170,7 @@ Result<Task> ParseTask(const Value& entry, Scope scope,
   }
   ModuleResolution resolved = ResolveModule(task.action_as_written, collections);
   if (!resolved.removed.empty()) {
-    return ErrorAt(entry, "the module '" + task.action_as_written +
-                              "' has been removed from its collection: " + resolved.removed);
+    return RemovedModuleAt(entry, task.action_as_written, resolved.removed);
   }
   task.action = resolved.canonical;
   task.action_fqcn = resolved.fqcn;

@@ -17,9 +17,12 @@ done
 for pair in ansible-vault:vault ansible-playbook:playbook ansible-inventory:inventory ansible:adhoc; do
   link=${pair%%:*}
   ln -s "$DROVER" "$tmp/$link"
-  "$tmp/$link" --help | grep -q "^Usage: $link " || fail "$link --help is not the $link usage"
+  # Captured first: grep -q stops reading at its match, and the rest of a
+  # long help would then die of SIGPIPE (a failed pipeline under pipefail).
+  link_help=$("$tmp/$link" --help)
+  grep -q "^Usage: $link " <<<"$link_help" || fail "$link --help is not the $link usage"
 done
-"$tmp/ansible-vault" --help | grep -q 'encrypt_string' || fail "ansible-vault --help is not vault's help"
+grep -q 'encrypt_string' <<<"$("$tmp/ansible-vault" --help)" || fail "ansible-vault --help is not vault's help"
 
 # --version on every command and link, anywhere before `--`, with the config
 # file in use (Ansible's shape: "<prog> [core X]" then "  config file = ...").
@@ -37,7 +40,7 @@ printf '[defaults]\nforks = 3\n' >"$tmp/ansible.cfg"
   fail "ansible-playbook --version does not name ./ansible.cfg"
 rm "$tmp/ansible.cfg"
 
-"$DROVER" playbook --help | grep -q '^Exit codes (as ansible-playbook.s): 0 ok; 1 error' ||
+grep -q '^Exit codes (as ansible-playbook.s): 0 ok; 1 error' <<<"$("$DROVER" playbook --help)" ||
   fail "playbook --help does not document the exit codes"
 
 # A command line the parser rejects exits 2, as Ansible's argparse does.
