@@ -42,8 +42,7 @@ void Walk(const std::vector<Item>& items, const TagSet& inherited, const ListOpt
     TagSet tags = Union(inherited, KeywordTags(task.keywords));
     if (!options.filter.ShouldRun(tags)) continue;
     all_tags.insert(tags.begin(), tags.end());
-    if (options.tasks)
-      out += "      " + ListedName(task) + "\tTAGS: [" + Join(tags, ", ") + "]\n";
+    if (options.tasks) out += "      " + ListedName(task) + "\tTAGS: [" + Join(tags, ", ") + "]\n";
   }
 }
 
