@@ -254,11 +254,13 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
 
   // A changed result notifies the handlers its (templated) notify names;
   // a name no handler answers to stops the run, before the result is shown.
-  auto notify_handlers = [&](output::Outcome status) {
+  // In a loop each changed item notifies, its names templated with the item
+  // (`notify: restart {{ item }}`), as Ansible's per-item _ansible_notify.
+  auto notify_handlers = [&](output::Outcome status, const tmpl::Scope& names_scope) {
     if (status != output::Outcome::kChanged) return true;
     const Value* notify = ctx.Inherited(task, "notify");
     if (!notify || notify->is_null()) return true;
-    Result<Value> names = tmpl::TemplateValue(*notify, tscope);
+    Result<Value> names = tmpl::TemplateValue(*notify, names_scope);
     if (!names) {
       outcome.stop = names.take_error();
       return false;
@@ -326,7 +328,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const bool ignored = (status == output::Outcome::kFailed && ignore_errors) ||
                          (status == output::Outcome::kUnreachable && ignore_unreachable);
     const bool verbose = result.contains("_ansible_verbose_always");
-    if (!notify_handlers(status)) return outcome;
+    if (!notify_handlers(status, tscope)) return outcome;
     // meta prints only its banner, as in Ansible.
     if (task.action != "meta" || status == output::Outcome::kFailed)
       report(result, status, false, "", ignored, delegated, verbose);
@@ -370,6 +372,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     if (!index_var.empty()) r.set(index_var, Value(index));
     if (!label_template.empty()) r.set("_ansible_item_label", Value(label));
     const output::Outcome status = StatusOf(r);
+    if (!notify_handlers(status, item_scope)) return outcome;
     report(r, status, true, label, status == output::Outcome::kFailed && ignore_errors, delegated,
            verbose);
     r.erase("_ansible_verbose_always");
@@ -400,7 +403,6 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
-  if (!notify_handlers(StatusOf(agg))) return outcome;
   // The aggregate line is not printed for loops (only the items are).
   return finish(agg);
 }
