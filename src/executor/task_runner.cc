@@ -252,21 +252,30 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     if (const Value* v = lc->as_map().find("pause"); v && v->is_number()) pause_s = v->as_number();
   }
 
-  // A changed result notifies the handlers its (templated) notify names;
-  // a name no handler answers to stops the run, before the result is shown.
-  // In a loop each changed item notifies, its names templated with the item
-  // (`notify: restart {{ item }}`), as Ansible's per-item _ansible_notify.
-  auto notify_handlers = [&](output::Outcome status, const tmpl::Scope& names_scope) {
-    if (status != output::Outcome::kChanged) return true;
+  // The task's notify names templated in `names_scope` (appended to
+  // `names`). In a loop each item that ran gives its own, templated with the
+  // item (`notify: restart {{ item }}`), as Ansible's per-item
+  // _ansible_notify; they all notify when the task as a whole changed.
+  auto notify_names = [&](const tmpl::Scope& names_scope, List& names) {
     const Value* notify = ctx.Inherited(task, "notify");
     if (!notify || notify->is_null()) return true;
-    Result<Value> names = tmpl::TemplateValue(*notify, names_scope);
-    if (!names) {
-      outcome.stop = names.take_error();
+    Result<Value> templated = tmpl::TemplateValue(*notify, names_scope);
+    if (!templated) {
+      outcome.stop = templated.take_error();
       return false;
     }
-    List list = names->is_list() ? names->as_list() : List{*names};
-    for (const Value& n : list) {
+    if (templated->is_list()) {
+      for (const Value& n : templated->as_list()) names.push_back(n);
+    } else {
+      names.push_back(*templated);
+    }
+    return true;
+  };
+  // A changed result notifies the handlers `names` name; a name no handler
+  // answers to stops the run, before the result is shown.
+  auto notify_handlers = [&](output::Outcome status, const List& names) {
+    if (status != output::Outcome::kChanged) return true;
+    for (const Value& n : names) {
       if (!n.is_string()) continue;
       Result<std::vector<const playbook::Task*>> found = play_.NotifyTargets(n.as_string());
       if (!found) {
@@ -328,7 +337,9 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const bool ignored = (status == output::Outcome::kFailed && ignore_errors) ||
                          (status == output::Outcome::kUnreachable && ignore_unreachable);
     const bool verbose = result.contains("_ansible_verbose_always");
-    if (!notify_handlers(status, tscope)) return outcome;
+    List names;
+    if (status == output::Outcome::kChanged && !notify_names(tscope, names)) return outcome;
+    if (!notify_handlers(status, names)) return outcome;
     // meta prints only its banner, as in Ansible.
     if (task.action != "meta" || status == output::Outcome::kFailed)
       report(result, status, false, "", ignored, delegated, verbose);
@@ -339,7 +350,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   }
 
   // A loop: one result per item, aggregated as Ansible does.
-  List results;
+  List results, item_notify_names;
   bool any_changed = false, any_failed = false, all_skipped = true, any_unreachable = false;
   int64_t index = 0;
   for (const Value& item : **items) {
@@ -372,7 +383,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     if (!index_var.empty()) r.set(index_var, Value(index));
     if (!label_template.empty()) r.set("_ansible_item_label", Value(label));
     const output::Outcome status = StatusOf(r);
-    if (!notify_handlers(status, item_scope)) return outcome;
+    if (status != output::Outcome::kSkipped && !notify_names(item_scope, item_notify_names))
+      return outcome;
     report(r, status, true, label, status == output::Outcome::kFailed && ignore_errors, delegated,
            verbose);
     r.erase("_ansible_verbose_always");
@@ -403,6 +415,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     agg.set("skipped", all_skipped);
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
+  if (!notify_handlers(StatusOf(agg), item_notify_names)) return outcome;
   // The aggregate line is not printed for loops (only the items are).
   return finish(agg);
 }

@@ -798,7 +798,7 @@ TVal Renderer::ApplyFilter(std::string_view name, const TVal& input, CallArgs& a
   FilterFn fn = FindFilter(name);
   if (!fn) Fail("No filter named '" + std::string(name) + "'.");
   TVal result = fn(*this, input, args);
-  InheritSecretMark(result, nullptr, &input, &args);
+  if (FilterKeepsSecretMark(name)) InheritSecretMark(result, nullptr, &input, &args);
   return result;
 }
 
@@ -975,7 +975,7 @@ TVal Renderer::Eval(const Expr& e) {
       line_ = e.line;
       col_ = e.col;
       TVal result = reinterpret_cast<FilterFn>(const_cast<void*>(e.fn))(*this, input, args);
-      InheritSecretMark(result, nullptr, &input, &args);
+      if (FilterKeepsSecretMark(e.name)) InheritSecretMark(result, nullptr, &input, &args);
       // Ansible's STRING_TYPE_FILTERS return NativeJinjaText.
       result.native_text = e.native_text;
       return result;

@@ -46,6 +46,16 @@ struct Inputs {
 
 }  // namespace
 
+bool FilterKeepsSecretMark(std::string_view filter_name) {
+  static constexpr std::string_view kOneWay[] = {"hash", "checksum", "md5", "sha1",
+                                                 "password_hash"};
+  if (const size_t dot = filter_name.rfind('.'); dot != std::string_view::npos)
+    filter_name.remove_prefix(dot + 1);  // ansible.builtin.hash
+  for (std::string_view f : kOneWay)
+    if (filter_name == f) return false;
+  return true;
+}
+
 void InheritSecretMark(const TVal& result, const Value* self, const TVal* input,
                        const CallArgs* args) {
   if (!AnySecretRegistered() || result.kind != TVal::Kind::kValue) return;

@@ -15,6 +15,11 @@
 
 namespace drover::tmpl {
 
+// One-way digests (|hash, |checksum, |md5, |sha1, |password_hash) do not
+// inherit the mark: they are how a playbook shows or stores a secret
+// without revealing it, and Ansible prints them.
+bool FilterKeepsSecretMark(std::string_view filter_name);
+
 // Registers the new strings of `result` when `self` (may be null), `input`
 // (may be null) or any argument mentions a secret. Cheap when no secret is
 // registered.

@@ -35,6 +35,20 @@ CASES = [
     - {name: hC, debug: {msg: C}, listen: [other, topic]}
     - {name: hT, debug: {msg: templated}}
 """}, [], {}),
+    ("a loop notifies per changed item, names templated with the item", {"site.yml": """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "true"
+      loop: [a, b, c]
+      changed_when: item != 'b'
+      notify: [common, "restart {{ item }}"]
+  handlers:
+    - {name: common, debug: {msg: common}}
+    - {name: restart a, debug: {msg: a}}
+    - {name: restart b, debug: {msg: b}}
+    - {name: restart c, debug: {msg: c}}
+"""}, [], {}),
     ("handlers from import_tasks and include_tasks in a handler", {"site.yml": """
 - hosts: all
   gather_facts: false
