@@ -16,7 +16,9 @@
 #include "executor/task_count.h"
 #include "executor/template_scope.h"
 #include "modules/module.h"
+#include "playbook/keywords.h"
 #include "playbook/loader.h"
+#include "playbook/tags.h"
 #include "template/template.h"
 #include "vars/vars_file.h"
 
@@ -25,21 +27,6 @@ namespace drover::executor {
 namespace fs = std::filesystem;
 
 namespace {
-
-playbook::TagSet TagsOf(const Map& keywords) {
-  const Value* t = keywords.find("tags");
-  return t ? playbook::ParseTags(*t) : playbook::TagSet{};
-}
-
-bool IsTrue(const Value* v) {
-  if (!v) return false;
-  if (v->is_bool()) return v->as_bool();
-  if (v->is_string()) {
-    std::string s = v->as_string();
-    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
-  }
-  return v->truthy();
-}
 
 // ansible_failed_task: the task as Ansible serializes the fields playbooks
 // read (name, action, args and the keywords as written).
@@ -217,12 +204,12 @@ void PlayRun::UpdateHostvars() {
 }
 
 bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const {
-  playbook::TagSet tags = TagsOf(play_.keywords);
+  playbook::TagSet tags = playbook::KeywordTags(play_.keywords);
   for (const playbook::Block* b : ctx.blocks) {
-    auto t = TagsOf(b->keywords);
+    auto t = playbook::KeywordTags(b->keywords);
     tags.insert(t.begin(), t.end());
   }
-  auto own = TagsOf(task.keywords);
+  auto own = playbook::KeywordTags(task.keywords);
   tags.insert(own.begin(), own.end());
   return ex_.options_.tags.ShouldRun(tags);
 }
@@ -244,7 +231,7 @@ Status PlayRun::Run() {
   ctx.play = &play_;
   // Facts first, unless gather_facts is off.
   const Value* gather = play_.keywords.find("gather_facts");
-  if (!gather || IsTrue(gather)) {
+  if (!gather || playbook::KeywordIsTrue(gather)) {
     static const playbook::Task gather_task = [] {
       playbook::Task t;
       t.action = "gather_facts";
@@ -434,7 +421,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     return Status();  // --step: skipped by the user
   std::vector<HostState*> hosts = hosts_in;
   const Value* run_once = ctx.Inherited(task, "run_once");
-  const bool once = IsTrue(run_once);
+  const bool once = playbook::KeywordIsTrue(run_once);
   // add_host runs once per task, on the first host (Ansible's
   // BYPASS_HOST_LOOP), without sharing its result as run_once does.
   const bool bypass_host_loop = task.action == "add_host";
@@ -562,7 +549,8 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
         failed_before = 0;
       }
   }
-  CheckFailurePolicy(failed_before, IsTrue(ctx.Inherited(task, "any_errors_fatal")));
+  CheckFailurePolicy(failed_before,
+                     playbook::KeywordIsTrue(ctx.Inherited(task, "any_errors_fatal")));
   return Status();
 }
 
@@ -649,7 +637,8 @@ Result<std::vector<const playbook::Task*>> PlayRun::NotifyTargets(const std::str
 }
 
 Status PlayRun::FlushHandlers() {
-  const bool force = ex_.options_.force_handlers || IsTrue(play_.keywords.find("force_handlers"));
+  const bool force =
+      ex_.options_.force_handlers || playbook::KeywordIsTrue(play_.keywords.find("force_handlers"));
   for (const HandlerRef& ref : Handlers()) {
     std::vector<HostState*> hosts;
     for (HostState* h : batch_) {
@@ -692,7 +681,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   ex_.env_.reporter->OnTaskStart(ts);
   // run_once: the first host includes the file.
   std::vector<HostState*> hosts = hosts_in;
-  if (IsTrue(ctx.Inherited(task, "run_once")) && !hosts.empty()) hosts.resize(1);
+  if (playbook::KeywordIsTrue(ctx.Inherited(task, "run_once")) && !hosts.empty()) hosts.resize(1);
   // Each host resolves the file name (and loop items) with its own
   // variables; hosts that include the same file run it together.
   struct Inclusion {

@@ -1,14 +1,14 @@
 #include "executor/task_count.h"
 
+#include "playbook/keywords.h"
+
 namespace drover::executor {
 
 namespace {
 
 playbook::TagSet WithTagsOf(playbook::TagSet tags, const Map& keywords) {
-  if (const Value* t = keywords.find("tags")) {
-    playbook::TagSet own = playbook::ParseTags(*t);
-    tags.insert(own.begin(), own.end());
-  }
+  const playbook::TagSet own = playbook::KeywordTags(keywords);
+  tags.insert(own.begin(), own.end());
   return tags;
 }
 
@@ -30,13 +30,7 @@ size_t CountItems(const std::vector<playbook::Item>& items, const playbook::TagS
 // As PlayRun decides: facts are gathered unless gather_facts is false.
 bool GathersFacts(const Map& play_keywords) {
   const Value* v = play_keywords.find("gather_facts");
-  if (!v) return true;
-  if (v->is_bool()) return v->as_bool();
-  if (v->is_string()) {
-    const std::string& s = v->as_string();
-    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
-  }
-  return v->truthy();
+  return !v || playbook::KeywordIsTrue(v);
 }
 
 }  // namespace

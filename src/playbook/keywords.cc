@@ -65,4 +65,14 @@ std::string_view ScopeName(Scope scope) {
   return "task";
 }
 
+bool KeywordIsTrue(const Value* v) {
+  if (!v) return false;
+  if (v->is_bool()) return v->as_bool();
+  if (v->is_string()) {
+    const std::string& s = v->as_string();
+    return s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+  }
+  return v->truthy();
+}
+
 }  // namespace drover::playbook

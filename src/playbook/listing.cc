@@ -15,11 +15,6 @@ TagSet Union(TagSet a, const TagSet& b) {
   return a;
 }
 
-TagSet KeywordTags(const Map& keywords) {
-  const Value* t = keywords.find("tags");
-  return t ? ParseTags(*t) : TagSet{};
-}
-
 // Ansible lists an unnamed task by its action alone, without the
 // "role : " prefix its TASK banner shows.
 std::string ListedName(const Task& task) {

@@ -69,4 +69,9 @@ bool TagFilter::ShouldRun(const TagSet& own) const {
   return run;
 }
 
+TagSet KeywordTags(const Map& keywords) {
+  const Value* t = keywords.find("tags");
+  return t ? ParseTags(*t) : TagSet{};
+}
+
 }  // namespace drover::playbook

@@ -17,6 +17,9 @@ using TagSet = std::set<std::string>;
 // scalar.
 TagSet ParseTags(const Value& tags);
 
+// The tags of an item's `tags:` keyword (none when it has no such key).
+TagSet KeywordTags(const Map& keywords);
+
 struct TagFilter {
   TagSet only;  // --tags (empty means "all", as Ansible's default)
   TagSet skip;  // --skip-tags
