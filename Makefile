@@ -22,7 +22,9 @@ links:
 	@for l in ansible-playbook ansible ansible-vault ansible-inventory drover; do \
 	  ln -sf ../drover $(BUILD)/bin/$$l; done
 
-test: deps build format-check
+# Every tier, the sanitizer build's included (tests/sanitize/: unit and
+# chosen integration tests under ASan+UBSan, and a 10 s-per-target fuzz run).
+test: deps build asan format-check
 	@tests/run.sh
 
 unit: build
@@ -110,11 +112,12 @@ $(ASAN_BUILD)/build.ninja:
 	  -Dcpp_args='-fsanitize=fuzzer-no-link -fno-omit-frame-pointer -gline-tables-only' \
 	  -Dcpp_link_args='-fsanitize=fuzzer-no-link' >/dev/null
 
+FUZZ_TARGETS = fuzz/fuzz_yaml fuzz/fuzz_ini_inventory fuzz/fuzz_template fuzz/fuzz_vault_envelope fuzz/fuzz_host_pattern fuzz/fuzz_kv
 asan: $(ASAN_BUILD)/build.ninja
-	@ninja -C $(ASAN_BUILD) --quiet drover drover_tests drover_connection_itest
+	@ninja -C $(ASAN_BUILD) --quiet drover drover_tests drover_connection_itest $(FUZZ_TARGETS)
 
 # libFuzzer: every target in fuzz/ for FUZZ_SECONDS each (default 60).
 FUZZ_SECONDS ?= 60
 fuzz: deps $(ASAN_BUILD)/build.ninja
-	@ninja -C $(ASAN_BUILD) --quiet fuzz/fuzz_yaml fuzz/fuzz_ini_inventory fuzz/fuzz_template fuzz/fuzz_vault_envelope fuzz/fuzz_host_pattern fuzz/fuzz_kv
+	@ninja -C $(ASAN_BUILD) --quiet $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh $(ASAN_BUILD)

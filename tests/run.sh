@@ -9,8 +9,8 @@
 #   integration   tests/integration/*_test.*    against a real sshd on 127.0.0.1
 #   e2e           tests/e2e/*_test.*            against booted Debian hosts
 #   sanitize      tests/sanitize/*_test.*       the unit tier and chosen
-#                 integration tests again, under ASan+UBSan (build-asan,
-#                 built by `make asan`); opt-in: DROVER_TEST_TIERS=sanitize
+#                 integration tests again, under ASan+UBSan, and a short
+#                 fuzz run (build-asan, built by `make asan`)
 # DROVER_TEST_TIERS="unit differential" limits the tiers.
 # DROVER_E2E_JOBS=N runs N e2e tests at a time (default 3): they mostly wait
 # on their hosts, and the fixture allocates addresses and names under a lock.
@@ -18,7 +18,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DROVER="$PWD/build/drover"
-tiers=${DROVER_TEST_TIERS:-unit smoke differential integration e2e}
+tiers=${DROVER_TEST_TIERS:-unit smoke differential integration sanitize e2e}
 e2e_jobs=${DROVER_E2E_JOBS:-3}
 passed=0
 failed=0

@@ -45,12 +45,13 @@ namespace {
 // Ctrl-C during a run, as ansible-playbook: the first SIGINT stops the run
 // (no new task starts; in-flight commands are stopped on the hosts); the
 // recap so far is printed and the exit code is 99. A second SIGINT exits
-// at once.
+// at once, killing the local commands still running (their process groups).
 constexpr int kInterruptedExitCode = 99;
 constexpr char kInterruptedMessage[] = "ERROR! User interrupted execution\n";
 
 extern "C" void OnInterruptSignal(int) {
   if (Interrupted()) {
+    KillTrackedGroups(SIGKILL);
     (void)!::write(STDERR_FILENO, kInterruptedMessage, sizeof kInterruptedMessage - 1);
     ::_exit(kInterruptedExitCode);
   }

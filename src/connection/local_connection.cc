@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "connection/atomic_install.h"
+#include "core/interrupt.h"
 
 extern char** environ;
 
@@ -37,12 +38,15 @@ Result<ExecResult> RunLocalShell(const std::string& script, const std::string* s
 
 namespace {
 
-// Milliseconds to wait in poll: until the deadline, or forever without one.
+// Milliseconds to wait in poll: until the deadline, and at most 250 ms, so
+// that a user interrupt (seen by another thread) is noticed soon.
 int PollTimeoutMs(const std::optional<Deadline>& deadline) {
-  if (!deadline) return -1;
+  constexpr long long kInterruptCheckMs = 250;
+  if (!deadline) return kInterruptCheckMs;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       *deadline - std::chrono::steady_clock::now());
-  return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1000));
+  return left.count() <= 0 ? 0
+                           : static_cast<int>(std::min<long long>(left.count(), kInterruptCheckMs));
 }
 
 }  // namespace
@@ -57,6 +61,7 @@ Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io) 
   const pid_t pid = fork();
   if (pid < 0) return SystemError("fork");
   if (pid == 0) {
+    setpgid(0, 0);  // a group of its own: an interrupt stops all it started
     if (io.stdin) {
       dup2(in[0], 0);
     } else {
@@ -70,6 +75,8 @@ Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io) 
     execve("/bin/sh", const_cast<char**>(argv), environ);
     _exit(127);
   }
+  setpgid(pid, pid);  // also here: whichever of parent and child runs first
+  TrackProcessGroup(pid);
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -107,6 +114,16 @@ Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io) 
       pending.assign(buf, *n);
       pending_done = 0;
       continue;
+    }
+    if (Interrupted()) {
+      failure = MakeError("interrupted by the user (the local command was stopped)");
+      kill(-pid, SIGTERM);
+      close_in();
+      for (int* fd : {&out[0], &err[0]}) {
+        if (*fd >= 0) close(*fd);
+        *fd = -1;
+      }
+      break;
     }
     if (io.deadline && std::chrono::steady_clock::now() >= *io.deadline) {
       failure = MakeError("the command did not finish before the task's timeout");
@@ -151,6 +168,7 @@ Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io) 
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  UntrackProcessGroup(pid);
   if (failure) return *failure;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;

@@ -4,9 +4,20 @@
 // Lock-free: safe to call from a signal handler and from any thread.
 #pragma once
 
+#include <sys/types.h>
+
 namespace drover {
 
 void RequestInterrupt();
 bool Interrupted();
+
+// Process groups of commands drover runs on the controller (local tasks):
+// each runs in a group of its own, so an interrupt stops the command and
+// everything it started. Track while it runs; KillTrackedGroups() is
+// async-signal-safe (the second SIGINT's immediate exit uses it). At most
+// 256 groups are tracked at once; beyond that a group is simply not tracked.
+void TrackProcessGroup(pid_t pgid);
+void UntrackProcessGroup(pid_t pgid);
+void KillTrackedGroups(int signal);
 
 }  // namespace drover

@@ -210,7 +210,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       included_roles_.push_back(*role_block);
       const std::string handler_file = role->path + "\n" + inc.request.handlers_from;
       if (dynamic_handler_files_.insert(handler_file).second)
-        for (const playbook::Item& hi : role->handlers) dynamic_handlers_.push_back(hi);
+        for (const playbook::Item& hi : (*role_block)->handlers) dynamic_handlers_.push_back(hi);
 
       // Hosts not including the role this way wait while it runs.
       std::vector<HostState*> parked;

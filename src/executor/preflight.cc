@@ -129,7 +129,7 @@ class Walker {
     }
     roles_.push_back(*block);
     Items({playbook::Item{nullptr, *block}}, module_defaults, tags);
-    if ((*block)->role) Items((*block)->role->handlers, module_defaults, nullptr);
+    Items((*block)->handlers, module_defaults, nullptr);
   }
 
   const playbook::Play& play_;

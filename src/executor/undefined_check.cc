@@ -129,11 +129,11 @@ class PlayCheck {
       Collect(*section, top, 0);
     Where handlers = top;
     handlers.conditional = true;
-    Collect(play_.handlers, handlers, 0);
-    for (const auto& role : play_.roles) {
+    // The play's handlers include its roles' (each seen in its role's scope).
+    for (const playbook::Item& h : play_.handlers) {
       Where w = handlers;
-      w.role = role.get();
-      Collect(role->handlers, w, 0);
+      if (h.task && h.task->role) w.role = h.task->role.get();
+      Collect({h}, w, 0);
     }
     if (opaque_) return {};
     for (const Checked& c : checks_) CheckTask(c);

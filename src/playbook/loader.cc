@@ -513,9 +513,9 @@ class Loader {
         hctx.handlers = true;
         Result<std::vector<Item>> items = TaskList(*doc, hctx);
         if (!items) return items.take_error();
-        role->handlers = std::move(items).value();
+        block->handlers = std::move(items).value();
         if (ctx.play_handlers) {
-          for (const Item& h : role->handlers) ctx.play_handlers->push_back(h);
+          for (const Item& h : block->handlers) ctx.play_handlers->push_back(h);
         }
       }
     }

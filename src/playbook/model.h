@@ -43,6 +43,10 @@ struct Block {
   std::vector<Item> block, rescue, always;
   Location where;
   std::shared_ptr<const Role> role;
+  // A role's block: the role's handlers (handlers/main.yml or handlers_from).
+  // Held here, not by the Role, because the handler tasks point to their
+  // Role: a Role holding them would be a reference cycle, never freed.
+  std::vector<Item> handlers;
 };
 
 struct Role {
@@ -51,7 +55,6 @@ struct Role {
   Map defaults;      // defaults/main.yml (or defaults_from)
   Map vars;          // vars/main.yml (or vars_from)
   Map params;        // role parameters from the role entry
-  std::vector<Item> handlers;
 };
 
 struct Play {

@@ -183,7 +183,10 @@ int main(int argc, char** argv) {
     }
   });
   bool all_put = true;
-  for (int i = 0; i < 10; ++i) all_put = all_put && ssh.PutContent(i % 2 ? va : vb, atomic_path).ok();
+  // At least 10 puts, and on until the reader has looked more than 10 times
+  // (a slow build, e.g. under the sanitizers, reads far fewer times per put).
+  for (int i = 0; i < 400 && (i < 10 || reads <= 10); ++i)
+    all_put = all_put && ssh.PutContent(i % 2 ? va : vb, atomic_path).ok();
   stop = true;
   reader.join();
   Check(all_put, "atomic: repeated puts");

@@ -108,7 +108,13 @@ cat >"$P/loop.yml" <<'EOF2'
 EOF2
 start=$(date +%s%N)
 set +e
-(cd "$P" && ulimit -v 2000000 && timeout 120 "$DROVER" playbook -i hosts loop.yml) >"$T/out3" 2>"$T/err3"
+# Memory bound: 2 GB of address space, or ASan's RSS limit under the
+# sanitizers (which reserve terabytes of address space).
+if [[ -n ${DROVER_SANITIZED:-} ]]; then
+  (cd "$P" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:hard_rss_limit_mb=2000" timeout 120 "$DROVER" playbook -i hosts loop.yml)
+else
+  (cd "$P" && ulimit -v 2000000 && timeout 120 "$DROVER" playbook -i hosts loop.yml)
+fi >"$T/out3" 2>"$T/err3"
 rc=$?
 set -e
 echo "include loop: exit $rc after $((($(date +%s%N) - start) / 1000000)) ms"

@@ -13,6 +13,8 @@ export ASAN_OPTIONS="log_path=$SAN_LOGS/asan:detect_leaks=1:halt_on_error=1:exit
 export UBSAN_OPTIONS="log_path=$SAN_LOGS/ubsan:print_stacktrace=1:halt_on_error=0"
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitize/lsan.supp:print_suppressions=0"
 export DROVER=$PWD/$ASAN_BUILD/drover
+# Tests that bound memory with `ulimit -v` use ASan's hard_rss_limit_mb instead.
+export DROVER_SANITIZED=1
 
 
 san_verdict() {

@@ -14,10 +14,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# bounded CMD...: runs CMD with 1 GB of address space and 30 s; $rc, $tmp/out, $tmp/err.
+# bounded CMD...: runs CMD with 1 GB of memory and 30 s; $rc, $tmp/out, $tmp/err.
+# Under AddressSanitizer (the sanitize tier sets DROVER_SANITIZED), which
+# reserves terabytes of address space, the bound is ASan's RSS limit instead
+# of `ulimit -v`.
 bounded() {
   set +e
-  (ulimit -v 1000000; timeout 30 "$@") >"$tmp/out" 2>"$tmp/err"
+  if [[ -n ${DROVER_SANITIZED:-} ]]; then
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}:hard_rss_limit_mb=1000" timeout 30 "$@"
+  else
+    (ulimit -v 1000000; timeout 30 "$@")
+  fi >"$tmp/out" 2>"$tmp/err"
   rc=$?
   set -e
   ((rc != 124)) || fail "$*: still running after 30 s"
