@@ -95,6 +95,36 @@ check "second SIGINT: exit 99 (got $rc)" test "$rc" -eq 99
 check "second SIGINT: message" grep -qF "User interrupted execution" "$T/err2"
 wait_for 10 gone || pkill -f "sleep ${tag}[12]" || true  # this test's own processes only
 
+# A local task (-c local): its command and what it started are stopped too
+# (they run in a process group of their own); a second SIGINT kills them.
+cat >"$P/local.yml" <<EOF2
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - shell: "sleep ${tag}1 & sleep ${tag}2; wait"
+    - debug: {msg: not reached}
+EOF2
+for signals in 1 2; do
+  wait_for 5 gone || true  # earlier runs' processes, killed above, are gone
+  (cd "$P" && exec "$DROVER" playbook -i localhost, -c local local.yml) >"$T/out4" 2>"$T/err4" &
+  pid=$!
+  EXTRA_PIDS+=("$pid")
+  check "local ($signals SIGINT): the task started" wait_for 30 started
+  for ((i = 0; i < signals; i++)); do kill -INT "$pid" || cat "$T/out4" "$T/err4" >&2; done
+  set +e
+  wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
+  wait "$pid"
+  rc=$?
+  set -e
+  check "local ($signals SIGINT): exit 99 (got $rc)" test "$rc" -eq 99
+  check "local ($signals SIGINT): the command's processes are stopped" wait_for 5 gone
+  check "local ($signals SIGINT): the message" grep -qF "User interrupted execution" "$T/err4"
+  if ((signals == 1)); then
+    check "local: the recap so far" grep -qE "^localhost +: ok=0 +changed=0 +unreachable=0 +failed=1 " "$T/out4"
+  fi
+  gone || pkill -f "sleep ${tag}[12]" || true
+done
+
 # include_tasks of itself: an error with the chain, bounded.
 cat >"$P/self.yml" <<'EOF2'
 - debug: msg=again
