@@ -9,17 +9,13 @@
 # masked in drover's log (Ansible would write it in clear: not compared).
 set -uo pipefail
 : "${DROVER:?}"
+lib=$(cd "$(dirname "$0")/../lib" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp
 unset ANSIBLE_CONFIG ANSIBLE_INVENTORY ANSIBLE_STDOUT_CALLBACK ANSIBLE_LOG_PATH
-failures=0
-check() {  # description command...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$lib/check.sh"
 
 printf '[web]\nh1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >inv.ini
 mkdir logs
@@ -91,5 +87,4 @@ rm -f logs/run.log
 check "the secret's task is logged" grep -q "ok: \[h1\]" logs/run.log
 check "the secret is not in the log" bash -c "! grep -q 'Log-Secret-4711' logs/run.log"
 
-echo "failures: $failures"
-[[ $failures -eq 0 ]]
+finish "log_path"
