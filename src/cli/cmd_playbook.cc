@@ -216,9 +216,9 @@ Command PlaybookCommand() {
   c.run = [](const std::string& prog, std::vector<std::string> args) -> int {
     CLI::App app{
         "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
-        "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, log_path, "
-        "vault settings). Unknown keys and modules and certainly-undefined variables are "
-        "reported before any host is contacted.\n\nPartial: strategies linear and free "
+        "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
+        "log_path, vault settings). Unknown keys and modules and certainly-undefined variables "
+        "are reported before any host is contacted.\n\nPartial: strategies linear and free "
         "(host_pinned runs as free); modules drover lacks (see README) are refused before any "
         "host is contacted.",
         prog};
