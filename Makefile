@@ -2,7 +2,7 @@
 BUILD ?= build
 env ?= vagrant
 
-.PHONY: all build asan fuzz deps test unit demo install ping provision deploy secrets env-services tunnel links format format-check clean bench
+.PHONY: all build asan fuzz deps test unit demo release install deb ping provision deploy secrets env-services tunnel links format format-check clean bench
 
 all: build
 
@@ -48,11 +48,35 @@ PLAYBOOK ?= $(BUILD)/drover playbook
 demo: deps build
 	@tools/demo.sh $(env)
 
-# Dependencies, build, the ansible-* links, then drover in $(PREFIX)/bin.
+# The release build (make install, make deb): meson's release buildtype (-O3,
+# no -g), hardened, without -Werror, in its own build dir; only what
+# `meson install` installs is built (no test binaries). The prefix is set on
+# each call: changing it reconfigures, it recompiles nothing.
 PREFIX ?= /usr/local
-install: deps build
-	@install -D -m 0755 $(BUILD)/drover $(DESTDIR)$(PREFIX)/bin/drover
-	@echo "drover installed: $(DESTDIR)$(PREFIX)/bin/drover (ansible-* links: $(CURDIR)/$(BUILD)/bin, put it first on PATH to run existing Makefiles with drover)"
+RELEASE_BUILD ?= build-release
+RELEASE_FLAGS = --buildtype=release -Dwerror=false \
+  -Dcpp_args='-fstack-protector-strong -D_FORTIFY_SOURCE=2' -Dcpp_link_args='-Wl,-z,relro,-z,now'
+release:
+	@[ -f $(RELEASE_BUILD)/build.ninja ] || env -u CFLAGS -u CXXFLAGS -u CPPFLAGS -u LDFLAGS \
+	  meson setup $(RELEASE_BUILD) $(RELEASE_FLAGS) --prefix=$(PREFIX) >/dev/null
+	@meson configure $(RELEASE_BUILD) -Dprefix=$(PREFIX) >/dev/null
+	@ninja -C $(RELEASE_BUILD) --quiet drover dist/drover.1
+
+# drover (stripped) in $(PREFIX)/bin, its man page, bash and zsh completions,
+# and the ansible-* links in $(PREFIX)/lib/drover/ansible-bin. DESTDIR honoured.
+install: deps release
+	@DESTDIR="$(DESTDIR)" meson install -C $(RELEASE_BUILD) --no-rebuild --strip --quiet
+	@echo "drover installed: $(DESTDIR)$(PREFIX)/bin/drover, man drover; ansible-* links: $(PREFIX)/lib/drover/ansible-bin (put it first on PATH to run existing Makefiles with drover)"
+
+# The Debian package, with dpkg-buildpackage from debian/ (debian/rules builds
+# with the release build above). It runs in a copy of debian/ under
+# $(BUILD)/deb/, so the .deb, .buildinfo and .changes land in $(BUILD)/deb/.
+DEB_DIR = $(BUILD)/deb
+deb: deps
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/drover && cp -r debian $(DEB_DIR)/drover/
+	@cd $(DEB_DIR)/drover && DROVER_SOURCE=$(CURDIR) RELEASE_BUILD=$(RELEASE_BUILD) \
+	  dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	@echo "deb: $$(ls $(DEB_DIR)/*.deb)"
 
 ping: build env-services
 	@$(BUILD)/drover ping all $(env_args) $(opts)
@@ -83,7 +107,7 @@ format-check:
 	@clang-format --dry-run --Werror $$(git ls-files 'src/*.cc' 'src/*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(RELEASE_BUILD)
 
 # Local VMs (tools/vm/): Debian hosts booted with systemd-nspawn for every
 # loopback ansible_host of environments/$(env)/hosts. Needs root.

@@ -20,6 +20,8 @@ packages=(
   # /usr/bin/time -v: peak RSS in tests/integration/write_safety_test.sh
   time
   clang libclang-rt-dev  # the sanitize tier (ASan+UBSan build, make asan) and make fuzz (libFuzzer)
+  debhelper dpkg-dev  # make deb (dpkg-buildpackage with dh; Rules-Requires-Root: no, so no fakeroot)
+  man-db zsh file  # tests/integration/install_test.sh: the man page renders, the zsh completion loads, stripped
   strace  # tools/bench/batch_bench.sh: host processes per task (forks counted on the test sshds)
 )
 

@@ -29,6 +29,7 @@
 #include "inventory/host_pattern.h"
 #include "inventory/host_slice.h"
 #include "inventory/sources.h"
+#include "output/ansible_log.h"
 #include "output/ansible_text.h"
 #include "output/color_choice.h"
 #include "output/json_log.h"
@@ -217,8 +218,8 @@ Command PlaybookCommand() {
     CLI::App app{
         "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
         "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
-        "vault settings). Unknown keys and modules and certainly-undefined variables are "
-        "reported before any host is contacted.\n\nPartial: strategies linear and free "
+        "log_path, vault settings). Unknown keys and modules and certainly-undefined variables "
+        "are reported before any host is contacted.\n\nPartial: strategies linear and free "
         "(host_pinned runs as free); modules drover lacks (see README) are refused before any "
         "host is contacted.",
         prog};
@@ -246,6 +247,12 @@ Command PlaybookCommand() {
     // ansible.cfg [defaults], found as Ansible finds it; ANSIBLE_* variables
     // and command-line options win over it.
     const AnsibleConfig cfg = ReadAnsibleConfig();
+    // log_path: what the user is shown from here on, in Ansible's log format.
+    std::unique_ptr<output::AnsibleLog> log;
+    if (const std::string path = output::AnsibleLog::PathFrom(cfg); !path.empty()) {
+      log = output::AnsibleLog::Open(path);
+      output::SetProcessLog(log.get());
+    }
     playbook::LoadOptions load_options;
     if (const char* rp = std::getenv("ANSIBLE_ROLES_PATH")) {
       load_options.roles_path = ParseAnsibleConfig("[d]\nroles_path=" + std::string(rp), "./x")
@@ -424,6 +431,7 @@ Command PlaybookCommand() {
     text_options.timing = WantsTimingSummary(cfg);
     text_options.color = output::AnsibleColorEnabled(cfg);
     output::AnsibleTextReporter text(stdout, text_options);
+    text.set_log(log.get());
     if (o.verbosity >= 1) {
       text.Verbose(cfg.file.empty() ? "No config file found; using defaults"
                                     : "Using " + cfg.file + " as config file");

@@ -3,18 +3,21 @@
 #include <cstdio>
 
 #include "core/secrets.h"
+#include "output/ansible_log.h"
 
 namespace drover::cli {
 
 int ReportError(const Error& error) {
   std::string text = Redact("ERROR! " + error.full());
   std::fprintf(stderr, "%s\n", text.c_str());
+  if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text);
   return static_cast<int>(error.code);
 }
 
 void ReportWarning(const Error& warning) {
   std::string text = Redact("[WARNING]: " + warning.full());
   std::fprintf(stderr, "%s\n", text.c_str());
+  if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text + "\n");
 }
 
 int ReportUsageError(const std::string& message) {

@@ -1,5 +1,6 @@
 // Printing errors and warnings for the user. Everything goes through
-// Redact(), so secrets never reach the terminal.
+// Redact(), so secrets never reach the terminal; both are also appended to
+// the log_path log when one is open (output::ProcessLog()).
 #pragma once
 
 #include <string>

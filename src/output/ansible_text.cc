@@ -73,6 +73,23 @@ std::string RecapField(const char* lead, int n, const char* color, bool use_colo
   return n != 0 && use_color ? Colored(buf, color) : std::string(buf);
 }
 
+// The default callback's recap line: hostcolor() and colorize().
+std::string RecapLine(const std::string& host, const HostStats& s, bool c) {
+  const char* host_color = s.failed || s.unreachable ? kColorError
+                           : s.changed               ? kColorChanged
+                                                     : kColorOk;
+  char head[512];
+  std::snprintf(head, sizeof head, c ? "%-37s" : "%-26s",
+                (c ? Colored(host, host_color) : host).c_str());
+  return std::string(head) + " : " + RecapField("ok", s.ok, kColorOk, c) + " " +
+         RecapField("changed", s.changed, kColorChanged, c) + " " +
+         RecapField("unreachable", s.unreachable, kColorUnreachable, c) + " " +
+         RecapField("failed", s.failed, kColorError, c) + " " +
+         RecapField("skipped", s.skipped, kColorSkip, c) + " " +
+         RecapField("rescued", s.rescued, kColorOk, c) + " " +
+         RecapField("ignored", s.ignored, kColorWarn, c);
+}
+
 std::string HostTag(const HostResult& e) {
   return e.delegated_to.empty() ? "[" + e.host + "]" : "[" + e.host + " -> " + e.delegated_to + "]";
 }
@@ -108,9 +125,11 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
   return ToJson(Value(std::move(clean)), style);
 }
 
-void AnsibleTextReporter::Write(const std::string& text, const char* color) {
+void AnsibleTextReporter::Write(const std::string& text, const char* color, Shown shown) {
   std::lock_guard lock(mu_);
   std::string safe = Redact(text);
+  if (log_ && shown != Shown::kScreenOnly) log_->Message(safe);
+  if (shown == Shown::kLogOnly) return;
   auto write = [&] {
     if (options_.color && color) {
       std::fprintf(out_, "%s\n", Colored(safe, color).c_str());
@@ -147,7 +166,9 @@ void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string&
 }
 
 void AnsibleTextReporter::OnWarning(const std::string& text) {
-  Write("[WARNING]: " + text, kColorWarn);
+  Write("[WARNING]: " + text, kColorWarn, Shown::kScreenOnly);
+  Write("[WARNING]: " + text + "\n", nullptr,
+        Shown::kLogOnly);  // display.warning's message ends in \n
 }
 
 void AnsibleTextReporter::OnHostResult(const HostResult& e) {
@@ -201,25 +222,12 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
 
 void AnsibleTextReporter::OnRecap(const Recap& e) {
   Write("\n" + Banner("PLAY RECAP"), nullptr);
-  // The default callback's recap line: hostcolor() and colorize().
-  const bool c = options_.color;
-  for (const auto& [host, s] : e.hosts) {
-    const char* host_color = s.failed || s.unreachable ? kColorError
-                             : s.changed               ? kColorChanged
-                                                       : kColorOk;
-    char head[512];
-    std::snprintf(head, sizeof head, c ? "%-37s" : "%-26s",
-                  (c ? Colored(host, host_color) : host).c_str());
-    std::string line = std::string(head) + " : " + RecapField("ok", s.ok, kColorOk, c) + " " +
-                       RecapField("changed", s.changed, kColorChanged, c) + " " +
-                       RecapField("unreachable", s.unreachable, kColorUnreachable, c) + " " +
-                       RecapField("failed", s.failed, kColorError, c) + " " +
-                       RecapField("skipped", s.skipped, kColorSkip, c) + " " +
-                       RecapField("rescued", s.rescued, kColorOk, c) + " " +
-                       RecapField("ignored", s.ignored, kColorWarn, c);
-    Write(line, nullptr);
+  // Shown coloured, logged plain (the callback's screen_only and log_only lines).
+  for (const auto& [host, stats] : e.hosts) {
+    Write(RecapLine(host, stats, options_.color), nullptr, Shown::kScreenOnly);
+    Write(RecapLine(host, stats, false), nullptr, Shown::kLogOnly);
   }
-  Write("", nullptr);
+  Write("", nullptr, Shown::kScreenOnly);
   if (options_.timing && !e.task_times.empty()) {
     char total[64];
     std::snprintf(total, sizeof total, "%.2fs", e.elapsed_seconds);
@@ -231,7 +239,7 @@ void AnsibleTextReporter::OnRecap(const Recap& e) {
       std::snprintf(buf, sizeof buf, "%8.2fs  ", seconds);
       Write(buf + name, nullptr);
     }
-    Write("", nullptr);
+    Write("", nullptr, Shown::kScreenOnly);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "output/ansible_log.h"
 #include "output/events.h"
 #include "output/progress.h"
 
@@ -38,6 +39,10 @@ class AnsibleTextReporter : public Reporter {
 
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }
+  // Every message is also appended to this log (log_path), as Ansible's
+  // display() logs it: without colour, the recap's trailing blank line
+  // (screen_only in the callback) left out.
+  void set_log(AnsibleLog* log) { log_ = log; }
 
   // "PLAY [x] ****..." padded with stars to 80 columns (minimum 3 stars).
   static std::string Banner(const std::string& text);
@@ -47,11 +52,13 @@ class AnsibleTextReporter : public Reporter {
   static std::string DumpResult(const Value& result, bool pretty, const std::string& action);
 
  private:
-  void Write(const std::string& text, const char* color);
+  enum class Shown { kBoth, kScreenOnly, kLogOnly };  // display()'s screen_only/log_only
+  void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth);
 
   FILE* out_;
   TextOptions options_;
   ProgressLine* progress_ = nullptr;
+  AnsibleLog* log_ = nullptr;
   std::mutex mu_;
 };
 
