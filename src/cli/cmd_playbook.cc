@@ -270,6 +270,9 @@ Command PlaybookCommand() {
       o.force_handlers = v == "1" || v == "true" || v == "yes" || v == "on" || v == "y" || v == "t";
     }
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
+    // Vault secrets first, as Ansible sets them up before loading: a role's
+    // vars/defaults file may be vault-encrypted.
+    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
     std::vector<playbook::Playbook> loaded;
     for (const std::string& path : o.playbooks) {
       Warnings warnings;
@@ -286,7 +289,6 @@ Command PlaybookCommand() {
       for (const std::string& path : o.playbooks) std::printf("\nplaybook: %s\n", path.c_str());
       return 0;
     }
-    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
     if (o.inventories.empty()) {
       // Ansible's default source; when it is missing, only the implicit
       // localhost exists (Ansible warns the same way).

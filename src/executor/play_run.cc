@@ -310,23 +310,43 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
         continue;
       started_ = true;
     }
+    const std::vector<HostState*> hosts = HostsFor(task);
+    if (hosts.empty()) continue;
     if (task.action == "include_tasks" || task.action == "include_role") {
       IncludeNesting nesting(include_chain_, task);
       if (Status s = nesting.Check(task); !s) return s;
-      Status s = task.action == "include_tasks" ? RunInclude(task, ctx, ActiveHosts())
-                                                : RunIncludeRole(task, ctx, ActiveHosts());
+      Status s = task.action == "include_tasks" ? RunInclude(task, ctx, hosts)
+                                                : RunIncludeRole(task, ctx, hosts);
       if (!s) return s;
       continue;
     }
     if (ex_.options_.batch && !ex_.options_.step) {
       TaskContext with_ahead = ctx;
       with_ahead.ahead = TasksAhead(items, at, ctx);
-      if (Status s = RunTask(task, with_ahead, ActiveHosts()); !s) return s;
+      if (Status s = RunTask(task, with_ahead, hosts); !s) return s;
       continue;
     }
-    if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;
+    if (Status s = RunTask(task, ctx, hosts); !s) return s;
   }
   return Status();
+}
+
+std::vector<HostState*> PlayRun::HostsFor(const playbook::Task& task) const {
+  std::vector<HostState*> hosts = ActiveHosts();
+  if (task.is_handler || !task.role || !task.role->slot) return hosts;
+  playbook::RoleSlot& slot = *task.role->slot;
+  std::lock_guard lock(slot.mu);
+  if (slot.allow_duplicates) return hosts;
+  std::erase_if(hosts, [&](HostState* h) { return slot.completed.count(h->name) > 0; });
+  return hosts;
+}
+
+void PlayRun::CompleteRole(const playbook::Block& block) {
+  if (!block.role_entry || !block.role || !block.role->slot) return;
+  playbook::RoleSlot& slot = *block.role->slot;
+  std::lock_guard lock(slot.mu);
+  for (HostState* h : ActiveHosts())
+    if (slot.had_task_run.count(h->name)) slot.completed.insert(h->name);
 }
 
 std::vector<const playbook::Task*> PlayRun::TasksAhead(const std::vector<playbook::Item>& items,
@@ -410,6 +430,7 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
     for (auto& [h, f] : was_failed) h->failed = h->failed || f;
     for (HostState* h : parked) h->ended = false;
   }
+  CompleteRole(block);
   return Status();
 }
 
@@ -514,6 +535,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     }
     h.notified.insert(o.notify.begin(), o.notify.end());
     if (!o.meta.empty()) meta = o.meta;
+    if (o.status != output::Outcome::kSkipped && task.role && task.role->slot) {
+      std::lock_guard lock(task.role->slot->mu);
+      task.role->slot->had_task_run.insert(h.name);
+    }
   }
   // run_once: every host of the batch gets the result.
   if (once) {

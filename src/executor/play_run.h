@@ -103,6 +103,12 @@ class PlayRun {
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
   // The module tasks after items[at] up to the first block, include or
   // controller action (those selected by tags), for batching.
+  // The active hosts that run `task`: without those on which its role has
+  // completed, unless the role allows duplicates (Ansible's Role.has_run).
+  std::vector<HostState*> HostsFor(const playbook::Task& task) const;
+  // At the end of a role's block: the hosts on which one of its tasks ran
+  // have completed it (Ansible's implicit role_complete).
+  void CompleteRole(const playbook::Block& block);
   std::vector<const playbook::Task*> TasksAhead(const std::vector<playbook::Item>& items, size_t at,
                                                 const TaskContext& ctx) const;
 
