@@ -159,18 +159,35 @@ Status PlayRun::RefreshInventoryMagic() {
   }
   // Hosts added by add_host are in hostvars at once, with their inventory
   // variables.
-  for (inventory::Host* host : ex_.env_.inventory->hosts()) {
-    if (hostvars_.as_map().contains(host->name)) continue;
-    vars::VarScope scope;
-    if (!ex_.env_.inventory_vars->AddHostLayers(*host, &scope)) continue;
-    scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
-    Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
-    flat.set("inventory_hostname", Value(host->name));
-    if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
-    hostvars_.as_map().set(host->name, Value(std::move(flat)));
-  }
+  SeedInventoryHostvars();
   UpdateHostvars();
   return Status();
+}
+
+void PlayRun::SeedInventoryHostvars() {
+  std::vector<inventory::Host*> hosts = ex_.env_.inventory->hosts();
+  // 2.14's hostvars always has localhost, the implicit one when the
+  // inventory does not list it.
+  if (inventory::Host* local = ex_.env_.inventory->GetHost("localhost"); local && local->implicit)
+    hosts.push_back(local);
+  for (inventory::Host* host : hosts)
+    if (!hostvars_.as_map().contains(host->name)) SetOutsideHostvars(*host);
+}
+
+void PlayRun::SetOutsideHostvars(inventory::Host& host) {
+  vars::VarScope scope;
+  if (!ex_.env_.inventory_vars->AddHostLayers(host, &scope)) return;
+  // What earlier plays (or delegate_facts) gathered or set on the host.
+  if (auto it = ex_.hosts_.find(host.name); it != ex_.hosts_.end()) {
+    scope.Add(vars::Layer::kFacts, it->second->facts);
+    scope.Add(vars::Layer::kIncludeVars, it->second->include_vars);
+    scope.Add(vars::Layer::kSetFact, it->second->set_facts);
+  }
+  scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+  Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
+  flat.set("inventory_hostname", Value(host.name));
+  if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
+  hostvars_.as_map().set(host.name, Value(std::move(flat)));
 }
 
 void PlayRun::UpdateHostvars() {
@@ -225,6 +242,7 @@ Status PlayRun::Run() {
       if (Status s = PrepareHost(*h); !s) return s;
     }
     UpdateHostvars();
+    SeedInventoryHostvars();
   }
 
   TaskContext ctx;

@@ -36,6 +36,10 @@ class PlayRun {
   Status PrepareFreeMember(const std::vector<HostState*>& batch);
   // Adds the other hosts' entries of `all` to this run's hostvars.
   void SeedHostvars(const Map& all);
+  // hostvars gets every inventory host not in it yet (and the implicit
+  // localhost): inventory variables, extra vars and what earlier plays
+  // gathered or set on it.
+  void SeedInventoryHostvars();
   const Map& hostvars() const { return hostvars_.as_map(); }
 
   // Set by meta: end_play, or by any_errors_fatal.
@@ -103,6 +107,9 @@ class PlayRun {
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
   // The module tasks after items[at] up to the first block, include or
   // controller action (those selected by tags), for batching.
+  // hostvars[host] for a host outside the batch, from its inventory
+  // variables, extra vars and the facts and set_facts it has.
+  void SetOutsideHostvars(inventory::Host& host);
   // The active hosts that run `task`: without those on which its role has
   // completed, unless the role allows duplicates (Ansible's Role.has_run).
   std::vector<HostState*> HostsFor(const playbook::Task& task) const;
