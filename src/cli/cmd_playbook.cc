@@ -395,6 +395,7 @@ Command PlaybookCommand() {
     ro.forks = o.forks;
     ro.verbosity = o.verbosity;
     ro.tags = filter;
+    if (!cfg.file.empty()) ro.config_file = std::filesystem::absolute(cfg.file).string();
     ro.force_handlers = o.force_handlers;
     const char* batch_env = std::getenv("DROVER_BATCH");
     ro.batch = !o.no_batch && !(batch_env && std::string(batch_env) == "0");

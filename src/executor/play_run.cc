@@ -112,6 +112,7 @@ Status PlayRun::PrepareHost(HostState& h) {
                                             {"minor", 14},
                                             {"revision", 18},
                                             {"string", "2.14.18"}}));
+  AddOptionsMagic(*h.magic);
   h.magic->set("omit", Value("__omit_place_holder__drover"));
   h.magic->set("ansible_managed", Value("Ansible managed"));
   h.magic->set("hostvars", hostvars_);
@@ -143,6 +144,28 @@ Status PlayRun::PrepareHost(HostState& h) {
     }
   }
   return Status();
+}
+
+void PlayRun::AddOptionsMagic(Map& magic) const {
+  const RunOptions& o = ex_.options_;
+  List run_tags(o.tags.only.begin(), o.tags.only.end());
+  if (run_tags.empty()) run_tags.push_back(Value("all"));
+  magic.set("ansible_run_tags", Value(std::move(run_tags)));
+  magic.set("ansible_skip_tags", Value(List(o.tags.skip.begin(), o.tags.skip.end())));
+  magic.set("ansible_forks", Value(o.forks));
+  magic.set("ansible_verbosity", Value(o.verbosity));
+  magic.set("ansible_config_file", o.config_file.empty() ? Value() : Value(o.config_file));
+  // The role names of the play: role_names and ansible_play_role_names list
+  // the roles: entries and import_roles; Ansible's two others are sets (their
+  // order is Python's), given here sorted.
+  List play_roles(play_.role_names.begin(), play_.role_names.end());
+  std::set<std::string> all(play_.role_names.begin(), play_.role_names.end());
+  all.insert(play_.dependency_role_names.begin(), play_.dependency_role_names.end());
+  magic.set("role_names", Value(play_roles));
+  magic.set("ansible_play_role_names", Value(play_roles));
+  magic.set("ansible_role_names", Value(List(all.begin(), all.end())));
+  magic.set("ansible_dependent_role_names",
+            Value(List(play_.dependency_role_names.begin(), play_.dependency_role_names.end())));
 }
 
 Status PlayRun::RefreshInventoryMagic() {

@@ -110,6 +110,10 @@ class PlayRun {
   // hostvars[host] for a host outside the batch, from its inventory
   // variables, extra vars and the facts and set_facts it has.
   void SetOutsideHostvars(inventory::Host& host);
+  // The magic variables of the command line and of the play's roles:
+  // ansible_run_tags, ansible_skip_tags, ansible_forks, ansible_verbosity,
+  // ansible_config_file, role_names and the ansible_*role_names.
+  void AddOptionsMagic(Map& magic) const;
   // The active hosts that run `task`: without those on which its role has
   // completed, unless the role allows duplicates (Ansible's Role.has_run).
   std::vector<HostState*> HostsFor(const playbook::Task& task) const;

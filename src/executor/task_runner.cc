@@ -164,7 +164,14 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
   if (const playbook::Role* role = ctx.Role(task)) {
     scope->Add(vars::Layer::kRoleDefaults, role->defaults);
     scope->Add(vars::Layer::kRoleVars, role->vars);
-    Map role_magic{{"role_name", role->name}, {"role_path", role->path}};
+    Map role_magic{
+        {"role_name", role->name}, {"role_path", role->path}, {"ansible_role_name", role->name}};
+    if (!role->parent_names.empty()) {
+      role_magic.set("ansible_parent_role_names",
+                     Value(List(role->parent_names.begin(), role->parent_names.end())));
+      role_magic.set("ansible_parent_role_paths",
+                     Value(List(role->parent_paths.begin(), role->parent_paths.end())));
+    }
     scope->Add(vars::Layer::kMagic, std::move(role_magic));
   }
   for (const playbook::Block* b : ctx.blocks)

@@ -112,6 +112,8 @@ class Loader {
     bool handlers = false;
     std::string playbook_dir;
     std::vector<std::shared_ptr<const Role>>* play_roles = nullptr;
+    Play* play = nullptr;     // for its role names, while the play loads
+    bool dependency = false;  // loading meta/main.yml dependencies
     std::vector<Item>* play_handlers = nullptr;
     // The `collections:` search list for short module names: the play's,
     // a block's, or a role's own (meta/main.yml; roles do not inherit it).
@@ -214,6 +216,7 @@ class Loader {
     ctx.dir = dir;
     ctx.playbook_dir = dir;
     ctx.play_roles = &play.roles;
+    ctx.play = &play;
     ctx.play_handlers = &play.handlers;
     ctx.collections = CollectionList(play.keywords.find("collections"));
     ctx.role_cache = play.role_cache.get();
@@ -489,6 +492,18 @@ class Loader {
     role->name = fs::path(path).filename().string();
     role->path = path;
     role->params = params;
+    if (how != Apply::kRolesEntry && ctx.role) {
+      role->parent_names = ctx.role->parent_names;
+      role->parent_names.insert(role->parent_names.begin(), ctx.role->name);
+      role->parent_paths = ctx.role->parent_paths;
+      role->parent_paths.insert(role->parent_paths.begin(), ctx.role->path);
+    }
+    if (ctx.play) {
+      if (ctx.dependency)
+        ctx.play->dependency_role_names.insert(role->name);
+      else if (how != Apply::kInclude)
+        ctx.play->role_names.push_back(role->name);
+    }
     Result<Map> defaults =
         RoleVarsFile(fs::path(path) / "defaults", OptionText(options, "defaults_from", "main"),
                      options.contains("defaults_from"));
@@ -513,6 +528,7 @@ class Loader {
     role_stack_.insert(path);
     Context inner = ctx;
     inner.role = role;
+    inner.dependency = false;
     inner.dir = (fs::path(path) / "tasks").string();
     // meta/main.yml dependencies run first, inside the role's block so the
     // role's keywords (tags, when) apply to them too.
@@ -533,8 +549,10 @@ class Loader {
     }
     inner.collections = CollectionList(meta->find("collections"));
     if (const Value* deps = meta->find("dependencies"); deps && deps->is_list()) {
+      Context dctx = inner;
+      dctx.dependency = true;
       for (const Value& d : deps->as_list()) {
-        Result<std::optional<Item>> dep = RoleEntry(d, inner);
+        Result<std::optional<Item>> dep = RoleEntry(d, dctx);
         if (!dep) return dep.take_error();
         if (*dep) block->block.push_back(**dep);
       }

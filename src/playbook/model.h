@@ -79,6 +79,9 @@ struct Role {
   Map vars;                        // vars/main.yml (or vars_from)
   Map params;                      // role parameters from the role entry
   std::shared_ptr<RoleSlot> slot;  // shared with the same applications
+  // ansible_parent_role_names/_paths: the roles of the import_role or
+  // include_role that brought this role in, innermost first.
+  std::vector<std::string> parent_names, parent_paths;
   std::vector<Item> handlers;
 };
 
@@ -93,6 +96,11 @@ struct Play {
   std::string dir;                      // its directory (playbook_dir)
   std::vector<std::string> roles_path;  // extra role dirs, for include_role at run time
   std::shared_ptr<RoleCache> role_cache = std::make_shared<RoleCache>();
+  // role_names (ansible_play_role_names): each `roles:` entry and
+  // import_role, in order, repeats included; dependency_role_names: the
+  // roles every one of them depends on (ansible_dependent_role_names).
+  std::vector<std::string> role_names;
+  std::set<std::string> dependency_role_names;
 };
 
 struct Playbook {
