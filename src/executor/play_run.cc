@@ -12,6 +12,7 @@
 #include "connection/pool.h"
 #include "core/interrupt.h"
 #include "core/parser_error.h"
+#include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
 #include "executor/template_scope.h"
@@ -760,18 +761,20 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;
-    bool has_loop = task.keywords.contains("loop");
-    for (const auto& [k, v] : task.keywords) has_loop = has_loop || k.rfind("with_", 0) == 0;
+    Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
+    if (!items) return items.take_error();
+    const bool has_loop = items->has_value();
     if (has_loop) {
-      const Value* loop = task.keywords.find("loop");
-      Result<Value> items = tmpl::TemplateValue(loop ? *loop : Value(List{}), tscope);
-      if (!items) return items.take_error();
       std::string loop_var = "item";
       if (const Value* lc = task.keywords.find("loop_control"); lc && lc->is_map())
         if (const Value* lv = lc->as_map().find("loop_var"); lv && lv->is_string())
           loop_var = lv->as_string();
-      if (items->is_list())
-        for (const Value& it : items->as_list()) item_locals.push_back(Map{{loop_var, it}});
+      for (size_t i = 0; i < (*items)->size(); ++i) {
+        Map locals{{loop_var, (**items)[i]}};
+        if (std::optional<Value> ext = ExtendedLoopVar(task, **items, i))
+          locals.set("ansible_loop", *ext);
+        item_locals.push_back(std::move(locals));
+      }
     } else {
       item_locals.push_back(Map{});
     }
@@ -796,10 +799,10 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
     }
-    // The include's own result: ok where it includes something, as Ansible
+    // The include's own result: ok for each file it includes, as Ansible
     // counts it; skipped where its condition is false.
     if (!per_host[h].empty()) {
-      ++h->stats.ok;
+      h->stats.ok += static_cast<int>(per_host[h].size());
     } else {
       ++h->stats.skipped;
       if (!has_loop) {

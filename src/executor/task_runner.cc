@@ -366,6 +366,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       locals.set(index_var, Value(index));
       locals.set("ansible_index_var", Value(index_var));
     }
+    const std::optional<Value> extended = ExtendedLoopVar(task, **items, index);
+    if (extended) locals.set("ansible_loop", *extended);
     TemplateScope item_scope(*scope, &locals);
     std::string label = tmpl::PyStr(item);
     if (!label_template.empty()) {
@@ -388,6 +390,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     r.set(loop_var, item);
     r.set("ansible_loop_var", Value(loop_var));
     if (!index_var.empty()) r.set(index_var, Value(index));
+    if (extended) r.set("ansible_loop", *extended);
     if (!label_template.empty()) r.set("_ansible_item_label", Value(label));
     const output::Outcome status = StatusOf(r);
     if (status != output::Outcome::kSkipped && !notify_names(item_scope, item_notify_names))

@@ -441,6 +441,11 @@ class Loader {
       if (std::string file = MainFile(dir, base); !file.empty()) files.push_back(file);
     }
     if (files.empty()) files = vars::FindVarsFiles(dir.string(), base);
+    std::error_code ignored;  // Ansible looks only when the directory is there
+    if (files.empty() && named && fs::is_directory(dir, ignored)) {
+      return AsParserError(MakeError(
+          "Could not find specified file in role: " + dir.filename().string() + "/" + base));
+    }
     Map merged;
     for (const std::string& file : files) {
       Result<Map> vars = vars::LoadVarsFile(file, warnings_);
@@ -558,9 +563,11 @@ class Loader {
       }
     }
     std::string tasks_file = MainFile(fs::path(path) / "tasks", tasks_from);
-    if (tasks_file.empty() && tasks_from != "main") {
-      return NotFoundAt(name_value,
-                        "the role '" + name + "' has no tasks file '" + tasks_from + "'");
+    std::error_code no_dir;
+    if (tasks_file.empty() && options.contains("tasks_from") &&
+        fs::is_directory(fs::path(path) / "tasks", no_dir)) {
+      return ErrorAt(name_value, "Could not find specified file in role: tasks/" + tasks_from +
+                                     " (role '" + name + "')");
     }
     if (!tasks_file.empty()) {
       Result<Value> doc = ParseFile(tasks_file, warnings_);

@@ -21,7 +21,7 @@ PLAY_MAGIC = """
   gather_facts: false
   roles: [outer]
   tasks:
-    - debug: {msg: "tags={{ ansible_run_tags }} skip={{ ansible_skip_tags }}"}
+    - debug: {msg: "tags={{ ansible_run_tags | sort }} skip={{ ansible_skip_tags | sort }}"}
       tags: [always]
     - debug: {msg: "check={{ ansible_check_mode }} diff={{ ansible_diff_mode }}"}
       tags: [always]
@@ -75,9 +75,27 @@ CASES = [
     - include_role: {name: r, tasks_from: "{{ which | default(omit) }}"}
     - include_role: {name: r, tasks_from: "{{ which | default(omit) }}"}
       vars: {which: other}
-    - import_role: {name: r, tasks_from: "{{ omit }}"}
 """, "roles/r/tasks/main.yml": "- debug: {msg: main}\n",
         "roles/r/tasks/other.yml": "- debug: {msg: other}\n"}, [], {}),
+    ("omit in import_role's tasks_from is not omitted (2.14)", {"site.yml": """
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - import_role: {name: r, tasks_from: "{{ omit }}"}
+""", "roles/r/tasks/main.yml": "- debug: {msg: main}\n"}, [], {}),
+    ("a missing tasks_from or vars_from", {"site.yml": """
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - import_role: {name: r, vars_from: nosuch}
+""", "roles/r/tasks/main.yml": "- debug: {msg: main}\n"}, [], {}),
+    ("a missing vars_from where the role has a vars directory", {"site.yml": """
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - import_role: {name: r, vars_from: nosuch}
+""", "roles/r/tasks/main.yml": "- debug: {msg: main}\n", "roles/r/vars/main.yml": "a: 1\n"},
+     [], {}),
 ]
 
 if __name__ == "__main__":
