@@ -273,6 +273,16 @@ Command PlaybookCommand() {
     // Vault secrets first, as Ansible sets them up before loading: a role's
     // vars/defaults file may be vault-encrypted.
     if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
+    // Extra vars before loading too: import_playbook paths are templated
+    // with them, as Ansible's.
+    Result<Map> extra = [&] {
+      Warnings warnings;
+      Result<Map> loaded_extra = vars::LoadExtraVars(o.extra_vars, &warnings);
+      for (const Error& w : warnings) ReportWarning(w);
+      return loaded_extra;
+    }();
+    if (!extra) return ReportError(extra.error());
+    load_options.extra_vars = *extra;
     std::vector<playbook::Playbook> loaded;
     for (const std::string& path : o.playbooks) {
       Warnings warnings;
@@ -348,10 +358,6 @@ Command PlaybookCommand() {
         for (const Error& e : executor::CheckRunnable(pb, filter)) rc = ReportError(e);
       if (rc) return rc;
     }
-    Warnings warnings;
-    Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);
-    for (const Error& w : warnings) ReportWarning(w);
-    if (!extra) return ReportError(extra.error());
     vars::InventoryVars inventory_vars(*inv);
     // Every variable a task certainly reads must be defined, before any
     // host is contacted (not with --start-at-task or --step, which skip

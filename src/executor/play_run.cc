@@ -244,13 +244,28 @@ void PlayRun::UpdateHostvars() {
   }
 }
 
+playbook::TagSet PlayRun::RenderedTags(const Map& keywords) const {
+  playbook::TagSet tags = playbook::KeywordTags(keywords);
+  const bool templated = std::any_of(tags.begin(), tags.end(), [](const std::string& t) {
+    return t.find("{{") != std::string::npos || t.find("{%") != std::string::npos;
+  });
+  if (!templated) return tags;
+  Map known = *ex_.env_.extra_vars;
+  if (const Value* v = play_.keywords.find("vars"); v && v->is_map())
+    for (const auto& [k, val] : v->as_map())
+      if (!known.contains(k)) known.set(k, val);
+  tmpl::MapScope scope{Value(std::move(known))};
+  Result<Value> rendered = tmpl::TemplateValue(*keywords.find("tags"), scope);
+  return rendered ? playbook::ParseTags(*rendered) : tags;
+}
+
 bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const {
-  playbook::TagSet tags = playbook::KeywordTags(play_.keywords);
+  playbook::TagSet tags = RenderedTags(play_.keywords);
   for (const playbook::Block* b : ctx.blocks) {
-    auto t = playbook::KeywordTags(b->keywords);
+    auto t = RenderedTags(b->keywords);
     tags.insert(t.begin(), t.end());
   }
-  auto own = playbook::KeywordTags(task.keywords);
+  auto own = RenderedTags(task.keywords);
   tags.insert(own.begin(), own.end());
   return ex_.options_.tags.ShouldRun(tags);
 }

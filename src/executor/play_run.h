@@ -105,6 +105,9 @@ class PlayRun {
   // Each host's last failed task and its result (for a rescue section).
   std::map<HostState*, std::pair<Value, Map>> last_failure_;
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
+  // An item's tags; those that are templates rendered with the play's vars
+  // and the extra vars, as 2.14 renders them when it filters by tags.
+  playbook::TagSet RenderedTags(const Map& keywords) const;
   // The module tasks after items[at] up to the first block, include or
   // controller action (those selected by tags), for batching.
   // hostvars[host] for a host outside the batch, from its inventory

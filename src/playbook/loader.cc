@@ -8,6 +8,7 @@
 #include "core/suggest.h"
 #include "playbook/keywords.h"
 #include "playbook/task_parser.h"
+#include "template/template.h"
 #include "vars/vars_file.h"
 
 namespace drover::playbook {
@@ -138,6 +139,18 @@ class Loader {
     if (!target.is_string()) return ErrorAt(target, "import_playbook needs a file name");
     if (outer) MergeInherited(keywords, *outer);
     std::string file = target.as_string();
+    if (file.find("{{") != std::string::npos || file.find("{%") != std::string::npos) {
+      Map known = options_.extra_vars;
+      if (const Value* v = keywords.find("vars"); v && v->is_map())
+        for (const auto& [k, val] : v->as_map())
+          if (!known.contains(k)) known.set(k, val);
+      known.set("playbook_dir", Value(dir));
+      tmpl::MapScope scope{Value(std::move(known))};
+      Result<Value> rendered = tmpl::TemplateValue(target, scope);
+      if (!rendered) return rendered.take_error();
+      if (!rendered->is_string()) return ErrorAt(target, "import_playbook needs a file name");
+      file = rendered->as_string();
+    }
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir) / file;
     std::error_code exists_error;  // a name too long for the filesystem is "not found"
     if (!fs::exists(p, exists_error))

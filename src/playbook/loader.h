@@ -18,6 +18,9 @@ struct LoadOptions {
   // Extra role directories (ansible.cfg roles_path, ANSIBLE_ROLES_PATH),
   // searched after `roles/` beside the playbook and before the playbook dir.
   std::vector<std::string> roles_path;
+  // -e variables: an import_playbook path that is a template is rendered
+  // with them and the import's own `vars`, as Ansible renders it.
+  Map extra_vars;
 };
 
 Result<Playbook> LoadPlaybook(const std::string& path, const LoadOptions& options,
