@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -147,6 +148,27 @@ Status PlayRun::PrepareHost(HostState& h) {
   return Status();
 }
 
+// ansible_playbook_python: drover runs no python; the stand-in is the
+// controller's python3 that Debian's ansible-playbook runs under
+// (/usr/bin/python3), else the first python3 on PATH, else "python3".
+static std::string ControllerPython() {
+  static const std::string found = [] {
+    std::error_code ignored;
+    if (fs::exists("/usr/bin/python3", ignored)) return std::string("/usr/bin/python3");
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "";
+    for (size_t start = 0; start <= dirs.size();) {
+      size_t colon = dirs.find(':', start);
+      if (colon == std::string::npos) colon = dirs.size();
+      fs::path candidate = fs::path(dirs.substr(start, colon - start)) / "python3";
+      if (colon > start && fs::exists(candidate, ignored)) return candidate.string();
+      start = colon + 1;
+    }
+    return std::string("python3");
+  }();
+  return found;
+}
+
 void PlayRun::AddOptionsMagic(Map& magic) const {
   const RunOptions& o = ex_.options_;
   List run_tags(o.tags.only.begin(), o.tags.only.end());
@@ -156,6 +178,7 @@ void PlayRun::AddOptionsMagic(Map& magic) const {
   magic.set("ansible_forks", Value(o.forks));
   magic.set("ansible_verbosity", Value(o.verbosity));
   magic.set("ansible_config_file", o.config_file.empty() ? Value() : Value(o.config_file));
+  magic.set("ansible_playbook_python", Value(ControllerPython()));
   // The role names of the play: role_names and ansible_play_role_names list
   // the roles: entries and import_roles; Ansible's two others are sets (their
   // order is Python's), given here sorted.

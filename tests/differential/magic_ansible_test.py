@@ -33,7 +33,7 @@ PLAY_MAGIC = """
       tags: [always]
     - debug: {msg: "{{ ansible_version.major }} {{ ansible_version.minor }} {{ ansible_version.full is string }}"}
       tags: [always]
-    - debug: {msg: "{{ ansible_config_file }}"}
+    - debug: {msg: "{{ ansible_config_file }} {{ ansible_playbook_python }}"}
       tags: [always]
     - debug: {msg: "{{ role_name | default('no role') }} {{ role_path | default('no role path') }}"}
       tags: [always]
