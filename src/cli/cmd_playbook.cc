@@ -278,6 +278,19 @@ Command PlaybookCommand() {
       o.force_handlers = v == "1" || v == "true" || v == "yes" || v == "on" || v == "y" || v == "t";
     }
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
+    // Vault secrets first, as Ansible sets them up before loading: a role's
+    // vars/defaults file may be vault-encrypted.
+    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
+    // Extra vars before loading too: import_playbook paths are templated
+    // with them, as Ansible's.
+    Result<Map> extra = [&] {
+      Warnings warnings;
+      Result<Map> loaded_extra = vars::LoadExtraVars(o.extra_vars, &warnings);
+      for (const Error& w : warnings) ReportWarning(w);
+      return loaded_extra;
+    }();
+    if (!extra) return ReportError(extra.error());
+    load_options.extra_vars = *extra;
     std::vector<playbook::Playbook> loaded;
     for (const std::string& path : o.playbooks) {
       Warnings warnings;
@@ -294,7 +307,6 @@ Command PlaybookCommand() {
       for (const std::string& path : o.playbooks) std::printf("\nplaybook: %s\n", path.c_str());
       return 0;
     }
-    if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
     if (o.inventories.empty()) {
       // Ansible's default source; when it is missing, only the implicit
       // localhost exists (Ansible warns the same way).
@@ -354,10 +366,6 @@ Command PlaybookCommand() {
         for (const Error& e : executor::CheckRunnable(pb, filter)) rc = ReportError(e);
       if (rc) return rc;
     }
-    Warnings warnings;
-    Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);
-    for (const Error& w : warnings) ReportWarning(w);
-    if (!extra) return ReportError(extra.error());
     vars::InventoryVars inventory_vars(*inv);
     // Every variable a task certainly reads must be defined, before any
     // host is contacted (not with --start-at-task or --step, which skip
@@ -401,6 +409,7 @@ Command PlaybookCommand() {
     ro.forks = o.forks;
     ro.verbosity = o.verbosity;
     ro.tags = filter;
+    if (!cfg.file.empty()) ro.config_file = std::filesystem::absolute(cfg.file).string();
     ro.force_handlers = o.force_handlers;
     const char* batch_env = std::getenv("DROVER_BATCH");
     ro.batch = !o.no_batch && !(batch_env && std::string(batch_env) == "0");

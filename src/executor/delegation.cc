@@ -1,9 +1,12 @@
-// delegate_to's target host, and delegate_facts: facts that set_fact or
+// delegate_to's target host; setup/gather_facts under delegate_to gather on
+// the delegate; and delegate_facts: facts that set_fact or
 // setup/gather_facts produce under `delegate_to: X` + `delegate_facts: true`
 // land on X (visible through hostvars[X]) instead of the task's host.
 // Such facts are handed to the PlayRun and applied once every host has
 // finished the task, so no worker writes another host's variables while
 // that host's worker reads them.
+#include <algorithm>
+
 #include "connection/facts.h"
 #include "executor/connection_vars.h"
 #include "executor/executor.h"
@@ -49,15 +52,20 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
   const std::string& a = task.action;
   if (a != "set_fact" && a != "setup" && a != "gather_facts") return std::optional<Map>();
   const Value* df = ctx.Inherited(task, "delegate_facts");
-  if (!df) return std::optional<Map>();
-  Result<Value> on = tmpl::TemplateValue(*df, scope);
-  if (!on) return on.take_error();
-  bool yes = on->truthy();
-  if (on->is_string()) {
-    const std::string& s = on->as_string();
-    yes = s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+  bool yes = false;
+  if (df) {
+    Result<Value> on = tmpl::TemplateValue(*df, scope);
+    if (!on) return on.take_error();
+    yes = on->truthy();
+    if (on->is_string()) {
+      const std::string& s = on->as_string();
+      yes = s == "yes" || s == "true" || s == "True" || s == "on" || s == "1";
+    }
   }
-  if (!yes) return std::optional<Map>();
+  // set_fact delegates only its facts; setup/gather_facts also run on the
+  // delegate without delegate_facts (their facts then land on the task's
+  // host, as Ansible's).
+  if (!yes && a == "set_fact") return std::optional<Map>();
   std::string target_name;
   Result<HostState*> target = DelegateTarget(host, task, ctx, scope, &target_name);
   if (!target) return target.take_error();
@@ -70,7 +78,7 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
     play_.AddDelegatedFacts(*target, vars::Layer::kSetFact, facts);
     return std::optional<Map>(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
   }
-  // setup / gather_facts: gathered from the delegate, stored on it.
+  // setup / gather_facts: gathered from the delegate.
   const Map conn_vars = ConnectionVars(*(*target)->scope, ctx.Inherited(task, "connection"));
   Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, conn_vars);
   if (!conn) return conn.take_error();
@@ -82,7 +90,11 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
     return std::optional<Map>(
         Map{{"changed", false}, {"failed", true}, {"msg", facts.error().message}});
   }
-  play_.AddDelegatedFacts(*target, vars::Layer::kFacts, connection::FactsAsHostVars(*facts));
+  if (yes) {
+    play_.AddDelegatedFacts(*target, vars::Layer::kFacts, connection::FactsAsHostVars(*facts));
+  } else {
+    for (const auto& [k, v] : connection::FactsAsHostVars(*facts)) host.facts->set(k, v);
+  }
   return std::optional<Map>(
       Map{{"changed", false}, {"ansible_facts", Value(connection::PrefixedFacts(*facts))}});
 }
@@ -97,6 +109,10 @@ void PlayRun::ApplyDelegatedFacts() {
   for (DelegatedFacts& f : delegated_facts_) {
     Map& into = f.layer == vars::Layer::kFacts ? *f.target->facts : *f.target->set_facts;
     for (const auto& [k, v] : f.facts) into.set(k, v);
+    // A delegate outside the batch: its hostvars entry is refreshed here
+    // (UpdateHostvars refreshes the batch's).
+    if (std::find(batch_.begin(), batch_.end(), f.target) == batch_.end() && f.target->host)
+      SetOutsideHostvars(*f.target->host);
   }
   delegated_facts_.clear();
 }

@@ -32,6 +32,7 @@ struct RunOptions {
   int forks = 5;
   int verbosity = 0;
   playbook::TagFilter tags;
+  std::string config_file;  // the ansible.cfg read (absolute), "" for none
   bool force_handlers = false;
   std::string start_at_task;
   // -b / --become-user / --become-method / -K

@@ -136,6 +136,11 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
   Map all_hostvars;
   for (const auto& run : runs)
     for (const auto& [name, vars] : run->hostvars()) all_hostvars.set(name, vars);
+  if (!runs.empty()) {  // and every other inventory host's, computed once
+    runs[0]->SeedInventoryHostvars();
+    for (const auto& [name, vars] : runs[0]->hostvars())
+      if (!all_hostvars.contains(name)) all_hostvars.set(name, vars);
+  }
   for (const auto& run : runs) run->SeedHostvars(all_hostvars);
 
   FreeBannerReporter banners(env_.reporter);

@@ -38,9 +38,11 @@ bool IsYes(const Value& v) {
   return v.truthy();
 }
 
+// An argument templated to `omit` is left out, as Ansible's remove_omit.
 std::string ArgText(const Map& args, const char* key) {
   const Value* v = args.find(key);
   if (!v || v->is_null()) return {};
+  if (v->is_string() && v->as_string() == "__omit_place_holder__drover") return {};
   return v->is_string() ? v->as_string() : tmpl::PyStr(*v);
 }
 
@@ -110,7 +112,12 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
     const bool looped = items->has_value();
     std::vector<Map> item_locals;
     if (looped) {
-      for (const Value& it : **items) item_locals.push_back(Map{{loop_var, it}});
+      for (size_t i = 0; i < (*items)->size(); ++i) {
+        Map locals{{loop_var, (**items)[i]}};
+        if (std::optional<Value> ext = ExtendedLoopVar(task, **items, i))
+          locals.set("ansible_loop", *ext);
+        item_locals.push_back(std::move(locals));
+      }
     } else {
       item_locals.push_back(Map{});
     }
@@ -161,9 +168,12 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       inc.request.defaults_from = ArgText(a, "defaults_from");
       inc.request.handlers_from = ArgText(a, "handlers_from");
       if (const Value* p = a.find("public")) inc.is_public = IsYes(*p);
+      if (const Value* d = a.find("allow_duplicates")) inc.request.allow_duplicates = IsYes(*d);
       inc.params = locals;
-      if (const Value* v = task.keywords.find("vars"); v && v->is_map())
+      if (const Value* v = task.keywords.find("vars"); v && v->is_map()) {
+        inc.request.vars = v->as_map();
         for (const auto& [k, val] : v->as_map()) inc.params.set(k, val);
+      }
       inc.key = ArgText(a, "name") + "\n" + inc.request.tasks_from + "\n" + inc.request.vars_from +
                 "\n" + inc.request.defaults_from + "\n" + inc.request.handlers_from + "\n" +
                 ToJson(Value(inc.params));

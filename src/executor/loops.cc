@@ -1,5 +1,7 @@
 #include "executor/loops.h"
 
+#include "playbook/keywords.h"
+
 namespace drover::executor {
 
 namespace {
@@ -20,6 +22,21 @@ LookupContext TaskLookupContext(const playbook::Task& task, const TaskContext& c
     if (slash != std::string::npos) out.task_dir = file.substr(0, slash);
   }
   return out;
+}
+
+std::optional<Value> ExtendedLoopVar(const playbook::Task& task, const List& items, size_t index) {
+  const Value* lc = task.keywords.find("loop_control");
+  if (!lc || !lc->is_map() || !playbook::KeywordIsTrue(lc->as_map().find("extended")))
+    return std::nullopt;
+  const int64_t i = static_cast<int64_t>(index), n = static_cast<int64_t>(items.size());
+  Map loop{{"index", Value(i + 1)},        {"index0", Value(i)}, {"first", Value(i == 0)},
+           {"last", Value(i + 1 == n)},    {"length", Value(n)}, {"revindex", Value(n - i)},
+           {"revindex0", Value(n - i - 1)}};
+  const Value* all = lc->as_map().find("extended_allitems");
+  if (!all || playbook::KeywordIsTrue(all)) loop.set("allitems", Value(items));
+  if (index + 1 < items.size()) loop.set("nextitem", items[index + 1]);
+  if (index > 0) loop.set("previtem", items[index - 1]);
+  return Value(std::move(loop));
 }
 
 Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Scope& scope,

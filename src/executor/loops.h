@@ -23,6 +23,12 @@ Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Sc
 // The lookup search path of `task` (its role, its file's dir, the play's dir).
 LookupContext TaskLookupContext(const playbook::Task& task, const TaskContext& ctx);
 
+// loop_control.extended: Ansible's `ansible_loop` for item `index` of
+// `items` (index, index0, revindex, revindex0, first, last, length,
+// previtem, nextitem, and allitems unless extended_allitems is false);
+// nullopt when the task's loop is not extended.
+std::optional<Value> ExtendedLoopVar(const playbook::Task& task, const List& items, size_t index);
+
 // Whether `with_<name>` is one of the forms LoopItems computes.
 bool IsSupportedWithLoop(std::string_view name);
 

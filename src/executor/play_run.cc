@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "connection/pool.h"
 #include "core/interrupt.h"
 #include "core/parser_error.h"
+#include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
 #include "executor/template_scope.h"
@@ -112,6 +114,7 @@ Status PlayRun::PrepareHost(HostState& h) {
                                             {"minor", 14},
                                             {"revision", 18},
                                             {"string", "2.14.18"}}));
+  AddOptionsMagic(*h.magic);
   h.magic->set("omit", Value("__omit_place_holder__drover"));
   h.magic->set("ansible_managed", Value("Ansible managed"));
   h.magic->set("hostvars", hostvars_);
@@ -145,6 +148,50 @@ Status PlayRun::PrepareHost(HostState& h) {
   return Status();
 }
 
+// ansible_playbook_python: drover runs no python; the stand-in is the
+// controller's python3 that Debian's ansible-playbook runs under
+// (/usr/bin/python3), else the first python3 on PATH, else "python3".
+static std::string ControllerPython() {
+  static const std::string found = [] {
+    std::error_code ignored;
+    if (fs::exists("/usr/bin/python3", ignored)) return std::string("/usr/bin/python3");
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "";
+    for (size_t start = 0; start <= dirs.size();) {
+      size_t colon = dirs.find(':', start);
+      if (colon == std::string::npos) colon = dirs.size();
+      fs::path candidate = fs::path(dirs.substr(start, colon - start)) / "python3";
+      if (colon > start && fs::exists(candidate, ignored)) return candidate.string();
+      start = colon + 1;
+    }
+    return std::string("python3");
+  }();
+  return found;
+}
+
+void PlayRun::AddOptionsMagic(Map& magic) const {
+  const RunOptions& o = ex_.options_;
+  List run_tags(o.tags.only.begin(), o.tags.only.end());
+  if (run_tags.empty()) run_tags.push_back(Value("all"));
+  magic.set("ansible_run_tags", Value(std::move(run_tags)));
+  magic.set("ansible_skip_tags", Value(List(o.tags.skip.begin(), o.tags.skip.end())));
+  magic.set("ansible_forks", Value(o.forks));
+  magic.set("ansible_verbosity", Value(o.verbosity));
+  magic.set("ansible_config_file", o.config_file.empty() ? Value() : Value(o.config_file));
+  magic.set("ansible_playbook_python", Value(ControllerPython()));
+  // The role names of the play: role_names and ansible_play_role_names list
+  // the roles: entries and import_roles; Ansible's two others are sets (their
+  // order is Python's), given here sorted.
+  List play_roles(play_.role_names.begin(), play_.role_names.end());
+  std::set<std::string> all(play_.role_names.begin(), play_.role_names.end());
+  all.insert(play_.dependency_role_names.begin(), play_.dependency_role_names.end());
+  magic.set("role_names", Value(play_roles));
+  magic.set("ansible_play_role_names", Value(play_roles));
+  magic.set("ansible_role_names", Value(List(all.begin(), all.end())));
+  magic.set("ansible_dependent_role_names",
+            Value(List(play_.dependency_role_names.begin(), play_.dependency_role_names.end())));
+}
+
 Status PlayRun::RefreshInventoryMagic() {
   // The hosts' scopes are rebuilt, so `groups`, `group_names` and the
   // variables of groups a host joined apply from the next task on.
@@ -159,18 +206,35 @@ Status PlayRun::RefreshInventoryMagic() {
   }
   // Hosts added by add_host are in hostvars at once, with their inventory
   // variables.
-  for (inventory::Host* host : ex_.env_.inventory->hosts()) {
-    if (hostvars_.as_map().contains(host->name)) continue;
-    vars::VarScope scope;
-    if (!ex_.env_.inventory_vars->AddHostLayers(*host, &scope)) continue;
-    scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
-    Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
-    flat.set("inventory_hostname", Value(host->name));
-    if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
-    hostvars_.as_map().set(host->name, Value(std::move(flat)));
-  }
+  SeedInventoryHostvars();
   UpdateHostvars();
   return Status();
+}
+
+void PlayRun::SeedInventoryHostvars() {
+  std::vector<inventory::Host*> hosts = ex_.env_.inventory->hosts();
+  // 2.14's hostvars always has localhost, the implicit one when the
+  // inventory does not list it.
+  if (inventory::Host* local = ex_.env_.inventory->GetHost("localhost"); local && local->implicit)
+    hosts.push_back(local);
+  for (inventory::Host* host : hosts)
+    if (!hostvars_.as_map().contains(host->name)) SetOutsideHostvars(*host);
+}
+
+void PlayRun::SetOutsideHostvars(inventory::Host& host) {
+  vars::VarScope scope;
+  if (!ex_.env_.inventory_vars->AddHostLayers(host, &scope)) return;
+  // What earlier plays (or delegate_facts) gathered or set on the host.
+  if (auto it = ex_.hosts_.find(host.name); it != ex_.hosts_.end()) {
+    scope.Add(vars::Layer::kFacts, it->second->facts);
+    scope.Add(vars::Layer::kIncludeVars, it->second->include_vars);
+    scope.Add(vars::Layer::kSetFact, it->second->set_facts);
+  }
+  scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
+  Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
+  flat.set("inventory_hostname", Value(host.name));
+  if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
+  hostvars_.as_map().set(host.name, Value(std::move(flat)));
 }
 
 void PlayRun::UpdateHostvars() {
@@ -203,13 +267,28 @@ void PlayRun::UpdateHostvars() {
   }
 }
 
+playbook::TagSet PlayRun::RenderedTags(const Map& keywords) const {
+  playbook::TagSet tags = playbook::KeywordTags(keywords);
+  const bool templated = std::any_of(tags.begin(), tags.end(), [](const std::string& t) {
+    return t.find("{{") != std::string::npos || t.find("{%") != std::string::npos;
+  });
+  if (!templated) return tags;
+  Map known = *ex_.env_.extra_vars;
+  if (const Value* v = play_.keywords.find("vars"); v && v->is_map())
+    for (const auto& [k, val] : v->as_map())
+      if (!known.contains(k)) known.set(k, val);
+  tmpl::MapScope scope{Value(std::move(known))};
+  Result<Value> rendered = tmpl::TemplateValue(*keywords.find("tags"), scope);
+  return rendered ? playbook::ParseTags(*rendered) : tags;
+}
+
 bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const {
-  playbook::TagSet tags = playbook::KeywordTags(play_.keywords);
+  playbook::TagSet tags = RenderedTags(play_.keywords);
   for (const playbook::Block* b : ctx.blocks) {
-    auto t = playbook::KeywordTags(b->keywords);
+    auto t = RenderedTags(b->keywords);
     tags.insert(t.begin(), t.end());
   }
-  auto own = playbook::KeywordTags(task.keywords);
+  auto own = RenderedTags(task.keywords);
   tags.insert(own.begin(), own.end());
   return ex_.options_.tags.ShouldRun(tags);
 }
@@ -225,6 +304,7 @@ Status PlayRun::Run() {
       if (Status s = PrepareHost(*h); !s) return s;
     }
     UpdateHostvars();
+    SeedInventoryHostvars();
   }
 
   TaskContext ctx;
@@ -310,23 +390,43 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
         continue;
       started_ = true;
     }
+    const std::vector<HostState*> hosts = HostsFor(task);
+    if (hosts.empty()) continue;
     if (task.action == "include_tasks" || task.action == "include_role") {
       IncludeNesting nesting(include_chain_, task);
       if (Status s = nesting.Check(task); !s) return s;
-      Status s = task.action == "include_tasks" ? RunInclude(task, ctx, ActiveHosts())
-                                                : RunIncludeRole(task, ctx, ActiveHosts());
+      Status s = task.action == "include_tasks" ? RunInclude(task, ctx, hosts)
+                                                : RunIncludeRole(task, ctx, hosts);
       if (!s) return s;
       continue;
     }
     if (ex_.options_.batch && !ex_.options_.step) {
       TaskContext with_ahead = ctx;
       with_ahead.ahead = TasksAhead(items, at, ctx);
-      if (Status s = RunTask(task, with_ahead, ActiveHosts()); !s) return s;
+      if (Status s = RunTask(task, with_ahead, hosts); !s) return s;
       continue;
     }
-    if (Status s = RunTask(task, ctx, ActiveHosts()); !s) return s;
+    if (Status s = RunTask(task, ctx, hosts); !s) return s;
   }
   return Status();
+}
+
+std::vector<HostState*> PlayRun::HostsFor(const playbook::Task& task) const {
+  std::vector<HostState*> hosts = ActiveHosts();
+  if (task.is_handler || !task.role || !task.role->slot) return hosts;
+  playbook::RoleSlot& slot = *task.role->slot;
+  std::lock_guard lock(slot.mu);
+  if (slot.allow_duplicates) return hosts;
+  std::erase_if(hosts, [&](HostState* h) { return slot.completed.count(h->name) > 0; });
+  return hosts;
+}
+
+void PlayRun::CompleteRole(const playbook::Block& block) {
+  if (!block.role_entry || !block.role || !block.role->slot) return;
+  playbook::RoleSlot& slot = *block.role->slot;
+  std::lock_guard lock(slot.mu);
+  for (HostState* h : ActiveHosts())
+    if (slot.had_task_run.count(h->name)) slot.completed.insert(h->name);
 }
 
 std::vector<const playbook::Task*> PlayRun::TasksAhead(const std::vector<playbook::Item>& items,
@@ -410,6 +510,7 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
     for (auto& [h, f] : was_failed) h->failed = h->failed || f;
     for (HostState* h : parked) h->ended = false;
   }
+  CompleteRole(block);
   return Status();
 }
 
@@ -514,6 +615,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     }
     h.notified.insert(o.notify.begin(), o.notify.end());
     if (!o.meta.empty()) meta = o.meta;
+    if (o.status != output::Outcome::kSkipped && task.role && task.role->slot) {
+      std::lock_guard lock(task.role->slot->mu);
+      task.role->slot->had_task_run.insert(h.name);
+    }
   }
   // run_once: every host of the batch gets the result.
   if (once) {
@@ -694,18 +799,20 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;
-    bool has_loop = task.keywords.contains("loop");
-    for (const auto& [k, v] : task.keywords) has_loop = has_loop || k.rfind("with_", 0) == 0;
+    Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
+    if (!items) return items.take_error();
+    const bool has_loop = items->has_value();
     if (has_loop) {
-      const Value* loop = task.keywords.find("loop");
-      Result<Value> items = tmpl::TemplateValue(loop ? *loop : Value(List{}), tscope);
-      if (!items) return items.take_error();
       std::string loop_var = "item";
       if (const Value* lc = task.keywords.find("loop_control"); lc && lc->is_map())
         if (const Value* lv = lc->as_map().find("loop_var"); lv && lv->is_string())
           loop_var = lv->as_string();
-      if (items->is_list())
-        for (const Value& it : items->as_list()) item_locals.push_back(Map{{loop_var, it}});
+      for (size_t i = 0; i < (*items)->size(); ++i) {
+        Map locals{{loop_var, (**items)[i]}};
+        if (std::optional<Value> ext = ExtendedLoopVar(task, **items, i))
+          locals.set("ansible_loop", *ext);
+        item_locals.push_back(std::move(locals));
+      }
     } else {
       item_locals.push_back(Map{});
     }
@@ -730,10 +837,10 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
     }
-    // The include's own result: ok where it includes something, as Ansible
+    // The include's own result: ok for each file it includes, as Ansible
     // counts it; skipped where its condition is false.
     if (!per_host[h].empty()) {
-      ++h->stats.ok;
+      h->stats.ok += static_cast<int>(per_host[h].size());
     } else {
       ++h->stats.skipped;
       if (!has_loop) {

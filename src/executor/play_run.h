@@ -36,6 +36,10 @@ class PlayRun {
   Status PrepareFreeMember(const std::vector<HostState*>& batch);
   // Adds the other hosts' entries of `all` to this run's hostvars.
   void SeedHostvars(const Map& all);
+  // hostvars gets every inventory host not in it yet (and the implicit
+  // localhost): inventory variables, extra vars and what earlier plays
+  // gathered or set on it.
+  void SeedInventoryHostvars();
   const Map& hostvars() const { return hostvars_.as_map(); }
 
   // Set by meta: end_play, or by any_errors_fatal.
@@ -101,8 +105,24 @@ class PlayRun {
   // Each host's last failed task and its result (for a rescue section).
   std::map<HostState*, std::pair<Value, Map>> last_failure_;
   bool SelectedByTags(const playbook::Task& task, const TaskContext& ctx) const;
+  // An item's tags; those that are templates rendered with the play's vars
+  // and the extra vars, as 2.14 renders them when it filters by tags.
+  playbook::TagSet RenderedTags(const Map& keywords) const;
   // The module tasks after items[at] up to the first block, include or
   // controller action (those selected by tags), for batching.
+  // hostvars[host] for a host outside the batch, from its inventory
+  // variables, extra vars and the facts and set_facts it has.
+  void SetOutsideHostvars(inventory::Host& host);
+  // The magic variables of the command line and of the play's roles:
+  // ansible_run_tags, ansible_skip_tags, ansible_forks, ansible_verbosity,
+  // ansible_config_file, role_names and the ansible_*role_names.
+  void AddOptionsMagic(Map& magic) const;
+  // The active hosts that run `task`: without those on which its role has
+  // completed, unless the role allows duplicates (Ansible's Role.has_run).
+  std::vector<HostState*> HostsFor(const playbook::Task& task) const;
+  // At the end of a role's block: the hosts on which one of its tasks ran
+  // have completed it (Ansible's implicit role_complete).
+  void CompleteRole(const playbook::Block& block);
   std::vector<const playbook::Task*> TasksAhead(const std::vector<playbook::Item>& items, size_t at,
                                                 const TaskContext& ctx) const;
 

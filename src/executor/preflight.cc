@@ -122,7 +122,7 @@ class Walker {
     if (!seen_.insert(key).second) return;
     Warnings warnings;
     Result<std::shared_ptr<const playbook::Block>> block =
-        playbook::LoadIncludedRole(request, play_, t.role, &warnings);
+        playbook::LoadIncludedRole(request, play_, t.role, &warnings, false);
     if (!block) {
       errors_.push_back(block.take_error());
       return;

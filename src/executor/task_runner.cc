@@ -164,7 +164,14 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
   if (const playbook::Role* role = ctx.Role(task)) {
     scope->Add(vars::Layer::kRoleDefaults, role->defaults);
     scope->Add(vars::Layer::kRoleVars, role->vars);
-    Map role_magic{{"role_name", role->name}, {"role_path", role->path}};
+    Map role_magic{
+        {"role_name", role->name}, {"role_path", role->path}, {"ansible_role_name", role->name}};
+    if (!role->parent_names.empty()) {
+      role_magic.set("ansible_parent_role_names",
+                     Value(List(role->parent_names.begin(), role->parent_names.end())));
+      role_magic.set("ansible_parent_role_paths",
+                     Value(List(role->parent_paths.begin(), role->parent_paths.end())));
+    }
     scope->Add(vars::Layer::kMagic, std::move(role_magic));
   }
   for (const playbook::Block* b : ctx.blocks)
@@ -359,6 +366,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       locals.set(index_var, Value(index));
       locals.set("ansible_index_var", Value(index_var));
     }
+    const std::optional<Value> extended = ExtendedLoopVar(task, **items, index);
+    if (extended) locals.set("ansible_loop", *extended);
     TemplateScope item_scope(*scope, &locals);
     std::string label = tmpl::PyStr(item);
     if (!label_template.empty()) {
@@ -381,6 +390,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     r.set(loop_var, item);
     r.set("ansible_loop_var", Value(loop_var));
     if (!index_var.empty()) r.set(index_var, Value(index));
+    if (extended) r.set("ansible_loop", *extended);
     if (!label_template.empty()) r.set("_ansible_item_label", Value(label));
     const output::Outcome status = StatusOf(r);
     if (status != output::Outcome::kSkipped && !notify_names(item_scope, item_notify_names))

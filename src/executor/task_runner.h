@@ -69,8 +69,9 @@ class TaskRunner {
                                     const TaskContext& ctx, const tmpl::Scope& scope,
                                     std::string* delegated_to);
   // set_fact / setup under delegate_to + delegate_facts: runs it for the
-  // delegate (facts handed to PlayRun::AddDelegatedFacts); nullopt when
-  // the task is not such a task.
+  // delegate (facts handed to PlayRun::AddDelegatedFacts); setup /
+  // gather_facts under delegate_to alone: gathered on the delegate, stored
+  // on `host`. nullopt when the task is not such a task.
   Result<std::optional<Map>> RunDelegatedFacts(HostState& host, const playbook::Task& task,
                                                const TaskContext& ctx, const tmpl::Scope& scope,
                                                const Map& args, std::string* delegated_to);

@@ -3,10 +3,13 @@
 #include <filesystem>
 #include <set>
 
+#include "core/json.h"
 #include "core/parser_error.h"
 #include "core/suggest.h"
 #include "playbook/keywords.h"
 #include "playbook/task_parser.h"
+#include "template/template.h"
+#include "vars/vars_file.h"
 
 namespace drover::playbook {
 
@@ -68,20 +71,24 @@ class Loader {
 
   // include_role: the role's block, loaded as a `roles:` entry would be,
   // without the once-per-play rule (a dynamic include runs each time).
-  Result<std::shared_ptr<const Block>> IncludedRole(const RoleInclude& include,
-                                                    const std::string& playbook_dir,
-                                                    std::shared_ptr<const Role> parent) {
+  Result<std::shared_ptr<const Block>> IncludedRole(const RoleInclude& include, const Play& play,
+                                                    std::shared_ptr<const Role> parent,
+                                                    bool in_play) {
     Context ctx;
-    ctx.dir = playbook_dir;
-    ctx.playbook_dir = playbook_dir;
+    ctx.dir = play.dir;
+    ctx.playbook_dir = play.dir;
     ctx.role = std::move(parent);
+    if (in_play) ctx.role_cache = play.role_cache.get();
     Map options;
     if (!include.tasks_from.empty()) options.set("tasks_from", Value(include.tasks_from));
     if (!include.vars_from.empty()) options.set("vars_from", Value(include.vars_from));
     if (!include.defaults_from.empty()) options.set("defaults_from", Value(include.defaults_from));
     if (!include.handlers_from.empty()) options.set("handlers_from", Value(include.handlers_from));
-    Result<std::optional<Item>> item =
-        LoadRoleItem(include.name, include.name.as_string(), Map{}, Map{}, options, ctx, false);
+    options.set("allow_duplicates", Value(include.allow_duplicates));
+    Map keywords;
+    if (!include.vars.empty()) keywords.set("vars", Value(include.vars));
+    Result<std::optional<Item>> item = LoadRoleItem(include.name, include.name.as_string(), Map{},
+                                                    keywords, options, ctx, Apply::kInclude);
     if (!item) return item.take_error();
     return std::shared_ptr<const Block>((*item)->block);
   }
@@ -106,11 +113,17 @@ class Loader {
     bool handlers = false;
     std::string playbook_dir;
     std::vector<std::shared_ptr<const Role>>* play_roles = nullptr;
+    Play* play = nullptr;     // for its role names, while the play loads
+    bool dependency = false;  // loading meta/main.yml dependencies
     std::vector<Item>* play_handlers = nullptr;
     // The `collections:` search list for short module names: the play's,
     // a block's, or a role's own (meta/main.yml; roles do not inherit it).
     std::vector<std::string> collections;
+    RoleCache* role_cache = nullptr;  // the play's
   };
+
+  // How a role is applied: Ansible keys its role cache differently for each.
+  enum class Apply { kRolesEntry, kImport, kInclude };
 
   Status ImportPlaybook(const Value& entry, const Value& target, const std::string& dir,
                         const Map* outer, std::vector<Play>& plays, int depth) {
@@ -126,6 +139,18 @@ class Loader {
     if (!target.is_string()) return ErrorAt(target, "import_playbook needs a file name");
     if (outer) MergeInherited(keywords, *outer);
     std::string file = target.as_string();
+    if (file.find("{{") != std::string::npos || file.find("{%") != std::string::npos) {
+      Map known = options_.extra_vars;
+      if (const Value* v = keywords.find("vars"); v && v->is_map())
+        for (const auto& [k, val] : v->as_map())
+          if (!known.contains(k)) known.set(k, val);
+      known.set("playbook_dir", Value(dir));
+      tmpl::MapScope scope{Value(std::move(known))};
+      Result<Value> rendered = tmpl::TemplateValue(target, scope);
+      if (!rendered) return rendered.take_error();
+      if (!rendered->is_string()) return ErrorAt(target, "import_playbook needs a file name");
+      file = rendered->as_string();
+    }
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir) / file;
     std::error_code exists_error;  // a name too long for the filesystem is "not found"
     if (!fs::exists(p, exists_error))
@@ -204,16 +229,17 @@ class Loader {
     ctx.dir = dir;
     ctx.playbook_dir = dir;
     ctx.play_roles = &play.roles;
+    ctx.play = &play;
     ctx.play_handlers = &play.handlers;
     ctx.collections = CollectionList(play.keywords.find("collections"));
-    seen_roles_.clear();
+    ctx.role_cache = play.role_cache.get();
     // Ansible compiles a play as pre_tasks, roles, tasks, post_tasks.
     if (Status s = Section(play.keywords, "pre_tasks", ctx, play.pre_tasks); !s)
       return s.take_error();
     if (const Value* roles = play.keywords.find("roles"); roles && !roles->is_null()) {
       if (!roles->is_list()) return ErrorAt(*roles, "'roles' must be a list");
       for (const Value& r : roles->as_list()) {
-        Result<std::optional<Item>> item = RoleEntry(r, ctx, /*from_dependency=*/false);
+        Result<std::optional<Item>> item = RoleEntry(r, ctx);
         if (!item) return item.take_error();
         if (*item) play.tasks.push_back(**item);
       }
@@ -372,13 +398,13 @@ class Loader {
       }
       options.set(k, v);
     }
-    return LoadRoleItem(*name, name->as_string(), Map{}, role_entry, options, ctx, false);
+    return LoadRoleItem(*name, name->as_string(), Map{}, role_entry, options, ctx, Apply::kImport);
   }
 
   // An entry of `roles:` or of meta/main.yml `dependencies:`.
-  Result<std::optional<Item>> RoleEntry(const Value& r, const Context& ctx, bool from_dependency) {
+  Result<std::optional<Item>> RoleEntry(const Value& r, const Context& ctx) {
     if (r.is_string())
-      return LoadRoleItem(r, r.as_string(), Map{}, Map{}, Map{}, ctx, from_dependency);
+      return LoadRoleItem(r, r.as_string(), Map{}, Map{}, Map{}, ctx, Apply::kRolesEntry);
     if (!r.is_map()) return ErrorAt(r, "a role entry must be a name or a mapping with `role:`");
     const Value* name = r.as_map().find("role");
     if (!name) name = r.as_map().find("name");
@@ -391,7 +417,7 @@ class Loader {
       else
         params.set(k, v);  // anything else is a role parameter, as in Ansible
     }
-    return LoadRoleItem(*name, name->as_string(), params, keywords, Map{}, ctx, from_dependency);
+    return LoadRoleItem(*name, name->as_string(), params, keywords, Map{}, ctx, Apply::kRolesEntry);
   }
 
   std::string FindRole(const std::string& name, const Context& ctx) const {
@@ -417,14 +443,29 @@ class Loader {
     return {};
   }
 
-  Result<Map> RoleVarsFile(const fs::path& dir, const std::string& base) {
-    std::string file = MainFile(dir, base);
-    if (file.empty()) return Map{};
-    Result<Value> doc = ParseFile(file, warnings_);
-    if (!doc) return doc.take_error();
-    if (doc->is_null()) return Map{};
-    if (!doc->is_map()) return ErrorAt(*doc, file + " must be a mapping of variables");
-    return doc->as_map();
+  // A role's vars, defaults or meta, as Ansible's Role._load_role_yaml:
+  // main.{yml,yaml,json} (or a bare `main`), else every file of a main/
+  // directory in sorted order, merged (later files win); a *_from name
+  // looks for a directory or bare file first. Vault-encrypted files are
+  // decrypted.
+  Result<Map> RoleVarsFile(const fs::path& dir, const std::string& base, bool named) {
+    std::vector<std::string> files;
+    if (!named) {
+      if (std::string file = MainFile(dir, base); !file.empty()) files.push_back(file);
+    }
+    if (files.empty()) files = vars::FindVarsFiles(dir.string(), base);
+    std::error_code ignored;  // Ansible looks only when the directory is there
+    if (files.empty() && named && fs::is_directory(dir, ignored)) {
+      return AsParserError(MakeError(
+          "Could not find specified file in role: " + dir.filename().string() + "/" + base));
+    }
+    Map merged;
+    for (const std::string& file : files) {
+      Result<Map> vars = vars::LoadVarsFile(file, warnings_);
+      if (!vars) return AsParserError(vars.take_error());
+      for (const auto& [k, v] : *vars) merged.set(k, v);
+    }
+    return merged;
   }
 
   static std::string OptionText(const Map& options, const char* key, const char* fallback) {
@@ -432,18 +473,36 @@ class Loader {
     return v && v->is_string() ? v->as_string() : fallback;
   }
 
+  // Ansible's Role.load cache key: the name as written and what it hashes
+  // (role parameters, when, tags and vars of a `roles:` entry; the *_from
+  // files and vars of an import_role/include_role).
+  static std::string CacheKey(const std::string& name, const Map& params, const Map& keywords,
+                              const Map& options, Apply how) {
+    Map key = params;
+    if (how == Apply::kRolesEntry) {
+      for (const char* k : {"when", "tags"})
+        if (const Value* v = keywords.find(k)) key.set(k, *v);
+    }
+    Map from_files;
+    for (const char* k : {"tasks_from", "vars_from", "defaults_from", "handlers_from"})
+      if (const Value* v = options.find(k)) from_files.set(k, *v);
+    key.set("from_files", Value(std::move(from_files)));
+    if (const Value* v = keywords.find("vars"); v && !v->is_null()) key.set("vars", *v);
+    key.set("from_include", Value(how != Apply::kRolesEntry));
+    JsonStyle sorted;
+    sorted.sort_keys = true;
+    return name + "\n" + ToJson(Value(std::move(key)), sorted);
+  }
+
   Result<std::optional<Item>> LoadRoleItem(const Value& name_value, const std::string& name,
                                            Map params, Map keywords, const Map& options,
-                                           const Context& ctx, bool from_dependency) {
+                                           const Context& ctx, Apply how) {
     std::string path = FindRole(name, ctx);
     if (path.empty()) {
       return NotFoundAt(name_value, "the role '" + name + "' was not found in " + ctx.playbook_dir +
                                         "/roles, the roles_path or " + ctx.playbook_dir);
     }
     const std::string tasks_from = OptionText(options, "tasks_from", "main");
-    // A role applied twice with the same parameters runs once (allow_duplicates: false).
-    std::string identity = path + "\n" + tasks_from + "\n" + ToKey(params);
-    if (seen_roles_.count(identity)) return std::optional<Item>();
     if (role_stack_.count(path))
       return ErrorAt(name_value, "role dependency loop through '" + name + "'");
 
@@ -451,12 +510,26 @@ class Loader {
     role->name = fs::path(path).filename().string();
     role->path = path;
     role->params = params;
+    if (how != Apply::kRolesEntry && ctx.role) {
+      role->parent_names = ctx.role->parent_names;
+      role->parent_names.insert(role->parent_names.begin(), ctx.role->name);
+      role->parent_paths = ctx.role->parent_paths;
+      role->parent_paths.insert(role->parent_paths.begin(), ctx.role->path);
+    }
+    if (ctx.play) {
+      if (ctx.dependency)
+        ctx.play->dependency_role_names.insert(role->name);
+      else if (how != Apply::kInclude)
+        ctx.play->role_names.push_back(role->name);
+    }
     Result<Map> defaults =
-        RoleVarsFile(fs::path(path) / "defaults", OptionText(options, "defaults_from", "main"));
+        RoleVarsFile(fs::path(path) / "defaults", OptionText(options, "defaults_from", "main"),
+                     options.contains("defaults_from"));
     if (!defaults) return defaults.take_error();
     role->defaults = std::move(defaults).value();
     Result<Map> vars =
-        RoleVarsFile(fs::path(path) / "vars", OptionText(options, "vars_from", "main"));
+        RoleVarsFile(fs::path(path) / "vars", OptionText(options, "vars_from", "main"),
+                     options.contains("vars_from"));
     if (!vars) return vars.take_error();
     role->vars = std::move(vars).value();
 
@@ -464,6 +537,7 @@ class Loader {
     block->where = name_value.where();
     block->keywords = std::move(keywords);
     block->role = role;
+    block->role_entry = true;
     if (!role->params.empty()) {
       // Role parameters behave as variables of the role's tasks.
       block->keywords.set("_role_params", Value(role->params));
@@ -472,23 +546,41 @@ class Loader {
     role_stack_.insert(path);
     Context inner = ctx;
     inner.role = role;
+    inner.dependency = false;
     inner.dir = (fs::path(path) / "tasks").string();
     // meta/main.yml dependencies run first, inside the role's block so the
     // role's keywords (tags, when) apply to them too.
-    Result<Map> meta = RoleVarsFile(fs::path(path) / "meta", "main");
+    Result<Map> meta = RoleVarsFile(fs::path(path) / "meta", "main", false);
     if (!meta) return meta.take_error();
+    bool created = true;
+    role->slot =
+        ctx.role_cache
+            ? ctx.role_cache->Slot(CacheKey(name, params, block->keywords, options, how), &created)
+            : std::make_shared<RoleSlot>();
+    {
+      std::lock_guard lock(role->slot->mu);
+      if (created) role->slot->allow_duplicates = KeywordIsTrue(meta->find("allow_duplicates"));
+      // import_role/include_role set it on the shared role, default true.
+      if (how != Apply::kRolesEntry)
+        role->slot->allow_duplicates = !options.contains("allow_duplicates") ||
+                                       KeywordIsTrue(options.find("allow_duplicates"));
+    }
     inner.collections = CollectionList(meta->find("collections"));
     if (const Value* deps = meta->find("dependencies"); deps && deps->is_list()) {
+      Context dctx = inner;
+      dctx.dependency = true;
       for (const Value& d : deps->as_list()) {
-        Result<std::optional<Item>> dep = RoleEntry(d, inner, true);
+        Result<std::optional<Item>> dep = RoleEntry(d, dctx);
         if (!dep) return dep.take_error();
         if (*dep) block->block.push_back(**dep);
       }
     }
     std::string tasks_file = MainFile(fs::path(path) / "tasks", tasks_from);
-    if (tasks_file.empty() && tasks_from != "main") {
-      return NotFoundAt(name_value,
-                        "the role '" + name + "' has no tasks file '" + tasks_from + "'");
+    std::error_code no_dir;
+    if (tasks_file.empty() && options.contains("tasks_from") &&
+        fs::is_directory(fs::path(path) / "tasks", no_dir)) {
+      return ErrorAt(name_value, "Could not find specified file in role: tasks/" + tasks_from +
+                                     " (role '" + name + "')");
     }
     if (!tasks_file.empty()) {
       Result<Value> doc = ParseFile(tasks_file, warnings_);
@@ -514,30 +606,20 @@ class Loader {
         Result<std::vector<Item>> items = TaskList(*doc, hctx);
         if (!items) return items.take_error();
         block->handlers = std::move(items).value();
-        if (ctx.play_handlers) {
+        if (ctx.play_handlers && created) {
           for (const Item& h : block->handlers) ctx.play_handlers->push_back(h);
         }
       }
     }
     role_stack_.erase(path);
-    seen_roles_.insert(identity);
-    if (ctx.play_roles) ctx.play_roles->push_back(role);
-    (void)from_dependency;
+    if (ctx.play_roles && created) ctx.play_roles->push_back(role);
     Item item;
     item.block = block;
     return std::optional<Item>(std::move(item));
   }
 
-  static std::string ToKey(const Map& params) {
-    std::string key;
-    for (const auto& [k, v] : params)
-      key += k + "=" + (v.is_string() ? v.as_string() : std::string(v.type_name())) + ";";
-    return key;
-  }
-
   const LoadOptions& options_;
   Warnings* warnings_;
-  std::set<std::string> seen_roles_;
   std::set<std::string> role_stack_;
   int import_depth_ = 0;
 };
@@ -563,13 +645,13 @@ Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<
 
 Result<std::shared_ptr<const Block>> LoadIncludedRole(const RoleInclude& include, const Play& play,
                                                       std::shared_ptr<const Role> parent,
-                                                      Warnings* warnings) {
+                                                      Warnings* warnings, bool in_play) {
   if (!include.name.is_string() || include.name.as_string().empty())
     return MakeError("include_role needs `name: ROLE`", include.name.where());
   LoadOptions options;
   options.roles_path = play.roles_path;
   Loader loader(options, warnings);
-  return loader.IncludedRole(include, play.dir, std::move(parent));
+  return loader.IncludedRole(include, play, std::move(parent), in_play);
 }
 
 }  // namespace drover::playbook

@@ -18,6 +18,9 @@ struct LoadOptions {
   // Extra role directories (ansible.cfg roles_path, ANSIBLE_ROLES_PATH),
   // searched after `roles/` beside the playbook and before the playbook dir.
   std::vector<std::string> roles_path;
+  // -e variables: an import_playbook path that is a template is rendered
+  // with them and the import's own `vars`, as Ansible renders it.
+  Map extra_vars;
 };
 
 Result<Playbook> LoadPlaybook(const std::string& path, const LoadOptions& options,
@@ -34,6 +37,8 @@ Result<std::vector<Item>> LoadTaskFile(const std::string& path, std::shared_ptr<
 struct RoleInclude {
   Value name;  // the role name, with the include task's location
   std::string tasks_from, vars_from, defaults_from, handlers_from;
+  Map vars;                      // the include task's `vars:`, as written
+  bool allow_duplicates = true;  // Ansible's default for include_role
 };
 
 // Loads a role at run time (include_role): a block holding the role's
@@ -41,8 +46,10 @@ struct RoleInclude {
 // handlers read from the *_from files. `parent` is the role of the including
 // task (its sibling roles are searched too), or null. Roles are searched as
 // for `roles:` (roles/ beside the playbook, `roles_path`, the playbook dir).
+// `in_play`: the include runs, so it takes its place in the play's role
+// cache (allow_duplicates); false for a look before the run.
 Result<std::shared_ptr<const Block>> LoadIncludedRole(const RoleInclude& include, const Play& play,
                                                       std::shared_ptr<const Role> parent,
-                                                      Warnings* warnings);
+                                                      Warnings* warnings, bool in_play = true);
 
 }  // namespace drover::playbook

@@ -10,4 +10,12 @@ std::string Task::display_name() const {
   return role ? role->name + " : " + action_as_written : action_as_written;
 }
 
+std::shared_ptr<RoleSlot> RoleCache::Slot(const std::string& key, bool* created) {
+  std::lock_guard lock(mu_);
+  std::shared_ptr<RoleSlot>& slot = slots_[key];
+  *created = !slot;
+  if (!slot) slot = std::make_shared<RoleSlot>();
+  return slot;
+}
+
 }  // namespace drover::playbook

@@ -4,7 +4,10 @@
 // as written (Values with their locations) for the executor to evaluate.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,14 +50,42 @@ struct Block {
   // Held here, not by the Role, because the handler tasks point to their
   // Role: a Role holding them would be a reference cycle, never freed.
   std::vector<Item> handlers;
+  bool role_entry = false;  // the implicit block of one application of `role`
+};
+
+// What Ansible keeps on one cached Role object (its ROLE_CACHE): every
+// application of a role with the same name and parameters in a play shares
+// one slot. A host on which a task of the role ran is marked completed at the
+// end of the role (role_complete); the role's tasks are then skipped there,
+// silently, unless allow_duplicates (meta/main.yml, or the last
+// import_role/include_role of that slot) allows them.
+struct RoleSlot {
+  std::mutex mu;
+  bool allow_duplicates = false;
+  std::set<std::string> had_task_run, completed;
+};
+
+// A play's role slots by key (the name as written and the parameters).
+class RoleCache {
+ public:
+  // The slot of `key`; `created` tells whether it is new.
+  std::shared_ptr<RoleSlot> Slot(const std::string& key, bool* created);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<RoleSlot>> slots_;
 };
 
 struct Role {
   std::string name;
-  std::string path;  // the role's directory
-  Map defaults;      // defaults/main.yml (or defaults_from)
-  Map vars;          // vars/main.yml (or vars_from)
-  Map params;        // role parameters from the role entry
+  std::string path;                // the role's directory
+  Map defaults;                    // defaults/main.yml (or defaults_from)
+  Map vars;                        // vars/main.yml (or vars_from)
+  Map params;                      // role parameters from the role entry
+  std::shared_ptr<RoleSlot> slot;  // shared with the same applications
+  // ansible_parent_role_names/_paths: the roles of the import_role or
+  // include_role that brought this role in, innermost first.
+  std::vector<std::string> parent_names, parent_paths;
 };
 
 struct Play {
@@ -67,6 +98,12 @@ struct Play {
   std::string file;                     // playbook file the play came from
   std::string dir;                      // its directory (playbook_dir)
   std::vector<std::string> roles_path;  // extra role dirs, for include_role at run time
+  std::shared_ptr<RoleCache> role_cache = std::make_shared<RoleCache>();
+  // role_names (ansible_play_role_names): each `roles:` entry and
+  // import_role, in order, repeats included; dependency_role_names: the
+  // roles every one of them depends on (ansible_dependent_role_names).
+  std::vector<std::string> role_names;
+  std::set<std::string> dependency_role_names;
 };
 
 struct Playbook {
