@@ -629,7 +629,7 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
       mctx.plan_ahead = [this, &host, &task, &ctx, &mctx] {
         return PlanAhead(host, task, ctx, mctx);
       };
-    if (!ctx.ahead.empty())
+    if (!ctx.ahead.empty() && ctx.alone)
       mctx.plan_after = [this, &host, &task, &ctx, &mctx] {
         return PlanAhead(host, task, ctx, mctx, true);
       };

@@ -77,9 +77,11 @@ cat >"$T/pb/site.yml" <<'EOF2'
 # Writes that carry the next tasks' probes (ExecThenProbe): commands
 # between file tasks, a command that changes a file the next task probes,
 # a write on one alias of a file the other alias probes next, failing
-# commands mid-batch. Forks 1: h1 then h1b on each task.
+# commands mid-batch. serial: 1, as writes carry probes only for a task
+# that runs on one host: h1 runs the play, then h1b sees what it left.
 - hosts: pair
   gather_facts: false
+  serial: 1
   tasks:
     - file: {path: "{{ shared }}", state: directory}
     - command: 'true'
