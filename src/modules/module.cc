@@ -76,11 +76,14 @@ Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
       batch.resize(1);
       continue;
     }
-    if (!answers || !answers->front().exact) return ProbeWithProcesses(probe, error_text);
+    if (!answers) return ProbeWithProcesses(probe, error_text);
     if (batch.size() > 1) {
       probe_cache->Store(*stamp, std::vector<PathProbe>(batch.begin() + 1, batch.end()),
                          std::vector<ProbeAnswer>(answers->begin() + 1, answers->end()));
     }
+    // Not exact with builtins: this path again with processes (read-only:
+    // the rest of the batch stays good).
+    if (!answers->front().exact) return ProbeWithProcesses(probe, error_text);
     return std::optional<ProbeAnswer>(std::move(answers->front()));
   }
 }

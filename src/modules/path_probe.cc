@@ -7,6 +7,7 @@
 #include <random>
 
 #include "connection/shell.h"
+#include "core/digest.h"
 
 namespace drover::modules {
 
@@ -79,19 +80,6 @@ std::string ProbeSetup(const std::vector<PathProbe>& probes) {
     s += Flag("[ -e " + Ref(k) + " ] || [ -L " + Ref(k) + " ]", "__e",
               "set -- \"$@\" " + Ref(k) + "; ");
   return s;
-}
-
-std::string Sha1Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha1(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
 }
 
 bool WantsBytes(const PathProbe& p) {
@@ -208,7 +196,7 @@ std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathP
       a.exact = false;
       continue;
     }
-    if (probes[k].checksum) a.st.checksum = Sha1Hex(bytes[k]);
+    if (probes[k].checksum) a.st.checksum = HexDigestOf("sha1", bytes[k]);
     if (probes[k].content) a.content = std::move(bytes[k]);
   }
   return answers;
