@@ -22,10 +22,10 @@ constexpr size_t kMaxProbesAhead = 256;
 // Keywords that change where or how a task runs, or what later tasks see,
 // or that template with side effects: a task with one ends the plan.
 constexpr const char* kEndsPlan[] = {
-    "register",    "delegate_to", "local_action",  "connection",    "remote_user",
-    "become",      "become_user", "become_method", "become_flags",  "become_exe",
-    "environment", "check_mode",  "diff",          "timeout",       "until",
-    "run_once",    "throttle",    "args",          "delegate_facts"};
+    "register",    "delegate_to", "local_action",  "connection",     "remote_user",
+    "become",      "become_user", "become_method", "become_flags",   "become_exe",
+    "environment", "check_mode",  "diff",          "timeout",        "until",
+    "run_once",    "throttle",    "args",          "delegate_facts", "vars"};
 
 // Text that may call a lookup (side effects: files written, commands run)
 // or read the clock when templated.
@@ -49,14 +49,25 @@ bool Plannable(const playbook::Task& task) {
 std::vector<modules::PathProbe> TaskRunner::PlanAhead(HostState& host,
                                                       const playbook::Task& current,
                                                       const TaskContext& ctx,
-                                                      const modules::RunContext& mctx) const {
+                                                      const modules::RunContext& mctx,
+                                                      bool after_only) const {
   std::vector<modules::PathProbe> probes;
   // A lookup reached through a variable would run twice: planning stops.
   tmpl::ThreadLookup no_lookups([](const std::string& plugin, const List&, const Map&, bool,
                                    const tmpl::Scope&) -> Result<Value> {
     return MakeError("lookup('" + plugin + "') while planning a batch");
   });
-  std::vector<const playbook::Task*> tasks{&current};
+  std::vector<const playbook::Task*> tasks;
+  if (after_only) {
+    // The current task's own run carries the probes: it must run as they
+    // would (no become, environment, ... of its own), once (no loop: a
+    // second item's write would void them), and change no variable.
+    if (!Plannable(current) || current.keywords.contains("loop") ||
+        current.keywords.contains("with_items") || current.keywords.contains("with_list"))
+      return probes;
+  } else {
+    tasks.push_back(&current);
+  }
   tasks.insert(tasks.end(), ctx.ahead.begin(), ctx.ahead.end());
   for (const playbook::Task* task : tasks) {
     const modules::Module* module = modules::FindModule(task->action);

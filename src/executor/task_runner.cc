@@ -297,6 +297,11 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   auto finish = [&](Map result) {
     outcome.result = result;
     outcome.status = StatusOf(result);
+    // Answers fetched ahead are for a run that goes on as planned: a failed
+    // task drops them (its host stops, or ignore_errors/rescue changes course).
+    if (outcome.status == output::Outcome::kFailed ||
+        outcome.status == output::Outcome::kUnreachable)
+      host.probe_cache->Clear();
     if (outcome.status == output::Outcome::kFailed && ignore_errors) outcome.ignored = true;
     if (outcome.status == output::Outcome::kUnreachable && ignore_unreachable)
       outcome.ignored = true;
@@ -633,6 +638,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
         task.keywords.contains("with_items") || task.keywords.contains("with_list"))
       mctx.plan_ahead = [this, &host, &task, &ctx, &mctx] {
         return PlanAhead(host, task, ctx, mctx);
+      };
+    if (!ctx.ahead.empty() && ctx.alone)
+      mctx.plan_after = [this, &host, &task, &ctx, &mctx] {
+        return PlanAhead(host, task, ctx, mctx, true);
       };
   }
   Result<Map> result = module->Run(*parsed, mctx);

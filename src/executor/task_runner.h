@@ -59,9 +59,11 @@ class TaskRunner {
   // start with on `host` (for a batch; see path_probe.h), in order, up to
   // the first task that cannot be planned. `mctx` is the current task's
   // module context (check, diff and search paths are the same for them).
+  // With `after_only`, the probes of ctx.ahead only (for the current
+  // task's write to carry), none when the current task cannot carry them.
   std::vector<modules::PathProbe> PlanAhead(HostState& host, const playbook::Task& current,
-                                            const TaskContext& ctx,
-                                            const modules::RunContext& mctx) const;
+                                            const TaskContext& ctx, const modules::RunContext& mctx,
+                                            bool after_only = false) const;
 
   // delegation.cc: the host delegate_to names (the task's own host when
   // none), its state created on first use; `delegated_to` gets its name.

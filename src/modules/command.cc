@@ -93,13 +93,13 @@ class CommandLike : public Module {
       if (executable.empty()) executable = "/bin/sh";
       if (has_raw) {
         r.set("cmd", Value(raw));
-        run_line = "exec " + ShellQuote(executable) + " -c " + ShellQuote(raw);
+        run_line = ShellQuote(executable) + " -c " + ShellQuote(raw);
       } else {
         List words = argv.as_list();
         r.set("cmd", Value(words));
         std::string joined;
         for (const Value& w : words) joined += (joined.empty() ? "" : " ") + w.as_string();
-        run_line = "exec " + ShellQuote(executable) + " -c " + ShellQuote(joined);
+        run_line = ShellQuote(executable) + " -c " + ShellQuote(joined);
       }
     } else {
       List words;
@@ -115,9 +115,9 @@ class CommandLike : public Module {
         words = argv.as_list();
       }
       r.set("cmd", Value(words));
-      run_line = "exec";
       for (const Value& w : words) {
-        run_line += " " + ShellQuote(w.is_string() ? w.as_string() : std::string());
+        run_line += (run_line.empty() ? "" : " ") +
+                    ShellQuote(w.is_string() ? w.as_string() : std::string());
       }
     }
 
@@ -142,7 +142,7 @@ class CommandLike : public Module {
     if (ctx.check_mode) {
       script += std::string("echo ") + kMarker + "check; exit 0\n";
     } else {
-      script += std::string("echo ") + kMarker + "run\n" + run_line + "\n";
+      script += std::string("echo ") + kMarker + "run\n";
     }
     std::optional<std::string> stdin_data;
     if (const Value* in = args.find("stdin"); in && in->is_string()) {
@@ -152,7 +152,13 @@ class CommandLike : public Module {
 
     const auto start_clock = std::chrono::steady_clock::now();
     const std::string start = PythonDatetimeNow();
-    Result<connection::ExecResult> res = ctx.Exec(script, stdin_data);
+    // The command is the script's last word; without stdin or chdir (the
+    // probes' paths may be relative to the login directory) the probes of
+    // the following tasks may ride along after it (ExecThenProbe).
+    Result<connection::ExecResult> res =
+        ctx.check_mode                 ? ctx.Exec(script, stdin_data)
+        : stdin_data || !chdir.empty() ? ctx.Exec(script + "exec " + run_line + "\n", stdin_data)
+                                       : ctx.ExecThenProbe(script, run_line);
     if (!res) return res.take_error();
     const std::string end = PythonDatetimeNow();
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

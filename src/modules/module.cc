@@ -34,10 +34,28 @@ Result<connection::ExecResult> RunContext::ExecStreaming(const std::string& scri
   return Run(std::move(req));
 }
 
+Result<std::optional<ProbeAnswer>> RunContext::ProbeWithProcesses(const PathProbe& probe,
+                                                                  std::string* error_text) {
+  Result<connection::ExecResult> res =
+      Run(connection::ExecRequest(ProcessProbeScript({probe})), false);
+  if (!res) return res.take_error();
+  std::optional<std::vector<ProbeAnswer>> answers;
+  if (res->exit_status == 0) answers = ParseProcessProbeOutput({probe}, res->stdout_data);
+  if (!answers) {
+    *error_text = res->stderr_data;
+    return std::optional<ProbeAnswer>();
+  }
+  return std::optional<ProbeAnswer>(std::move(answers->front()));
+}
+
 Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
                                                      std::string* error_text) {
-  if (probe_cache)
-    if (std::optional<ProbeAnswer> ahead = probe_cache->Take(probe)) return ahead;
+  if (probe_cache) {
+    if (std::optional<ProbeAnswer> ahead = probe_cache->Take(probe)) {
+      if (ahead->exact) return ahead;
+      return ProbeWithProcesses(probe, error_text);
+    }
+  }
   std::vector<PathProbe> batch{probe};
   std::optional<uint64_t> stamp;
   if (probe_cache && plan_ahead && !deadline && (stamp = WriteClock::QuietStamp())) {
@@ -48,24 +66,67 @@ Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
     if (self != more.end()) batch.insert(batch.end(), self + 1, more.end());
   }
   for (;;) {
-    Result<connection::ExecResult> res = Run(connection::ExecRequest(ProbeScript(batch)), false);
+    const std::string nonce = ProbeNonce();
+    Result<connection::ExecResult> res =
+        Run(connection::ExecRequest(ProbeScript(batch, nonce)), false);
     if (!res) return res.take_error();
     std::optional<std::vector<ProbeAnswer>> answers;
-    if (res->exit_status == 0) answers = ParseProbeOutput(batch, res->stdout_data);
+    if (res->exit_status == 0) answers = ParseProbeOutput(batch, res->stdout_data, nonce);
     if (!answers && batch.size() > 1) {  // ask this task's probe alone
       batch.resize(1);
       continue;
     }
-    if (!answers) {
-      *error_text = res->stderr_data;
-      return std::optional<ProbeAnswer>();
-    }
+    if (!answers) return ProbeWithProcesses(probe, error_text);
     if (batch.size() > 1) {
       probe_cache->Store(*stamp, std::vector<PathProbe>(batch.begin() + 1, batch.end()),
                          std::vector<ProbeAnswer>(answers->begin() + 1, answers->end()));
     }
+    // Not exact with builtins: this path again with processes (read-only:
+    // the rest of the batch stays good).
+    if (!answers->front().exact) return ProbeWithProcesses(probe, error_text);
     return std::optional<ProbeAnswer>(std::move(answers->front()));
   }
+}
+
+Result<connection::ExecResult> RunContext::ExecThenProbe(const std::string& script,
+                                                         const std::string& last) {
+  if (!probe_cache || !plan_after || deadline) return Exec(script + "exec " + last + "\n");
+  // Only a write that starts while no other is in flight can carry probes
+  // (WriteClock); it counts as begun from here on.
+  const std::optional<uint64_t> stamp = WriteClock::BeginFused();
+  std::vector<PathProbe> probes;
+  if (stamp) probes = plan_after();
+  if (probes.empty()) {
+    Result<connection::ExecResult> res =
+        Run(connection::ExecRequest(script + "exec " + last + "\n"), false);
+    WriteClock::End();
+    return res;
+  }
+  // The probes run after `last` in the same script (`last` in a subshell
+  // that execs it, so a builtin's name is still looked up as a program,
+  // on the same line: messages are the same); what `last` prints ends
+  // with a line of the nonce and its exit status, and the probes' stderr
+  // is dropped (the command's stays exact).
+  const std::string nonce = ProbeNonce();
+  std::string fused = script + "(exec " + last +
+                      ")\n__rc=$?\nexec 2>/dev/null\nprintf '\\n%s|rc|%s\\n' '" + nonce +
+                      "' \"$__rc\"\n" + ProbeScript(probes, nonce);
+  Result<connection::ExecResult> res = Run(connection::ExecRequest(fused), false);
+  WriteClock::End();
+  if (!res) return res;
+  std::string& out = res->stdout_data;
+  const size_t mark = out.find("\n" + nonce + "|rc|");
+  if (mark == std::string::npos) return res;  // the script ended before (exit)
+  const size_t rc_at = mark + nonce.size() + 5, nl = out.find('\n', rc_at);
+  if (nl == std::string::npos) return res;
+  const std::string rc = out.substr(rc_at, nl - rc_at), probed = out.substr(nl + 1);
+  const bool probes_ok = res->exit_status == 0;
+  out.resize(mark);
+  res->exit_status = std::atoi(rc.c_str());
+  std::optional<std::vector<ProbeAnswer>> answers;
+  if (probes_ok) answers = ParseProbeOutput(probes, probed, nonce);
+  if (answers) probe_cache->Store(*stamp, std::move(probes), std::move(*answers));
+  return res;
 }
 
 Result<connection::ExecResult> RunContext::Run(connection::ExecRequest req, bool write) {

@@ -52,6 +52,9 @@ struct RunContext {
   // may be asked in the same round trip.
   ProbeCache* probe_cache = nullptr;
   std::function<std::vector<PathProbe>()> plan_ahead;
+  // The probes of the tasks after this one only, when this task's writes
+  // may carry them (ExecThenProbe); null when they may not.
+  std::function<std::vector<PathProbe>()> plan_after;
 
   // A read-only probe's answer: taken from the batch fetched ahead when it
   // holds it, else asked now (with the probes of plan_ahead when no write
@@ -59,6 +62,13 @@ struct RunContext {
   // (its stderr in *error_text). Every other script run through this
   // context counts as a write (WriteClock) and so ends every batch.
   Result<std::optional<ProbeAnswer>> Probe(const PathProbe& probe, std::string* error_text);
+
+  // Runs `script` then `last` (its final command, without `exec`) on the
+  // host, as Exec(script + "exec " + last). With plan_after, the probes of
+  // the following tasks run after `last` in the same round trip and their
+  // answers go to probe_cache (under WriteClock's rule for fused writes);
+  // the result (stdout, stderr, exit status) is `last`'s as without them.
+  Result<connection::ExecResult> ExecThenProbe(const std::string& script, const std::string& last);
 
   // Runs a script on the host with the task's become and environment.
   Result<connection::ExecResult> Exec(const std::string& script,
@@ -72,6 +82,8 @@ struct RunContext {
 
  private:
   Result<connection::ExecResult> Run(connection::ExecRequest req, bool write = true);
+  Result<std::optional<ProbeAnswer>> ProbeWithProcesses(const PathProbe& probe,
+                                                        std::string* error_text);
 };
 
 class Module {

@@ -1,9 +1,13 @@
 #include "modules/path_probe.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 
 #include "connection/shell.h"
+#include "core/digest.h"
 
 namespace drover::modules {
 
@@ -50,19 +54,9 @@ bool IsHex40(std::string_view s) {
          });
 }
 
-}  // namespace
-
-std::string PosixDirname(const std::string& path) {
-  size_t end = path.size();
-  while (end > 1 && path[end - 1] == '/') --end;  // trailing slashes
-  const size_t slash = path.rfind('/', end == 0 ? 0 : end - 1);
-  if (end == 0 || slash == std::string::npos) return ".";
-  size_t cut = slash;
-  while (cut > 0 && path[cut - 1] == '/') --cut;
-  return cut == 0 ? "/" : path.substr(0, cut);
-}
-
-std::string ProbeScript(const std::vector<PathProbe>& probes) {
+// The paths (into_dir applied), the into/parent/exists flags (__i, __d,
+// __e) and "$@" = the paths that exist.
+std::string ProbeSetup(const std::vector<PathProbe>& probes) {
   std::string s = "__i=; __d=; __e=\n";
   for (size_t k = 0; k < probes.size(); ++k) {
     const PathProbe& p = probes[k];
@@ -85,6 +79,131 @@ std::string ProbeScript(const std::vector<PathProbe>& probes) {
   for (size_t k = 0; k < probes.size(); ++k)
     s += Flag("[ -e " + Ref(k) + " ] || [ -L " + Ref(k) + " ]", "__e",
               "set -- \"$@\" " + Ref(k) + "; ");
+  return s;
+}
+
+bool WantsBytes(const PathProbe& p) {
+  return p.content || p.checksum;
+}
+
+}  // namespace
+
+std::string PosixDirname(const std::string& path) {
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') --end;  // trailing slashes
+  const size_t slash = path.rfind('/', end == 0 ? 0 : end - 1);
+  if (end == 0 || slash == std::string::npos) return ".";
+  size_t cut = slash;
+  while (cut > 0 && path[cut - 1] == '/') --cut;
+  return cut == 0 ? "/" : path.substr(0, cut);
+}
+
+std::string ProbeNonce() {
+  std::random_device rd;
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+  return std::string("DROVER_END_") + hex;
+}
+
+// Output: "DROVER_PROBE|into|parent|exists|links" (a flag per probe
+// each); "DROVER_LINK|target" per symlink; per probe that wants bytes,
+// "DROVER_TEXT|n" (not a file to read), "DROVER_TEXT|l" (a symlink: not
+// read here) or "DROVER_TEXT|r" then the bytes, "\n", the nonce and
+// "|ok", "|big" or "|fail"; last, the `stat` line of each existing path.
+std::string ProbeScript(const std::vector<PathProbe>& probes, const std::string& nonce) {
+  std::string s = ProbeSetup(probes) + "__k=\n";
+  for (size_t k = 0; k < probes.size(); ++k) s += Flag("[ -L " + Ref(k) + " ]", "__k");
+  s += "printf 'DROVER_PROBE|%s|%s|%s|%s\\n' \"$__i\" \"$__d\" \"$__e\" \"$__k\"\n";
+  for (size_t k = 0; k < probes.size(); ++k)
+    s += "if [ -L " + Ref(k) + " ]; then printf 'DROVER_LINK|%s\\n' \"$(readlink -- " + Ref(k) +
+         ")\"; fi\n";
+  if (std::any_of(probes.begin(), probes.end(), WantsBytes)) {
+    // A `read` loop keeps every byte but NUL (the controller compares the
+    // length with the file's size) and tells a missing last newline.
+    s += "__r() { printf 'DROVER_TEXT|r\\n'; __n=0; __l=\n"
+         "while IFS= read -r __l; do printf '%s\\n' \"$__l\"; __n=$((__n + ${#__l} + 1))\n"
+         "[ \"$__n\" -le " +
+         std::to_string(kMaxBuiltinRead) + " ] || { printf '\\n" + nonce +
+         "|big\\n'; return 0; }; done 2>/dev/null <\"$1\" || { printf '\\n" + nonce +
+         "|fail\\n'; return 0; }\n"
+         "printf '%s\\n" +
+         nonce + "|ok\\n' \"$__l\"; }\n";
+  }
+  for (size_t k = 0; k < probes.size(); ++k) {
+    if (!WantsBytes(probes[k])) continue;
+    const std::string readable = probes[k].content ? "true" : "[ -r " + Ref(k) + " ]";
+    s += "if [ -L " + Ref(k) + " ] && [ -f " + Ref(k) +
+         " ]; then echo 'DROVER_TEXT|l'; elif [ -f " + Ref(k) + " ] && ! [ -L " + Ref(k) +
+         " ] && " + readable + "; then __r " + Ref(k) + "; else echo 'DROVER_TEXT|n'; fi\n";
+  }
+  s += "[ $# -eq 0 ] || exec stat -c '" + std::string(kStatFormat) + "' -- \"$@\"\n";
+  return s;
+}
+
+std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathProbe>& probes,
+                                                         const std::string& out,
+                                                         const std::string& nonce) {
+  const size_t n = probes.size();
+  size_t at = 0;
+  std::optional<std::string> head = Tagged(NextLine(out, &at), "DROVER_PROBE|");
+  if (!head || head->size() != 4 * n + 3) return std::nullopt;
+  auto flag = [&](size_t field, size_t k) { return (*head)[field * (n + 1) + k] == '1'; };
+  std::vector<ProbeAnswer> answers(n);
+  std::vector<std::string> links(n), bytes(n);
+  std::vector<char> text(n, 'n');
+  for (size_t k = 0; k < n; ++k) {
+    answers[k].into_dir = (*head)[k] == '1';
+    answers[k].dir_no_name = (*head)[k] == '2';
+    answers[k].parent_exists = flag(1, k);
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (!flag(3, k)) continue;
+    std::optional<std::string> l = Tagged(NextLine(out, &at), "DROVER_LINK|");
+    if (!l) return std::nullopt;
+    links[k] = *l;
+  }
+  const std::string end = "\n" + nonce + "|";
+  for (size_t k = 0; k < n; ++k) {
+    if (!WantsBytes(probes[k])) continue;
+    std::optional<std::string> t = Tagged(NextLine(out, &at), "DROVER_TEXT|");
+    if (!t || t->size() != 1) return std::nullopt;
+    text[k] = (*t)[0];
+    if (text[k] != 'r') continue;
+    const size_t stop = out.find(end, at);
+    if (stop == std::string::npos) return std::nullopt;
+    bytes[k] = out.substr(at, stop - at);
+    at = stop + end.size();
+    std::optional<std::string> status = NextLine(out, &at);
+    if (!status) return std::nullopt;
+    if (*status != "ok") text[k] = 'x';  // too big or unreadable: not exact
+  }
+  for (size_t k = 0; k < n; ++k) {
+    if (!flag(2, k)) continue;
+    std::optional<std::string> line = NextLine(out, &at);
+    if (!line || line->rfind("DROVER_STAT|", 0) != 0) return std::nullopt;
+    std::optional<RemoteStat> st = ParseStatOutput(*line + "||" + links[k]);
+    if (!st || st->IsLink() != flag(3, k)) return std::nullopt;
+    answers[k].st = *st;
+  }
+  if (at != out.size()) return std::nullopt;
+  for (size_t k = 0; k < n; ++k) {
+    ProbeAnswer& a = answers[k];
+    if (text[k] == 'l' || text[k] == 'x') a.exact = false;
+    if (text[k] != 'r') continue;
+    // Read through the path itself (not a link): exact when every byte of
+    // the file arrived (a NUL would be missing).
+    if (!a.st.IsReg() || a.st.size != static_cast<int64_t>(bytes[k].size())) {
+      a.exact = false;
+      continue;
+    }
+    if (probes[k].checksum) a.st.checksum = HexDigestOf("sha1", bytes[k]);
+    if (probes[k].content) a.content = std::move(bytes[k]);
+  }
+  return answers;
+}
+
+std::string ProcessProbeScript(const std::vector<PathProbe>& probes) {
+  std::string s = ProbeSetup(probes);
   s += "printf 'DROVER_PROBE|%s|%s|%s\\n' \"$__i\" \"$__d\" \"$__e\"\n"
        "[ $# -eq 0 ] || stat -c '" +
        std::string(kStatFormat) + "' -- \"$@\" || exit 1\n";
@@ -111,8 +230,8 @@ std::string ProbeScript(const std::vector<PathProbe>& probes) {
   return s;
 }
 
-std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathProbe>& probes,
-                                                         const std::string& out) {
+std::optional<std::vector<ProbeAnswer>> ParseProcessProbeOutput(
+    const std::vector<PathProbe>& probes, const std::string& out) {
   const size_t n = probes.size();
   size_t at = 0;
   std::optional<std::string> head = Tagged(NextLine(out, &at), "DROVER_PROBE|");
@@ -200,22 +319,33 @@ std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathP
   return answers;
 }
 
-std::atomic<uint64_t> WriteClock::started_{0};
-std::atomic<uint64_t> WriteClock::finished_{0};
+std::mutex WriteClock::mu_;
+uint64_t WriteClock::started_ = 0;
+uint64_t WriteClock::finished_ = 0;
 
 void WriteClock::Begin() {
-  started_.fetch_add(1);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++started_;
 }
 void WriteClock::End() {
-  finished_.fetch_add(1);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++finished_;
+}
+std::optional<uint64_t> WriteClock::BeginFused() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const bool quiet = started_ == finished_;
+  ++started_;
+  if (!quiet) return std::nullopt;
+  return started_;
 }
 uint64_t WriteClock::Started() {
-  return started_.load();
+  std::lock_guard<std::mutex> lock(mu_);
+  return started_;
 }
 std::optional<uint64_t> WriteClock::QuietStamp() {
-  const uint64_t s = started_.load();
-  if (finished_.load() != s) return std::nullopt;
-  return s;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_ != started_) return std::nullopt;
+  return started_;
 }
 
 void ProbeCache::Store(uint64_t stamp, std::vector<PathProbe> probes,

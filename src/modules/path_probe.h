@@ -1,12 +1,15 @@
 // The read-only host query the file-shaped modules (file, copy, template,
 // lineinfile) start with, as data: which path, and whether its checksum,
 // its parent directory and its bytes are wanted. One probe or many become
-// one script with merged host work: one `stat` for every path, one
-// `sha1sum` for every file to checksum, one `stat -L` and one `cat` for
-// every file whose bytes are wanted; everything else is shell builtins
-// (the parent directory is computed on the controller). So a single probe
-// costs at most three host processes and a batch of probes for k tasks
-// (see ProbeCache) the same three, in one round trip.
+// one script (ProbeScript) in which everything but one `stat` for every
+// path is shell builtins: small regular files are read with `read` loops
+// and checksummed on the controller, the parent directory is computed on
+// the controller, and the `stat` is exec'd last. So a probe, or a batch of
+// probes for k tasks (see ProbeCache), costs one host process besides the
+// script's own shell (readlink per symlink aside). An answer the builtins
+// cannot give exactly (a symlink or unreadable file to read, NUL bytes, a
+// file over kMaxBuiltinRead) is marked inexact and asked again with
+// ProcessProbeScript (`sha1sum`, `cat`, as before).
 //
 // Contract: for each probe, the answer is what the module's own query of
 // the same path would have seen (lstat, sha1 of a regular readable file
@@ -43,34 +46,64 @@ struct ProbeAnswer {
   bool dir_no_name = false;   // path was a directory and into_dir was empty
   bool parent_exists = true;  // when asked for
   std::optional<std::string> content;
+  // False: content/checksum could not be read exactly with builtins; the
+  // answer must not be used (ask again with ProcessProbeScript).
+  bool exact = true;
 };
+
+// Bytes a builtin read takes before giving up (one read(2) per byte).
+constexpr size_t kMaxBuiltinRead = 32768;
 
 // The parent directory as coreutils' dirname prints it ("." for a bare
 // name, "/" for the root).
 std::string PosixDirname(const std::string& path);
 
-// The script for `probes` (one round trip, read-only).
-std::string ProbeScript(const std::vector<PathProbe>& probes);
-// The answers to ProbeScript(probes) from its stdout; nullopt when the
-// output does not match (a failed or raced script: ask again, one by one).
+// A random token that ends the bytes of each file a ProbeScript reads
+// (no file can forge it: it is new per script).
+std::string ProbeNonce();
+// The builtin script for `probes` (one round trip, read-only; its last
+// command is an exec, so it may end a longer script). Its stderr carries
+// nothing the answer needs.
+std::string ProbeScript(const std::vector<PathProbe>& probes, const std::string& nonce);
+// The answers to ProbeScript(probes, nonce) from its stdout; nullopt when
+// the output does not match (a failed or raced script: ask again, alone).
 std::optional<std::vector<ProbeAnswer>> ParseProbeOutput(const std::vector<PathProbe>& probes,
-                                                         const std::string& out);
+                                                         const std::string& out,
+                                                         const std::string& nonce);
+// The same query with host processes (`sha1sum`, `stat -L`, `cat`): exact
+// for every file; its stderr explains a failure.
+std::string ProcessProbeScript(const std::vector<PathProbe>& probes);
+std::optional<std::vector<ProbeAnswer>> ParseProcessProbeOutput(
+    const std::vector<PathProbe>& probes, const std::string& out);
 
 // Counts writes to any host (every script that is not a probe), run-wide:
 // a probe answered before a write started may be stale after it, whatever
 // host the write went to (two inventory hosts may be one machine, or share
 // a file system).
+//
+// The rule, for answers stored with stamp S: they are used only while
+// Started() == S. S is either QuietStamp() read before a read-only batch
+// was sent (no write in flight then, none started since), or the stamp
+// BeginFused() gave a write whose script runs the probes after it (no
+// other write in flight when it began, none started since: the only write
+// the probes can have overlapped is their own script's, which ran before
+// them). So an answer is never used if any other write, on any host, ran
+// at any time between the moment it was taken and its use.
 class WriteClock {
  public:
   // Call around a script that may change a host.
   static void Begin();
   static void End();
+  // Begin() for a write that carries probes: their stamp when no other
+  // write is in flight (nullopt otherwise; End() is still due).
+  static std::optional<uint64_t> BeginFused();
   // The current count, or nullopt while a write is in flight.
   static std::optional<uint64_t> QuietStamp();
   static uint64_t Started();
 
  private:
-  static std::atomic<uint64_t> started_, finished_;
+  static std::mutex mu_;
+  static uint64_t started_, finished_;
 };
 
 // The answers a batch fetched ahead for one host's next tasks. An answer

@@ -124,15 +124,34 @@ TEST_CASE("a batch of probes answers as each module's own query did") {
   no_name.checksum = no_name.parent = true;
   probes.push_back(no_name);
 
-  Result<connection::ExecResult> batch = s.ctx.Exec(ProbeScript(probes));
+  Result<connection::ExecResult> batch = s.ctx.Exec(ProcessProbeScript(probes));
   REQUIRE(batch.ok());
   CHECK(batch->exit_status == 0);
-  std::optional<std::vector<ProbeAnswer>> answers = ParseProbeOutput(probes, batch->stdout_data);
+  std::optional<std::vector<ProbeAnswer>> answers =
+      ParseProcessProbeOutput(probes, batch->stdout_data);
   REQUIRE(answers.has_value());
   REQUIRE(answers->size() == probes.size());
+  const std::string nonce = ProbeNonce();
+  Result<connection::ExecResult> built = s.ctx.Exec(ProbeScript(probes, nonce));
+  REQUIRE(built.ok());
+  CHECK(built->exit_status == 0);
+  std::optional<std::vector<ProbeAnswer>> builtin =
+      ParseProbeOutput(probes, built->stdout_data, nonce);
+  REQUIRE(builtin.has_value());
+  REQUIRE(builtin->size() == probes.size());
   for (size_t k = 0; k < probes.size(); ++k) {
     const ProbeAnswer want = Reference(s.ctx, probes[k]);
     CheckSame((*answers)[k], want, "batched: " + probes[k].path);
+    // The builtin batch is exact, or says it is not (symlinks to files,
+    // NUL bytes), never wrong.
+    const bool reads = probes[k].content || probes[k].checksum;
+    const std::string name = fs::path(probes[k].path).filename().string();
+    if ((*builtin)[k].exact)
+      CheckSame((*builtin)[k], want, "builtin: " + probes[k].path);
+    else
+      CHECK_MESSAGE((reads && (name == "binary" || name == "link")), probes[k].path);
+    if (reads && (name == "text" || name == "no-newline" || name == "empty"))
+      CHECK_MESSAGE((*builtin)[k].exact, probes[k].path);
     std::string error;
     Result<std::optional<ProbeAnswer>> one = s.ctx.Probe(probes[k], &error);
     REQUIRE(one.ok());
@@ -167,4 +186,72 @@ TEST_CASE("a batch answer is served once, in order, and never after a write") {
   Result<std::optional<ProbeAnswer>> fresh = s.ctx.Probe(b, &error);
   REQUIRE(fresh.ok());
   CHECK((*fresh)->st.size == 3);
+}
+
+TEST_CASE("a write carries the next tasks' probes, answered after it, under the clock's rule") {
+  Scratch s;
+  s.Write("a", "old\n");
+  std::string lines;
+  while (lines.size() <= kMaxBuiltinRead) lines += std::string(99, 'x') + "\n";
+  s.Write("big", lines);
+  PathProbe a, big;
+  a.path = s.Path("a");
+  a.content = true;
+  big.path = s.Path("big");
+  big.checksum = true;
+  ProbeCache cache;
+  s.ctx.probe_cache = &cache;
+  auto plan = [&] { return std::vector<PathProbe>{a, big}; };
+  s.ctx.plan_after = plan;
+  const std::string writes = "sh -c 'printf new > " + connection::ShellQuote(a.path) +
+                             "; printf out; echo err >&2; exit 3'";
+  Result<connection::ExecResult> res = s.ctx.ExecThenProbe("echo before\n", writes);
+  REQUIRE(res.ok());
+  CHECK(res->stdout_data == "before\nout");  // the command's, exactly
+  CHECK(res->stderr_data == "err\n");
+  CHECK(res->exit_status == 3);
+  std::optional<ProbeAnswer> got = cache.Take(a);
+  REQUIRE(got.has_value());
+  CHECK(got->content == std::optional<std::string>("new"));  // seen after the write
+  got = cache.Take(big);
+  REQUIRE(got.has_value());
+  CHECK_FALSE(got->exact);  // too big to read with builtins
+  std::string error;
+  Result<std::optional<ProbeAnswer>> asked = s.ctx.Probe(big, &error);  // with processes
+  REQUIRE(asked.ok());
+  REQUIRE(asked->has_value());
+  CheckSame(**asked, Reference(s.ctx, big), "big");
+
+  // Another write in flight when it began: nothing is kept.
+  WriteClock::Begin();
+  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+  WriteClock::End();
+  CHECK_FALSE(cache.Take(a).has_value());
+  // Any write started after it (any host): nothing is served.
+  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+  WriteClock::Begin();
+  WriteClock::End();
+  CHECK_FALSE(cache.Take(a).has_value());
+  // Unchanged: served.
+  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+  CHECK(cache.Take(a).has_value());
+
+  // As without probes: a builtin's name is a program to look up, and the
+  // result of an early exit is the script's.
+  for (const char* last : {"cd /", "false", "printf 'no newline'"}) {
+    s.ctx.plan_after = plan;
+    Result<connection::ExecResult> fused = s.ctx.ExecThenProbe("echo x\n", last);
+    s.ctx.plan_after = nullptr;
+    Result<connection::ExecResult> alone = s.ctx.ExecThenProbe("echo x\n", last);
+    REQUIRE(fused.ok());
+    REQUIRE(alone.ok());
+    CHECK(fused->stdout_data == alone->stdout_data);
+    CHECK(fused->stderr_data == alone->stderr_data);
+    CHECK(fused->exit_status == alone->exit_status);
+  }
+  s.ctx.plan_after = plan;
+  res = s.ctx.ExecThenProbe("echo early; exit 0\n", "true");
+  REQUIRE(res.ok());
+  CHECK(res->stdout_data == "early\n");
+  CHECK(res->exit_status == 0);
 }

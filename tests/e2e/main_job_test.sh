@@ -11,7 +11,8 @@
 #      roots); provision and deploy again change nothing, with drover and
 #      with ansible-playbook (the demo fails otherwise; checked again here)
 #   2. a new commit of the app, `make deploy`: live, each supervisor program
-#      restarted exactly once; an unchanged deploy restarts nothing
+#      restarted exactly once; an unchanged deploy restarts nothing; unchanged
+#      provision and deploy print the same with batching off and on
 #   3. `make deploy opts='--check --diff'` after a template change shows the
 #      diff and changes nothing
 #   4. `make secrets` with EDITOR a script changes a value; the next deploy
@@ -121,6 +122,17 @@ make --no-print-directory deploy env=vagrant >"$tmp/deploy-same.txt" 2>&1 || tru
 changed_zero "$tmp/deploy-same.txt" && pass || fail "an unchanged deploy changed something"
 [[ $(spawns api) -eq $api_before && $(spawns client) -eq $client_before ]] && pass ||
   fail "an unchanged deploy restarted a program"
+# Batching (issue 21 section 2) changes round trips, never what a run says:
+# unchanged provision and deploy with batching off, then on, print the same
+# output and recap (durations removed).
+strip_times() { sed -E -e 's/[0-9]+\.[0-9]+ ?m?s\b/X/g' -e 's/"(start|end|delta)": "[^"]*"/"\1": X/g' "$1"; }
+for target in provision deploy; do
+  DROVER_BATCH=0 make --no-print-directory "$target" env=vagrant >"$tmp/$target-off.txt" 2>&1 || true
+  make --no-print-directory "$target" env=vagrant >"$tmp/$target-on.txt" 2>&1 || true
+  changed_zero "$tmp/$target-on.txt" && diff <(strip_times "$tmp/$target-off.txt") \
+    <(strip_times "$tmp/$target-on.txt") >"$tmp/$target-batch.diff" && pass ||
+    fail "unchanged $target with batching off and on differs: $(head -n 20 "$tmp/$target-batch.diff")"
+done
 
 # 3. --check --diff after a template change: the diff, and nothing changed.
 # (.env's template has diff: false: its diff would show the secrets.)

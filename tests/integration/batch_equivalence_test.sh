@@ -7,18 +7,27 @@
 # change), a host-side edit then --check --diff, tags and --start-at-task.
 # Forks 1, so the order of host results is the same in both runs.
 # Also checks that the rerun really batched (fewer round trips than tasks).
+# The second play (group pair: h1 and its alias h1b, one machine) covers
+# the probes a command or a write carries for the tasks after it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DROVER="${DROVER:-$PWD/build/drover}"
 source tests/integration/sshd_lib.sh
 sshd_setup
 inv=$T/hosts
-echo "[all]" >"$inv"
+echo "[solo]" >"$inv"
 for h in h1 h2; do
   sshd_start "$h"
   echo "$h ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[$h]} work=$T/work/$h" >>"$inv"
 done
+# h1b is h1 again (same sshd, same machine) under another name: the pair
+# shares a directory, so one's write must void the other's answers.
 cat >>"$inv" <<EOF2
+[pair]
+h1
+h1b ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[h1]} work=$T/work/h1b
+[pair:vars]
+shared=$T/work/shared
 [all:vars]
 ansible_user=root
 ansible_ssh_private_key_file=$T/id_ed25519
@@ -28,7 +37,7 @@ mkdir -p "$T/pb/templates" "$T/pb/files"
 printf 'name={{ inventory_hostname }} item={{ item | default("none") }}\n' >"$T/pb/templates/t.j2"
 printf 'static file\n' >"$T/pb/files/static.txt"
 cat >"$T/pb/site.yml" <<'EOF2'
-- hosts: all
+- hosts: solo
   gather_facts: false
   handlers:
     - name: note
@@ -65,6 +74,36 @@ cat >"$T/pb/site.yml" <<'EOF2'
       template: {src: t.j2, dest: "{{ work }}/final"}
       register: final_reg
     - debug: {var: final_reg}
+# Writes that carry the next tasks' probes (ExecThenProbe): commands
+# between file tasks, a command that changes a file the next task probes,
+# a write on one alias of a file the other alias probes next, failing
+# commands mid-batch. serial: 1, as writes carry probes only for a task
+# that runs on one host: h1 runs the play, then h1b sees what it left.
+- hosts: pair
+  gather_facts: false
+  serial: 1
+  tasks:
+    - file: {path: "{{ shared }}", state: directory}
+    - command: 'true'
+      changed_when: false
+    - copy: {content: "shared\n", dest: "{{ shared }}/f"}
+    - lineinfile: {path: "{{ shared }}/f", line: "{{ inventory_hostname }}"}
+    - shell: 'echo by-{{ inventory_hostname }} >> {{ shared }}/g'
+      changed_when: false
+    - lineinfile: {path: "{{ shared }}/g", line: "end"}
+    - file: {path: "{{ shared }}/dir-{{ inventory_hostname }}", state: directory}
+    - command: 'false'
+      when: inventory_hostname == 'h1b'
+      ignore_errors: true
+    - copy: {content: "after fail\n", dest: "{{ shared }}/after-{{ inventory_hostname }}"}
+    - command: 'cat {{ shared }}/f'
+      changed_when: false
+    - template: {src: t.j2, dest: "{{ shared }}/t-{{ inventory_hostname }}"}
+    - command: 'false'
+      when: inventory_hostname == 'h1'
+    - file: {path: "{{ shared }}/last-{{ inventory_hostname }}", state: touch,
+             modification_time: preserve, access_time: preserve}
+    - copy: {content: "x\n", dest: "{{ shared }}/f"}
 EOF2
 
 # Output with what varies between two runs removed (times, temp names).

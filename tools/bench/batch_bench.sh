@@ -8,13 +8,13 @@
 # per host-task (DROVER_STATS), host processes per host-task (forks counted
 # by strace on the sshds, less what logging in costs) and controller CPU;
 # wall times are under strace (slower than without). Run as root
-# after `make build`:   tools/bench/batch_bench.sh [interleaved|grouped] [RUNS=3]
+# after `make build`:   [BENCH_HOSTS=4] tools/bench/batch_bench.sh [interleaved|grouped] [RUNS=3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DROVER="${DROVER:-$PWD/build/drover}"
 order=${1:-interleaved}
 runs=${2:-3}
-hosts=4
+hosts=${BENCH_HOSTS:-4}  # BENCH_HOSTS=1: one host (no other host's write voids a fused batch)
 source tests/integration/sshd_lib.sh
 sshd_setup
 inv=$T/hosts
