@@ -83,7 +83,7 @@ state_of_dr() {
   on_dr 'cd /srv/dj && /srv/djvenv/bin/python -c "import sqlite3; print(sqlite3.connect(\"db.sqlite3\").execute(\"select app, name from django_migrations where app = '"'notes'"'\").fetchall())"
     ls static/notes
     readlink /srv/deploy/current; echo $(ls /srv/deploy); ls /srv/deploy/releases; cat /srv/deploy/current/VERSION
-    cd /srv/arc; tar -tzf data.tar.gz | sort; bzip2 -dc single.txt.bz2; unzip -Z1 texts.zip | sort; stat -c %a texts.zip
+    cd /srv/arc; tar -tzf data.tar.gz | sort; bzip2 -dc single.txt.bz2 2>&1; unzip -Z1 texts.zip | sort; stat -c %a texts.zip
     tar -tJf some.tar.xz | sort; tar -tf sub.tar | sort'
 }
 WANT_STATE="[('notes', '0001_initial')]
@@ -132,7 +132,9 @@ check "drover --check succeeds (rc=$rc)" test "$rc" -eq 0
 # django_manage tasks are skipped (the module has no check mode)
 check "drover --check: the drifted tasks would change ($(recap dr))" changed_is dr 6
 check "drover --check: django_manage skipped" grep -qE "^dr +: .*skipped=4 " "$S/out"
-check "drover --check changed nothing on the host" test "$(state_of_dr 2>&1 || true)" = "$drifted"
+got=$(state_of_dr 2>&1 || true)
+check "drover --check changed nothing on the host" test "$got" = "$drifted"
+[[ $got == "$drifted" ]] || diff <(echo "$drifted") <(echo "$got") >&2 || true
 
 # --- run 3 restores: finalize, the tree and the zip and xz (a.txt), single
 play drover dr modules.yml
