@@ -38,11 +38,9 @@ bool IsYes(const Value& v) {
   return v.truthy();
 }
 
-// An argument templated to `omit` is left out, as Ansible's remove_omit.
 std::string ArgText(const Map& args, const char* key) {
   const Value* v = args.find(key);
   if (!v || v->is_null()) return {};
-  if (v->is_string() && v->as_string() == "__omit_place_holder__drover") return {};
   return v->is_string() ? v->as_string() : tmpl::PyStr(*v);
 }
 
@@ -112,12 +110,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
     const bool looped = items->has_value();
     std::vector<Map> item_locals;
     if (looped) {
-      for (size_t i = 0; i < (*items)->size(); ++i) {
-        Map locals{{loop_var, (**items)[i]}};
-        if (std::optional<Value> ext = ExtendedLoopVar(task, **items, i))
-          locals.set("ansible_loop", *ext);
-        item_locals.push_back(std::move(locals));
-      }
+      item_locals = LoopItemLocals(task, **items, loop_var);
     } else {
       item_locals.push_back(Map{});
     }
@@ -159,7 +152,9 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
         failed = true;
         break;
       }
-      const Map& a = args->as_map();
+      // Arguments templated to `omit` are left out, as Ansible's remove_omit.
+      Map& a = args->as_map();
+      RemoveOmitted(a);
       Inclusion inc;
       const Value* name = a.find("name");
       inc.request.name = name ? Value(*name).set_where(task.where) : Value().set_where(task.where);

@@ -39,6 +39,17 @@ std::optional<Value> ExtendedLoopVar(const playbook::Task& task, const List& ite
   return Value(std::move(loop));
 }
 
+std::vector<Map> LoopItemLocals(const playbook::Task& task, const List& items,
+                                const std::string& loop_var) {
+  std::vector<Map> locals;
+  for (size_t i = 0; i < items.size(); ++i) {
+    Map item{{loop_var, items[i]}};
+    if (std::optional<Value> ext = ExtendedLoopVar(task, items, i)) item.set("ansible_loop", *ext);
+    locals.push_back(std::move(item));
+  }
+  return locals;
+}
+
 Result<std::optional<List>> LoopItems(const playbook::Task& task, const tmpl::Scope& scope,
                                       const LookupContext& lookup_ctx) {
   const Value* loop = task.keywords.find("loop");

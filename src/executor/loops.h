@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/value.h"
@@ -28,6 +29,10 @@ LookupContext TaskLookupContext(const playbook::Task& task, const TaskContext& c
 // previtem, nextitem, and allitems unless extended_allitems is false);
 // nullopt when the task's loop is not extended.
 std::optional<Value> ExtendedLoopVar(const playbook::Task& task, const List& items, size_t index);
+// An include's per-item variables: the loop variable and, with
+// loop_control.extended, ansible_loop.
+std::vector<Map> LoopItemLocals(const playbook::Task& task, const List& items,
+                                const std::string& loop_var);
 
 // Whether `with_<name>` is one of the forms LoopItems computes.
 bool IsSupportedWithLoop(std::string_view name);

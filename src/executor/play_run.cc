@@ -808,12 +808,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (const Value* lc = task.keywords.find("loop_control"); lc && lc->is_map())
         if (const Value* lv = lc->as_map().find("loop_var"); lv && lv->is_string())
           loop_var = lv->as_string();
-      for (size_t i = 0; i < (*items)->size(); ++i) {
-        Map locals{{loop_var, (**items)[i]}};
-        if (std::optional<Value> ext = ExtendedLoopVar(task, **items, i))
-          locals.set("ansible_loop", *ext);
-        item_locals.push_back(std::move(locals));
-      }
+      item_locals = LoopItemLocals(task, **items, loop_var);
     } else {
       item_locals.push_back(Map{});
     }

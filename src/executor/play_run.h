@@ -108,8 +108,6 @@ class PlayRun {
   // An item's tags; those that are templates rendered with the play's vars
   // and the extra vars, as 2.14 renders them when it filters by tags.
   playbook::TagSet RenderedTags(const Map& keywords) const;
-  // The module tasks after items[at] up to the first block, include or
-  // controller action (those selected by tags), for batching.
   // hostvars[host] for a host outside the batch, from its inventory
   // variables, extra vars and the facts and set_facts it has.
   void SetOutsideHostvars(inventory::Host& host);
@@ -123,6 +121,8 @@ class PlayRun {
   // At the end of a role's block: the hosts on which one of its tasks ran
   // have completed it (Ansible's implicit role_complete).
   void CompleteRole(const playbook::Block& block);
+  // The module tasks after items[at] up to the first block, include or
+  // controller action (those selected by tags), for batching.
   std::vector<const playbook::Task*> TasksAhead(const std::vector<playbook::Item>& items, size_t at,
                                                 const TaskContext& ctx) const;
 

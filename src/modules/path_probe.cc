@@ -1,7 +1,5 @@
 #include "modules/path_probe.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <random>
