@@ -261,11 +261,11 @@ Command PlaybookCommand() {
       load_options.roles_path = cfg.GetPathList("defaults", "roles_path");
     }
     if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
+    StdoutCallback callback = StdoutCallback::kDefault;
     if (!o.list_hosts && !o.list_tasks && !o.list_tags && !o.syntax_check && !o.check_support) {
-      std::vector<Error> callback_warnings;
-      Status callback = CheckStdoutCallback(cfg, &callback_warnings);
-      for (const Error& w : callback_warnings) ReportWarning(w);
-      if (!callback) return ReportError(callback.error());
+      Result<StdoutCallback> chosen = ChooseStdoutCallback(cfg);
+      if (!chosen) return ReportError(chosen.error());
+      callback = *chosen;
     }
     if (!app.count("--forks"))
       if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
@@ -439,6 +439,7 @@ Command PlaybookCommand() {
     text_options.verbosity = o.verbosity;
     text_options.timing = WantsTimingSummary(cfg);
     text_options.color = output::AnsibleColorEnabled(cfg);
+    text_options.yaml = callback == StdoutCallback::kYaml;
     output::AnsibleTextReporter text(stdout, text_options);
     text.set_log(log.get());
     if (o.verbosity >= 1) {

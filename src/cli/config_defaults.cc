@@ -32,7 +32,7 @@ std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host
       "localhost does not match 'all'");
 }
 
-Status CheckStdoutCallback(const AnsibleConfig& cfg, std::vector<Error>* warnings) {
+Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg) {
   std::string origin = "ANSIBLE_STDOUT_CALLBACK";
   std::string name;
   if (const char* env = std::getenv("ANSIBLE_STDOUT_CALLBACK")) {
@@ -41,20 +41,13 @@ Status CheckStdoutCallback(const AnsibleConfig& cfg, std::vector<Error>* warning
     name = cfg.Get("defaults", "stdout_callback");
     origin = "stdout_callback in " + cfg.file;
   }
-  std::string shortname = name;
-  for (const char* prefix : {"ansible.builtin.", "community.general."})
-    if (shortname.rfind(prefix, 0) == 0) shortname = shortname.substr(std::string(prefix).size());
-  if (shortname.empty() || shortname == "default") return {};
-  if (shortname == "yaml") {
-    warnings->push_back(MakeError("stdout_callback '" + name + "' (" + origin +
-                                  "): drover prints the default callback's output (results as "
-                                  "JSON, not YAML)"));
-    return {};
-  }
+  if (name.empty() || name == "default" || name == "ansible.builtin.default")
+    return StdoutCallback::kDefault;
+  if (name == "yaml" || name == "community.general.yaml") return StdoutCallback::kYaml;
   return MakeError("stdout_callback '" + name + "' (" + origin +
-                   ") is not supported by drover, which prints the default callback's output "
-                   "(and accepts yaml with a warning); unset it or set it to default. No host "
-                   "was contacted.");
+                   ") is not supported by drover, which prints the output of the default and "
+                   "yaml callbacks; unset it or set it to default or yaml. No host was "
+                   "contacted.");
 }
 
 }  // namespace drover::cli

@@ -20,11 +20,6 @@ std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg);
 // ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);
 
-// The stdout callback asked for (ANSIBLE_STDOUT_CALLBACK, else [defaults]
-// stdout_callback) checked before any host is contacted: default runs;
-// yaml (community.general.yaml) runs with the default callback's output and
-// a warning appended to `warnings`; any other (json, minimal, oneline, ...)
-// is an error naming the setting, never a silently different output.
 // Ansible's warning for an inventory without hosts (CLI.get_host_list),
 // unless localhost_warning is off (ANSIBLE_LOCALHOST_WARNING, [defaults]
 // localhost_warning) or `pattern` names localhost. Wrapped as Ansible wraps
@@ -32,6 +27,12 @@ std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);
 std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host_count,
                                            const std::string& pattern);
 
-Status CheckStdoutCallback(const AnsibleConfig& cfg, std::vector<Error>* warnings);
+// The stdout callback asked for (ANSIBLE_STDOUT_CALLBACK, else [defaults]
+// stdout_callback), checked before any host is contacted: default (or
+// unset) and yaml (community.general.yaml, also by its FQCN) are drover's;
+// any other (json, minimal, oneline, ...) is an error naming the setting,
+// never a silently different output.
+enum class StdoutCallback { kDefault, kYaml };
+Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg);
 
 }  // namespace drover::cli

@@ -4,6 +4,7 @@
 
 #include "core/json.h"
 #include "core/secrets.h"
+#include "output/yaml_results.h"
 
 namespace drover::output {
 
@@ -101,8 +102,7 @@ std::string AnsibleTextReporter::Banner(const std::string& text) {
   return text + " " + std::string(static_cast<size_t>(stars), '*');
 }
 
-std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
-                                            const std::string& action) {
+Map AnsibleTextReporter::CleanResult(const Value& result, const std::string& action) {
   Map clean;
   const bool debug = action == "debug";
   const bool has_msg = result.is_map() && result.as_map().contains("msg");
@@ -119,10 +119,21 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
       clean.set(k, v);
     }
   }
+  return clean;
+}
+
+std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
+                                            const std::string& action) {
   JsonStyle style;
   style.sort_keys = true;
   style.indent = pretty ? 4 : -1;
-  return ToJson(Value(std::move(clean)), style);
+  return ToJson(Value(CleanResult(result, action)), style);
+}
+
+std::string AnsibleTextReporter::Dump(const Value& result, bool pretty,
+                                      const std::string& action) const {
+  if (options_.yaml) return YamlDumpResult(CleanResult(result, action));
+  return DumpResult(result, pretty, action);
 }
 
 void AnsibleTextReporter::Write(const std::string& text, const char* color, Shown shown) {
@@ -183,13 +194,13 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
     case Outcome::kChanged: {
       const bool changed = e.status == Outcome::kChanged;
       std::string line = (changed ? "changed: " : "ok: ") + HostTag(e) + item;
-      if (show) line += " => " + DumpResult(e.result, pretty, e.action);
+      if (show) line += " => " + Dump(e.result, pretty, e.action);
       Write(line, changed ? kColorChanged : kColorOk);
       return;
     }
     case Outcome::kSkipped: {
       std::string line = "skipping: " + HostTag(e) + item;
-      if (options_.verbosity > 0) line += " => " + DumpResult(e.result, pretty, e.action);
+      if (options_.verbosity > 0) line += " => " + Dump(e.result, pretty, e.action);
       Write(line, kColorSkip);
       return;
     }
@@ -203,7 +214,7 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
         m.erase("failed");
         shown = Value(std::move(m));
       }
-      line += DumpResult(shown, pretty, e.action);
+      line += Dump(shown, pretty, e.action);
       Write(line, kColorError);
       // Where to look: the task's file:line (Ansible shows it only at -vv).
       if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kColorError);
@@ -212,7 +223,7 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
-                         ": UNREACHABLE! => " + DumpResult(e.result, pretty, e.action);
+                         ": UNREACHABLE! => " + Dump(e.result, pretty, e.action);
       Write(line, kColorUnreachable);
       if (e.ignored) Write("...ignoring", kColorSkip);
       return;

@@ -19,6 +19,7 @@ struct TextOptions {
   int verbosity = 0;   // -v count: results shown as JSON from 1
   bool color = false;  // ANSI colours (only on a terminal)
   bool timing = true;  // per-task timing summary after the recap
+  bool yaml = false;   // stdout_callback yaml: results dumped as community.general.yaml
   size_t timing_rows = 10;
 };
 
@@ -50,10 +51,14 @@ class AnsibleTextReporter : public Reporter {
   // debug, everything but what it was asked to show), keys sorted, one line
   // (or indented by 4 when `pretty`).
   static std::string DumpResult(const Value& result, bool pretty, const std::string& action);
+  // The result as the callback cleans it before dumping (DumpResult's map).
+  static Map CleanResult(const Value& result, const std::string& action);
 
  private:
   enum class Shown { kBoth, kScreenOnly, kLogOnly };  // display()'s screen_only/log_only
   void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth);
+  // DumpResult, or YamlDumpResult with options_.yaml.
+  std::string Dump(const Value& result, bool pretty, const std::string& action) const;
 
   FILE* out_;
   TextOptions options_;

@@ -17,6 +17,11 @@ struct YamlDumpStyle {
   int width = 80;
   bool sort_keys = true;
   bool explicit_start = false;
+  // community.general.yaml's dumper: a string holding a line break (or
+  // \r, \x1c-\x1e, \x85, \u2028, \u2029) is written as a `|` literal
+  // block, after trailing whitespace, unprintable characters, \v\f\r and
+  // spaces before line ends are dropped and tabs expanded.
+  bool literal_multiline = false;
 };
 
 // PyYAML's yaml.dump(value, allow_unicode=True, ...) output.

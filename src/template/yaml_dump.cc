@@ -55,7 +55,7 @@ bool Printable(char32_t ch) {
 
 struct Analysis {
   bool empty = false, multiline = false, allow_flow_plain = true, allow_block_plain = true,
-       allow_single_quoted = true, allow_double_quoted = true;
+       allow_single_quoted = true, allow_double_quoted = true, allow_block = true;
 };
 
 Analysis Analyze(const U32& s) {
@@ -63,6 +63,7 @@ Analysis Analyze(const U32& s) {
   if (s.empty()) {
     a.empty = true;
     a.allow_flow_plain = false;
+    a.allow_block = false;
     return a;
   }
   bool block_ind = false, flow_ind = false, line_breaks = false, special = false;
@@ -113,13 +114,52 @@ Analysis Analyze(const U32& s) {
   if (leading_space || leading_break || trailing_space || trailing_break)
     a.allow_flow_plain = a.allow_block_plain = false;
   if (break_space) a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = false;
+  if (trailing_space) a.allow_block = false;
   if (space_break || special)
-    a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = false;
+    a.allow_flow_plain = a.allow_block_plain = a.allow_single_quoted = a.allow_block = false;
   if (line_breaks) a.allow_flow_plain = a.allow_block_plain = false;
   if (flow_ind) a.allow_flow_plain = false;
   if (block_ind) a.allow_block_plain = false;
   a.multiline = line_breaks;
   return a;
+}
+
+// community.general.yaml's should_use_block.
+bool ShouldUseBlock(const U32& s) {
+  return s.find_first_of(U"\n\r\x1c\x1d\x1e\x85\u2028\u2029") != U32::npos;
+}
+
+// Python's str.isspace().
+bool PyIsSpace(char32_t c) {
+  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xA0 ||
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+// What community.general.yaml's MyDumper writes in a literal block instead
+// of `s`: rstrip(), only string.printable or >= U+00A0 kept, expandtabs(),
+// \v \f \r dropped, spaces before a line break dropped.
+U32 BlockText(const U32& s) {
+  size_t end = s.size();
+  while (end > 0 && PyIsSpace(s[end - 1])) --end;
+  U32 kept;
+  size_t column = 0;
+  for (size_t i = 0; i < end; ++i) {
+    char32_t c = s[i];
+    if (!((c >= 0x20 && c <= 0x7E) || (c >= 0x09 && c <= 0x0d) || c >= 0xA0)) continue;
+    if (c == '\t') {
+      size_t spaces = 8 - column % 8;
+      kept.append(spaces, U' ');
+      column += spaces;
+      continue;
+    }
+    column = c == '\n' || c == '\r' ? 0 : column + 1;
+    if (c == 0x0b || c == 0x0c || c == '\r') continue;
+    if (c == '\n')
+      while (!kept.empty() && kept.back() == ' ') kept.pop_back();
+    kept += c;
+  }
+  return kept;
 }
 
 class Emitter {
@@ -202,9 +242,12 @@ class Emitter {
     return e;
   }
 
-  // Scalar text and whether it may be written plain (implicit resolution).
-  void ScalarText(const Value& v, U32* text, bool* implicit) {
+  // Scalar text and whether it may be written plain (implicit resolution);
+  // `literal` when the style asks for a literal block (the text is then
+  // BlockText's).
+  void ScalarText(const Value& v, U32* text, bool* implicit, bool* literal = nullptr) {
     *implicit = true;
+    if (literal) *literal = false;
     switch (v.type()) {
       case Value::Type::kNull: *text = U"null"; return;
       case Value::Type::kBool: *text = v.as_bool() ? U"true" : U"false"; return;
@@ -229,6 +272,10 @@ class Emitter {
         *text = Decode(s);
         Value r = ResolvePlainScalar(s);
         *implicit = r.is_string() && !LooksLikeTimestamp(s) && s != "=" && s != "<<";
+        if (st_.literal_multiline && ShouldUseBlock(*text)) {
+          *text = BlockText(*text);
+          if (literal) *literal = true;
+        }
         return;
       }
     }
@@ -351,13 +398,15 @@ class Emitter {
 
   void Scalar(const Value& v) {
     U32 text;
-    bool implicit;
-    ScalarText(v, &text, &implicit);
+    bool implicit, literal;
+    ScalarText(v, &text, &implicit, &literal);
     IncreaseIndent(true, false);
     Analysis a = Analyze(text);
     char style;
-    if (implicit && !(simple_key_context_ && (a.empty || a.multiline)) &&
-        ((flow_level_ && a.allow_flow_plain) || (!flow_level_ && a.allow_block_plain))) {
+    if (literal) {  // libyaml: a block style it cannot write becomes double-quoted
+      style = a.allow_block && !flow_level_ && !simple_key_context_ ? '|' : '"';
+    } else if (implicit && !(simple_key_context_ && (a.empty || a.multiline)) &&
+               ((flow_level_ && a.allow_flow_plain) || (!flow_level_ && a.allow_block_plain))) {
       style = 'p';
     } else if (a.allow_single_quoted && !(simple_key_context_ && a.multiline)) {
       style = '\'';
@@ -365,7 +414,9 @@ class Emitter {
       style = '"';
     }
     bool split = !simple_key_context_;
-    if (style == 'p')
+    if (style == '|')
+      WriteLiteral(text);
+    else if (style == 'p')
       WritePlain(text, split);
     else if (style == '\'')
       WriteSingle(text, split);
@@ -416,6 +467,36 @@ class Emitter {
         breaks = IsBreak(ch);
       }
       ++end;
+    }
+  }
+
+  // libyaml's yaml_emitter_write_literal_scalar with its block hints.
+  void WriteLiteral(const U32& text) {
+    U32 hints;
+    if (IsBreak(text[0]) || text[0] == ' ') hints += static_cast<char32_t>('0' + best_indent_);
+    if (!IsBreak(text.back()))
+      hints += U"-";
+    else if (text.size() == 1 || IsBreak(text[text.size() - 2]))
+      hints += U"+";
+    WriteIndicator(U"|" + hints, true);
+    WriteLineBreak();
+    bool breaks = true;
+    for (char32_t ch : text) {
+      if (IsBreak(ch)) {
+        if (ch == '\n') {
+          WriteLineBreak();
+        } else {
+          AppendUtf8(out_, static_cast<uint32_t>(ch));
+          column_ = 0;
+        }
+        indention_ = true;
+        breaks = true;
+      } else {
+        if (breaks) WriteIndent();
+        Write(U32(1, ch));
+        indention_ = false;
+        breaks = false;
+      }
     }
   }
 
