@@ -136,12 +136,12 @@ std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outc
   style.sort_keys = true;
   const std::string json = ToJson(Value(Map(outcome.result)), style);
   switch (outcome.state) {
-    case State::kUnreachable: return host + " | UNREACHABLE! => " + json + "\n";
-    case State::kFailed: return host + " | FAILED! => " + json + "\n";
-    case State::kChanged: return host + " | CHANGED => " + json + "\n";
+    case State::kUnreachable: return host + " | UNREACHABLE! => " + json;
+    case State::kFailed: return host + " | FAILED! => " + json;
+    case State::kChanged: return host + " | CHANGED => " + json;
     case State::kOk: break;
   }
-  return host + " | SUCCESS => " + json + "\n";
+  return host + " | SUCCESS => " + json;
 }
 
 }  // namespace drover::cli

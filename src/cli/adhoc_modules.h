@@ -27,7 +27,9 @@ AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
                             connection::Connection& connection,
                             const std::optional<connection::BecomeSpec>& become);
 
-// "web1 | SUCCESS => {...}" and friends, as Ansible's minimal callback.
+// "web1 | SUCCESS => {...}" and friends, the message Ansible's minimal
+// callback displays (a command's raw form ends in a newline, the JSON forms
+// do not): print it with Display().
 std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outcome);
 
 }  // namespace drover::cli

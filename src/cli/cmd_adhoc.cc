@@ -43,8 +43,7 @@ int FailUnknownModule(const std::string& module, const std::vector<TargetHost>& 
   failed.state = State::kFailed;
   failed.result =
       Map{{"msg", "The module " + module + " was not found in configured module paths"}};
-  for (const TargetHost& host : hosts)
-    std::fputs(Redact(FormatAdhocOutcome(host.name, failed)).c_str(), stdout);
+  for (const TargetHost& host : hosts) Display(FormatAdhocOutcome(host.name, failed));
   return static_cast<int>(ExitCode::kHostFailed);
 }
 
@@ -82,6 +81,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   std::vector<std::string> inventories, extra_vars;
   std::string limit;
   int forks = 5;
+  int verbosity = 0;
   ConnectionDefaults defaults;
   std::string remote_user, private_key, connection_kind;
   bool ask_pass = false, become = false, ask_become_pass = false, accept_new = false;
@@ -116,6 +116,9 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   app.add_option("--become-user", become_cli.user, "user to become (default root)");
   app.add_option("--become-flags", become_flags, "flags for the become method");
   app.add_flag("-K,--ask-become-pass", ask_become_pass, "ask for the become password");
+  app.add_flag("-v,--verbose", verbosity,
+               "-v names the config file in use, as ansible; results are shown the same at "
+               "every level");
   try {
     std::reverse(args.begin(), args.end());
     app.parse(args);
@@ -128,6 +131,12 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   // ansible.cfg [defaults] (or its ANSIBLE_* variables), as ansible reads it.
   const AnsibleConfig cfg = ReadAnsibleConfig();
+  // log_path: what the user is shown from here on, as Ansible logs it.
+  std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+  if (verbosity >= 1) {
+    Display(cfg.file.empty() ? "No config file found; using defaults"
+                             : "Using " + cfg.file + " as config file");
+  }
   if (inventories.empty()) inventories = ConfiguredInventory(cfg);
   if (!app.count("--forks"))
     if (std::optional<int> configured = ConfiguredForks(cfg)) forks = *configured;
@@ -233,11 +242,10 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
     }
     if (outcome.state == State::kUnreachable) pool.MarkUnreachable(host.name);
     states[i] = outcome.state;
-    const std::string text = Redact(FormatAdhocOutcome(host.name, outcome));
+    const std::string text = FormatAdhocOutcome(host.name, outcome);
     std::lock_guard lock(print_mutex);
     flush_notices();
-    std::fputs(text.c_str(), stdout);
-    std::fflush(stdout);
+    Display(text);
   });
   flush_notices();
   if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {

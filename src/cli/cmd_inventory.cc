@@ -65,13 +65,11 @@ int BadOptions(const std::string& message) {
 }
 
 int Emit(const std::string& text, const std::string& output) {
-  const std::string safe = Redact(text);
   if (output.empty()) {
-    std::fwrite(safe.data(), 1, safe.size(), stdout);
-    // As Ansible's display: a newline unless the text ends with one.
-    if (safe.empty() || safe.back() != '\n') std::fputc('\n', stdout);
+    Display(text);  // as Ansible's display: logged too
     return 0;
   }
+  const std::string safe = Redact(text);
   FILE* f = std::fopen(output.c_str(), "wb");
   if (f == nullptr || std::fwrite(safe.data(), 1, safe.size(), f) != safe.size()) {
     if (f) std::fclose(f);
@@ -112,6 +110,10 @@ int Run(const std::string& prog, std::vector<std::string> args) {
     if (e.get_exit_code() == 0) return app.exit(e);
     return ReportUsageError(e.what());
   }
+  // ansible.cfg [defaults], found as Ansible finds it; log_path opened
+  // before anything is shown, as Ansible's display sets it up on start.
+  const AnsibleConfig cfg = ReadAnsibleConfig();
+  std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
 
   const int actions = int(o.list) + int(o.graph) + int(!o.host.empty());
   if (actions == 0) {
@@ -126,7 +128,7 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   if (o.toml) return BadOptions("--toml output is not supported by drover");
   if (Status s = InstallVaultDecryptor(o.vault); !s) return ReportError(s.error());
   // ansible.cfg [defaults] inventory (or ANSIBLE_INVENTORY), as ansible-inventory reads it.
-  if (o.inventories.empty()) o.inventories = ConfiguredInventory(ReadAnsibleConfig());
+  if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
   if (o.inventories.empty()) o.inventories.push_back("/etc/ansible/hosts");
 
   Result<inventory::Inventory> inv = inventory::LoadInventory(o.inventories);

@@ -248,11 +248,7 @@ Command PlaybookCommand() {
     // and command-line options win over it.
     const AnsibleConfig cfg = ReadAnsibleConfig();
     // log_path: what the user is shown from here on, in Ansible's log format.
-    std::unique_ptr<output::AnsibleLog> log;
-    if (const std::string path = output::AnsibleLog::PathFrom(cfg); !path.empty()) {
-      log = output::AnsibleLog::Open(path);
-      output::SetProcessLog(log.get());
-    }
+    std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
     playbook::LoadOptions load_options;
     if (const char* rp = std::getenv("ANSIBLE_ROLES_PATH")) {
       load_options.roles_path = ParseAnsibleConfig("[d]\nroles_path=" + std::string(rp), "./x")

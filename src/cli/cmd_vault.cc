@@ -128,8 +128,10 @@ int Fail(Error e) {
   return ReportError(e);
 }
 
+// ansible-vault's display.display(message, stderr=True): logged too. The
+// plaintext and ciphertext it writes are never shown this way.
 void SayIfTerminal(const char* message) {
-  if (isatty(STDOUT_FILENO)) std::fprintf(stderr, "%s\n", message);
+  if (isatty(STDOUT_FILENO)) Display(message, stderr);
 }
 
 int RunDecrypt(const VaultArgs& a) {
@@ -137,7 +139,7 @@ int RunDecrypt(const VaultArgs& a) {
   if (!k) return Fail(k.take_error());
   std::vector<std::string> files = a.args.empty() ? std::vector<std::string>{"-"} : a.args;
   if (a.args.empty() && isatty(STDIN_FILENO)) {
-    std::fprintf(stderr, "Reading ciphertext input from stdin\n");
+    Display("Reading ciphertext input from stdin", stderr);
   }
   for (const std::string& f : files) {
     Result<std::string> text = ReadInput(f);
@@ -157,7 +159,7 @@ int RunEncrypt(const VaultArgs& a) {
   if (!key) return Fail(key.take_error());
   std::vector<std::string> files = a.args.empty() ? std::vector<std::string>{"-"} : a.args;
   if (a.args.empty() && isatty(STDIN_FILENO)) {
-    std::fprintf(stderr, "Reading plaintext input from stdin\n");
+    Display("Reading plaintext input from stdin", stderr);
   }
   for (const std::string& f : files) {
     Result<std::string> plain = ReadInput(f);
@@ -260,7 +262,7 @@ int RunRekey(const VaultArgs& a) {
     if (!fresh) return Fail(fresh.take_error());
     if (Status s = vault::WriteFileAtomically(f, *fresh); !s) return Fail(s.take_error());
   }
-  std::fprintf(stderr, "Rekey successful\n");
+  Display("Rekey successful", stderr);
   return 0;
 }
 
@@ -294,9 +296,10 @@ int RunEncryptString(const VaultArgs& a) {
   }
   if (read_stdin) {
     if (isatty(STDOUT_FILENO)) {
-      std::fprintf(stderr,
-                   "Reading plaintext input from stdin. (ctrl-d to end input, twice if your "
-                   "content does not already have a newline)\n");
+      Display(
+          "Reading plaintext input from stdin. (ctrl-d to end input, twice if your content does "
+          "not already have a newline)",
+          stderr);
     }
     Result<std::string> in = ReadInput("-");
     if (!in || in->empty()) {
@@ -311,10 +314,10 @@ int RunEncryptString(const VaultArgs& a) {
     if (s != "-") args.push_back(s);
   }
   if (!a.names.empty() && args.size() > a.names.size()) {
-    std::fprintf(stderr,
-                 "The number of --name options do not match the number of args.\n"
-                 "The last named variable will be \"%s\". The rest will not have names.\n",
-                 a.names.back().c_str());
+    Display("The number of --name options do not match the number of args.", stderr);
+    Display(
+        "The last named variable will be \"" + a.names.back() + "\". The rest will not have names.",
+        stderr);
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].empty()) {
@@ -436,6 +439,8 @@ int RunVault(const std::string& prog, std::vector<std::string> args) {
     if (e.get_exit_code() == 0) return app.exit(e);
     return ReportUsageError(e.what());
   }
+  // log_path, as ansible-vault's display logs: its errors and status lines.
+  std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(ReadAnsibleConfig());
   if (!a.output.empty() && a.args.size() > 1) {
     Error e = MakeError("At most one input file may be used with the --output option");
     e.code = ExitCode::kBadOptions;

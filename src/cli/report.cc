@@ -20,6 +20,23 @@ void ReportWarning(const Error& warning) {
   if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text + "\n");
 }
 
+void Display(const std::string& msg, FILE* out) {
+  const std::string text = Redact(msg);
+  std::fputs(text.c_str(), out);
+  if (text.empty() || text.back() != '\n') std::fputc('\n', out);
+  std::fflush(out);
+  if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text);
+}
+
+std::unique_ptr<output::AnsibleLog> OpenConfiguredLog(const AnsibleConfig& cfg) {
+  std::unique_ptr<output::AnsibleLog> log;
+  if (const std::string path = output::AnsibleLog::PathFrom(cfg); !path.empty()) {
+    log = output::AnsibleLog::Open(path);
+    output::SetProcessLog(log.get());
+  }
+  return log;
+}
+
 int ReportUsageError(const std::string& message) {
   Error e = MakeError(message);
   e.code = static_cast<ExitCode>(2);  // argparse's exit code for a usage error

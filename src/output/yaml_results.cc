@@ -9,9 +9,9 @@ namespace {
 // Python's str(x).lower() of a header value (True -> "true").
 std::string HeaderText(const Value& v) {
   std::string s = v.is_string() ? v.as_string()
-                  : v.is_bool()  ? (v.as_bool() ? "true" : "false")
-                  : v.is_null()  ? "none"
-                                 : ToJson(v, JsonStyle{});
+                  : v.is_bool() ? (v.as_bool() ? "true" : "false")
+                  : v.is_null() ? "none"
+                                : ToJson(v, JsonStyle{});
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }

@@ -7,6 +7,10 @@
 # line); -v's "Using X as config file"; appended, never truncated; Ansible's
 # warning on stderr when the file cannot be written. A vaulted secret stays
 # masked in drover's log (Ansible would write it in clear: not compared).
+# The other commands against ansible, ansible-inventory and ansible-vault:
+# adhoc's results (JSON and a command's raw form with its blank line), its
+# warnings and -v line; inventory's --list/--graph/--host output; vault's
+# status lines and errors, and never a plaintext or ciphertext.
 set -uo pipefail
 : "${DROVER:?}"
 lib=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -86,5 +90,64 @@ rm -f logs/run.log
 "$DROVER" playbook --vault-password-file pw secret_play.yml -v >/dev/null 2>&1
 check "the secret's task is logged" grep -q "ok: \[h1\]" logs/run.log
 check "the secret is not in the log" bash -c "! grep -q 'Log-Secret-4711' logs/run.log"
+
+# The other commands log what they show, as Ansible's display does.
+printf 'h2 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >>inv.ini
+# compare_cmd DESCRIPTION DROVER-ARGS -- ANSIBLE-COMMAND...: equal records
+# (sorted lines when SORTED=1: hosts answer in any order).
+compare_cmd() {
+  local what=$1
+  shift
+  local -a dargs=()
+  while [[ $1 != -- ]]; do dargs+=("$1"); shift; done
+  shift
+  rm -f logs/run.log
+  "$@" >/dev/null 2>&1
+  records logs/run.log >ansible.records
+  rm -f logs/run.log
+  "$DROVER" "${dargs[@]}" >/dev/null 2>&1
+  records logs/run.log >drover.records
+  if [[ ${SORTED:-0} == 1 ]]; then
+    sort -o ansible.records ansible.records
+    sort -o drover.records drover.records
+  fi
+  check "$what: the same records" diff drover.records ansible.records
+}
+SORTED=1 compare_cmd "adhoc ping on two hosts" adhoc all -m ping -- ansible all -m ping
+compare_cmd "adhoc command (raw form, blank line after)" adhoc h1 -a "echo hi" -- \
+  ansible h1 -a "echo hi"
+compare_cmd "adhoc failing command" adhoc h1 -a /bin/false -- ansible h1 -a /bin/false
+compare_cmd "adhoc -v (config line)" adhoc h1 -m ping -v -- ansible h1 -m ping -v
+compare_cmd "adhoc pattern matching nothing (warnings)" adhoc nomatch -m ping -- \
+  ansible nomatch -m ping
+compare_cmd "adhoc module Ansible does not know" adhoc h1 -m no_such_module -- \
+  ansible h1 -m no_such_module
+rm -f logs/run.log
+"$DROVER" adhoc h1 -a "echo hi" >/dev/null 2>&1
+check "adhoc: a raw result's record ends with a blank line" \
+  grep -qzP 'n=ansible \| h1 \| CHANGED \| rc=0 >>\nhi\n\n' logs/run.log
+compare_cmd "inventory --list" inventory --list -- ansible-inventory --list
+compare_cmd "inventory --graph" inventory --graph -- ansible-inventory --graph
+compare_cmd "inventory --host" inventory --host h1 -- ansible-inventory --host h1
+compare_cmd "inventory without an action (error)" inventory -- ansible-inventory
+check "inventory --output: the file's content is not logged" bash -c \
+  'rm -f logs/run.log; "$0" inventory --list --output out.json; [[ ! -s logs/run.log ]]' "$DROVER"
+
+printf 'a: 1\nvault_plain: Plain-4711\n' >plain.yml
+printf 'other-pw\n' >pw2
+"$DROVER" vault encrypt --vault-password-file pw plain.yml >/dev/null 2>&1
+compare_cmd "vault rekey: its status line" vault rekey --vault-password-file pw2 \
+  --new-vault-password-file pw plain.yml -- \
+  ansible-vault rekey --vault-password-file pw --new-vault-password-file pw2 plain.yml
+rm -f logs/run.log
+"$DROVER" vault view --vault-password-file pw2 plain.yml >/dev/null 2>&1
+"$DROVER" vault encrypt_string --vault-password-file pw2 'Str-Secret-4711' --name s >enc.yml 2>/dev/null
+"$DROVER" vault view --vault-password-file pw plain.yml >/dev/null 2>&1
+check "vault: a wrong password's error is logged" grep -q "n=ansible | ERROR! " logs/run.log
+check "vault: no plaintext and no ciphertext in the log" bash -c \
+  '! grep -qE "Plain-4711|Str-Secret-4711|\\\$ANSIBLE_VAULT;" logs/run.log'
+ansible-vault view --vault-password-file pw2 plain.yml >/dev/null 2>&1
+check "ansible-vault logs the same error line as drover's first line" \
+  test "$(grep -c 'ERROR! Decryption failed' logs/run.log)" = 2
 
 finish "log_path"
