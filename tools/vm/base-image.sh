@@ -16,7 +16,38 @@ source "$here/common.sh"
 # shellcheck source=base-recipe.sh
 source "$here/base-recipe.sh"
 
-mirror=${DROVER_VM_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror this machine's own apt uses for $suite main (deb822
+# .sources or one-line .list entries): the repository names no mirror.
+apt_mirror() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    awk -v suite="$suite" '$1 == "deb" {
+        i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+        if ($(i + 1) != suite) next
+        for (c = i + 2; c <= NF; c++) if ($c == "main") { print $i; exit }
+      }' "$f"
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    awk -v suite="$suite" '
+      function flush() {
+        if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") &&
+            (" " comps " ") ~ / main /) { split(uris, u, " "); print u[1]; found = 1 }
+        types = uris = suites = comps = ""
+      }
+      /^#/ { next }
+      /^[ \t]*$/ { flush(); if (found) exit; next }
+      { key = tolower($1); $1 = "" ; sub(/^ +/, "") }
+      key == "types:" { types = $0 } key == "uris:" { uris = $0 }
+      key == "suites:" { suites = $0 } key == "components:" { comps = $0 }
+      END { if (!found) flush() }' "$f"
+  done
+}
+mirror=${DROVER_VM_MIRROR:-$(apt_mirror | head -1)}
+mirror=${mirror%/}
+[[ -n $mirror ]] ||
+  vm_die "no Debian mirror for $suite main in this machine's apt sources (/etc/apt/sources.list*); set DROVER_VM_MIRROR"
 
 recipe_hash() {
   {
