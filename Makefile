@@ -45,7 +45,18 @@ env_args = -i $(inventory) --vault-password-file $(vault_password_file)
 PLAYBOOK ?= $(BUILD)/drover playbook
 
 # The reference deployment on the local VM, then its timings (tools/demo.sh).
-demo: deps build
+# Says first what it needs and how long it takes, then shows each step (the
+# build with ninja's progress lines).
+demo:
+	@echo "make demo: needs root and Debian's apt (it installs packages, boots a local VM with"
+	@echo "systemd-nspawn); the first run usually takes 15-20 minutes (packages, build, the VM's"
+	@echo "base image and packages), a run after that a few minutes."
+	@echo "==> dependencies (make deps)"
+	@$(MAKE) --no-print-directory deps
+	@echo "==> build (make build)"
+	@$(MAKE) -s --no-print-directory $(BUILD)/build.ninja
+	@ninja -C $(BUILD)
+	@$(MAKE) --no-print-directory links
 	@tools/demo.sh $(env)
 
 # The release build (make install, make deb): meson's release buildtype (-O3,

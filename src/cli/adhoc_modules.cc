@@ -4,7 +4,9 @@
 
 #include "connection/facts.h"
 #include "core/json.h"
+#include "executor/debug_action.h"
 #include "modules/module.h"
+#include "output/ansible_text.h"
 #include "playbook/kv.h"
 #include "playbook/module_names.h"
 
@@ -49,6 +51,7 @@ Result<Map> AdhocArgs(const std::string& name, const std::string& args) {
 
 Status ValidateAdhocModule(const std::string& module, const std::string& args) {
   const std::string name = Canonical(module);
+  if (name == "debug") return {};  // its arguments are checked per host, as Ansible's
   if (name != "setup" && !modules::FindModule(name)) {
     std::string supported = "setup";
     for (std::string_view n : modules::ModuleNames()) supported += ", " + std::string(n);
@@ -117,7 +120,37 @@ AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
   return out;
 }
 
+bool IsAdhocDebug(const std::string& module) {
+  return Canonical(module) == "debug";
+}
+
+AdhocOutcome RunAdhocDebug(const std::string& args, const tmpl::Scope& scope, int verbosity) {
+  AdhocOutcome out;
+  Result<Map> parsed = AdhocArgs("debug", args);
+  if (!parsed) {
+    out.state = State::kFailed;
+    out.result = Map{{"changed", false}, {"msg", parsed.error().message}};
+    return out;
+  }
+  std::string invalid;
+  for (const auto& [k, v] : *parsed)
+    if (k != "msg" && k != "var" && k != "verbosity") invalid += (invalid.empty() ? "" : ", ") + k;
+  if (!invalid.empty()) {
+    out.state = State::kFailed;
+    out.result = Map{{"changed", false}, {"msg", "Invalid options for debug: " + invalid}};
+    return out;
+  }
+  Map result = executor::DebugAction(*parsed, scope, verbosity);
+  if (const Value* skipped = result.find("skipped"); skipped && skipped->truthy()) {
+    out.state = State::kSkipped;
+    return out;
+  }
+  out.result = output::AnsibleTextReporter::CleanResult(Value(std::move(result)), "debug");
+  return out;
+}
+
 std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outcome) {
+  if (outcome.state == State::kSkipped) return host + " | SKIPPED";
   const bool changed = outcome.state == State::kChanged;
   if (outcome.raw_output && outcome.state != State::kUnreachable) {
     const char* caption = outcome.state == State::kFailed ? "FAILED"
@@ -139,7 +172,8 @@ std::string FormatAdhocOutcome(const std::string& host, const AdhocOutcome& outc
     case State::kUnreachable: return host + " | UNREACHABLE! => " + json;
     case State::kFailed: return host + " | FAILED! => " + json;
     case State::kChanged: return host + " | CHANGED => " + json;
-    case State::kOk: break;
+    case State::kOk:
+    case State::kSkipped: break;
   }
   return host + " | SUCCESS => " + json;
 }

@@ -9,11 +9,12 @@
 #include "connection/connection.h"
 #include "core/error.h"
 #include "core/value.h"
+#include "template/template.h"
 
 namespace drover::cli {
 
 struct AdhocOutcome {
-  enum class State { kOk, kChanged, kFailed, kUnreachable };
+  enum class State { kOk, kChanged, kFailed, kUnreachable, kSkipped };
   State state = State::kOk;
   Map result;               // the module's result, as Ansible's JSON
   bool raw_output = false;  // command/shell/raw: shown as "| rc=N >>"
@@ -26,6 +27,12 @@ Status ValidateAdhocModule(const std::string& module, const std::string& args);
 AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
                             connection::Connection& connection,
                             const std::optional<connection::BecomeSpec>& become);
+
+// The controller action debug (msg=, var=, verbosity=; no connection), with
+// var= evaluated in the host's `scope` and the result cleaned as Ansible's
+// callback shows debug's.
+bool IsAdhocDebug(const std::string& module);
+AdhocOutcome RunAdhocDebug(const std::string& args, const tmpl::Scope& scope, int verbosity);
 
 // "web1 | SUCCESS => {...}" and friends, the message Ansible's minimal
 // callback displays (a command's raw form ends in a newline, the JSON forms

@@ -221,31 +221,32 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   };
   connection::RunParallel(hosts->size(), forks, [&](size_t i) {
     const TargetHost& host = (*hosts)[i];
+    // -a is templated with the host's variables, as Ansible does.
+    tmpl::MapScope scope{Value(host.vars)};
+    Result<Value> args = tmpl::TemplateString(module_args, scope);
+    const std::string text = !args               ? ""
+                             : args->is_string() ? args->as_string()
+                                                 : tmpl::PyStr(*args);
     AdhocOutcome outcome;
-    auto conn = pool.Get(host.name, host.vars);
-    if (!conn) {
+    if (!args) {
+      outcome.state = State::kFailed;
+      outcome.result = Map{{"changed", false}, {"failed", true}, {"msg", args.error().full()}};
+    } else if (IsAdhocDebug(module)) {  // a controller action: no connection
+      outcome = RunAdhocDebug(text, scope, verbosity);
+    } else if (auto conn = pool.Get(host.name, host.vars); !conn) {
       outcome.state = State::kUnreachable;
       outcome.result.set("changed", false);
       outcome.result.set("msg", conn.error().message);
       outcome.result.set("unreachable", true);
     } else {
-      // -a is templated with the host's variables, as Ansible does.
-      tmpl::MapScope scope{Value(host.vars)};
-      Result<Value> args = tmpl::TemplateString(module_args, scope);
-      if (!args) {
-        outcome.state = State::kFailed;
-        outcome.result = Map{{"changed", false}, {"failed", true}, {"msg", args.error().full()}};
-      } else {
-        const std::string text = args->is_string() ? args->as_string() : tmpl::PyStr(*args);
-        outcome = RunAdhocModule(module, text, **conn, BecomeFor(host.vars, become, become_cli));
-      }
+      outcome = RunAdhocModule(module, text, **conn, BecomeFor(host.vars, become, become_cli));
     }
     if (outcome.state == State::kUnreachable) pool.MarkUnreachable(host.name);
     states[i] = outcome.state;
-    const std::string text = FormatAdhocOutcome(host.name, outcome);
+    const std::string shown = FormatAdhocOutcome(host.name, outcome);
     std::lock_guard lock(print_mutex);
     flush_notices();
-    Display(text);
+    Display(shown);
   });
   flush_notices();
   if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {

@@ -9,6 +9,7 @@
 #include "core/secrets.h"
 #include "core/yaml.h"
 #include "executor/connection_vars.h"
+#include "executor/debug_action.h"
 #include "executor/dynamic_inventory.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
@@ -692,22 +693,7 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
   const std::string& a = task.action;
   if (a == "debug") {
     if (Status s = check_args({"msg", "var", "verbosity"}); !s) return s.take_error();
-    if (const Value* v = args.find("verbosity");
-        v && v->is_int() && v->as_int() > ex_.options_.verbosity) {
-      return Map{{"changed", false},
-                 {"skipped", true},
-                 {"skipped_reason", "Verbosity threshold not met."}};
-    }
-    Map r{{"changed", false}, {"_ansible_verbose_always", true}};
-    if (const Value* var = args.find("var"); var && !var->is_null()) {
-      std::string name = var->is_string() ? var->as_string() : tmpl::PyStr(*var);
-      Result<Value> v = tmpl::TemplateString("{{ " + name + " }}", tscope);
-      r.set(name, v ? *v : Value("VARIABLE IS NOT DEFINED!"));
-    } else {
-      const Value* msg = args.find("msg");
-      r.set("msg", msg ? *msg : Value("Hello world!"));
-    }
-    return r;
+    return DebugAction(args, tscope, ex_.options_.verbosity);
   }
   if (a == "set_fact") {
     Map facts;

@@ -5,6 +5,7 @@
 #   inventory as by playbook;
 # - a pattern matching nothing, an inventory without hosts: Ansible's
 #   [WARNING] lines, in its order, and its exit codes;
+# - adhoc -m debug (msg, var, verbosity, an invalid option) as ansible's;
 # - stdout_callback: json/minimal/oneline are refused before any host is
 #   contacted; yaml from ansible.cfg prints what ansible-playbook prints with
 #   community.general.yaml (yaml_callback_ansible_test.sh tests its shapes).
@@ -45,6 +46,21 @@ check "ANSIBLE_INVENTORY wins over ansible.cfg (inventory --graph)" cmp \
   <(ANSIBLE_INVENTORY=other.ini ansible-inventory --graph 2>&1)
 same "adhoc reads [defaults] inventory" adhoc all -m ping -- ansible all -m ping
 same "adhoc: a pattern matching nothing" adhoc nomatch -m ping -- ansible nomatch -m ping
+same "adhoc -m debug msg (templated)" adhoc all -m debug -a 'msg={{ inventory_hostname }}' -- \
+  ansible all -m debug -a 'msg={{ inventory_hostname }}'
+same "adhoc -m debug var" adhoc all -m debug -a var=ansible_connection -- \
+  ansible all -m debug -a var=ansible_connection
+same "adhoc -m debug without arguments" adhoc all -m debug -- ansible all -m debug
+same "adhoc -m debug above its verbosity: SKIPPED" adhoc all -m debug -a 'msg=x verbosity=1' -- \
+  ansible all -m debug -a 'msg=x verbosity=1'
+same "adhoc -m debug at its verbosity (-v)" adhoc all -v -m debug -a 'msg=x verbosity=1' -- \
+  ansible all -v -m debug -a 'msg=x verbosity=1'
+# (ansible also prints "An exception occurred during task execution ...
+# NoneType: None" there, a traceback notice without a traceback: not copied.)
+check "adhoc -m debug with an invalid option: ansible's FAILED line, rc 2" bash -c \
+  'diff <("$0" adhoc all -m debug -a foo=1 2>/dev/null; echo "rc=$?") \
+        <(out=$(ansible all -m debug -a foo=1 2>/dev/null); rc=$?
+          grep -v "^An exception occurred" <<<"$out"; echo "rc=$rc")' "$DROVER"
 same "adhoc: an inventory without hosts" adhoc -i empty.ini all -m ping -- \
   ansible -i empty.ini all -m ping
 same "playbook: a play pattern matching nothing" playbook nomatch.yml -- \
