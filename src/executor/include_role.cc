@@ -55,8 +55,8 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
   }
   output::TaskStart ts;
   const Value* own_name = task.keywords.find("name");
-  ts.name = own_name && own_name->is_string()
-                ? own_name->as_string()
+  ts.name = own_name && own_name->is_string() && !hosts.empty()
+                ? BannerName(task, ctx, *hosts[0])
                 : task.action_as_written + " : " + ArgText(task.args, "name");
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);

@@ -530,7 +530,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   if (once || bypass_host_loop) hosts.resize(1);
 
   output::TaskStart ts;
-  ts.name = task.display_name();
+  ts.name = BannerName(task, ctx, *hosts[0]);
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
@@ -721,10 +721,9 @@ Result<std::vector<const playbook::Task*>> PlayRun::NotifyTargets(const std::str
   const std::vector<HandlerRef> handlers = Handlers();
   std::vector<const playbook::Task*> out;
   for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
-    const Value* n = it->task->keywords.find("name");
-    if (!n || !n->is_string()) continue;
-    if (n->as_string() == name ||
-        (it->task->role && it->task->role->name + " : " + n->as_string() == name)) {
+    const std::optional<std::string> n = HandlerName(*it->task);
+    if (!n) continue;
+    if (*n == name || (it->task->role && it->task->role->name + " : " + *n == name)) {
       out.push_back(it->task);
       break;
     }
@@ -781,7 +780,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   if (ex_.options_.step && !hosts_in.empty() && !ex_.options_.step(task.display_name()))
     return Status();  // --step: skipped by the user
   output::TaskStart ts;
-  ts.name = task.display_name();
+  ts.name = hosts_in.empty() ? task.display_name() : BannerName(task, ctx, *hosts_in[0]);
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
