@@ -524,10 +524,21 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   std::vector<HostState*> hosts = hosts_in;
   const Value* run_once = ctx.Inherited(task, "run_once");
   const bool once = playbook::KeywordIsTrue(run_once);
+  if (once) hosts.resize(1);
+  // What runs on each host: the task, or its templated action resolved.
+  std::vector<std::shared_ptr<const playbook::Task>> tasks;
+  for (HostState* h : hosts) {
+    Result<std::shared_ptr<const playbook::Task>> t = ResolvedAction(task, ctx, *h);
+    if (!t) return t.take_error();
+    tasks.push_back(std::move(t).value());
+  }
+  const std::string& action = tasks[0]->action;
   // add_host runs once per task, on the first host (Ansible's
   // BYPASS_HOST_LOOP), without sharing its result as run_once does.
-  const bool bypass_host_loop = task.action == "add_host";
-  if (once || bypass_host_loop) hosts.resize(1);
+  if (action == "add_host") {
+    hosts.resize(1);
+    tasks.resize(1);
+  }
 
   output::TaskStart ts;
   ts.name = BannerName(task, ctx, *hosts[0]);
@@ -536,7 +547,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ex_.env_.reporter->OnTaskStart(ts);
   // Ansible's linear strategy runs these meta actions once per host, each
   // with its banner.
-  if (task.action == "meta") {
+  if (action == "meta") {
     const Value* what = task.args.find("_raw_params");
     const std::string action = what && what->is_string() ? what->as_string() : "";
     if (action == "noop" || action == "reset_connection" || action == "end_host" ||
@@ -557,7 +568,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ThrottleSlot slot(prepared_ && throttle > 0 ? &ex_.throttle_ : nullptr, &task, throttle);
   connection::RunParallel(hosts.size(), forks, [&](size_t i) {
     try {
-      outcomes[i] = runner_.Run(*hosts[i], task, ctx);
+      outcomes[i] = runner_.Run(*hosts[i], *tasks[i], ctx);
     } catch (const std::exception& e) {
       outcomes[i].status = output::Outcome::kFailed;
       outcomes[i].result =
@@ -580,7 +591,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   for (size_t i = 0; i < hosts.size(); ++i) {
     HostState& h = *hosts[i];
     const TaskOutcome& o = outcomes[i];
-    if (task.action == "meta" && o.status != output::Outcome::kFailed) {
+    if (action == "meta" && o.status != output::Outcome::kFailed) {
       if (!o.meta.empty()) meta = o.meta;
       continue;
     }
@@ -627,12 +638,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     for (HostState* h : ActiveHosts()) {
       if (h == hosts[0]) continue;
       if (reg && reg->is_string()) h->set_facts->set(reg->as_string(), Value(outcomes[0].result));
-      if (task.action == "set_fact") {
+      if (action == "set_fact") {
         for (const auto& [k, v] : *hosts[0]->set_facts) h->set_facts->set(k, v);
       }
     }
   }
-  if (task.action == "add_host" || task.action == "group_by")
+  if (std::any_of(tasks.begin(), tasks.end(),
+                  [](const auto& t) { return t->action == "add_host" || t->action == "group_by"; }))
     if (Status s = RefreshInventoryMagic(); !s) return s;
   if (meta == "flush_handlers") return FlushHandlers();
   if (meta == "end_play") play_ended_ = true;

@@ -90,6 +90,14 @@ class PlayRun {
   // hostvars has the added hosts. Errors: reading vars files again.
   Status RefreshInventoryMagic();
   void CheckFailurePolicy(size_t failed_before, bool any_errors_fatal);
+  // What runs on `host` for `task`: the task itself, or, when its action
+  // is a template, a copy with the name rendered with the host's variables
+  // and resolved (a name that cannot run there fails the host, as in
+  // Ansible). Errors stop the run: an undefined variable in the name
+  // (templated_action.cc).
+  Result<std::shared_ptr<const playbook::Task>> ResolvedAction(const playbook::Task& task,
+                                                               const TaskContext& ctx,
+                                                               HostState& host);
   // The name a task's banner shows: rendered with `host`'s variables,
   // as written when that fails (task_names.cc).
   std::string BannerName(const playbook::Task& task, const TaskContext& ctx, HostState& host);

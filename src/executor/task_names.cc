@@ -11,17 +11,22 @@ namespace drover::executor {
 
 std::string PlayRun::BannerName(const playbook::Task& task, const TaskContext& ctx,
                                 HostState& host) {
-  std::string name = task.display_name();
+  // Only the `name` keyword is rendered: an unnamed task shows its action
+  // as written, templated or not.
+  const Value* written = task.keywords.find("name");
+  if (!written || !written->is_string() || written->as_string().empty()) return task.display_name();
+  std::string name = written->as_string();
   if (task.is_handler)
     if (std::optional<std::string> rendered = HandlerName(task)) name = *rendered;
-  if (!tmpl::IsPossiblyTemplate(name) || !host.scope) return name;
+  const std::string prefix = task.role ? task.role->name + " : " : "";
+  if (!tmpl::IsPossiblyTemplate(name) || !host.scope) return prefix + name;
   std::unique_ptr<vars::VarScope> scope = runner_.TaskScope(host, task, ctx);
   TemplateScope tscope(*scope);
   Result<Value> rendered = tmpl::TemplateString(name, tscope);
   // An undefined variable (the loop's item, a fact not gathered yet)
   // leaves the name as written; a value that is not text shows as nothing.
-  if (!rendered) return name;
-  return rendered->is_string() ? rendered->as_string() : std::string();
+  if (!rendered) return prefix + name;
+  return prefix + (rendered->is_string() ? rendered->as_string() : std::string());
 }
 
 std::optional<std::string> PlayRun::HandlerName(const playbook::Task& handler) const {
