@@ -811,6 +811,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;
+    std::string missing_file;
     Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
     if (!items) return items.take_error();
     const bool has_loop = items->has_value();
@@ -837,8 +838,19 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (!f) return MakeError("include_tasks needs a file name", task.where);
       Result<Value> name = tmpl::TemplateValue(*f, iscope);
       if (!name) return name.take_error();
-      const std::string file = IncludedTaskFile(name->is_string() ? name->as_string() : "",
-                                                ctx.Role(task), task.where, play_.dir);
+      // Absolute, as Ansible shows it ("included: /p/x.yml for h1").
+      const std::string file =
+          std::filesystem::absolute(IncludedTaskFile(name->is_string() ? name->as_string() : "",
+                                                     ctx.Role(task), task.where, play_.dir))
+              .lexically_normal()
+              .string();
+      std::error_code missing;
+      if (!std::filesystem::is_regular_file(file, missing)) {
+        // 2.14's _load_included_file: this host fails (no ignore_errors),
+        // the others go on.
+        missing_file = file;
+        break;
+      }
       Map params = locals;
       if (const Value* v = task.keywords.find("vars"); v && v->is_map())
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
@@ -846,7 +858,23 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     }
     // The include's own result: ok for each file it includes, as Ansible
     // counts it; skipped where its condition is false.
-    if (!per_host[h].empty()) {
+    if (!missing_file.empty()) {
+      per_host[h].clear();
+      Map failed{
+          {"failed", true},
+          {"reason", "Could not find or access '" + missing_file + "' on the Ansible Controller."}};
+      output::HostResult e;
+      e.host = h->name;
+      e.status = output::Outcome::kFailed;
+      e.result = Value(failed);
+      e.where = ts.where;
+      e.action = task.action;
+      ex_.env_.reporter->OnHostResult(e);
+      ++h->stats.failed;
+      h->failed = true;
+      h->errors_cleared = false;
+      last_failure_[h] = {FailedTaskValue(task), failed};
+    } else if (!per_host[h].empty()) {
       h->stats.ok += static_cast<int>(per_host[h].size());
     } else {
       ++h->stats.skipped;
@@ -895,10 +923,11 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       auto block = std::make_shared<playbook::Block>();
       block->block = std::move(items).value();
       block->role = task.role;
-      // The include's own keywords (when, tags, become...) apply inside.
+      // The include's own keywords (become, ...) apply inside; its tags
+      // select the include only, as in 2.14 (`apply` passes them down).
       for (const auto& [k, v] : task.keywords)
         if (k != "name" && k != "loop" && k != "loop_control" && k != "vars" && k != "when" &&
-            k.rfind("with_", 0) != 0)
+            k != "tags" && k.rfind("with_", 0) != 0)
           block->keywords.set(k, v);
       if (const Value* apply = task.args.find("apply"); apply && apply->is_map())
         for (const auto& [k, v] : apply->as_map()) block->keywords.set(k, v);

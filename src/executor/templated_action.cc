@@ -32,8 +32,9 @@ Result<std::shared_ptr<const playbook::Task>> PlayRun::ResolvedAction(const play
     return std::shared_ptr<const playbook::Task>(std::shared_ptr<const playbook::Task>(), &task);
   std::unique_ptr<vars::VarScope> scope = runner_.TaskScope(host, task, ctx);
   TemplateScope tscope(*scope);
-  tmpl::ThreadLookup lookups(MakeLookupHook(
-      TaskLookupContext(task, ctx), [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); }));
+  tmpl::ThreadLookup lookups(
+      MakeLookupHook(TaskLookupContext(task, ctx),
+                     [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); }));
   Result<Value> rendered = tmpl::TemplateString(task.action_template, tscope);
   if (!rendered) {  // Ansible's strategy raises: the run stops
     Error e = rendered.take_error();

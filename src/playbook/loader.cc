@@ -134,7 +134,8 @@ class Loader {
         return ErrorAt(v, "unknown key '" + k + "' in import_playbook" +
                               DidYouMean(k, {"name", "vars", "tags", "when"}));
       }
-      keywords.set(k, v);
+      // The import's own name does not rename the imported plays (2.14).
+      if (k != "name") keywords.set(k, v);
     }
     if (!target.is_string()) return ErrorAt(target, "import_playbook needs a file name");
     if (outer) MergeInherited(keywords, *outer);
