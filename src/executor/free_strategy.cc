@@ -60,6 +60,11 @@ void FreeBannerReporter::OnWarning(const std::string& text) {
   inner_->OnWarning(text);
 }
 
+void FreeBannerReporter::OnError(const std::string& text) {
+  std::lock_guard lock(mu_);
+  inner_->OnError(text);
+}
+
 void FreeBannerReporter::OnRecap(const output::Recap& e) {
   std::lock_guard lock(mu_);
   inner_->OnRecap(e);

@@ -63,6 +63,9 @@ class ReporterList : public Reporter {
   void OnWarning(const std::string& t) override {
     for (auto* r : reporters_) r->OnWarning(t);
   }
+  void OnError(const std::string& t) override {
+    for (auto* r : reporters_) r->OnError(t);
+  }
   void OnRecap(const Recap& e) override {
     for (auto* r : reporters_) r->OnRecap(e);
   }

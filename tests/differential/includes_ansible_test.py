@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Include failures, include tags, import_playbook names and now() against
-ansible-playbook 2.14 (two local hosts): a missing include_tasks file fails
-that host only (exit 2, the others go on); tags on include_tasks select the
+ansible-playbook 2.14 (two local hosts): a missing include_tasks file or
+include_role role fails that host only (exit 2, the others go on); tags on include_tasks select the
 include, not its tasks (`apply` passes them down); a named import_playbook
 does not rename the imported plays (run banners and --list-tasks);
 now().strftime with Python's %f."""
@@ -43,6 +43,13 @@ OTHER = """
   gather_facts: false
   tasks: [{debug: {msg: x}}]
 """
+MISSING_ROLE = """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_role: {name: "{{ 'nosuchrole' if inventory_hostname == 'h2' else 'r' }}"}
+    - debug: {msg: after}
+"""
 FILES = {"site.yml": INCLUDES, "ok.yml": "- debug: {msg: ok}\n"}
 IMPORT_FILES = {"site.yml": IMPORTS, "other.yml": OTHER}
 
@@ -50,6 +57,9 @@ CASES = [
     ("missing include_tasks file fails that host", FILES, [], {}),
     ("tags on include_tasks select the include only", FILES, ["-t", "t1"], {}),
     ("named import_playbook and now() %f", IMPORT_FILES, [], {}),
+    ("missing include_role fails that host", {"site.yml": MISSING_ROLE,
+                                              "roles/r/tasks/main.yml": "- debug: {msg: role}\n"},
+     [], {}),
 ]
 
 
