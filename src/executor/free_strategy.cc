@@ -60,6 +60,11 @@ void FreeBannerReporter::OnWarning(const std::string& text) {
   inner_->OnWarning(text);
 }
 
+void FreeBannerReporter::OnVerbose(int level, const std::string& text) {
+  std::lock_guard lock(mu_);
+  inner_->OnVerbose(level, text);
+}
+
 void FreeBannerReporter::OnError(const std::string& text) {
   std::lock_guard lock(mu_);
   inner_->OnError(text);

@@ -515,6 +515,23 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
   return Status();
 }
 
+namespace {
+
+// What 2.14's _execute_meta shows at -vv ("META: ...") for `kind` on `host`.
+std::string MetaMessage(const std::string& kind, const std::string& host) {
+  if (kind == "flush_handlers") return "triggered running handlers for " + host;
+  if (kind == "end_host") return "ending play for " + host;
+  if (kind == "end_play") return "ending play";
+  if (kind == "end_batch") return "ending batch";
+  if (kind == "clear_facts") return "facts cleared";
+  if (kind == "clear_host_errors") return "cleared host errors";
+  if (kind == "refresh_inventory") return "inventory successfully refreshed";
+  if (kind == "reset_connection") return "reset connection";
+  return kind;  // noop, an explicit role_complete
+}
+
+}  // namespace
+
 Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts_in) {
   if (hosts_in.empty()) return Status();
@@ -546,13 +563,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
   // Ansible's linear strategy runs these meta actions once per host, each
-  // with its banner.
+  // with its banner and its META line at -vv; the others once.
+  bool meta_per_host = false;
   if (action == "meta") {
     const Value* what = task.args.find("_raw_params");
-    const std::string action = what && what->is_string() ? what->as_string() : "";
-    if (action == "noop" || action == "reset_connection" || action == "end_host" ||
-        action == "role_complete" || action == "flush_handlers")
-      for (size_t i = 1; i < hosts.size(); ++i) ex_.env_.reporter->OnTaskStart(ts);
+    const std::string kind = what && what->is_string() ? what->as_string() : "";
+    meta_per_host = kind == "noop" || kind == "reset_connection" || kind == "end_host" ||
+                    kind == "role_complete" || kind == "flush_handlers";
   }
   UpdateHostvars();
 
@@ -591,7 +608,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   for (size_t i = 0; i < hosts.size(); ++i) {
     HostState& h = *hosts[i];
     const TaskOutcome& o = outcomes[i];
+    if (meta_per_host && i > 0) ex_.env_.reporter->OnTaskStart(ts);
     if (action == "meta" && o.status != output::Outcome::kFailed) {
+      if (!o.meta.empty() && (meta_per_host || i == 0))
+        ex_.env_.reporter->OnVerbose(2, "META: " + MetaMessage(o.meta, h.name));
       if (!o.meta.empty()) meta = o.meta;
       continue;
     }

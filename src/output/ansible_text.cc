@@ -171,6 +171,10 @@ void AnsibleTextReporter::OnWarning(const std::string& text) {
         Shown::kLogOnly);  // display.warning's message ends in \n
 }
 
+void AnsibleTextReporter::OnVerbose(int level, const std::string& text) {
+  if (options_.verbosity >= level) Verbose(text);
+}
+
 void AnsibleTextReporter::OnError(const std::string& text) {
   std::lock_guard lock(mu_);
   const std::string safe = Redact("ERROR! " + text);

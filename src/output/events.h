@@ -71,6 +71,12 @@ class Reporter {
   // An error the run goes on after (Ansible's display.error, "ERROR! ..."
   // on stderr), e.g. an include_role whose role is missing.
   virtual void OnError(const std::string& text) { (void)text; }
+  // A line Ansible shows from verbosity `level` (display.vv: 2), e.g.
+  // "META: noop".
+  virtual void OnVerbose(int level, const std::string& text) {
+    (void)level;
+    (void)text;
+  }
   virtual void OnRecap(const Recap&) {}
 };
 

@@ -66,6 +66,9 @@ class ReporterList : public Reporter {
   void OnError(const std::string& t) override {
     for (auto* r : reporters_) r->OnError(t);
   }
+  void OnVerbose(int level, const std::string& t) override {
+    for (auto* r : reporters_) r->OnVerbose(level, t);
+  }
   void OnRecap(const Recap& e) override {
     for (auto* r : reporters_) r->OnRecap(e);
   }

@@ -4,7 +4,7 @@ ansible-playbook 2.14 (two local hosts): a missing include_tasks file or
 include_role role fails that host only (exit 2, the others go on); tags on include_tasks select the
 include, not its tasks (`apply` passes them down); a named import_playbook
 does not rename the imported plays (run banners and --list-tasks);
-now().strftime with Python's %f."""
+now().strftime with Python's %f; -vv META: lines."""
 import os
 import subprocess
 import sys
@@ -78,8 +78,52 @@ def listing_matches():
     return True
 
 
+METAS = """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: {msg: a}
+      changed_when: true
+      notify: h
+    - meta: flush_handlers
+    - meta: noop
+    - meta: clear_facts
+    - meta: refresh_inventory
+    - meta: end_host
+      when: inventory_hostname == 'h2'
+    - meta: clear_host_errors
+    - meta: end_play
+  handlers:
+    - name: h
+      debug: {msg: handler}
+"""
+
+
+def meta_lines_match():
+    """-vv: the banners and META: lines in order (skipped metas left out:
+    their lines differ, see the README)."""
+    drover = os.path.abspath(os.environ.get("DROVER", "build/drover"))
+    with tempfile.TemporaryDirectory() as root:
+        semantics_lib.write_tree(root, {"hosts": semantics_lib.HOSTS, "site.yml": METAS})
+        env = dict(os.environ, HOME=root, ANSIBLE_NOCOLOR="1")
+        outs = []
+        for cmd in (["ansible-playbook"], [drover, "playbook"]):
+            out = subprocess.run(cmd + ["-i", "hosts", "site.yml", "-vv"], cwd=root, env=env,
+                                 capture_output=True, text=True, timeout=120).stdout
+            outs.append([l for l in out.splitlines()
+                         if l.startswith(("META:", "TASK [", "RUNNING HANDLER [")) and
+                         "conditional evaluated" not in l])
+    if outs[0] != outs[1] or not any(l.startswith("META: ") for l in outs[0]):
+        print("MISMATCH -vv META lines:\n--- ansible\n%s\n--- drover\n%s" %
+              ("\n".join(outs[0]), "\n".join(outs[1])))
+        return False
+    return True
+
+
 if __name__ == "__main__":
     rc = semantics_lib.main("includes", CASES)
     ok = listing_matches()
     print("includes --list-tasks: %s" % ("passed" if ok else "failed"))
-    sys.exit(rc or (0 if ok else 1))
+    meta_ok = meta_lines_match()
+    print("includes -vv META lines: %s" % ("passed" if meta_ok else "failed"))
+    sys.exit(rc or (0 if ok and meta_ok else 1))
