@@ -50,6 +50,11 @@ Use KeywordUse(std::string_view keyword) {
 }
 
 Use ModuleUse(const playbook::Task& t) {
+  if (!t.action_template.empty())
+    return Use{Support::kPartial,
+               "a templated module name, resolved per host at run time: a module drover lacks "
+               "fails the host then",
+               {}};
   if (!executor::IsRunnableAction(t.action)) return Use{Support::kNone, "", {}};
   std::string_view reason = modules::PartialReason(t.action);
   if (const modules::Module* m = modules::FindModule(t.action); m && reason.empty())

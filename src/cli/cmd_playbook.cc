@@ -81,6 +81,7 @@ struct PlaybookOptions {
   VaultFlags vault;
   bool accept_new_host_keys = false;
   std::string connection;
+  std::string strategy;  // ANSIBLE_STRATEGY / [defaults] strategy ("" linear)
   bool list_hosts = false, list_tasks = false, list_tags = false, syntax_check = false,
        check_support = false;
   bool flush_cache = false, force_handlers = false, no_progress = false, no_batch = false;
@@ -207,6 +208,46 @@ Status CheckSomeHostSelected(inventory::Inventory& inv, inventory::HostMatcher& 
       "Specified inventory, host pattern and/or --limit leaves us with no hosts to target.");
 }
 
+// The settings ansible-playbook's options default to (ansible/config/
+// base.yml): the ANSIBLE_* variable, else ansible.cfg, where the command
+// line does not give them.
+void ApplyConfiguredOptions(const AnsibleConfig& cfg, const CLI::App& app, PlaybookOptions& o) {
+  if (o.remote_user.empty())
+    o.remote_user = ConfiguredSetting(cfg, "ANSIBLE_REMOTE_USER", "defaults", "remote_user");
+  if (o.private_key.empty())
+    o.private_key = ConfiguredPath(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file");
+  if (!o.force_handlers)
+    o.force_handlers =
+        ConfiguredBool(cfg, "ANSIBLE_FORCE_HANDLERS", "defaults", "force_handlers").value_or(false);
+  if (!o.become)
+    o.become =
+        ConfiguredBool(cfg, "ANSIBLE_BECOME", "privilege_escalation", "become").value_or(false);
+  if (o.become_user.empty())
+    o.become_user =
+        ConfiguredSetting(cfg, "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user");
+  if (!app.count("--become-method"))
+    if (std::string m = ConfiguredSetting(cfg, "ANSIBLE_BECOME_METHOD", "privilege_escalation",
+                                          "become_method");
+        !m.empty())
+      o.become_method = m;
+  if (!o.ask_become_pass)
+    o.ask_become_pass =
+        ConfiguredBool(cfg, "ANSIBLE_BECOME_ASK_PASS", "privilege_escalation", "become_ask_pass")
+            .value_or(false);
+  if (!o.ask_pass)
+    o.ask_pass = ConfiguredBool(cfg, "ANSIBLE_ASK_PASS", "defaults", "ask_pass").value_or(false);
+  if (!app.count("--timeout"))
+    if (std::string t = ConfiguredSetting(cfg, "ANSIBLE_TIMEOUT", "defaults", "timeout");
+        !t.empty())
+      o.timeout = std::max(1, std::atoi(t.c_str()));
+  // "smart" (Ansible's default) is ssh.
+  if (o.connection.empty())
+    if (std::string c = ConfiguredSetting(cfg, "ANSIBLE_TRANSPORT", "defaults", "transport");
+        c != "smart")
+      o.connection = c;
+  o.strategy = ConfiguredSetting(cfg, "ANSIBLE_STRATEGY", "defaults", "strategy");
+}
+
 }  // namespace
 
 Command PlaybookCommand() {
@@ -265,14 +306,7 @@ Command PlaybookCommand() {
     }
     if (!app.count("--forks"))
       if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
-    if (o.remote_user.empty()) o.remote_user = cfg.Get("defaults", "remote_user");
-    if (o.private_key.empty()) o.private_key = cfg.GetPath("defaults", "private_key_file");
-    // force_handlers: the flag, else ANSIBLE_FORCE_HANDLERS, else ansible.cfg.
-    if (!o.force_handlers) {
-      const char* env = std::getenv("ANSIBLE_FORCE_HANDLERS");
-      const std::string v = Lower(env ? env : cfg.Get("defaults", "force_handlers"));
-      o.force_handlers = v == "1" || v == "true" || v == "yes" || v == "on" || v == "y" || v == "t";
-    }
+    ApplyConfiguredOptions(cfg, app, o);
     const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
     // Vault secrets first, as Ansible sets them up before loading: a role's
     // vars/defaults file may be vault-encrypted.
@@ -413,6 +447,7 @@ Command PlaybookCommand() {
     ro.become = o.become;
     ro.become_user = o.become_user;
     ro.become_method = o.become_method;
+    if (!o.strategy.empty()) ro.default_strategy = o.strategy;
     std::unique_ptr<StepPrompt> step;
     if (o.step) {
       step = std::make_unique<StepPrompt>(stdout, std::cin);

@@ -13,6 +13,25 @@ std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg) {
   return {};
 }
 
+std::string ConfiguredSetting(const AnsibleConfig& cfg, const char* env, const char* section,
+                              const char* key) {
+  if (const char* v = std::getenv(env)) return v;
+  return cfg.Get(section, key);
+}
+
+std::string ConfiguredPath(const AnsibleConfig& cfg, const char* env, const char* section,
+                           const char* key) {
+  if (const char* v = std::getenv(env)) return *v ? ResolveConfigPath(v, "./ansible.cfg") : "";
+  return cfg.GetPath(section, key);
+}
+
+std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, const char* section,
+                                   const char* key) {
+  const std::string v = ConfiguredSetting(cfg, env, section, key);
+  if (v.empty()) return std::nullopt;
+  return output::AnsibleTrue(v);
+}
+
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg) {
   const char* env = std::getenv("ANSIBLE_FORKS");
   const std::string forks = env ? env : cfg.Get("defaults", "forks");

@@ -17,6 +17,19 @@ namespace drover::cli {
 // [defaults] inventory; empty when neither is set.
 std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg);
 
+// One setting as Ansible's config manager reads it: the environment
+// variable `env` when set, else [section] key of ansible.cfg; "" when
+// neither is set.
+std::string ConfiguredSetting(const AnsibleConfig& cfg, const char* env, const char* section,
+                              const char* key);
+// A path setting: the variable's value relative to the current directory,
+// the file's relative to the ansible.cfg, both with ~ expanded.
+std::string ConfiguredPath(const AnsibleConfig& cfg, const char* env, const char* section,
+                           const char* key);
+// A boolean setting as Ansible's boolean(): nullopt when unset.
+std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, const char* section,
+                                   const char* key);
+
 // ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);
 

@@ -123,6 +123,8 @@ output::Recap Executor::MakeRecap() const {
   for (const auto& name : names) {
     const HostState& h = *hosts_.at(name);
     if (!h.seen) continue;
+    // Ansible's recap lists hosts with a counted result only.
+    if (h.failed_uncounted && h.stats == output::HostStats{}) continue;
     recap.hosts.emplace_back(name, h.stats);
   }
   recap.task_times = task_times_;
@@ -138,6 +140,8 @@ int Executor::ExitCode() const {
   output::Recap recap = MakeRecap();  // hosts never seen have no stats
   for (auto& [name, stats] : recap.hosts)
     if (hosts_.at(name)->errors_cleared) stats.failed = 0;
+  for (const auto& [name, h] : hosts_)
+    if (h->failed_uncounted && !h->errors_cleared) return 2;
   return output::RunExitCode(recap.hosts);
 }
 

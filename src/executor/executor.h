@@ -46,6 +46,8 @@ struct RunOptions {
   // Batching: a task's read-only probe also asks the probes of the tasks
   // after it (modules/path_probe.h). --no-batch / DROVER_BATCH=0 turn it off.
   bool batch = true;
+  // ANSIBLE_STRATEGY / [defaults] strategy: a play without `strategy`.
+  std::string default_strategy = "linear";
 };
 
 struct RunEnvironment {
@@ -84,6 +86,9 @@ class Executor {
   Status RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
                   const std::vector<std::string>& play_hosts, bool* play_ended);
   static bool IsAnyErrorsFatal(const playbook::Play& play);
+  // The play's strategy name: its `strategy` rendered with the play's vars
+  // and -e (as Ansible's Play.post_validate), else the configured default.
+  Result<Value> PlayStrategy(const playbook::Play& play) const;
 
   RunEnvironment env_;
   RunOptions options_;

@@ -9,6 +9,7 @@
 #include "executor/executor.h"
 #include "executor/play_run.h"
 #include "executor/task_count.h"
+#include "template/template.h"
 
 namespace drover::executor {
 
@@ -59,6 +60,16 @@ void FreeBannerReporter::OnWarning(const std::string& text) {
   inner_->OnWarning(text);
 }
 
+void FreeBannerReporter::OnVerbose(int level, const std::string& text) {
+  std::lock_guard lock(mu_);
+  inner_->OnVerbose(level, text);
+}
+
+void FreeBannerReporter::OnError(const std::string& text) {
+  std::lock_guard lock(mu_);
+  inner_->OnError(text);
+}
+
 void FreeBannerReporter::OnRecap(const output::Recap& e) {
   std::lock_guard lock(mu_);
   inner_->OnRecap(e);
@@ -107,10 +118,39 @@ void PlayRun::SeedHostvars(const Map& all) {
     if (!hostvars_.as_map().contains(name)) hostvars_.as_map().set(name, vars);
 }
 
+Result<Value> Executor::PlayStrategy(const playbook::Play& play) const {
+  const Value* written = play.keywords.find("strategy");
+  if (!written || written->is_null())
+    return Value(options_.default_strategy.empty() ? "linear" : options_.default_strategy);
+  if (!written->is_string() || !tmpl::IsPossiblyTemplate(written->as_string())) return *written;
+  // Ansible's play post_validate: rendered with the play's vars and -e.
+  Map known = *env_.extra_vars;
+  if (const Value* v = play.keywords.find("vars"); v && v->is_map())
+    for (const auto& [k, val] : v->as_map())
+      if (!known.contains(k)) known.set(k, val);
+  known.set("playbook_dir", Value(play.dir));
+  tmpl::MapScope scope{Value(std::move(known))};
+  Result<Value> rendered = tmpl::TemplateValue(*written, scope);
+  if (!rendered)
+    return MakeError(
+        "The field 'strategy' has an invalid value, which includes an undefined "
+        "variable. The error was: " +
+            rendered.error().message,
+        written->where());
+  return rendered->set_where(written->where());
+}
+
 Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
                           const std::vector<std::string>& play_hosts, bool* play_ended) {
-  Result<bool> free = IsFreeStrategy(play.keywords.find("strategy"));
-  if (!free) return free.take_error();
+  Result<Value> strategy = PlayStrategy(play);
+  Result<bool> free = strategy ? IsFreeStrategy(&*strategy) : Result<bool>(strategy.take_error());
+  if (!free) {
+    // Ansible shows the play's banner, then stops.
+    output::PlayStart ps;
+    ps.name = play.name;
+    env_.reporter->OnPlayStart(ps);
+    return free.take_error();
+  }
   if (!*free) {
     PlayRun run(*this, play, batch, play_hosts);
     Status s = run.Run();

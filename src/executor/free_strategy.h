@@ -28,6 +28,8 @@ class FreeBannerReporter : public output::Reporter {
   void OnNoHostsMatched(const std::string& play) override;
   void OnIncluded(const std::string& file, const std::string& hosts) override;
   void OnWarning(const std::string& text) override;
+  void OnError(const std::string& text) override;
+  void OnVerbose(int level, const std::string& text) override;
   void OnRecap(const output::Recap& e) override;
 
  private:

@@ -39,6 +39,9 @@ struct HostState {
   std::set<const playbook::Task*> notified;  // handlers notified, not yet run
   output::HostStats stats;
   bool seen = false;  // appeared in a play (shown in the recap)
+  // Failed without a failure counted (an include_role whose role is
+  // missing): the run exits 2, as Ansible's _failed_hosts.
+  bool failed_uncounted = false;
   // Probes answered ahead for this host's next tasks (batching).
   std::shared_ptr<modules::ProbeCache> probe_cache = std::make_shared<modules::ProbeCache>();
 

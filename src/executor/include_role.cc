@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/json.h"
+#include "core/parser_error.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
 #include "executor/play_run.h"
@@ -55,8 +56,8 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
   }
   output::TaskStart ts;
   const Value* own_name = task.keywords.find("name");
-  ts.name = own_name && own_name->is_string()
-                ? own_name->as_string()
+  ts.name = own_name && own_name->is_string() && !hosts.empty()
+                ? BannerName(task, ctx, *hosts[0])
                 : task.action_as_written + " : " + ArgText(task.args, "name");
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
@@ -209,7 +210,18 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       Warnings warnings;
       Result<std::shared_ptr<const playbook::Block>> role_block = playbook::LoadIncludedRole(
           inc.request, play_, ctx.Role(task) ? task.role : nullptr, &warnings);
-      if (!role_block) return role_block.take_error();
+      if (!role_block) {
+        // 2.14's linear strategy: a role that cannot be loaded is shown as
+        // an error and fails these hosts (uncounted); a parse error stops.
+        if (role_block.error().code == kParserError) return role_block.take_error();
+        ex_.env_.reporter->OnError(role_block.error().message);
+        for (HostState* h : group) {
+          h->failed = true;
+          h->failed_uncounted = true;
+          h->errors_cleared = false;
+        }
+        continue;
+      }
       for (const Error& w : warnings) ex_.env_.reporter->OnWarning(w.message);
       std::shared_ptr<const playbook::Role> role = (*role_block)->role;
       included_roles_.push_back(*role_block);

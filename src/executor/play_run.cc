@@ -515,6 +515,23 @@ Status PlayRun::RunBlock(const playbook::Block& block, const TaskContext& outer)
   return Status();
 }
 
+namespace {
+
+// What 2.14's _execute_meta shows at -vv ("META: ...") for `kind` on `host`.
+std::string MetaMessage(const std::string& kind, const std::string& host) {
+  if (kind == "flush_handlers") return "triggered running handlers for " + host;
+  if (kind == "end_host") return "ending play for " + host;
+  if (kind == "end_play") return "ending play";
+  if (kind == "end_batch") return "ending batch";
+  if (kind == "clear_facts") return "facts cleared";
+  if (kind == "clear_host_errors") return "cleared host errors";
+  if (kind == "refresh_inventory") return "inventory successfully refreshed";
+  if (kind == "reset_connection") return "reset connection";
+  return kind;  // noop, an explicit role_complete
+}
+
+}  // namespace
+
 Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
                         const std::vector<HostState*>& hosts_in) {
   if (hosts_in.empty()) return Status();
@@ -524,24 +541,35 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   std::vector<HostState*> hosts = hosts_in;
   const Value* run_once = ctx.Inherited(task, "run_once");
   const bool once = playbook::KeywordIsTrue(run_once);
+  if (once) hosts.resize(1);
+  // What runs on each host: the task, or its templated action resolved.
+  std::vector<std::shared_ptr<const playbook::Task>> tasks;
+  for (HostState* h : hosts) {
+    Result<std::shared_ptr<const playbook::Task>> t = ResolvedAction(task, ctx, *h);
+    if (!t) return t.take_error();
+    tasks.push_back(std::move(t).value());
+  }
+  const std::string& action = tasks[0]->action;
   // add_host runs once per task, on the first host (Ansible's
   // BYPASS_HOST_LOOP), without sharing its result as run_once does.
-  const bool bypass_host_loop = task.action == "add_host";
-  if (once || bypass_host_loop) hosts.resize(1);
+  if (action == "add_host") {
+    hosts.resize(1);
+    tasks.resize(1);
+  }
 
   output::TaskStart ts;
-  ts.name = task.display_name();
+  ts.name = BannerName(task, ctx, *hosts[0]);
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
   // Ansible's linear strategy runs these meta actions once per host, each
-  // with its banner.
-  if (task.action == "meta") {
+  // with its banner and its META line at -vv; the others once.
+  bool meta_per_host = false;
+  if (action == "meta") {
     const Value* what = task.args.find("_raw_params");
-    const std::string action = what && what->is_string() ? what->as_string() : "";
-    if (action == "noop" || action == "reset_connection" || action == "end_host" ||
-        action == "role_complete" || action == "flush_handlers")
-      for (size_t i = 1; i < hosts.size(); ++i) ex_.env_.reporter->OnTaskStart(ts);
+    const std::string kind = what && what->is_string() ? what->as_string() : "";
+    meta_per_host = kind == "noop" || kind == "reset_connection" || kind == "end_host" ||
+                    kind == "role_complete" || kind == "flush_handlers";
   }
   UpdateHostvars();
 
@@ -557,7 +585,7 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   ThrottleSlot slot(prepared_ && throttle > 0 ? &ex_.throttle_ : nullptr, &task, throttle);
   connection::RunParallel(hosts.size(), forks, [&](size_t i) {
     try {
-      outcomes[i] = runner_.Run(*hosts[i], task, ctx);
+      outcomes[i] = runner_.Run(*hosts[i], *tasks[i], ctx);
     } catch (const std::exception& e) {
       outcomes[i].status = output::Outcome::kFailed;
       outcomes[i].result =
@@ -580,7 +608,10 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   for (size_t i = 0; i < hosts.size(); ++i) {
     HostState& h = *hosts[i];
     const TaskOutcome& o = outcomes[i];
-    if (task.action == "meta" && o.status != output::Outcome::kFailed) {
+    if (meta_per_host && i > 0) ex_.env_.reporter->OnTaskStart(ts);
+    if (action == "meta" && o.status != output::Outcome::kFailed) {
+      if (!o.meta.empty() && (meta_per_host || i == 0))
+        ex_.env_.reporter->OnVerbose(2, "META: " + MetaMessage(o.meta, h.name));
       if (!o.meta.empty()) meta = o.meta;
       continue;
     }
@@ -627,12 +658,13 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     for (HostState* h : ActiveHosts()) {
       if (h == hosts[0]) continue;
       if (reg && reg->is_string()) h->set_facts->set(reg->as_string(), Value(outcomes[0].result));
-      if (task.action == "set_fact") {
+      if (action == "set_fact") {
         for (const auto& [k, v] : *hosts[0]->set_facts) h->set_facts->set(k, v);
       }
     }
   }
-  if (task.action == "add_host" || task.action == "group_by")
+  if (std::any_of(tasks.begin(), tasks.end(),
+                  [](const auto& t) { return t->action == "add_host" || t->action == "group_by"; }))
     if (Status s = RefreshInventoryMagic(); !s) return s;
   if (meta == "flush_handlers") return FlushHandlers();
   if (meta == "end_play") play_ended_ = true;
@@ -721,10 +753,9 @@ Result<std::vector<const playbook::Task*>> PlayRun::NotifyTargets(const std::str
   const std::vector<HandlerRef> handlers = Handlers();
   std::vector<const playbook::Task*> out;
   for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
-    const Value* n = it->task->keywords.find("name");
-    if (!n || !n->is_string()) continue;
-    if (n->as_string() == name ||
-        (it->task->role && it->task->role->name + " : " + n->as_string() == name)) {
+    const std::optional<std::string> n = HandlerName(*it->task);
+    if (!n) continue;
+    if (*n == name || (it->task->role && it->task->role->name + " : " + *n == name)) {
       out.push_back(it->task);
       break;
     }
@@ -781,7 +812,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   if (ex_.options_.step && !hosts_in.empty() && !ex_.options_.step(task.display_name()))
     return Status();  // --step: skipped by the user
   output::TaskStart ts;
-  ts.name = task.display_name();
+  ts.name = hosts_in.empty() ? task.display_name() : BannerName(task, ctx, *hosts_in[0]);
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
@@ -800,6 +831,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;
+    std::string missing_file;
     Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
     if (!items) return items.take_error();
     const bool has_loop = items->has_value();
@@ -826,8 +858,19 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       if (!f) return MakeError("include_tasks needs a file name", task.where);
       Result<Value> name = tmpl::TemplateValue(*f, iscope);
       if (!name) return name.take_error();
-      const std::string file = IncludedTaskFile(name->is_string() ? name->as_string() : "",
-                                                ctx.Role(task), task.where, play_.dir);
+      // Absolute, as Ansible shows it ("included: /p/x.yml for h1").
+      const std::string file =
+          std::filesystem::absolute(IncludedTaskFile(name->is_string() ? name->as_string() : "",
+                                                     ctx.Role(task), task.where, play_.dir))
+              .lexically_normal()
+              .string();
+      std::error_code missing;
+      if (!std::filesystem::is_regular_file(file, missing)) {
+        // 2.14's _load_included_file: this host fails (no ignore_errors),
+        // the others go on.
+        missing_file = file;
+        break;
+      }
       Map params = locals;
       if (const Value* v = task.keywords.find("vars"); v && v->is_map())
         for (const auto& [k, val] : v->as_map()) params.set(k, val);
@@ -835,7 +878,23 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     }
     // The include's own result: ok for each file it includes, as Ansible
     // counts it; skipped where its condition is false.
-    if (!per_host[h].empty()) {
+    if (!missing_file.empty()) {
+      per_host[h].clear();
+      Map failed{
+          {"failed", true},
+          {"reason", "Could not find or access '" + missing_file + "' on the Ansible Controller."}};
+      output::HostResult e;
+      e.host = h->name;
+      e.status = output::Outcome::kFailed;
+      e.result = Value(failed);
+      e.where = ts.where;
+      e.action = task.action;
+      ex_.env_.reporter->OnHostResult(e);
+      ++h->stats.failed;
+      h->failed = true;
+      h->errors_cleared = false;
+      last_failure_[h] = {FailedTaskValue(task), failed};
+    } else if (!per_host[h].empty()) {
       h->stats.ok += static_cast<int>(per_host[h].size());
     } else {
       ++h->stats.skipped;
@@ -884,10 +943,11 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       auto block = std::make_shared<playbook::Block>();
       block->block = std::move(items).value();
       block->role = task.role;
-      // The include's own keywords (when, tags, become...) apply inside.
+      // The include's own keywords (become, ...) apply inside; its tags
+      // select the include only, as in 2.14 (`apply` passes them down).
       for (const auto& [k, v] : task.keywords)
         if (k != "name" && k != "loop" && k != "loop_control" && k != "vars" && k != "when" &&
-            k.rfind("with_", 0) != 0)
+            k != "tags" && k.rfind("with_", 0) != 0)
           block->keywords.set(k, v);
       if (const Value* apply = task.args.find("apply"); apply && apply->is_map())
         for (const auto& [k, v] : apply->as_map()) block->keywords.set(k, v);

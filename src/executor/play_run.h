@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,6 +51,11 @@ class PlayRun {
   // listens to it. Errors: none does (Ansible's message). Safe to call from
   // the workers while a task runs.
   Result<std::vector<const playbook::Task*>> NotifyTargets(const std::string& name) const;
+  // A handler's name as a notify matches it: rendered with the play's vars,
+  // -e and the handler's role and own vars (no host), as 2.14 renders it;
+  // nullopt when unnamed or when rendering fails (with Ansible's warning
+  // unless it listens). Cached once rendered. task_names.cc.
+  std::optional<std::string> HandlerName(const playbook::Task& handler) const;
 
  private:
   friend class TaskRunner;
@@ -84,6 +90,17 @@ class PlayRun {
   // hostvars has the added hosts. Errors: reading vars files again.
   Status RefreshInventoryMagic();
   void CheckFailurePolicy(size_t failed_before, bool any_errors_fatal);
+  // What runs on `host` for `task`: the task itself, or, when its action
+  // is a template, a copy with the name rendered with the host's variables
+  // and resolved (a name that cannot run there fails the host, as in
+  // Ansible). Errors stop the run: an undefined variable in the name
+  // (templated_action.cc).
+  Result<std::shared_ptr<const playbook::Task>> ResolvedAction(const playbook::Task& task,
+                                                               const TaskContext& ctx,
+                                                               HostState& host);
+  // The name a task's banner shows: rendered with `host`'s variables,
+  // as written when that fails (task_names.cc).
+  std::string BannerName(const playbook::Task& task, const TaskContext& ctx, HostState& host);
   // One entry per block section being run, innermost last: whether a host
   // failing there goes on to a rescue or always section.
   std::vector<bool> catching_;
@@ -136,6 +153,8 @@ class PlayRun {
   bool started_ = false;   // --start-at-task reached
   bool prepared_ = false;  // PrepareFreeMember ran
   TaskRunner runner_;
+  mutable std::mutex handler_names_mu_;
+  mutable std::map<const playbook::Task*, std::string> handler_names_;
   // include_tasks/include_role being run, outermost first (see RunItems).
   std::vector<std::string> include_chain_;
   // Blocks built for dynamic includes; kept alive for the play.

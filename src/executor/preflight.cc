@@ -236,6 +236,8 @@ std::vector<Error> CheckRunnable(const playbook::Playbook& pb, const playbook::T
   visit.block = [&](const playbook::Block& b) { become(b.keywords, b.where); };
   visit.task = [&](const playbook::Task& t, bool module_defaults) {
     become(t.keywords, t.where);
+    // A templated module name is known per host at run time only.
+    if (!t.action_template.empty()) return;
     if (!IsRunnableAction(t.action)) {
       AddPlace(unimplemented[t.action_fqcn.empty() ? t.action_as_written : t.action_fqcn],
                t.where.str());

@@ -31,9 +31,9 @@ constexpr const char* kCensored =
     "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 const char* const kControllerActions[] = {
-    "debug",    "set_fact",     "assert", "fail",         "meta",
-    "pause",    "include_vars", "setup",  "gather_facts", "wait_for_connection",
-    "add_host", "group_by"};
+    "debug",    "set_fact",     "assert",         "fail",         "meta",
+    "pause",    "include_vars", "setup",          "gather_facts", "wait_for_connection",
+    "add_host", "group_by",     kUnresolvedAction};
 
 bool IsController(const std::string& action) {
   for (const char* a : kControllerActions)
@@ -530,6 +530,11 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
         RunDelegatedFacts(host, task, ctx, dscope, args, delegated_to);
     if (!delegated) return delegated.take_error();
     if (*delegated) return std::move(**delegated);
+    // Run here, shown as delegated ("h1 -> localhost") as Ansible shows it.
+    if (const Value* d = ctx.Inherited(task, "delegate_to"); d && !d->is_null())
+      if (Result<Value> name = tmpl::TemplateValue(*d, dscope);
+          name && name->is_string() && !name->as_string().empty() && name->as_string() != host.name)
+        *delegated_to = name->as_string();
     return RunController(host, task, ctx, scope, locals, args, meta);
   }
   const modules::Module* module = modules::FindModule(task.action);
@@ -691,6 +696,8 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     return Status();
   };
   const std::string& a = task.action;
+  if (a == kUnresolvedAction)  // a templated module name that cannot run (templated_action.cc)
+    return Map{{"failed", true}, {"msg", Value(text("msg"))}};
   if (a == "debug") {
     if (Status s = check_args({"msg", "var", "verbosity"}); !s) return s.take_error();
     return DebugAction(args, tscope, ex_.options_.verbosity);

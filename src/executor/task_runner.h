@@ -88,6 +88,11 @@ Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope);
 // Removes omitted arguments (values equal to the `omit` placeholder).
 void RemoveOmitted(Map& m);
 
+// The internal action of a task whose templated module name rendered to
+// one that cannot run: fails the host with its `msg`, as Ansible's
+// TaskExecutor fails it (templated_action.cc).
+inline constexpr const char* kUnresolvedAction = "_drover_unresolved_action";
+
 // Whether drover can run this action (module or controller action).
 bool IsRunnableAction(const std::string& action);
 

@@ -182,6 +182,26 @@ void AnsibleTextReporter::OnWarning(const std::string& text) {
         Shown::kLogOnly);  // display.warning's message ends in \n
 }
 
+void AnsibleTextReporter::OnVerbose(int level, const std::string& text) {
+  if (options_.verbosity >= level) Verbose(text);
+}
+
+void AnsibleTextReporter::OnError(const std::string& text) {
+  std::lock_guard lock(mu_);
+  const std::string safe = Redact("ERROR! " + text);
+  if (log_) log_->Message(safe);
+  auto write = [&] {
+    std::fprintf(stderr, "%s\n",
+                 options_.color ? Colored(safe, kColorError).c_str() : safe.c_str());
+    std::fflush(stderr);
+  };
+  if (progress_) {
+    progress_->WriteAbove(write);
+  } else {
+    write();
+  }
+}
+
 void AnsibleTextReporter::OnHostResult(const HostResult& e) {
   const std::string item = e.is_item ? " => (item=" + e.item_label + ")" : "";
   const bool show = options_.verbosity > 0 || e.verbose_always;

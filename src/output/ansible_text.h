@@ -32,6 +32,8 @@ class AnsibleTextReporter : public Reporter {
   void OnHostResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
   void OnWarning(const std::string& text) override;
+  void OnError(const std::string& text) override;
+  void OnVerbose(int level, const std::string& text) override;
   void OnIncluded(const std::string& file, const std::string& hosts) override;
   void OnRecap(const Recap& e) override;
 

@@ -44,6 +44,7 @@ struct HostResult {
 
 struct HostStats {
   int ok = 0, changed = 0, unreachable = 0, failed = 0, skipped = 0, rescued = 0, ignored = 0;
+  bool operator==(const HostStats&) const = default;
 };
 
 struct Recap {
@@ -67,6 +68,15 @@ class Reporter {
     (void)hosts;
   }
   virtual void OnWarning(const std::string& text) { (void)text; }
+  // An error the run goes on after (Ansible's display.error, "ERROR! ..."
+  // on stderr), e.g. an include_role whose role is missing.
+  virtual void OnError(const std::string& text) { (void)text; }
+  // A line Ansible shows from verbosity `level` (display.vv: 2), e.g.
+  // "META: noop".
+  virtual void OnVerbose(int level, const std::string& text) {
+    (void)level;
+    (void)text;
+  }
   virtual void OnRecap(const Recap&) {}
 };
 

@@ -57,8 +57,17 @@ class ReporterList : public Reporter {
   void OnNoHostsMatched(const std::string& p) override {
     for (auto* r : reporters_) r->OnNoHostsMatched(p);
   }
+  void OnIncluded(const std::string& file, const std::string& hosts) override {
+    for (auto* r : reporters_) r->OnIncluded(file, hosts);
+  }
   void OnWarning(const std::string& t) override {
     for (auto* r : reporters_) r->OnWarning(t);
+  }
+  void OnError(const std::string& t) override {
+    for (auto* r : reporters_) r->OnError(t);
+  }
+  void OnVerbose(int level, const std::string& t) override {
+    for (auto* r : reporters_) r->OnVerbose(level, t);
   }
   void OnRecap(const Recap& e) override {
     for (auto* r : reporters_) r->OnRecap(e);

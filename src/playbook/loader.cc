@@ -134,23 +134,14 @@ class Loader {
         return ErrorAt(v, "unknown key '" + k + "' in import_playbook" +
                               DidYouMean(k, {"name", "vars", "tags", "when"}));
       }
-      keywords.set(k, v);
+      // The import's own name does not rename the imported plays (2.14).
+      if (k != "name") keywords.set(k, v);
     }
     if (!target.is_string()) return ErrorAt(target, "import_playbook needs a file name");
     if (outer) MergeInherited(keywords, *outer);
-    std::string file = target.as_string();
-    if (file.find("{{") != std::string::npos || file.find("{%") != std::string::npos) {
-      Map known = options_.extra_vars;
-      if (const Value* v = keywords.find("vars"); v && v->is_map())
-        for (const auto& [k, val] : v->as_map())
-          if (!known.contains(k)) known.set(k, val);
-      known.set("playbook_dir", Value(dir));
-      tmpl::MapScope scope{Value(std::move(known))};
-      Result<Value> rendered = tmpl::TemplateValue(target, scope);
-      if (!rendered) return rendered.take_error();
-      if (!rendered->is_string()) return ErrorAt(target, "import_playbook needs a file name");
-      file = rendered->as_string();
-    }
+    Result<std::string> rendered = RenderAtLoad(target, keywords.find("vars"), dir);
+    if (!rendered) return rendered.take_error();
+    const std::string file = std::move(rendered).value();
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir) / file;
     std::error_code exists_error;  // a name too long for the filesystem is "not found"
     if (!fs::exists(p, exists_error))
@@ -494,9 +485,38 @@ class Loader {
     return name + "\n" + ToJson(Value(std::move(key)), sorted);
   }
 
-  Result<std::optional<Item>> LoadRoleItem(const Value& name_value, const std::string& name,
+  // A name (role name, import_playbook path) rendered as Ansible renders it
+  // at load time: with the -e variables, the play's (or import's) `vars`
+  // and playbook_dir. Text without a template is returned as written.
+  Result<std::string> RenderAtLoad(const Value& written, const Value* vars,
+                                   const std::string& playbook_dir) const {
+    const std::string& text = written.as_string();
+    if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos) return text;
+    Map known = options_.extra_vars;
+    if (vars && vars->is_map())
+      for (const auto& [k, val] : vars->as_map())
+        if (!known.contains(k)) known.set(k, val);
+    known.set("playbook_dir", Value(playbook_dir));
+    tmpl::MapScope scope{Value(std::move(known))};
+    Result<Value> rendered = tmpl::TemplateValue(written, scope);
+    if (!rendered) return rendered.take_error();
+    if (!rendered->is_string()) return ErrorAt(written, "a name must render to text");
+    return rendered->as_string();
+  }
+
+  Result<std::optional<Item>> LoadRoleItem(const Value& name_value, const std::string& written,
                                            Map params, Map keywords, const Map& options,
                                            const Context& ctx, Apply how) {
+    // roles: entries, dependencies and import_role: the name is rendered
+    // with the play's vars, as Ansible's RoleDefinition does (include_role's
+    // at run time, per host).
+    std::string name = written;
+    if (how != Apply::kInclude) {
+      Result<std::string> rendered = RenderAtLoad(
+          name_value, ctx.play ? ctx.play->keywords.find("vars") : nullptr, ctx.playbook_dir);
+      if (!rendered) return rendered.take_error();
+      name = std::move(rendered).value();
+    }
     std::string path = FindRole(name, ctx);
     if (path.empty()) {
       return NotFoundAt(name_value, "the role '" + name + "' was not found in " + ctx.playbook_dir +

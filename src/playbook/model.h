@@ -29,8 +29,12 @@ struct Task {
   std::string action;             // canonical module or action name: "copy", "include_tasks"
   std::string action_as_written;  // as in the file: "ansible.builtin.copy"
   std::string action_fqcn;        // what Ansible resolves it to: "ansible.builtin.copy"
-  Map args;                       // module arguments (free-form text in "_raw_params")
-  Map keywords;                   // task keywords as written (name, when, loop, notify, ...)
+  // `action: "{{ ... }}"`: the module name is a template, rendered per host
+  // at run time (action is then empty), and resolved with these collections.
+  std::string action_template;
+  std::vector<std::string> action_collections;
+  Map args;      // module arguments (free-form text in "_raw_params")
+  Map keywords;  // task keywords as written (name, when, loop, notify, ...)
   Location where;
   std::shared_ptr<const Role> role;  // the role the task came from, if any
   bool is_handler = false;

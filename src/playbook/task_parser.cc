@@ -4,6 +4,7 @@
 #include "core/suggest.h"
 #include "playbook/kv.h"
 #include "playbook/module_names.h"
+#include "template/template.h"
 
 namespace drover::playbook {
 
@@ -54,13 +55,23 @@ Result<Map> ActionArgs(const Value& v, const std::string& canonical) {
   return ErrorAt(v, "the arguments of '" + canonical + "' must be a mapping or k=v text");
 }
 
-// `action: copy src=a dest=b` or `action: {module: copy, src: a}`.
+// `action: copy src=a dest=b` or `action: {module: copy, src: a}`. A
+// module name that is a template (`{{ mod }} msg=hi`) is one Jinja2 block.
 Result<std::pair<std::string, Value>> SplitActionKeyword(const Value& v) {
   if (v.is_string()) {
     const std::string& s = v.as_string();
     size_t end = s.find_first_of(" \n");
+    if (tmpl::IsPossiblyTemplate(s.substr(0, end))) {
+      Result<std::vector<std::string>> words = SplitArgs(s);
+      if (!words) return ErrorAt(v, words.error().message);
+      if (!words->empty()) {
+        const size_t at = s.find(words->front());
+        end = at == std::string::npos ? end : at + words->front().size();
+      }
+    }
     std::string module = s.substr(0, end);
-    std::string rest = end == std::string::npos ? "" : s.substr(end + 1);
+    size_t rest_at = end == std::string::npos ? end : s.find_first_not_of(" \n", end);
+    std::string rest = rest_at == std::string::npos ? "" : s.substr(rest_at);
     return std::make_pair(module, Value(rest).set_where(v.where()));
   }
   if (v.is_map()) {
@@ -86,6 +97,66 @@ std::string SuggestModule(const std::string& written) {
     }
   }
   return match.empty() ? std::string() : "; did you mean '" + match + "'?";
+}
+
+// `args:` merged under the action's own arguments (those win) into
+// task.args.
+Status MergeArgsKeyword(Task& task, Map args) {
+  const Value* extra = task.keywords.find("args");
+  if (!extra) {
+    task.args = std::move(args);
+    return Status();
+  }
+  Map merged;
+  if (extra->is_map()) {
+    merged = extra->as_map();
+  } else if (extra->is_string()) {
+    Result<Map> kv = ParseKeyValues(extra->as_string(), false);
+    if (!kv) return ErrorAt(*extra, kv.error().message);
+    merged = std::move(kv).value();
+  } else if (!extra->is_null()) {
+    return ErrorAt(*extra, "'args' must be a mapping");
+  }
+  for (auto& [k, v] : args) merged.set(k, v);
+  task.args = std::move(merged);
+  task.keywords.erase("args");
+  return Status();
+}
+
+// `action: "{{ mod }}"`: the name is rendered per host at run time (as the
+// linear strategy and TaskExecutor do); its arguments must be k=v or a
+// mapping, since free-form words are only for the modules Ansible knows
+// take them (mod_args' RAW_PARAM_MODULES check, made at load).
+Result<Task> TemplatedActionTask(const Value& entry, Task task, const Value& args_value,
+                                 const std::vector<std::string>& collections) {
+  task.action_template = task.action_as_written;
+  task.action_collections = collections;
+  Map args;
+  if (args_value.is_map()) {
+    args = args_value.as_map();
+  } else if (args_value.is_string()) {
+    Result<Map> kv = ParseKeyValues(args_value.as_string(), false);
+    if (!kv) return ErrorAt(args_value, kv.error().message);
+    for (auto& [k, v] : *kv) v.set_where(args_value.where());
+    args = std::move(kv).value();
+  } else if (!args_value.is_null()) {
+    return ErrorAt(args_value, "the arguments of an action must be a mapping or k=v text");
+  }
+  if (Status s = MergeArgsKeyword(task, std::move(args)); !s) return s.take_error();
+  if (const Value* raw = task.args.find("_raw_params");
+      raw && !(raw->is_string() && raw->as_string().empty())) {
+    if (raw->is_string() && tmpl::IsPossiblyTemplate(raw->as_string()))
+      return ErrorAt(entry,
+                     "drover does not support free-form arguments that are a template "
+                     "(Ansible's deprecated _variable_params) for the action '" +
+                         task.action_template + "'; give them as k=v or a mapping");
+    return ErrorAt(entry, "this task '" + task.action_template +
+                              "' has extra params, which is only allowed in the following "
+                              "modules: command, shell, script, raw, win_command, win_shell, "
+                              "include_tasks, import_tasks, include_role, import_role, "
+                              "include_vars, set_fact, add_host, group_by, meta");
+  }
+  return task;
 }
 
 }  // namespace
@@ -164,6 +235,8 @@ Result<Task> ParseTask(const Value& entry, Scope scope,
   if (action_keyword) {
     task.action_as_written = action_keyword->first;
     args_value = action_keyword->second;
+    if (tmpl::IsPossiblyTemplate(task.action_as_written))
+      return TemplatedActionTask(entry, std::move(task), args_value, collections);
   } else {
     task.action_as_written = actions[0].first;
     args_value = *actions[0].second;
@@ -181,24 +254,7 @@ Result<Task> ParseTask(const Value& entry, Scope scope,
 
   Result<Map> args = ActionArgs(args_value, task.action);
   if (!args) return args.take_error();
-  // `args:` is merged under the action's own arguments (those win).
-  if (const Value* extra = task.keywords.find("args")) {
-    Map merged;
-    if (extra->is_map()) {
-      merged = extra->as_map();
-    } else if (extra->is_string()) {
-      Result<Map> kv = ParseKeyValues(extra->as_string(), false);
-      if (!kv) return ErrorAt(*extra, kv.error().message);
-      merged = std::move(kv).value();
-    } else if (!extra->is_null()) {
-      return ErrorAt(*extra, "'args' must be a mapping");
-    }
-    for (auto& [k, v] : *args) merged.set(k, v);
-    task.args = std::move(merged);
-    task.keywords.erase("args");
-  } else {
-    task.args = std::move(args).value();
-  }
+  if (Status s = MergeArgsKeyword(task, std::move(args).value()); !s) return s.take_error();
   return task;
 }
 

@@ -3,6 +3,31 @@
 #include <cstdio>
 
 namespace drover::tmpl {
+
+std::string PyStrftime(std::string_view format, const struct tm& t, int microsecond) {
+  // Python expands %f, %z and %Z itself, then hands the rest to strftime.
+  std::string c_format;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%' || i + 1 == format.size()) {
+      c_format += format[i];
+      continue;
+    }
+    const char d = format[++i];
+    if (d == 'f') {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%06d", microsecond);
+      c_format += buf;
+    } else if (d != 'z' && d != 'Z') {
+      c_format += '%';
+      c_format += d;
+    }
+  }
+  std::string out(c_format.size() * 8 + 64, '\0');
+  size_t len = std::strftime(out.data(), out.size(), c_format.c_str(), &t);
+  out.resize(len);
+  return out;
+}
+
 namespace {
 
 class TimeDelta : public Object {
@@ -121,9 +146,7 @@ class DateTime : public Object {
       if (n == "timestamp") return Value(static_cast<double>(d->Micros()) / 1e6);
       if (n == "weekday") return Value(static_cast<int64_t>((d->t_.tm_wday + 6) % 7));
       if (a.pos.empty()) Fail("strftime() takes exactly one argument");
-      char buf[512];
-      size_t len = strftime(buf, sizeof buf, PyStrOf(a.pos[0]).c_str(), &d->t_);
-      return Value(std::string(buf, len));
+      return Value(PyStrftime(PyStrOf(a.pos[0]), d->t_, d->us_));
     }
     DateTime* d;
     std::string n;

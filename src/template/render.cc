@@ -402,9 +402,7 @@ TVal GlobalNow(Renderer&, CallArgs& a) {
   else
     localtime_r(&ts.tv_sec, &tmv);
   if (!f || f->val().is_null()) return MakeDateTime(tmv, static_cast<int>(ts.tv_nsec / 1000));
-  char buf[256];
-  size_t n = strftime(buf, sizeof buf, PyStrOf(*f).c_str(), &tmv);
-  return Value(std::string(buf, n));
+  return Value(PyStrftime(PyStrOf(*f), tmv, static_cast<int>(ts.tv_nsec / 1000)));
 }
 
 const std::vector<std::pair<std::string, BuiltinFn::Fn>>& GlobalFns() {
