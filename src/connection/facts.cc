@@ -224,16 +224,18 @@ void AddLsb(const Sections& s, Map& f) {
 }
 
 void AddSystem(const Sections& s, Map& f) {
-  const std::string system = Line(s, "uname", 0);
-  f.set("system", system);
-  f.set("kernel", Line(s, "uname", 1));
-  f.set("kernel_version", Line(s, "uname", 2));
-  const std::string machine = Line(s, "uname", 3);
+  // "uname -srmn" prints sysname nodename release machine; then "uname -v".
+  std::vector<std::string> u = Words(Line(s, "uname", 0));
+  u.resize(4);
+  f.set("system", u[0]);
+  f.set("kernel", u[2]);
+  f.set("kernel_version", Line(s, "uname", 1));
+  const std::string machine = u[3];
   f.set("machine", machine);
   std::string arch = machine;
   if (machine.size() == 4 && machine[0] == 'i' && machine.substr(2) == "86") arch = "i386";
   f.set("architecture", arch);
-  const std::string node = Line(s, "uname", 4);
+  const std::string node = u[1];
   f.set("nodename", node);
   const std::string host = Line(s, "hostname").empty() ? node : Line(s, "hostname");
   f.set("hostname", host.substr(0, host.find('.')));

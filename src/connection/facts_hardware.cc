@@ -84,7 +84,8 @@ void AddCpu(const Sections& s, Map& f) {
 std::string Unescape(const std::string& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '\\' && i + 3 < v.size() + 0 && std::isdigit(static_cast<unsigned char>(v[i + 1])) &&
+    if (v[i] == '\\' && i + 3 < v.size() + 0 &&
+        std::isdigit(static_cast<unsigned char>(v[i + 1])) &&
         std::isdigit(static_cast<unsigned char>(v[i + 2])) &&
         std::isdigit(static_cast<unsigned char>(v[i + 3]))) {
       out += static_cast<char>(std::stoi(v.substr(i + 1, 3), nullptr, 8));
@@ -110,7 +111,12 @@ void AddMounts(const Sections& s, Map& f) {
   }
   // "frsize bsize blocks bfree bavail files ffree mountpoint"
   std::map<std::string, std::vector<int64_t>> sizes;
+  bool timed_out = false;
   for (const std::string& line : Lines(s, "statfs")) {
+    if (line.rfind("@rc ", 0) == 0) {
+      timed_out = line == "@rc 124";  // timeout(1) stopped stat: gather_timeout passed
+      continue;
+    }
     std::stringstream in(line);
     std::vector<int64_t> n(7);
     for (int64_t& x : n) in >> x;
@@ -120,14 +126,15 @@ void AddMounts(const Sections& s, Map& f) {
     sizes[mount.empty() ? mount : mount.substr(1)] = n;
   }
   List mounts;
+  std::map<std::string, size_t> position;
   for (const std::string& line : Lines(s, "mtab")) {
     auto raw = Words(line);
     if (raw.size() < 4) continue;
     std::vector<std::string> w;
     for (const std::string& x : raw) w.push_back(Unescape(x));
     const std::string &device = w[0], &mount = w[1], &fstype = w[2];
-    const bool device_like = device[0] == '/' || device[0] == '\\' ||
-                             device.find(":/") != std::string::npos;
+    const bool device_like =
+        device[0] == '/' || device[0] == '\\' || device.find(":/") != std::string::npos;
     if (!device_like || fstype == "none") continue;
     std::string options = w[3];
     static const std::regex has_bind(R"(.*bind.*)");
@@ -144,10 +151,21 @@ void AddMounts(const Sections& s, Map& f) {
       m.set("inode_total", n[5]);
       m.set("inode_available", n[6]);
       m.set("inode_used", n[5] - n[6]);
+    } else if (timed_out) {
+      m.set("note", "Could not get extra information due to timeout");
     }
-    auto u = uuids.find(device);
-    m.set("uuid", u == uuids.end() ? "N/A" : u->second);
-    mounts.emplace_back(std::move(m));
+    if (!m.contains("note")) {
+      auto u = uuids.find(device);
+      m.set("uuid", u == uuids.end() ? "N/A" : u->second);
+    }
+    // Keyed by mount point, as Ansible's results: a later entry for the
+    // same point (an over-mount) replaces the earlier one in its place.
+    if (auto seen = position.find(mount); seen != position.end()) {
+      mounts[seen->second] = Value(std::move(m));
+    } else {
+      position[mount] = mounts.size();
+      mounts.emplace_back(std::move(m));
+    }
   }
   f.set("mounts", Value(std::move(mounts)));
 }
@@ -180,7 +198,8 @@ Map DeviceLinks(const Sections& s) {
   Map links;
   for (const auto& [k, targets] : kinds) {
     Map m;
-    for (const auto& [target, names] : targets) m.set(target, Value(List(names.begin(), names.end())));
+    for (const auto& [target, names] : targets)
+      m.set(target, Value(List(names.begin(), names.end())));
     links.set(k, Value(std::move(m)));
   }
   return links;
@@ -321,8 +340,7 @@ void AddLvm(const Sections& s, Map& f) {
     if (kind == "lvs" && items.size() >= 4)
       lvs.set(items[0], Value(Map{{"size_g", items[3]}, {"vg", items[1]}}));
     if (kind == "pvs" && items.size() >= 6)
-      pvs.set(items[0],
-              Value(Map{{"size_g", items[4]}, {"free_g", items[5]}, {"vg", items[1]}}));
+      pvs.set(items[0], Value(Map{{"size_g", items[4]}, {"free_g", items[5]}, {"vg", items[1]}}));
   }
   f.set("lvm", Value(Map{{"lvs", Value(lvs)}, {"vgs", Value(vgs)}, {"pvs", Value(pvs)}}));
 }
@@ -351,17 +369,43 @@ void AddDmi(const Sections& s, Map& f) {
         "chassis_version", "product_name", "product_serial", "product_uuid", "product_version"})
     f.set(k, get(k));
   f.set("system_vendor", get("sys_vendor"));
-  static const char* const kForms[] = {"Unknown", "Other", "Unknown", "Desktop",
-                                       "Low Profile Desktop", "Pizza Box", "Mini Tower", "Tower",
-                                       "Portable", "Laptop", "Notebook", "Hand Held",
-                                       "Docking Station", "All In One", "Sub Notebook",
-                                       "Space-saving", "Lunch Box", "Main Server Chassis",
-                                       "Expansion Chassis", "Sub Chassis", "Bus Expansion Chassis",
-                                       "Peripheral Chassis", "RAID Chassis", "Rack Mount Chassis",
-                                       "Sealed-case PC", "Multi-system", "CompactPCI",
-                                       "AdvancedTCA", "Blade", "Blade Enclosure", "Tablet",
-                                       "Convertible", "Detachable", "IoT Gateway",
-                                       "Embedded PC", "Mini PC", "Stick PC"};
+  static const char* const kForms[] = {"Unknown",
+                                       "Other",
+                                       "Unknown",
+                                       "Desktop",
+                                       "Low Profile Desktop",
+                                       "Pizza Box",
+                                       "Mini Tower",
+                                       "Tower",
+                                       "Portable",
+                                       "Laptop",
+                                       "Notebook",
+                                       "Hand Held",
+                                       "Docking Station",
+                                       "All In One",
+                                       "Sub Notebook",
+                                       "Space-saving",
+                                       "Lunch Box",
+                                       "Main Server Chassis",
+                                       "Expansion Chassis",
+                                       "Sub Chassis",
+                                       "Bus Expansion Chassis",
+                                       "Peripheral Chassis",
+                                       "RAID Chassis",
+                                       "Rack Mount Chassis",
+                                       "Sealed-case PC",
+                                       "Multi-system",
+                                       "CompactPCI",
+                                       "AdvancedTCA",
+                                       "Blade",
+                                       "Blade Enclosure",
+                                       "Tablet",
+                                       "Convertible",
+                                       "Detachable",
+                                       "IoT Gateway",
+                                       "Embedded PC",
+                                       "Mini PC",
+                                       "Stick PC"};
   const std::string type = get("chassis_type");
   std::string form = "NA";
   if (type != "NA") {

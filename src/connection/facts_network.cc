@@ -46,9 +46,11 @@ struct Iface {
 
 // The netdev section: "@if NAME", then its sysfs values and markers.
 std::vector<Iface> ReadInterfaces(const Sections& s) {
-  static const std::map<std::string, std::string> types = {
-      {"1", "ether"}, {"32", "infiniband"}, {"512", "ppp"}, {"772", "loopback"},
-      {"65534", "tunnel"}};
+  static const std::map<std::string, std::string> types = {{"1", "ether"},
+                                                           {"32", "infiniband"},
+                                                           {"512", "ppp"},
+                                                           {"772", "loopback"},
+                                                           {"65534", "tunnel"}};
   std::vector<Iface> out;
   std::vector<std::string> lines;
   auto finish = [&] {
@@ -102,14 +104,16 @@ std::vector<Iface> ReadInterfaces(const Sections& s) {
     if (bridge) {
       m.set("type", "bridge");
       m.set("interfaces", Value(std::move(brif)));
-      if (files.count(d + "bridge/bridge_id")) m.set("id", FileValue(files, d + "bridge/bridge_id"));
+      if (files.count(d + "bridge/bridge_id"))
+        m.set("id", FileValue(files, d + "bridge/bridge_id"));
       if (files.count(d + "bridge/stp_state"))
         m.set("stp", FileValue(files, d + "bridge/stp_state") == "1");
     }
     if (files.count(d + "bonding/mode")) {
       m.set("type", "bonding");
       List slaves;
-      for (const std::string& w : Words(FileValue(files, d + "bonding/slaves"))) slaves.emplace_back(w);
+      for (const std::string& w : Words(FileValue(files, d + "bonding/slaves")))
+        slaves.emplace_back(w);
       m.set("slaves", Value(std::move(slaves)));
       auto first = [&](const std::string& k) {
         auto w = Words(FileValue(files, d + "bonding/" + k));
@@ -132,8 +136,8 @@ std::vector<Iface> ReadInterfaces(const Sections& s) {
     if (auto sp = files.find(d + "speed"); sp != files.end() && sp->second)
       m.set("speed", std::atoll(sp->second->c_str()));
     if (files.count(d + "flags"))
-      m.set("promisc", (std::strtoll(FileValue(files, d + "flags", "0").c_str(), nullptr, 16) &
-                        0x100) != 0);
+      m.set("promisc",
+            (std::strtoll(FileValue(files, d + "flags", "0").c_str(), nullptr, 16) & 0x100) != 0);
     for (const std::string& l : lines)
       if (l == "@ethtool-k") m.set("features", Value(features));
     for (const std::string& l : lines)
@@ -201,8 +205,7 @@ void AddNetwork(const Sections& s, Map& f) {
     const std::string device = iface.name;
     for (const bool secondary : {false, true}) {
       for (const auto& w : addr_lines[device]) {
-        const bool is_secondary =
-            std::find(w.begin(), w.end(), "secondary") != w.end();
+        const bool is_secondary = std::find(w.begin(), w.end(), "secondary") != w.end();
         if (w[0] == "inet" && w.size() >= 2 && is_secondary == secondary) {
           std::string address;
           Map entry = ipv4_entry(w, &address);

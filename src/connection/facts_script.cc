@@ -23,10 +23,10 @@ s begin
 )SH";
 
 const char kPlatform[] = R"SH(
-s uname; uname -s; uname -r; uname -v; uname -m; uname -n
-s hostname; hostname 2>/dev/null || uname -n
+s uname; uname -srmn; uname -v
+h=$(hostname 2>/dev/null)
+s hostname; echo "$h"
 s fqdn
-h=$(hostname 2>/dev/null || uname -n)
 a=$(getent ahostsv4 "$h" 2>/dev/null | awk 'NR==1{print $1}')
 [ -n "$a" ] && getent hosts "$a" 2>/dev/null | head -n 1
 s machine_id; r /var/lib/dbus/machine-id /etc/machine-id
@@ -43,8 +43,9 @@ s lsb; lsb_release -a 2>/dev/null
 )SH";
 
 const char kUser[] = R"SH(
-s id; id -un; id -u; id -g; id -ru; id -rg
-s passwd; getent passwd "$(id -un)" 2>/dev/null || grep "^$(id -un):" /etc/passwd
+u=$(id -un)
+s id; echo "$u"; id -u; id -g; id -ru; id -rg
+s passwd; getent passwd "$u" 2>/dev/null || grep "^$u:" /etc/passwd
 )SH";
 
 const char kEnv[] = R"SH(
@@ -63,7 +64,7 @@ set --
 while read -r d p t o rest; do
   case $d in /*|\\*|*:/*) [ "$t" = none ] || set -- "$@" "$p" ;; esac
 done <$m
-[ $# -gt 0 ] && $to stat -f -c '%S %s %b %f %a %c %d %n' -- "$@" 2>/dev/null
+[ $# -gt 0 ] && { $to stat -f -c '%S %s %b %f %a %c %d %n' -- "$@" 2>/dev/null; echo "@rc $?"; }
 s devices
 for b in /sys/block/*; do
   [ -e "$b" ] || continue
@@ -154,12 +155,13 @@ const std::pair<const char*, const char*> kSmall[] = {
      "\ns sshkeys; for t in dsa rsa ecdsa ed25519; do r /etc/ssh/ssh_host_${t}_key.pub; done\n"},
 };
 
-// facts.d: each *.fact file, sorted (the shell's glob), read or run.
+// facts.d: each *.fact file, sorted (the shell's glob), read or run (with
+// no time limit, as Ansible runs them).
 const char kLocal[] = R"SH(
 if [ -d "$FP" ]; then for f in "$FP"/*.fact; do
   [ -e "$f" ] || continue
   s "local:${f##*/}"
-  if [ -x "$f" ]; then o=$($to "$f" 2>/dev/null); printf '@rc %s\n%s\n' "$?" "$o"; else printf '@file\n'; c "$f"; fi
+  if [ -x "$f" ]; then o=$("$f" 2>/dev/null); printf '@rc %s\n%s\n' "$?" "$o"; else printf '@file\n'; c "$f"; fi
 done; fi
 )SH";
 

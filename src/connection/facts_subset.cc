@@ -17,8 +17,7 @@ const std::map<std::string, std::set<std::string>>& CollectorAliases() {
       {"cmdline", {}},
       {"date_time", {}},
       {"distribution",
-       {"distribution_version", "distribution_release", "distribution_major_version",
-        "os_family"}},
+       {"distribution_version", "distribution_release", "distribution_major_version", "os_family"}},
       {"dns", {}},
       {"env", {}},
       {"facter", {}},
@@ -30,8 +29,7 @@ const std::map<std::string, std::set<std::string>>& CollectorAliases() {
       {"local", {}},
       {"lsb", {}},
       {"network",
-       {"interfaces", "default_ipv4", "default_ipv6", "all_ipv4_addresses",
-        "all_ipv6_addresses"}},
+       {"interfaces", "default_ipv4", "default_ipv6", "all_ipv4_addresses", "all_ipv6_addresses"}},
       {"nvme", {}},
       {"ohai", {}},
       {"pkg_mgr", {}},
@@ -45,8 +43,8 @@ const std::map<std::string, std::set<std::string>>& CollectorAliases() {
        {"ssh_host_pub_keys", "ssh_host_key_dsa_public", "ssh_host_key_rsa_public",
         "ssh_host_key_ecdsa_public", "ssh_host_key_ed25519_public"}},
       {"user",
-       {"user_id", "user_uid", "user_gid", "user_gecos", "user_dir", "user_shell",
-        "real_user_id", "effective_user_id", "effective_group_ids"}},
+       {"user_id", "user_uid", "user_gid", "user_gecos", "user_dir", "user_shell", "real_user_id",
+        "effective_user_id", "effective_group_ids"}},
       {"virtual",
        {"virtualization_type", "virtualization_role", "virtualization_tech_guest",
         "virtualization_tech_host"}},
@@ -54,11 +52,10 @@ const std::map<std::string, std::set<std::string>>& CollectorAliases() {
   return aliases;
 }
 
-const std::set<std::string> kMinimal = {"apparmor", "caps",   "cmdline",     "date_time",
-                                        "distribution", "dns", "env",     "fips",
-                                        "local",    "lsb",    "pkg_mgr",     "platform",
-                                        "python",   "selinux", "service_mgr", "ssh_pub_keys",
-                                        "user"};
+const std::set<std::string> kMinimal = {
+    "apparmor", "caps",    "cmdline",     "date_time",    "distribution", "dns",
+    "env",      "fips",    "local",       "lsb",          "pkg_mgr",      "platform",
+    "python",   "selinux", "service_mgr", "ssh_pub_keys", "user"};
 
 // Collectors whose facts need others' (Ansible's required_facts).
 const std::map<std::string, std::set<std::string>> kRequires = {

@@ -293,7 +293,9 @@ void AddVirtual(const Sections& s, Map& f) {
   }
   const bool assumed_guest = !found;
   auto dmi = FileValues(Lines(s, "dmi"));
-  auto d = [&](const char* k) { return FileValue(dmi, std::string("/sys/devices/virtual/dmi/id/") + k); };
+  auto d = [&](const char* k) {
+    return FileValue(dmi, std::string("/sys/devices/virtual/dmi/id/") + k);
+  };
   const std::string product = d("product_name"), vendor = d("sys_vendor"),
                     family = d("product_family"), bios = d("bios_vendor");
   auto guest_type = [&](const std::string& tech, const std::string& t) {
@@ -309,7 +311,8 @@ void AddVirtual(const Sections& s, Map& f) {
   if (vendor == "Red Hat" && family == "RHV") guest_type("RHV", "RHV");
   if (vendor == "Red Hat" && family != "RHV" && product == "RHEV Hypervisor")
     guest_type("RHEV", "RHEV");
-  if (product == "VMware Virtual Platform" || product == "VMware7,1") guest_type("VMware", "VMware");
+  if (product == "VMware Virtual Platform" || product == "VMware7,1")
+    guest_type("VMware", "VMware");
   if (product == "OpenStack Compute" || product == "OpenStack Nova")
     guest_type("openstack", "openstack");
   if (bios == "Xen") guest_type("xen", "xen");
@@ -338,13 +341,18 @@ void AddVirtual(const Sections& s, Map& f) {
   }
   for (const std::string& l : Lines(s, "cpuinfo")) {
     std::string tech;
-    if (std::regex_match(l, std::regex("^model name.*QEMU Virtual CPU.*"))) tech = "kvm";
-    else if (std::regex_match(l, std::regex("^vendor_id.*User Mode Linux.*"))) tech = "uml";
-    else if (std::regex_match(l, std::regex("^model name.*UML.*"))) tech = "uml";
+    if (std::regex_match(l, std::regex("^model name.*QEMU Virtual CPU.*")))
+      tech = "kvm";
+    else if (std::regex_match(l, std::regex("^vendor_id.*User Mode Linux.*")))
+      tech = "uml";
+    else if (std::regex_match(l, std::regex("^model name.*UML.*")))
+      tech = "uml";
     else if (std::regex_match(l, std::regex("^machine.*CHRP IBM pSeries .emulated by qemu..*")))
       tech = "kvm";
-    else if (std::regex_match(l, std::regex("^vendor_id.*PowerVM Lx86.*"))) tech = "powervm_lx86";
-    else continue;
+    else if (std::regex_match(l, std::regex("^vendor_id.*PowerVM Lx86.*")))
+      tech = "powervm_lx86";
+    else
+      continue;
     guest.insert(tech);
     if (!found) {
       type = tech;
@@ -435,8 +443,8 @@ void AddLocal(const Sections& s, const FactsRequest& r, Map& f) {
     std::string text;
     size_t from = 1;
     if (!lines.empty() && lines[0].rfind("@rc ", 0) == 0 && lines[0] != "@rc 0") {
-      local.set(base, "Failure executing fact script (" + path + "), rc: " +
-                          lines[0].substr(4) + ", err: ");
+      local.set(base, "Failure executing fact script (" + path + "), rc: " + lines[0].substr(4) +
+                          ", err: ");
       continue;
     }
     for (size_t i = from; i < lines.size(); ++i) text += lines[i] + "\n";
