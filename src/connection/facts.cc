@@ -446,22 +446,22 @@ Result<Map> ParseFacts(const std::string& script_output, const FactsRequest& r) 
       if (r.Has(k)) f.set(k, *managers.find(k));
   }
   if (r.Has("date_time")) AddDateTime(s, f);
-  if (!r.filter.empty()) {
-    // setup's filter: fnmatch patterns on the ansible_* names.
-    Map kept;
-    for (const auto& [k, v] : f) {
-      const std::string name = "ansible_" + k;
-      for (const std::string& pattern : r.filter)
-        if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) {
-          kept.set(k, v);
-          break;
-        }
-    }
-    f = std::move(kept);
-  }
   f.set("gather_subset", Value(r.gather_subset));
   f.set("module_setup", true);
-  return f;
+  if (r.filter.empty()) return f;
+  // setup's filter: fnmatch patterns on the names as reported (ansible_*;
+  // gather_subset and module_setup as they are).
+  Map kept;
+  for (const auto& [k, v] : f) {
+    const bool bare = k == "gather_subset" || k == "module_setup";
+    const std::string name = bare ? k : "ansible_" + k;
+    for (const std::string& pattern : r.filter)
+      if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) {
+        kept.set(k, v);
+        break;
+      }
+  }
+  return kept;
 }
 
 Result<Map> ParseFacts(const std::string& script_output) {
