@@ -35,8 +35,7 @@ Result<FileTime> ParseFileTime(const Value& value, const std::string& format,
   const char* end = strptime(text.c_str(), format.c_str(), &tm);
   if (end == nullptr || *end != '\0') {
     return MakeError("Error while obtaining timestamp for time " + text + " using format " +
-                     format + ": time data '" + text + "' does not match format '" + format +
-                     "'");
+                     format + ": time data '" + text + "' does not match format '" + format + "'");
   }
   t.kind = FileTime::Kind::kAt;
   t.touch_stamp = Format(tm, "%Y%m%d%H%M.%S");
@@ -76,8 +75,7 @@ Result<bool> PlanFileTimes(const FileTime& mtime, const FileTime& atime, const R
       *apply += std::string("touch ") + flag + " -- " + q + " || exit 1\n";
       changed = true;
     } else if (t.kind == Kind::kAt && (!st.exists || wanted != current)) {
-      *apply += std::string("touch ") + flag + " -t " + t.touch_stamp + " -- " + q +
-                " || exit 1\n";
+      *apply += std::string("touch ") + flag + " -t " + t.touch_stamp + " -- " + q + " || exit 1\n";
       changed = true;
     }
   };

@@ -203,7 +203,7 @@ cat >"$W/play.yml" <<'YAML'
       when: ansible_virtualization_type == 'NA'
     - debug: msg="{{ ansible_facts.keys() | list | sort }}"
 - hosts: py
-  gather_subset: [network, '!hardware']
+  gather_subset: [network, hardware]
   tasks:
     - debug: msg="{{ ansible_interfaces | sort }} {{ ansible_eth0.ipv4.address == ansible_default_ipv4.address }}"
     - debug: msg="{{ ansible_local.app.ports }} {{ ansible_local.db.main.name }} {{ ansible_dns is mapping }}"
