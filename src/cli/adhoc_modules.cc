@@ -82,7 +82,15 @@ AdhocOutcome RunAdhocModule(const std::string& module, const std::string& args,
     return out;
   };
   if (name == "setup") {
-    Result<Map> facts = connection::GatherFacts(connection, become);
+    Result<Map> parsed = AdhocArgs(name, args);
+    Result<connection::FactsRequest> request =
+        parsed ? connection::FactsRequestFromArgs(*parsed) : parsed.take_error();
+    if (!request) {
+      out.state = State::kFailed;
+      out.result = modules::Failed(request.error().message);
+      return out;
+    }
+    Result<Map> facts = connection::GatherFacts(connection, *request, become);
     if (!facts) {
       if (facts.error().code == ExitCode::kUnreachable) return unreachable(facts.error());
       out.state = State::kFailed;

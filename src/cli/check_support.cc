@@ -31,8 +31,6 @@ constexpr std::pair<std::string_view, std::string_view> kKeywordGaps[] = {
     {"poll", "-not implemented (async is not)"},
     {"debugger", "-not implemented: ignored"},
     {"order", "-not implemented: hosts run in inventory order"},
-    {"fact_path", "-not implemented: no local facts"},
-    {"gather_timeout", "-not implemented: ignored"},
     {"become_exe", "-not implemented: ignored"},
     {"module_defaults", "+action groups (group/...) are ignored"},
     {"strategy", "+linear and free; host_pinned runs as free"},

@@ -17,6 +17,7 @@
 #include "connection/shell.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "inventory/sources.h"
 #include "playbook/module_names.h"
 #include "template/template.h"
 #include "vars/extra_vars.h"
@@ -99,6 +100,10 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   app.add_option("-a,--args", module_args, "module arguments");
   app.add_option("-f,--forks", forks, "hosts handled in parallel (default 5)")
       ->check(CLI::Range(1, 1000));
+  std::string playbook_dir;
+  app.add_option("--playbook-dir", playbook_dir,
+                 "the directory whose group_vars/ and host_vars/ apply (default: the current "
+                 "directory), as Ansible's");
   app.add_option("-e,--extra-vars", extra_vars, "extra variables: key=value, YAML, or @file")
       ->allow_extra_args(false);
   app.add_option("-u,--user", remote_user, "connect as this user");
@@ -183,7 +188,8 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   std::vector<Error> host_warnings;
   bool inventory_empty = false;
   auto hosts =
-      ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings, &inventory_empty);
+      ResolveTargetHosts(pattern, inventories, limit, extra, &host_warnings, &inventory_empty,
+                         inventory::AbsolutePath(playbook_dir.empty() ? "." : playbook_dir));
   // As ansible's get_host_list: an inventory without hosts is warned about
   // (first), and then an empty match is not.
   if (inventory_empty)

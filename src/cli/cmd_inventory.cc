@@ -32,6 +32,7 @@ constexpr const char* kUsage =
     "  --export               with --list: variables where they are defined\n"
     "  --output FILE          write the --list/--host result to FILE\n"
     "  --playbook-dir DIR     also read DIR/group_vars and DIR/host_vars\n"
+    "                         (default: the current directory, as Ansible)\n"
     "  -e, --extra-vars VARS  key=value, YAML/JSON text or @file; repeatable\n"
     "  --vault-password-file FILE, --vault-id ID, -J/--ask-vault-pass\n"
     "                         vault passwords (see `drover vault --help`)\n"
@@ -137,8 +138,12 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   Result<Map> extra = vars::LoadExtraVars(o.extra_vars, &warnings);
   if (!extra) return ReportError(extra.error());
   vars::InventoryVars inventory_vars(*inv);
+  // Ansible's default playbook directory is the current one (left out of
+  // --export, as ansible-inventory leaves it out; a --playbook-dir is in).
   if (!o.playbook_dir.empty()) {
     inventory_vars.AddPlaybookDir(inventory::AbsolutePath(o.playbook_dir));
+  } else if (!o.export_mode) {
+    inventory_vars.AddPlaybookDir(inventory::AbsolutePath("."));
   }
   InventoryView view{&*inv, &inventory_vars, &*extra, o.export_mode};
 

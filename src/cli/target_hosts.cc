@@ -26,7 +26,8 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
                                                    const std::vector<std::string>& inventories,
                                                    const std::string& limit, const Map& extra_vars,
                                                    std::vector<Error>* warnings,
-                                                   bool* inventory_empty) {
+                                                   bool* inventory_empty,
+                                                   const std::string& playbook_dir) {
   std::vector<std::string> sources = inventories;
   if (sources.empty()) {
     if (std::filesystem::exists("/etc/ansible/hosts")) {
@@ -46,6 +47,7 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
   Result<std::vector<inventory::Host*>> matched = matcher.Match(pattern, warnings);
   if (!matched) return matched.take_error();
   vars::InventoryVars inventory_vars(*inv);
+  if (!playbook_dir.empty()) inventory_vars.AddPlaybookDir(playbook_dir);
   auto extra = std::make_shared<const Map>(extra_vars);
   std::vector<TargetHost> hosts;
   for (inventory::Host* h : *matched) {

@@ -19,11 +19,13 @@ struct TargetHost {
 // Hosts of `inventories` matching `pattern` (and `limit` when not empty),
 // in inventory order. Warnings (no match, unparsed default inventory) are
 // appended to `warnings`. `inventory_empty` (when given) tells whether the
-// inventory has no host at all.
+// inventory has no host at all. `playbook_dir` (when not empty) adds its
+// group_vars/ and host_vars/ as a playbook's directory does.
 Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
                                                    const std::vector<std::string>& inventories,
                                                    const std::string& limit, const Map& extra_vars,
                                                    std::vector<Error>* warnings,
-                                                   bool* inventory_empty = nullptr);
+                                                   bool* inventory_empty = nullptr,
+                                                   const std::string& playbook_dir = "");
 
 }  // namespace drover::cli

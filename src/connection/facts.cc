@@ -1,11 +1,15 @@
 #include "connection/facts.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
 #include <vector>
+
+#include "connection/facts_sections.h"
 
 namespace drover::connection {
 
@@ -14,44 +18,9 @@ namespace {
 // Each section starts with a line "@@drover:<name>"; its body is raw text.
 const char kMarker[] = "@@drover:";
 
-const char kScript[] = R"SH(
-s() { printf '\n@@drover:%s\n' "$1"; }
-s os_release; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null
-s debian_version; cat /etc/debian_version 2>/dev/null
-s lsb; lsb_release -a 2>/dev/null
-s uname; uname -s; uname -r; uname -v; uname -m; uname -n
-s hostname; hostname 2>/dev/null || uname -n
-s fqdn
-h=$(hostname 2>/dev/null || uname -n)
-a=$(getent ahostsv4 "$h" 2>/dev/null | awk 'NR==1{print $1}')
-[ -n "$a" ] && getent hosts "$a" 2>/dev/null | head -n 1
-s id; id -un; id -u; id -g; id -gn
-s passwd; getent passwd "$(id -un)" 2>/dev/null || grep "^$(id -un):" /etc/passwd
-s env; awk 'BEGIN { for (k in ENVIRON) { v = ENVIRON[k]; gsub(/\\/, "\\\\", v); gsub(/\n/, "\\n", v); print k "=" v } }'
-s meminfo; grep -E '^(MemTotal|MemFree|SwapTotal|SwapFree):' /proc/meminfo 2>/dev/null
-s cpuinfo; grep -E '^(processor|physical id|core id|cpu cores|siblings)[[:space:]]*:' /proc/cpuinfo 2>/dev/null
-s route; ip -4 route get 8.8.8.8 2>/dev/null | head -n 1
-s addr; ip -4 -o addr show 2>/dev/null
-s netorder; ls -f /sys/class/net 2>/dev/null
-s link
-i=$(ip -4 route get 8.8.8.8 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
-if [ -n "$i" ] && [ -d "/sys/class/net/$i" ]; then
-  cat "/sys/class/net/$i/address" "/sys/class/net/$i/mtu" "/sys/class/net/$i/type" 2>/dev/null
-fi
-s pkg; for p in apt-get dnf yum zypper apk pacman emerge pkg; do command -v "$p" >/dev/null 2>&1 && echo "$p"; done
-s init
-cat /proc/1/comm 2>/dev/null || echo
-[ -L /sbin/init ] && readlink /sbin/init || echo
-command -v systemctl >/dev/null 2>&1 && echo systemctl || echo
-for d in /run/systemd/system /dev/.run/systemd /dev/.systemd /sbin/openrc /etc/init.d /etc/init; do
-  [ -e "$d" ] && echo "$d"
-done
-command -v initctl >/dev/null 2>&1 && echo initctl
-s date; date '+%Y|%m|%d|%H|%M|%S|%Z|%z|%s|%A|%w|%W|%N'; date -u '+%Y-%m-%dT%H:%M:%S|%Y%m%dT%H%M%S'
-s end
-)SH";
+}  // namespace
 
-using Sections = std::map<std::string, std::vector<std::string>>;
+namespace facts {
 
 Sections SplitSections(const std::string& out) {
   Sections sections;
@@ -68,7 +37,7 @@ Sections SplitSections(const std::string& out) {
   return sections;
 }
 
-std::string Line(const Sections& s, const std::string& name, size_t index = 0) {
+std::string Line(const Sections& s, const std::string& name, size_t index) {
   auto it = s.find(name);
   if (it == s.end() || index >= it->second.size()) return "";
   return it->second[index];
@@ -106,6 +75,61 @@ std::vector<std::string> Words(const std::string& s) {
   for (std::string x; in >> x;) w.push_back(x);
   return w;
 }
+
+const std::vector<std::string>& Lines(const Sections& s, const std::string& name) {
+  static const std::vector<std::string> none;
+  auto it = s.find(name);
+  return it == s.end() ? none : it->second;
+}
+
+std::map<std::string, std::optional<std::string>> FileValues(
+    const std::vector<std::string>& lines) {
+  std::map<std::string, std::optional<std::string>> files;
+  for (const std::string& line : lines) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) {
+      if (!line.empty() && line.back() == '!')
+        files[line.substr(0, line.size() - 1)] = std::nullopt;
+      continue;
+    }
+    const std::string value = Trim(line.substr(eq + 1));
+    files[line.substr(0, eq)] = value.empty() ? std::nullopt : std::optional<std::string>(value);
+  }
+  return files;
+}
+
+std::string FileValue(const std::map<std::string, std::optional<std::string>>& files,
+                      const std::string& path, const std::string& fallback) {
+  auto it = files.find(path);
+  if (it == files.end() || !it->second) return fallback;
+  return *it->second;
+}
+
+std::string BytesToHuman(double bytes) {
+  static const std::pair<const char*, double> ranges[] = {{"YB", 1208925819614629174706176.0},
+                                                          {"ZB", 1180591620717411303424.0},
+                                                          {"EB", 1152921504606846976.0},
+                                                          {"PB", 1125899906842624.0},
+                                                          {"TB", 1099511627776.0},
+                                                          {"GB", 1073741824.0},
+                                                          {"MB", 1048576.0},
+                                                          {"KB", 1024.0},
+                                                          {"Bytes", 1.0}};
+  for (const auto& [suffix, limit] : ranges) {
+    if (bytes >= limit || limit == 1.0) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.2f %s", bytes / limit, suffix);
+      return buf;
+    }
+  }
+  return "0.00 Bytes";
+}
+
+}  // namespace facts
+
+namespace {
+
+using namespace facts;
 
 // os-release ID -> Ansible's distribution name.
 std::string DistributionName(const std::string& id, const std::string& name) {
@@ -165,11 +189,25 @@ void AddDistribution(const Sections& s, Map& f) {
   f.set("distribution_version", version.empty() ? "NA" : version);
   f.set("distribution_major_version",
         version.empty() ? "NA" : version.substr(0, version.find('.')));
+  if (const size_t dot = version.find('.'); dot != std::string::npos) {
+    const std::string rest = version.substr(dot + 1);
+    f.set("distribution_minor_version", rest.substr(0, rest.find('.')));
+  } else {
+    f.set("distribution_minor_version", "NA");
+  }
+  // As 2.14's Distribution: Debian-like hosts are found in /etc/os-release.
+  if (OsFamily(dist) == "Debian" && s.count("os_release")) {
+    f.set("distribution_file_parsed", true);
+    f.set("distribution_file_path", "/etc/os-release");
+    f.set("distribution_file_variety", "Debian");
+  }
   std::string release = os["VERSION_CODENAME"];
   if (release.empty()) release = os["UBUNTU_CODENAME"];
   f.set("distribution_release", release.empty() ? "NA" : release);
   f.set("os_family", OsFamily(dist));
+}
 
+void AddLsb(const Sections& s, Map& f) {
   auto lsb_kv = KeyValues(s, "lsb", ':');
   Map lsb;
   if (!lsb_kv.empty()) {
@@ -186,16 +224,18 @@ void AddDistribution(const Sections& s, Map& f) {
 }
 
 void AddSystem(const Sections& s, Map& f) {
-  const std::string system = Line(s, "uname", 0);
-  f.set("system", system);
-  f.set("kernel", Line(s, "uname", 1));
-  f.set("kernel_version", Line(s, "uname", 2));
-  const std::string machine = Line(s, "uname", 3);
+  // "uname -srmn" prints sysname nodename release machine; then "uname -v".
+  std::vector<std::string> u = Words(Line(s, "uname", 0));
+  u.resize(4);
+  f.set("system", u[0]);
+  f.set("kernel", u[2]);
+  f.set("kernel_version", Line(s, "uname", 1));
+  const std::string machine = u[3];
   f.set("machine", machine);
   std::string arch = machine;
   if (machine.size() == 4 && machine[0] == 'i' && machine.substr(2) == "86") arch = "i386";
   f.set("architecture", arch);
-  const std::string node = Line(s, "uname", 4);
+  const std::string node = u[1];
   f.set("nodename", node);
   const std::string host = Line(s, "hostname").empty() ? node : Line(s, "hostname");
   f.set("hostname", host.substr(0, host.find('.')));
@@ -215,12 +255,24 @@ void AddSystem(const Sections& s, Map& f) {
   f.set("fqdn", fqdn);
   const size_t dot = fqdn.find('.');
   f.set("domain", dot == std::string::npos ? "" : fqdn.substr(dot + 1));
+  auto ids = FileValues(Lines(s, "machine_id"));
+  std::string machine_id = FileValue(ids, "/var/lib/dbus/machine-id");
+  if (machine_id.empty()) machine_id = FileValue(ids, "/etc/machine-id");
+  if (!machine_id.empty()) f.set("machine_id", machine_id);
+  const std::string bits = Trim(Line(s, "bits"));
+  f.set("userspace_bits", bits);
+  if (machine == "x86_64" && bits == "64") f.set("userspace_architecture", "x86_64");
+  if (machine == "x86_64" && bits == "32") f.set("userspace_architecture", "i386");
 }
 
 void AddUser(const Sections& s, Map& f) {
   f.set("user_id", Line(s, "id", 0));
   f.set("user_uid", std::atoll(Line(s, "id", 1).c_str()));
   f.set("user_gid", std::atoll(Line(s, "id", 2).c_str()));
+  f.set("real_user_id", std::atoll(Line(s, "id", 3).c_str()));
+  f.set("effective_user_id", std::atoll(Line(s, "id", 1).c_str()));
+  f.set("real_group_id", std::atoll(Line(s, "id", 4).c_str()));
+  f.set("effective_group_id", std::atoll(Line(s, "id", 2).c_str()));
   std::vector<std::string> pw;
   std::stringstream in(Line(s, "passwd"));
   for (std::string field; std::getline(in, field, ':');) pw.push_back(field);
@@ -229,6 +281,9 @@ void AddUser(const Sections& s, Map& f) {
     f.set("user_dir", pw[5]);
     f.set("user_shell", pw[6]);
   }
+}
+
+void AddEnv(const Sections& s, Map& f) {
   Map env;
   if (auto it = s.find("env"); it != s.end()) {
     for (const std::string& line : it->second) {
@@ -247,147 +302,12 @@ void AddUser(const Sections& s, Map& f) {
       env.set(line.substr(0, eq), value);
     }
   }
-  if (!f.contains("user_dir")) {
-    if (const Value* home = env.find("HOME")) f.set("user_dir", *home);
-  }
-  // Sorted, as Python prints dicts it built from os.environ... not needed:
-  // keep the host's order.
   f.set("env", Value(std::move(env)));
 }
 
-void AddHardware(const Sections& s, Map& f) {
-  auto mem = KeyValues(s, "meminfo", ':');
-  auto mb = [&](const std::string& key) -> int64_t {
-    return std::atoll(mem[key].c_str()) / 1024;  // "24684436 kB"
-  };
-  f.set("memtotal_mb", mb("MemTotal"));
-  f.set("memfree_mb", mb("MemFree"));
-  f.set("swaptotal_mb", mb("SwapTotal"));
-  f.set("swapfree_mb", mb("SwapFree"));
-  // As Ansible's Linux hardware facts: sockets by physical id, cores per
-  // socket from "cpu cores", threads per core = siblings / cores.
-  int64_t processors = 0, cores = 0, siblings = 0;
-  std::set<std::string> sockets;
-  if (auto it = s.find("cpuinfo"); it != s.end()) {
-    for (const std::string& line : it->second) {
-      const size_t colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      const std::string key = Trim(line.substr(0, colon));
-      const std::string value = Trim(line.substr(colon + 1));
-      if (key == "processor") ++processors;
-      if (key == "physical id") sockets.insert(value);
-      if (key == "cpu cores") cores = std::atoll(value.c_str());
-      if (key == "siblings") siblings = std::atoll(value.c_str());
-    }
-  }
-  const int64_t socket_count = sockets.empty() ? processors : static_cast<int64_t>(sockets.size());
-  if (cores == 0) cores = 1;
-  const int64_t threads = siblings > 0 ? std::max<int64_t>(1, siblings / cores) : 1;
-  f.set("processor_count", socket_count);
-  f.set("processor_cores", cores);
-  f.set("processor_threads_per_core", threads);
-  f.set("processor_vcpus", sockets.empty() ? processors : threads * cores * socket_count);
-  f.set("processor_nproc", processors);
-}
-
-std::string Ipv4Netmask(int prefix) {
-  const uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
-  return std::to_string(mask >> 24) + "." + std::to_string((mask >> 16) & 255) + "." +
-         std::to_string((mask >> 8) & 255) + "." + std::to_string(mask & 255);
-}
-
-std::string Ipv4Network(const std::string& address, int prefix) {
-  uint32_t a = 0;
-  std::stringstream in(address);
-  std::string part;
-  for (int i = 0; i < 4 && std::getline(in, part, '.'); ++i) {
-    a = (a << 8) | static_cast<uint32_t>(std::atoi(part.c_str()));
-  }
-  const uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
-  a &= mask;
-  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
-         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
-}
-
-void AddNetwork(const Sections& s, Map& f) {
-  List all;
-  struct Addr {
-    std::string iface, address, broadcast;
-    int prefix = 32;
-  };
-  std::vector<Addr> addrs;
-  if (auto it = s.find("addr"); it != s.end()) {
-    for (const std::string& line : it->second) {
-      // "4: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\ ..."
-      auto w = Words(line);
-      if (w.size() < 4 || w[2] != "inet") continue;
-      Addr a;
-      a.iface = w[1];
-      const size_t slash = w[3].find('/');
-      a.address = w[3].substr(0, slash);
-      if (slash != std::string::npos) a.prefix = std::atoi(w[3].c_str() + slash + 1);
-      for (size_t i = 4; i + 1 < w.size(); ++i) {
-        if (w[i] == "brd") a.broadcast = w[i + 1];
-      }
-      addrs.push_back(a);
-    }
-  }
-  // Ansible walks interfaces in the directory order of /sys/class/net.
-  std::map<std::string, size_t> order;
-  if (auto it = s.find("netorder"); it != s.end())
-    for (const std::string& name : it->second) order.emplace(name, order.size());
-  auto rank = [&](const Addr& a) {
-    auto o = order.find(a.iface);
-    return o == order.end() ? order.size() : o->second;
-  };
-  std::vector<Addr> walked = addrs;
-  std::stable_sort(walked.begin(), walked.end(),
-                   [&](const Addr& x, const Addr& y) { return rank(x) < rank(y); });
-  for (const Addr& a : walked)
-    if (a.address.rfind("127.", 0) != 0) all.emplace_back(a.address);
-  f.set("all_ipv4_addresses", Value(std::move(all)));
-  Map def;
-  auto route = Words(Line(s, "route"));
-  std::string dev, src, via;
-  for (size_t i = 0; i + 1 < route.size(); ++i) {
-    if (route[i] == "dev") dev = route[i + 1];
-    if (route[i] == "src") src = route[i + 1];
-    if (route[i] == "via") via = route[i + 1];
-  }
-  if (!dev.empty()) {
-    def.set("address", src);
-    def.set("alias", dev);
-    for (const Addr& a : addrs) {
-      if (a.iface == dev && a.address == src) {
-        def.set("broadcast", a.broadcast);
-        def.set("netmask", Ipv4Netmask(a.prefix));
-        def.set("network", Ipv4Network(a.address, a.prefix));
-        def.set("prefix", std::to_string(a.prefix));
-      }
-    }
-    def.set("gateway", via);
-    def.set("interface", dev);
-    const std::string mac = Line(s, "link", 0);
-    if (!mac.empty()) def.set("macaddress", mac);
-    const std::string mtu = Line(s, "link", 1);
-    if (!mtu.empty()) def.set("mtu", std::atoll(mtu.c_str()));
-    const std::string type = Line(s, "link", 2);
-    if (type == "1") def.set("type", "ether");
-    if (type == "772") def.set("type", "loopback");
-  }
-  // Ansible's keys are sorted in its output; keep ours sorted the same way.
-  Map sorted;
-  std::vector<std::string> keys;
-  for (const auto& [k, v] : def) keys.push_back(k);
-  std::sort(keys.begin(), keys.end());
-  for (const auto& k : keys) sorted.set(k, *def.find(k));
-  f.set("default_ipv4", Value(std::move(sorted)));
-}
-
-void AddManagers(const Sections& s, Map& f) {
+void AddManagers(const Sections& s, const std::string& family, Map& f) {
   std::set<std::string> tools;
   if (auto it = s.find("pkg"); it != s.end()) tools.insert(it->second.begin(), it->second.end());
-  const std::string family = f.find("os_family")->as_string();
   std::string pkg = "unknown";
   if (family == "Debian" && tools.count("apt-get")) {
     pkg = "apt";
@@ -497,40 +417,78 @@ void AddDateTime(const Sections& s, Map& f) {
 
 }  // namespace
 
-const std::string& FactsScript() {
-  static const std::string script = kScript;
-  return script;
-}
-
-Result<Map> ParseFacts(const std::string& script_output) {
+Result<Map> ParseFacts(const std::string& script_output, const FactsRequest& r) {
   const Sections s = SplitSections(script_output);
-  if (!s.count("end") || Line(s, "uname", 0).empty()) {
+  if (!s.count("begin") || !s.count("end")) {
     return MakeError("fact gathering produced unexpected output (is /bin/sh POSIX?)");
   }
   Map f;
-  AddSystem(s, f);
-  AddDistribution(s, f);
-  AddUser(s, f);
-  AddHardware(s, f);
-  AddNetwork(s, f);
-  AddManagers(s, f);
-  AddDateTime(s, f);
-  f.set("gather_subset", Value(List{Value("all")}));
+  if (r.Has("platform")) AddSystem(s, f);
+  if (r.Has("distribution")) AddDistribution(s, f);
+  if (r.Has("lsb")) AddLsb(s, f);
+  if (r.Has("user")) AddUser(s, f);
+  if (r.Has("env")) AddEnv(s, f);
+  if (r.Has("hardware")) {
+    AddHardware(s, f);
+    AddDmi(s, f);
+  }
+  if (r.Has("network")) AddNetwork(s, f);
+  AddNetworkExtras(s, r, f);
+  if (r.Has("virtual")) AddVirtual(s, f);
+  AddSmallCollectors(s, r, f);
+  if (r.Has("local")) AddLocal(s, r, f);
+  if (r.Has("pkg_mgr") || r.Has("service_mgr")) {
+    Map distribution;
+    AddDistribution(s, distribution);
+    Map managers;
+    AddManagers(s, distribution.find("os_family")->as_string(), managers);
+    for (const char* k : {"pkg_mgr", "service_mgr"})
+      if (r.Has(k)) f.set(k, *managers.find(k));
+  }
+  if (r.Has("date_time")) AddDateTime(s, f);
+  f.set("gather_subset", Value(r.gather_subset));
   f.set("module_setup", true);
-  return f;
+  if (r.filter.empty()) return f;
+  // setup's filter: fnmatch patterns on the names as reported (ansible_*;
+  // gather_subset and module_setup as they are).
+  Map kept;
+  for (const auto& [k, v] : f) {
+    const bool bare = k == "gather_subset" || k == "module_setup";
+    const std::string name = bare ? k : "ansible_" + k;
+    for (const std::string& pattern : r.filter)
+      if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) {
+        kept.set(k, v);
+        break;
+      }
+  }
+  return kept;
 }
 
-Result<Map> GatherFacts(Connection& connection, const std::optional<BecomeSpec>& become) {
-  ExecRequest req{FactsScript(), std::nullopt, {}, become};
+Result<Map> ParseFacts(const std::string& script_output) {
+  return ParseFacts(script_output, AllFacts());
+}
+
+const std::string& FactsScript() {
+  static const std::string script = FactsScript(AllFacts());
+  return script;
+}
+
+Result<Map> GatherFacts(Connection& connection, const FactsRequest& request,
+                        const std::optional<BecomeSpec>& become) {
+  ExecRequest req{FactsScript(request), std::nullopt, {}, become};
   auto r = connection.Exec(req);
   if (!r) return r.take_error();
-  auto facts = ParseFacts(r->stdout_data);
+  auto facts = ParseFacts(r->stdout_data, request);
   if (!facts) {
     Error e = facts.take_error();
     e.detail = r->stderr_data;
     return e;
   }
   return facts;
+}
+
+Result<Map> GatherFacts(Connection& connection, const std::optional<BecomeSpec>& become) {
+  return GatherFacts(connection, AllFacts(), become);
 }
 
 Map PrefixedFacts(const Map& facts) {

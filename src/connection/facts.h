@@ -8,20 +8,27 @@
 #include <string>
 
 #include "connection/connection.h"
+#include "connection/facts_subset.h"
 #include "core/error.h"
 #include "core/value.h"
 
 namespace drover::connection {
 
-// The sh script. Needs only sh, cat, uname, id, awk, date; uses hostname,
-// getent, ip, lsb_release and systemctl when present.
+// The sh script for `request` (facts_script.cc). Needs only sh, uname, id,
+// awk, date; uses hostname, getent, ip, lsb_release, findmnt, lsblk, stat,
+// capsh, ethtool, vgs and systemctl when present. FactsScript() gathers all.
+std::string FactsScript(const FactsRequest& request);
 const std::string& FactsScript();
 
 // Parses the script's output into facts without the "ansible_" prefix
-// (hostname, distribution, default_ipv4, env, date_time, ...).
+// (hostname, distribution, default_ipv4, env, date_time, ...), the
+// collectors of `request` only (all without it).
+Result<Map> ParseFacts(const std::string& script_output, const FactsRequest& request);
 Result<Map> ParseFacts(const std::string& script_output);
 
 // Runs the script on `connection` (one round trip) and parses it.
+Result<Map> GatherFacts(Connection& connection, const FactsRequest& request,
+                        const std::optional<BecomeSpec>& become = std::nullopt);
 Result<Map> GatherFacts(Connection& connection,
                         const std::optional<BecomeSpec>& become = std::nullopt);
 

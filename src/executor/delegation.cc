@@ -80,9 +80,13 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
   }
   // setup / gather_facts: gathered from the delegate.
   const Map conn_vars = ConnectionVars(*(*target)->scope, ctx.Inherited(task, "connection"));
+  Result<connection::FactsRequest> request = connection::FactsRequestFromArgs(args);
+  if (!request)
+    return std::optional<Map>(
+        Map{{"changed", false}, {"failed", true}, {"msg", request.error().message}});
   Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, conn_vars);
   if (!conn) return conn.take_error();
-  Result<Map> facts = connection::GatherFacts(**conn);
+  Result<Map> facts = connection::GatherFacts(**conn, *request);
   if (!facts) {
     if (facts.error().code == ExitCode::kUnreachable)
       return std::optional<Map>(

@@ -312,13 +312,13 @@ Status PlayRun::Run() {
   // Facts first, unless gather_facts is off.
   const Value* gather = play_.keywords.find("gather_facts");
   if (!gather || playbook::KeywordIsTrue(gather)) {
-    static const playbook::Task gather_task = [] {
-      playbook::Task t;
-      t.action = "gather_facts";
-      t.action_as_written = "gather_facts";
-      t.keywords.set("name", Value("Gathering Facts"));
-      return t;
-    }();
+    // The play's gather_subset, gather_timeout and fact_path are its arguments.
+    playbook::Task gather_task;
+    gather_task.action = "gather_facts";
+    gather_task.action_as_written = "gather_facts";
+    gather_task.keywords.set("name", Value("Gathering Facts"));
+    for (const char* k : {"gather_subset", "gather_timeout", "fact_path"})
+      if (const Value* v = play_.keywords.find(k); v && !v->is_null()) gather_task.args.set(k, *v);
     if (Status s = RunTask(gather_task, ctx, ActiveHosts()); !s) return s;
   }
   for (const auto* section : {&play_.pre_tasks, &play_.tasks, &play_.post_tasks}) {

@@ -820,9 +820,11 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
   }
   if (a == "setup" || a == "gather_facts") {
     const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    Result<connection::FactsRequest> request = connection::FactsRequestFromArgs(args);
+    if (!request) return modules::Failed(request.error().message);
     Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
     if (!conn) return conn.take_error();
-    Result<Map> facts = connection::GatherFacts(**conn);
+    Result<Map> facts = connection::GatherFacts(**conn, *request);
     if (!facts) {
       if (facts.error().code == ExitCode::kUnreachable) {
         host.unreachable = true;

@@ -18,7 +18,15 @@ class TemplateScope : public tmpl::Scope {
   const Value* Lookup(std::string_view name) const override {
     if (locals_)
       if (const Value* v = locals_->find(name)) return v;
-    return vars_.Find(name);
+    if (const Value* v = vars_.Find(name)) return v;
+    // As Ansible's PlayContext.update_vars: a task sees ansible_host (and
+    // ansible_ssh_host) as the host's address, its inventory name, when no
+    // variable sets it (hostvars do not show it).
+    if (name == "ansible_host" || name == "ansible_ssh_host") {
+      const Value* other = vars_.Find(name == "ansible_host" ? "ansible_ssh_host" : "ansible_host");
+      return other ? other : vars_.Find("inventory_hostname");
+    }
+    return nullptr;
   }
   // Every visible name: the locals, then the host's variables.
   std::vector<std::string> Names() const {

@@ -1,12 +1,13 @@
 // file (ansible.builtin.file): state file/directory/touch/absent/link.
 // Round trips: one query (stat, and with recurse a `find` for children
 // whose attributes differ); a second only when something must change.
-// state=hard links atomically (ln to a temp name, mv over). Partial:
-// access_time/modification_time values other than the defaults, and
-// SELinux attributes are accepted but not applied.
+// state=hard links atomically (ln to a temp name, mv over).
+// access_time/modification_time: file_times.h. Partial: SELinux attributes
+// are accepted but not applied; the diff does not show times.
 #include "connection/shell.h"
 #include "core/json.h"
 #include "modules/file_common.h"
+#include "modules/file_times.h"
 #include "modules/registry.h"
 
 namespace drover::modules {
@@ -193,8 +194,11 @@ class File : public Module {
                         "' exists but is not a directory");
         }
       } else if (state == "touch") {
-        changed = true;
-        apply += "touch -- " + q + " || exit 1\n";
+        // Created empty when absent; its times are set below.
+        if (!st->exists) {
+          changed = true;
+          apply += ": >>" + q + " || exit 1\n";
+        }
       } else if (state == "link") {
         if (src.empty()) return Failed("src is required for creating new symlinks");
         if (prev == "link" && st->link_target == src) {
@@ -266,6 +270,17 @@ class File : public Module {
       }
     }
 
+    if (state != "absent" && !(ctx.check_mode && !st->exists)) {
+      Result<FileTime> mtime = ParseFileTime(*args.find("modification_time"),
+                                             ArgText(args, "modification_time_format"), state);
+      Result<FileTime> atime =
+          ParseFileTime(*args.find("access_time"), ArgText(args, "access_time_format"), state);
+      if (!mtime) return Failed(mtime.error().message);
+      if (!atime) return Failed(atime.error().message);
+      Result<bool> times = PlanFileTimes(*mtime, *atime, *st, path, ctx, &apply);
+      if (!times) return Failed(times.error().message);
+      changed = changed || *times;
+    }
     r.set("changed", changed);
     if (ctx.diff_mode && changed)
       r.set("_drover_diff", Value(UnifiedDiff(DiffJson(before), DiffJson(after), "", "")));

@@ -8,7 +8,6 @@ namespace {
 // clang-format off
 constexpr std::pair<std::string_view, std::string_view> kPartial[] = {
     {"stat", "no mimetype/charset/attributes; hosts need stat -c"},
-    {"file", "access_time/modification_time are ignored"},
     {"copy", "a directory tree costs one round trip per file; remote_src with a directory src fails"},
     {"template", "writes UTF-8 only"},
     {"replace", "edits bytes; non-UTF-8 encodings are not converted"},

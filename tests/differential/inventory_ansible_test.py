@@ -3,7 +3,9 @@
 ansible-core 2.14) on inventories written here: INI and YAML, ranges,
 children, vars at every level, group_vars/host_vars files and directories,
 directories of sources, host lists, several -i, extra vars, inline vault
-values (shown as ciphertext by both, so no password is needed).
+values (shown as ciphertext by both, so no password is needed), and the
+group_vars/host_vars of the current directory (Ansible's default playbook
+directory) or of --playbook-dir.
 
 For every case both tools run with the same arguments: --list (JSON, compared
 as data with `children` lists sorted, since their order is not meaningful),
@@ -232,6 +234,25 @@ b = False
             "pb/group_vars/web.yml": "g: pb_file\n",
             "pb/group_vars/all/main.yml": "pall: yes\n",
             "pb/host_vars/w1.yml": "a: pb_host\n",
+        },
+        "args": ["-i", "inv/hosts", "--playbook-dir", "pb"],
+    },
+    {
+        "name": "group_vars and host_vars of the current directory (the default playbook dir)",
+        "files": {
+            "inv/hosts": "[web]\nw1 a=inv\nw2\n",
+            "group_vars/web.yml": "g: cwd_file\n",
+            "group_vars/all.yml": "everywhere: 1\n",
+            "host_vars/w2.yml": "a: cwd_host\n",
+        },
+        "args": ["-i", "inv/hosts"],
+    },
+    {
+        "name": "--playbook-dir replaces the current directory",
+        "files": {
+            "inv/hosts": "[web]\nw1 a=inv\nw2\n",
+            "group_vars/web.yml": "g: cwd_file\n",
+            "pb/group_vars/all.yml": "pball: 2\n",
         },
         "args": ["-i", "inv/hosts", "--playbook-dir", "pb"],
     },

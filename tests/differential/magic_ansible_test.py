@@ -68,6 +68,17 @@ CASES = [
 """, "item.yml": """
 - debug: {msg: "{{ item }} {{ ansible_loop.index | default('none') }} {{ ansible_loop.first | default('none') }} {{ ansible_loop.last | default('none') }} {{ ansible_loop.length | default('none') }} {{ ansible_loop.revindex | default('none') }} {{ ansible_loop.previtem | default('none') }} {{ ansible_loop.nextitem | default('none') }}"}
 """}, [], {}),
+    ("ansible_host defaults to the inventory hostname", {"hosts": semantics_lib.HOSTS + (
+        "h3 ansible_connection=local ansible_python_interpreter=/usr/bin/python3 "
+        "ansible_host=127.0.0.1\n"), "site.yml": """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: {msg: "{{ ansible_host }} {{ ansible_ssh_host }} {{ inventory_hostname }}"}
+    - debug: {msg: "{{ hostvars[inventory_hostname].ansible_host | default('not in hostvars') }}"}
+    - debug: {msg: "own name"}
+      when: ansible_host == inventory_hostname
+"""}, [], {}),
     ("omit in tasks_from", {"site.yml": """
 - hosts: h1
   gather_facts: false

@@ -5,6 +5,7 @@
 # mtime unchanged, (c) --check against a host that differs: reported
 # changed, nothing changed, (d) --diff: a unified diff in the output. Plus a
 # missing parent directory (clear error), content with newlines and `$`,
+# file's access_time/modification_time (preserve, now, a time string),
 # and registered stat/copy results compared key by key with ansible-playbook
 # for the same task on the same host.
 source "$(dirname "$0")/sshd_lib.sh"
@@ -113,6 +114,42 @@ check "file: (c) check reports changed" changed_is 2
 check "file: (c) nothing changed" test "$(mode_of "$W/a dir/sub")" = 700 -a -e "$W/gone"
 check "file: (d) diff mode" has '-    "mode": "0700",'
 check "file: (d) diff state" has '+    "state": "absent"'
+
+# --- file times: access_time/modification_time and their formats
+# (preserve, now, a time string); state=touch with both preserved is
+# unchanged on a rerun, an explicit time is set once.
+cat >"$P/times.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - file: path="{{ w }}/kept" state=touch modification_time=preserve access_time=preserve
+    - file: path="{{ w }}/stamped" state=touch modification_time=202001011200.00 access_time=202001021300.30
+    - file: path="{{ w }}/formatted" state=touch modification_time="2021-03-04 05:06:07" modification_time_format="%Y-%m-%d %H:%M:%S" access_time=preserve
+EOF2
+rm -f "$W/kept" "$W/stamped" "$W/formatted"
+play times.yml
+check "file times: (a) changes (rc=$rc)" changed_is 3
+check "file times: (a) explicit mtime" test "$(stat -c %Y "$W/stamped")" = "$(date -d '2020-01-01 12:00:00' +%s)"
+check "file times: (a) formatted mtime" test "$(stat -c %Y "$W/formatted")" = "$(date -d '2021-03-04 05:06:07' +%s)"
+check "file times: (a) explicit atime" test "$(stat -c %X "$W/stamped")" = "$(date -d '2020-01-02 13:00:30' +%s)"
+before="$(ident "$W/kept") $(stat -c %X "$W/kept")"
+sleep 1
+play times.yml
+check "file times: (b) changed=0" changed_is 0
+check "file times: (b) preserved times untouched" test "$(ident "$W/kept") $(stat -c %X "$W/kept")" = "$before"
+touch -m -d '2022-01-01 00:00:00' "$W/stamped"
+play times.yml --check
+check "file times: (c) check reports the drifted mtime" changed_is 1
+check "file times: (c) nothing changed" test "$(stat -c %Y "$W/stamped")" = "$(date -d '2022-01-01' +%s)"
+cat >"$P/times_bad.yml" <<'EOF2'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - file: path="{{ w }}/kept" modification_time=garbage
+EOF2
+play times_bad.yml
+check "file times: a time that does not match its format fails as Ansible's" \
+  has "Error while obtaining timestamp for time garbage using format %Y%m%d%H%M.%S: time data 'garbage' does not match format '%Y%m%d%H%M.%S'"
 
 # --- copy force=no leaves an existing file alone
 cat >"$P/noforce.yml" <<'EOF2'
