@@ -191,6 +191,16 @@ class Renderer {
   int output_nodes() const { return output_nodes_; }
   bool last_native_text() const { return last_native_text_; }
 
+  // Template inheritance: the block stacks of one render (the most derived
+  // template's block first), shared by a child and its parents.
+  struct BlockTable {
+    std::map<std::string, std::vector<const Node*>, std::less<>> stacks;
+  };
+  // Renders the block `name` at `index` of its stack. Unscoped blocks see
+  // only the template's top-level names (its context), as in Jinja2.
+  void RenderBlockAt(const std::string& name, size_t index, bool scoped, std::string& out);
+  BlockTable& blocks();
+
   // Exported names of the template's top frame (for import).
   const Frame& TopFrame() const { return frames_.front(); }
 
@@ -204,6 +214,11 @@ class Renderer {
   void Assign(const Target& target, const TVal& value);
   void ExecFor(const Node& n, std::string& out);
   void ExecInclude(const Node& n, std::string& out);
+  void ExecExtends(const Node& n, std::string& out);
+  // Renders the parent template chosen by {% extends %} (after the root).
+  void RenderParent(std::string& out);
+  // Output at the top level of a template that extends another is dropped.
+  bool DropsOutput(const std::string& out) const { return parent_ && &out == root_out_; }
   std::shared_ptr<Object> ImportTemplate(const Node& n);
   TVal EvalBinary(const Expr& e);
   TVal EvalCompare(const Expr& e);
@@ -223,6 +238,35 @@ class Renderer {
   bool last_native_text_ = false;
   // Imported template modules stay alive while their macros may be called.
   std::vector<std::shared_ptr<Object>> modules_;
+  // Inheritance: the block stacks, the parent template once {% extends %}
+  // ran, the top-level output buffer and how much of it to keep, and the
+  // number of frames that make the template's context.
+  std::shared_ptr<BlockTable> blocks_;
+  std::shared_ptr<const ParsedTemplate> parent_;
+  const std::string* root_out_ = nullptr;
+  size_t root_keep_ = 0;
+  size_t root_depth_ = 1;
+  bool autoescape_ = false;  // inside {% autoescape true %}
+  // Inside a block called as self.x() or super(): Jinja2 joins the block's
+  // output items with "".join, so a printed non-string fails under Ansible
+  // (which does not finalize them to str). Counts the items; -1 = off.
+  int block_items_ = -1;
+
+ public:
+  // Sets block_items_ for as long as it lives.
+  class BlockItemsScope {
+   public:
+    BlockItemsScope(Renderer& r, int value) : r_(r), saved_(r.block_items_) {
+      r.block_items_ = value;
+    }
+    ~BlockItemsScope() { r_.block_items_ = saved_; }
+    BlockItemsScope(const BlockItemsScope&) = delete;
+    BlockItemsScope& operator=(const BlockItemsScope&) = delete;
+
+   private:
+    Renderer& r_;
+    int saved_;
+  };
 };
 
 // Lazy variables: the templated value of a scope variable, cached per API
@@ -235,6 +279,28 @@ struct Renderer::Shared {
   std::vector<std::string> includes;
   const Options* templar_options = nullptr;
 };
+
+// Loads and parses a template through the hooks' loader (include, import,
+// extends); nullptr when missing and `ignore_missing`.
+std::shared_ptr<const ParsedTemplate> LoadTemplate(Renderer& r, const std::string& name,
+                                                   bool ignore_missing);
+
+// One template opened by include/import/extends for as long as it renders.
+// More than kMaxIncludeDepth at once is an error naming the chain (a
+// template that includes itself without end would otherwise exhaust memory).
+class IncludeGuard {
+ public:
+  IncludeGuard(Renderer::Shared& shared, const std::string& including, const std::string& name);
+  ~IncludeGuard();
+  IncludeGuard(const IncludeGuard&) = delete;
+  IncludeGuard& operator=(const IncludeGuard&) = delete;
+
+ private:
+  Renderer::Shared& shared_;
+};
+
+// Jinja2's `self`: the blocks of the template being rendered, as callables.
+TVal SelfReference(Renderer& r);
 
 // Templar core used by lazy variables and the public API (template.cc).
 Value TemplateValueImpl(const Value& v, const Scope& scope, const Hooks& hooks,
