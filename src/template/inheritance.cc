@@ -62,9 +62,7 @@ class TemplateRef : public Object {
     *out = TVal::Obj(std::make_shared<BlockRef>(home_, std::string(n), 0));
     return true;
   }
-  std::string Str() const override {
-    return "<TemplateReference '" + home_->tmpl().name + "'>";
-  }
+  std::string Str() const override { return "<TemplateReference '" + home_->tmpl().name + "'>"; }
 
  private:
   Renderer* home_;
@@ -84,8 +82,7 @@ Renderer::BlockTable& Renderer::blocks() {
   return *blocks_;
 }
 
-void Renderer::RenderBlockAt(const std::string& name, size_t index, bool scoped,
-                             std::string& out) {
+void Renderer::RenderBlockAt(const std::string& name, size_t index, bool scoped, std::string& out) {
   const Node& block = *blocks().stacks.at(name).at(index);
   std::vector<Frame> saved;
   if (!scoped) {

@@ -93,7 +93,8 @@ TEST_CASE("jinja2 syntax errors: constants, macro signatures, inline if") {
   CHECK(Fails(Render("{% macro m(a=1, b) %}{% endmacro %}"),
               "non-default argument follows default argument"));
   CHECK(Fails(Render("{% macro m(caller) %}{% endmacro %}"), "special \"caller\" argument"));
-  CHECK(Fails(Render("{{ (n if false).attr }}"), "inline if-expression on line 1 evaluated to false"));
+  CHECK(Fails(Render("{{ (n if false).attr }}"),
+              "inline if-expression on line 1 evaluated to false"));
   CHECK(Render("{{ (n if false) | default('d') }}") == "d");
 }
 

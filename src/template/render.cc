@@ -308,6 +308,8 @@ class Joiner : public Object {
   bool first = true;
 };
 
+void CheckBuiltSize(bool is_string, int64_t unit, int64_t times);
+
 TVal GlobalRange(Renderer&, CallArgs& a) {
   int64_t start = 0, stop = 0, step = 1;
   auto num = [](const TVal& t) {
@@ -326,11 +328,15 @@ TVal GlobalRange(Renderer&, CallArgs& a) {
     Fail("range expected at least 1 argument, got 0");
   }
   if (step == 0) Fail("range() arg 3 must not be zero");
+  // Ansible's Jinja2 is not sandboxed (no MAX_RANGE): only the bound on
+  // lists built in a template applies.
+  double span = step > 0 ? static_cast<double>(stop) - static_cast<double>(start)
+                         : static_cast<double>(start) - static_cast<double>(stop);
+  double len = span <= 0 ? 0 : std::ceil(span / std::fabs(static_cast<double>(step)));
+  CheckBuiltSize(false, 1, len > 9e18 ? INT64_MAX : static_cast<int64_t>(len));
   List l;
   for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
     l.emplace_back(i);
-    if (l.size() > 100000)
-      Fail("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
   }
   return Value(std::move(l));
 }
@@ -427,6 +433,7 @@ const std::vector<std::pair<std::string, BuiltinFn::Fn>>& GlobalFns() {
       {"range", GlobalRange},   {"dict", GlobalDict},     {"namespace", GlobalNamespace},
       {"cycler", GlobalCycler}, {"joiner", GlobalJoiner}, {"lookup", GlobalLookup},
       {"query", GlobalQuery},   {"q", GlobalQuery},       {"now", GlobalNow},
+      {"lipsum", GlobalLipsum},
   };
   return k;
 }
@@ -970,8 +977,17 @@ TVal Renderer::EvalBinary(const Expr& e) {
   if (e.name == "~") {
     std::string left = PyStrOf(a), right = PyStrOf(b);
     CheckBuiltSize(true, static_cast<int64_t>(left.size() + right.size()), 1);
+    // Jinja2's markup_join, used in autoescape blocks.
+    if (autoescape_ && (a.markup || b.markup))
+      return TVal::Markup((a.markup ? left : HtmlEscape(left)) +
+                          (b.markup ? right : HtmlEscape(right)));
     return Value(left + right);
   }
+  // Markup + str escapes the str (and str + Markup), as MarkupSafe does.
+  if (e.name == "+" && (a.markup || b.markup) && a.is_value() && b.is_value() && a.v.is_string() &&
+      b.v.is_string())
+    return TVal::Markup((a.markup ? a.v.as_string() : HtmlEscape(a.v.as_string())) +
+                        (b.markup ? b.v.as_string() : HtmlEscape(b.v.as_string())));
   if (a.is_obj())
     if (auto r = a.obj->BinaryOp(e.name, b, false)) return *r;
   if (b.is_obj())

@@ -64,6 +64,9 @@ struct TVal {
   // Ansible's NativeJinjaText: output of to_json/to_yaml/string..., kept a
   // string by the templar when it is the whole result.
   bool native_text = false;
+  // MarkupSafe's Markup (from escape/e/forceescape/safe): `is escaped`, and
+  // `+` (and `~` in an autoescape block) escape the other string operand.
+  bool markup = false;
   Value v;
   std::shared_ptr<const std::string> undefined_msg;  // "'x' is undefined"
   std::shared_ptr<Object> obj;
@@ -74,6 +77,11 @@ struct TVal {
     TVal t;
     t.kind = Kind::kUndefined;
     t.undefined_msg = std::make_shared<const std::string>(std::move(message));
+    return t;
+  }
+  static TVal Markup(std::string text) {
+    TVal t{Value(std::move(text))};
+    t.markup = true;
     return t;
   }
   static TVal Obj(std::shared_ptr<Object> o) {
@@ -128,6 +136,9 @@ inline Value Tuple(List l) {
   v.set_tuple();
   return v;
 }
+
+// MarkupSafe's escape: & < > " ' as entities (filters_jinja.cc).
+std::string HtmlEscape(const std::string& s);
 
 // Python semantics helpers (pyvalue.cc).
 std::string PyStrOf(const TVal& t);
@@ -298,6 +309,9 @@ class IncludeGuard {
  private:
   Renderer::Shared& shared_;
 };
+
+// Jinja2's lipsum(n=5, html=True, min=20, max=100) global (lipsum.cc).
+TVal GlobalLipsum(Renderer& r, CallArgs& a);
 
 // Jinja2's `self`: the blocks of the template being rendered, as callables.
 TVal SelfReference(Renderer& r);
