@@ -53,8 +53,9 @@ TVal GlobalLipsum(Renderer&, CallArgs& a) {
   const TVal* html_arg = a.Get(1, "html");
   bool html = !html_arg || html_arg->val().truthy();
   int64_t min = IntArg(a, 2, "min", 20), max = IntArg(a, 3, "max", 100);
-  if (min >= max) Fail("empty range for randrange() (" + std::to_string(min) + ", " +
-                       std::to_string(max) + ", " + std::to_string(max - min) + ")");
+  if (min >= max)
+    Fail("empty range for randrange() (" + std::to_string(min) + ", " + std::to_string(max) + ", " +
+         std::to_string(max - min) + ")");
   if (n > 10000 || max > 100000) Fail("lipsum: too many words asked for");
   static const std::vector<std::string> words = Words();
   thread_local std::mt19937_64 rng{std::random_device{}()};
