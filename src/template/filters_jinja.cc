@@ -1153,6 +1153,7 @@ void RegisterJinjaFilters(FilterTable& t) {
   t["reverse"] = FReverse;
   t["round"] = FRound;
   t["safe"] = FSafe;
+  t["urlize"] = FilterUrlize;
   t["select"] = FSelect;
   t["selectattr"] = FSelectAttr;
   t["slice"] = FSlice;

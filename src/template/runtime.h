@@ -191,6 +191,7 @@ class Renderer {
   const ParsedTemplate& tmpl() const { return t_; }
   std::shared_ptr<Shared> shared() const { return shared_; }
   const Scope& scope() const { return scope_; }
+  bool autoescape() const { return autoescape_; }
 
   // Variable frames (innermost last).
   using Frame = std::vector<std::pair<std::string, TVal>>;
@@ -309,6 +310,9 @@ class IncludeGuard {
  private:
   Renderer::Shared& shared_;
 };
+
+// Jinja2's urlize filter (urlize.cc).
+TVal FilterUrlize(Renderer& r, const TVal& in, CallArgs& a);
 
 // Jinja2's lipsum(n=5, html=True, min=20, max=100) global (lipsum.cc).
 TVal GlobalLipsum(Renderer& r, CallArgs& a);

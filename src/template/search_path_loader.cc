@@ -18,7 +18,7 @@ std::vector<std::string> TemplateSearchPath(const std::vector<std::string>& dirs
 
 Loader SearchPathLoader(std::vector<std::string> searchpath) {
   return [searchpath = std::move(searchpath)](const std::string& name,
-                                             const std::string&) -> Result<LoadedTemplate> {
+                                              const std::string&) -> Result<LoadedTemplate> {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates;
     if (fs::path(name).is_absolute())
