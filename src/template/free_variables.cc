@@ -198,7 +198,7 @@ class Walker {
         Body(n.body, false);
         return;
       case NK::kAutoescape:
-        ExprOf(n.expr.get(), certain, false);
+        ExprOf(n.expr.get(), certain, true);  // its truth is taken
         Body(n.body, certain);
         return;
       case NK::kExtends:
