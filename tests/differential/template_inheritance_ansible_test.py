@@ -5,7 +5,7 @@ ansible-playbook 2.14 (two local hosts): {% extends %}, {% include %} and
 and the role dir, the playbook's templates/ and dir, the template's own
 dir), blocks, super() and self, and a missing parent template (the host
 fails). Each rendered file is shown by a debug task, so its content is
-compared too."""
+compared too; the template lookup loads from its own searchpath."""
 import sys
 
 import semantics_lib
@@ -63,6 +63,15 @@ CASES = [
         "templates/sub/y.j2": "y",
         "templates/sub/z.j2": "z",
         "templates/sub/m.j2": "{% macro hi() %}hi {{ inventory_hostname }}{% endmacro %}",
+    }, [], {}),
+    ("the template lookup extends and includes on its searchpath", {
+        "site.yml": ("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                     "    - debug: {msg: \"{{ lookup('template', 'page.j2') }}\"}\n"
+                     "    - debug: {msg: \"{{ lookup('template', 'sub/inc.j2') }}\"}\n"),
+        "templates/base.j2": BASE,
+        "templates/page.j2": "{% extends 'base.j2' %}{% block body %}{{ inventory_hostname }}{% endblock %}",
+        "templates/sub/inc.j2": "[{% include 'near.j2' %}]",
+        "templates/sub/near.j2": "near {{ inventory_hostname }}",
     }, [], {}),
     ("a missing parent template fails the host", {
         "site.yml": play("orphan.j2", "    - debug: {msg: after}\n"),
