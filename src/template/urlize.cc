@@ -20,12 +20,13 @@ const Regex& Re(const char* pattern, bool ignorecase = false) {
 
 // jinja2.utils._http_re (re.VERBOSE written out).
 const Regex& HttpRe() {
-  static const Regex& re = Re(
-      "^((https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})"
-      "|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
-      "|(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}])))"
-      "(?::[\\d]{1,5})?(?:[/?#]\\S*)?$",
-      true);
+  static const Regex& re =
+      Re("^((https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})"
+         "|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
+         "|(https?://"
+         ")((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}])))"
+         "(?::[\\d]{1,5})?(?:[/?#]\\S*)?$",
+         true);
   return re;
 }
 
@@ -86,9 +87,8 @@ std::string LinkWord(const std::string& word, const UrlizeOptions& o) {
   static const Regex& email = Re("^\\S+@\\w[\\w.-]*\\.\\w+$");
   auto sv = std::string_view(middle);
   if (Matches(HttpRe(), middle)) {
-    std::string href = sv.starts_with("https://") || sv.starts_with("http://")
-                           ? middle
-                           : "https://" + middle;
+    std::string href =
+        sv.starts_with("https://") || sv.starts_with("http://") ? middle : "https://" + middle;
     middle = "<a href=\"" + href + "\"" + o.rel_attr + o.target_attr + ">" + Trim(middle, o.trim) +
              "</a>";
   } else if (sv.starts_with("mailto:") && Matches(email, sv.substr(7))) {
@@ -107,7 +107,8 @@ std::string LinkWord(const std::string& word, const UrlizeOptions& o) {
 UrlizeOptions ParseArgs(CallArgs& a) {
   a.Check("urlize", 5, {"trim_url_limit", "nofollow", "target", "rel", "extra_schemes"});
   UrlizeOptions o;
-  if (const TVal* t = a.Get(0, "trim_url_limit"); t && !t->val().is_null()) o.trim = PyInt(t->val());
+  if (const TVal* t = a.Get(0, "trim_url_limit"); t && !t->val().is_null())
+    o.trim = PyInt(t->val());
   std::set<std::string> rel = {"noopener"};  // Jinja2's urlize.rel policy
   if (const TVal* r = a.Get(3, "rel"); r && !r->val().is_null()) {
     std::istringstream in(PyStrOf(*r));
