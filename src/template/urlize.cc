@@ -12,22 +12,23 @@
 namespace drover::tmpl {
 namespace {
 
-const Regex& Re(const char* pattern, bool ignorecase = false) {
+// Compiled patterns are held (the regex cache may drop its entries).
+std::shared_ptr<const Regex> Re(const char* pattern, bool ignorecase = false) {
   RegexFlags f;
   f.ignorecase = ignorecase;
-  return *Regex::Compile(pattern, f);
+  return Regex::Compile(pattern, f);
 }
 
 // jinja2.utils._http_re (re.VERBOSE written out).
 const Regex& HttpRe() {
-  static const Regex& re =
+  static const std::shared_ptr<const Regex> re =
       Re("^((https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})"
          "|([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)"
          "|(https?://"
          ")((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}])))"
          "(?::[\\d]{1,5})?(?:[/?#]\\S*)?$",
          true);
-  return re;
+  return *re;
 }
 
 bool Matches(const Regex& re, std::string_view s) {
@@ -61,14 +62,16 @@ std::string Trim(const std::string& x, int64_t limit) {
 std::string LinkWord(const std::string& word, const UrlizeOptions& o) {
   std::string head, middle = word, tail;
   RegexMatch m;
-  if (Re("^([(<]|&lt;)+").Search(middle, 0, &m, true)) {
+  static const auto lead = Re("^([(<]|&lt;)+");
+  static const auto trail = Re("([)>.,\\n]|&gt;)+$");
+  if (lead->Search(middle, 0, &m, true)) {
     head = m.Group(middle, 0);
     middle = middle.substr(head.size());
   }
   static const char* kEnds[] = {")", ">", ".", ",", "\n", "&gt;"};
   if (std::any_of(std::begin(kEnds), std::end(kEnds),
                   [&](const char* e) { return std::string_view(middle).ends_with(e); }) &&
-      Re("([)>.,\\n]|&gt;)+$").Search(middle, 0, &m)) {
+      trail->Search(middle, 0, &m)) {
     tail = middle.substr(static_cast<size_t>(m.groups[0].first));
     middle = middle.substr(0, static_cast<size_t>(m.groups[0].first));
   }
@@ -84,7 +87,8 @@ std::string LinkWord(const std::string& word, const UrlizeOptions& o) {
       tail = tail.substr(end);
     }
   }
-  static const Regex& email = Re("^\\S+@\\w[\\w.-]*\\.\\w+$");
+  static const auto email_re = Re("^\\S+@\\w[\\w.-]*\\.\\w+$");
+  const Regex& email = *email_re;
   auto sv = std::string_view(middle);
   if (Matches(HttpRe(), middle)) {
     std::string href =
@@ -124,7 +128,8 @@ UrlizeOptions ParseArgs(CallArgs& a) {
     o.has_extra = true;
     for (const Value& s : PyIter(e->val())) {
       std::string scheme = PyStr(s);
-      if (!Matches(Re("^([\\w.+-]{2,}:(/){0,2})$"), scheme))
+      static const auto scheme_re = Re("^([\\w.+-]{2,}:(/){0,2})$");
+      if (!Matches(*scheme_re, scheme))
         Fail(PyRepr(Value(scheme)) + " is not a valid URI scheme prefix.");
       o.extra_schemes.push_back(scheme);
     }
@@ -140,7 +145,8 @@ TVal FilterUrlize(Renderer& r, const TVal& in, CallArgs& a) {
   // re.split(r"(\s+)", text): words and the whitespace between them.
   std::string out;
   size_t pos = 0;
-  for (const RegexMatch& m : Re("\\s+").FindAll(text)) {
+  static const auto space_re = Re("\\s+");
+  for (const RegexMatch& m : space_re->FindAll(text)) {
     size_t start = static_cast<size_t>(m.groups[0].first);
     size_t end = static_cast<size_t>(m.groups[0].second);
     out += LinkWord(text.substr(pos, start - pos), o);
