@@ -11,6 +11,7 @@
 #include "core/file_util.h"
 #include "core/secrets.h"
 #include "executor/lookup_plugins.h"
+#include "template/search_path_loader.h"
 
 namespace drover::executor {
 
@@ -241,7 +242,15 @@ List TemplatePlugin(const LookupCall& c) {
     tmpl::Options options = tmpl::Options::TemplateModule();
     Result<tmpl::Template> parsed = tmpl::Template::Parse(text, path, options);
     if (!parsed) throw LookupFailure{LookupFailure::kUnhandled, parsed.error().message};
-    Result<std::string> rendered = parsed->Render(scope);
+    // include/import/extends: the template's dir, then ansible_search_path
+    // with each dir's templates/ first (Ansible's template lookup).
+    std::vector<std::string> search = {fs::path(path).parent_path().string()};
+    for (const std::string& d :
+         tmpl::TemplateSearchPath({c.ctx.role_path, c.ctx.task_dir, c.ctx.playbook_dir}))
+      search.push_back(d);
+    tmpl::Hooks hooks;
+    hooks.loader = tmpl::SearchPathLoader(std::move(search));
+    Result<std::string> rendered = parsed->Render(scope, hooks);
     if (!rendered) throw LookupFailure{LookupFailure::kUndefined, rendered.error().message};
     std::optional<Value> data;
     const std::string& r = *rendered;

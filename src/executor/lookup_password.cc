@@ -2,7 +2,7 @@
 // (created 0600 in a 0700 dir on first use, read back afterwards), as
 // ansible-core 2.14's password plugin. encrypt= supports the crypt hashes
 // drover's password_hash filter computes (sha512_crypt, sha256_crypt);
-// seed= (Python's random.Random sequence) is refused.
+// seed= gives Python's random.Random(seed) sequence, as Ansible.
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -12,6 +12,7 @@
 
 #include "executor/lookup_plugins.h"
 #include "playbook/kv.h"
+#include "template/ansible_extras.h"
 
 namespace drover::executor {
 
@@ -73,11 +74,18 @@ std::string CandidateChars(const Value& chars) {
   return out;
 }
 
-std::string RandomText(size_t length, const std::string& chars) {
+// Ansible's random_password: SystemRandom, or random.Random(seed).choice
+// per character when a seed is given (identical seeds, identical passwords).
+std::string RandomText(size_t length, const std::string& chars, const Value* seed = nullptr) {
   if (chars.empty()) throw PasswordError("password lookup: no characters to choose from");
+  std::string out;
+  if (seed) {
+    tmpl::PyRandom rng(Value(tmpl::PyStr(*seed)));  // the option is a str
+    for (size_t i = 0; i < length; ++i) out += chars[rng.RandBelow(chars.size())];
+    return out;
+  }
   std::random_device rd;  // the system's entropy source, as SystemRandom
   std::uniform_int_distribution<size_t> pick(0, chars.size() - 1);
-  std::string out;
   for (size_t i = 0; i < length; ++i) out += chars[pick(rd)];
   return out;
 }
@@ -175,10 +183,8 @@ List Password(const LookupCall& c) {
                           "password lookup: drover supports encrypt=sha512_crypt and "
                           "sha256_crypt only, not " +
                               encrypt};
-    if (const Value* s = param("seed"); s && !s->is_null())
-      throw LookupFailure{LookupFailure::kOptions,
-                          "password lookup: seed= is not supported by drover (Python's "
-                          "random.Random sequence)"};
+    const Value* seed = param("seed");
+    if (seed && seed->is_null()) seed = nullptr;
     if (const Value* i = param("ident"); i && !i->is_null())
       throw LookupFailure{LookupFailure::kOptions,
                           "password lookup: ident= is not supported by drover (bcrypt only)"};
@@ -198,7 +204,7 @@ List Password(const LookupCall& c) {
     Stored stored;
     bool changed = false;
     if (dev_null || !ReadStored(path, &content)) {
-      stored.password = RandomText(static_cast<size_t>(std::max<int64_t>(0, length)), chars);
+      stored.password = RandomText(static_cast<size_t>(std::max<int64_t>(0, length)), chars, seed);
       changed = true;
     } else {
       stored = ParseContent(content);

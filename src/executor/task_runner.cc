@@ -17,6 +17,7 @@
 #include "executor/play_run.h"
 #include "executor/template_scope.h"
 #include "modules/registry.h"
+#include "template/search_path_loader.h"
 #include "template/template.h"
 #include "vars/vars_file.h"
 
@@ -572,10 +573,16 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   if (const playbook::Role* role = ctx.Role(task)) mctx.search_paths.push_back(role->path);
   if (const Value* pd = scope.Find("playbook_dir"); pd && pd->is_string())
     mctx.search_paths.push_back(pd->as_string());
-  mctx.render = [&tscope](const std::string& text, const std::string& name) -> Result<std::string> {
+  // include/import/extends in a template: Ansible's template searchpath.
+  mctx.render = [&tscope, dirs = mctx.search_paths](
+                    const std::string& text, const std::string& name) -> Result<std::string> {
     Result<tmpl::Template> t = tmpl::Template::Parse(text, name, tmpl::Options::TemplateModule());
     if (!t) return t.take_error();
-    return t->Render(tscope);
+    std::vector<std::string> search = dirs;
+    search.push_back(std::filesystem::path(name).parent_path().string());
+    tmpl::Hooks hooks;
+    hooks.loader = tmpl::SearchPathLoader(tmpl::TemplateSearchPath(search));
+    return t->Render(tscope, hooks);
   };
 
   // become: host variables win over keywords, keywords over the command line.

@@ -82,6 +82,9 @@ struct Node {
     kInclude,      // include expr
     kImport,       // import expr as name
     kFromImport,   // from expr import names
+    kBlock,        // block text [scoped] [required] body endblock
+    kExtends,      // extends expr
+    kAutoescape,   // autoescape expr body endautoescape (a scope of its own)
   };
   Kind kind;
   int line = 0;
@@ -100,6 +103,8 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> imports;  // from-import (name, alias)
   bool ignore_missing = false;
   bool with_context = true;
+  bool scoped = false;    // block: sees the enclosing locals
+  bool required = false;  // block: must be overridden by a child template
 };
 
 class ParsedTemplate {
@@ -108,6 +113,9 @@ class ParsedTemplate {
   std::shared_ptr<const std::string> name_ptr;
   Options options;
   Body body;
+  // Every {% block %} of the template (nested ones too), in source order;
+  // the nodes live in `body`.
+  std::vector<const Node*> blocks;
   size_t source_trailing_newlines = 0;  // for preserve_trailing_newlines
 };
 

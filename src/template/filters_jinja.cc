@@ -10,6 +10,22 @@
 #include "template/runtime.h"
 
 namespace drover::tmpl {
+
+std::string HtmlEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&#34;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
 namespace {
 
 // ---- argument helpers ----
@@ -155,23 +171,13 @@ TVal FDictsort(Renderer&, const TVal& in, CallArgs& a) {
   return Value(std::move(items));
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&#34;"; break;
-      case '\'': o += "&#39;"; break;
-      default: o += c;
-    }
-  }
-  return o;
+TVal FEscape(Renderer&, const TVal& in, CallArgs&) {
+  if (in.markup) return in;  // already escaped
+  return TVal::Markup(HtmlEscape(PyStrOf(in)));
 }
 
-TVal FEscape(Renderer&, const TVal& in, CallArgs&) {
-  return Value(HtmlEscape(PyStrOf(in)));
+TVal FForceescape(Renderer&, const TVal& in, CallArgs&) {
+  return TVal::Markup(HtmlEscape(PyStrOf(in)));
 }
 
 TVal FFirst(Renderer&, const TVal& in, CallArgs&) {
@@ -1088,7 +1094,7 @@ TVal FFilesizeformat(Renderer&, const TVal& in, CallArgs& a) {
 }
 
 TVal FSafe(Renderer&, const TVal& in, CallArgs&) {
-  return Value(PyStrOf(in));
+  return TVal::Markup(PyStrOf(in));
 }
 
 TVal FStriptags(Renderer&, const TVal& in, CallArgs&) {
@@ -1122,7 +1128,8 @@ void RegisterJinjaFilters(FilterTable& t) {
   t["center"] = FCenter;
   t["default"] = t["d"] = FDefault;
   t["dictsort"] = FDictsort;
-  t["escape"] = t["e"] = t["forceescape"] = FEscape;
+  t["escape"] = t["e"] = FEscape;
+  t["forceescape"] = FForceescape;
   t["filesizeformat"] = FFilesizeformat;
   t["first"] = FFirst;
   t["float"] = FFloat;
@@ -1146,6 +1153,7 @@ void RegisterJinjaFilters(FilterTable& t) {
   t["reverse"] = FReverse;
   t["round"] = FRound;
   t["safe"] = FSafe;
+  t["urlize"] = FilterUrlize;
   t["select"] = FSelect;
   t["selectattr"] = FSelectAttr;
   t["slice"] = FSlice;

@@ -49,7 +49,7 @@ bool ForcesOperand(std::string_view filter) {
 bool IsGlobal(std::string_view name) {
   static const std::set<std::string, std::less<>> k = {
       "range",  "dict",  "lipsum", "cycler", "joiner", "namespace",
-      "lookup", "query", "q",      "now",    "undef",
+      "lookup", "query", "q",      "now",    "undef",  "self",
   };
   return k.contains(name);
 }
@@ -59,7 +59,11 @@ class Walker {
   TemplateNames out;
 
   void Body(const tmpl::Body& body, bool certain) {
-    for (const NodePtr& n : body) NodeOf(*n, certain);
+    for (const NodePtr& n : body) {
+      NodeOf(*n, certain);
+      // After {% extends %} the parent renders; what follows may not run.
+      if (n->kind == NK::kExtends) certain = false;
+    }
   }
 
   void ExprOf(const Expr* e, bool certain, bool forced) {
@@ -188,6 +192,16 @@ class Walker {
         }
         Body(n.body, certain);
         return;
+      case NK::kBlock:
+        // A child template may replace the block: its body is conditional.
+        out.bound.insert("super");
+        Body(n.body, false);
+        return;
+      case NK::kAutoescape:
+        ExprOf(n.expr.get(), certain, true);  // its truth is taken
+        Body(n.body, certain);
+        return;
+      case NK::kExtends:
       case NK::kInclude:
       case NK::kImport:
       case NK::kFromImport:

@@ -91,5 +91,14 @@ TEST_CASE("free variables: mandatory, locations and syntax errors") {
   CHECK(NeedWhen("{{ a }}") == "a");
 }
 
+TEST_CASE("free variables: inheritance") {
+  // super() and self are not variables; a block body may be replaced by a
+  // child template, so its names are read, not required.
+  CHECK(Need("{% block b %}{{ super() }}{{ self.b() }}{{ inner }}{% endblock %}") == "");
+  // (the template name is read, not required, as for include)
+  CHECK(Need("{% extends parent %}{{ dropped }}{% set x = y + 1 %}") == "");
+  CHECK(Need("{% autoescape on %}{{ a }}{% endautoescape %}") == "on a");
+}
+
 }  // namespace
 }  // namespace drover::tmpl

@@ -46,7 +46,8 @@ TEST_CASE("limits: repetition and concatenation fail before allocating") {
 }
 
 TEST_CASE("limits: ranges, products and regexes") {
-  CHECK(RenderQuickly("{{ range(10**9) | length }}").find("Range too big") != std::string::npos);
+  CHECK(RenderQuickly("{{ range(10**9) | length }}").find("list too large") != std::string::npos);
+  CHECK(Render("{{ range(200000) | length }}") == "200000");  // no sandbox MAX_RANGE in Ansible
   CHECK(RenderQuickly("{{ range(10**9) | product(repeat=3) | list | length }}").find("ERROR") == 0);
   CHECK(RenderQuickly("{{ [1,2,3,4,5,6,7,8,9,10] | product(repeat=7) | list | length }}")
             .find("product() too large") != std::string::npos);

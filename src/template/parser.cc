@@ -18,6 +18,9 @@ class Parser {
 
   explicit Parser(std::vector<Token> tokens) : toks_(std::move(tokens)) {}
 
+  // The template's {% block %} nodes, in source order.
+  std::vector<const Node*> blocks;
+
   Body ParseAll() {
     Body body = Subparse({});
     if (cur().type != TT::kEof) Fail("unexpected token");
@@ -177,10 +180,11 @@ class Parser {
     if (name == "import") return ParseImport();
     if (name == "from") return ParseFromImport();
     if (name == "block") return ParseBlock();
-    if (name == "extends") Fail("template inheritance ({% extends %}) is not supported by drover");
-    static const std::vector<std::string> kKnown = {"if",     "for",    "set",   "macro",
-                                                    "call",   "filter", "with",  "include",
-                                                    "import", "from",   "block", "raw"};
+    if (name == "extends") return ParseExtends();
+    if (name == "autoescape") return ParseAutoescape();
+    static const std::vector<std::string> kKnown = {
+        "if",      "for",    "set",  "macro", "call",    "filter",     "with",
+        "include", "import", "from", "block", "extends", "autoescape", "raw"};
     std::string hint = Suggest(name, kKnown);
     std::string msg = "Encountered unknown tag '" + name + "'.";
     if (name.rfind("end", 0) == 0 || name == "else" || name == "elif")
@@ -213,18 +217,34 @@ class Parser {
     }
   }
 
+  // A name that can be assigned to: Jinja2 parses true/false/none (and
+  // their capitalised forms) as constants.
+  std::string ExpectTargetName() {
+    static const std::vector<std::string_view> kConsts = {"true", "false", "none",
+                                                          "True", "False", "None"};
+    if (cur().type == TT::kName &&
+        std::find(kConsts.begin(), kConsts.end(), cur().text) != kConsts.end())
+      Fail("can't assign to 'const'");
+    return ExpectName();
+  }
+
+  // A name, `ns.attr` (when allow_attr) or names to unpack; a trailing comma
+  // only before `)`, as Jinja2's parse_tuple.
   Target ParseAssignTarget(bool allow_attr) {
     Target t;
     bool paren = SkipOp("(");
-    t.names.push_back(ExpectName());
-    if (allow_attr && IsOp(".")) {
+    if (allow_attr && !paren && cur().type == TT::kName && peek().type == TT::kOp &&
+        peek().text == ".") {
+      t.names.push_back(ExpectName());
       next();
       t.attr = ExpectName();
       return t;
     }
+    t.names.push_back(ExpectTargetName());
     while (SkipOp(",")) {
-      if (cur().type != TT::kName) break;
-      t.names.push_back(ExpectName());
+      if (paren && IsOp(")")) break;
+      if (cur().type != TT::kName) Fail("unexpected '" + Describe() + "'");
+      t.names.push_back(ExpectTargetName());
     }
     if (paren) ExpectOp(")");
     return t;
@@ -275,10 +295,19 @@ class Parser {
       if (IsOp(")")) break;
       MacroParam p;
       p.name = ExpectName();
-      if (SkipOp("=")) p.default_value = ParseExpression(true);
+      if (SkipOp("="))
+        p.default_value = ParseExpression(true);
+      else if (!params.empty() && params.back().default_value)
+        Fail("non-default argument follows default argument");
       params.push_back(std::move(p));
     }
     ExpectOp(")");
+    // Jinja2's compiler: an explicit `caller` parameter needs a default.
+    for (const MacroParam& p : params)
+      if (p.name == "caller" && !p.default_value)
+        Fail(
+            "When defining macros or call blocks the special \"caller\" argument must be "
+            "omitted or be given a default.");
   }
 
   NodePtr ParseMacro() {
@@ -387,17 +416,46 @@ class Parser {
   }
 
   NodePtr ParseBlock() {
-    // Without inheritance a block renders in place.
-    auto n = NewNode(NK::kWith, cur());
+    auto n = NewNode(NK::kBlock, cur());
     next();
-    ExpectName();
-    if (SkipName("scoped")) {
-    }
+    n->text = ExpectName();
+    for (const Node* b : blocks)
+      if (b->text == n->text) Fail("block '" + n->text + "' defined twice");
+    blocks.push_back(n.get());
+    if (IsOp("-"))
+      Fail(
+          "Block names in Jinja have to be valid Python identifiers and may not contain "
+          "hyphens, use an underscore instead.");
+    n->scoped = SkipName("scoped");
+    n->required = SkipName("required");
     ExpectBlockEnd();
     n->body = Subparse({"endblock"});
+    if (n->required)
+      for (const NodePtr& c : n->body)
+        if (c->kind != NK::kText ||
+            !std::all_of(c->text.begin(), c->text.end(), [](char ch) { return PyIsSpace(ch); }))
+          Fail("Required blocks can only contain comments or whitespace");
     next();
     if (cur().type == TT::kName) next();
     ExpectBlockEnd();
+    return n;
+  }
+
+  NodePtr ParseExtends() {
+    auto n = NewNode(NK::kExtends, cur());
+    next();
+    n->expr = ParseExpression(true);
+    ExpectBlockEnd();
+    return n;
+  }
+
+  NodePtr ParseAutoescape() {
+    auto n = NewNode(NK::kAutoescape, cur());
+    next();
+    n->expr = ParseExpression(true);
+    ExpectBlockEnd();
+    n->body = Subparse({"endautoescape"});
+    ExpectEnd("endautoescape");
     return n;
   }
 
@@ -864,8 +922,12 @@ class Parser {
 
 }  // namespace
 
-Body ParseTemplate(std::string_view text, const Options& options) {
-  return Parser(Tokenize(text, options)).ParseAll();
+Body ParseTemplate(std::string_view text, const Options& options,
+                   std::vector<const Node*>* blocks) {
+  Parser p(Tokenize(text, options));
+  Body body = p.ParseAll();
+  if (blocks) *blocks = std::move(p.blocks);
+  return body;
 }
 
 ExprPtr ParseBareExpression(std::string_view text, const Options& options) {

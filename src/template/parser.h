@@ -8,8 +8,10 @@
 
 namespace drover::tmpl {
 
-// Parses a whole template body.
-Body ParseTemplate(std::string_view text, const Options& options);
+// Parses a whole template body. When `blocks` is given, the template's
+// {% block %} nodes are appended to it (a name defined twice is an error).
+Body ParseTemplate(std::string_view text, const Options& options,
+                   std::vector<const Node*>* blocks = nullptr);
 
 // Parses a bare expression (for conditionals); the whole text must be one
 // expression.

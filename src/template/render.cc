@@ -157,12 +157,24 @@ class MacroObjectImpl : public Object {
  public:
   MacroObjectImpl(Renderer* home, const Node* node, std::string name, const Body* body,
                   const std::vector<MacroParam>* params)
-      : home_(home), node_(node), name_(std::move(name)), body_(body), params_(params) {}
+      : home_(home),
+        node_(node),
+        name_(std::move(name)),
+        body_(body),
+        params_(params),
+        def_depth_(home->frames().size()) {}
   std::string TypeName() const override { return "Macro"; }
   bool Callable() const override { return true; }
   bool GetAttr(std::string_view n, TVal* out) override {
     if (n == "name") {
-      *out = Value(name_);
+      // A call block's caller has no name (None).
+      *out = node_->kind == Node::Kind::kCallBlock ? Value() : Value(name_);
+      return true;
+    }
+    if (n == "arguments") {
+      List names;
+      for (const MacroParam& p : *params_) names.emplace_back(p.name);
+      *out = Tuple(std::move(names));
       return true;
     }
     return false;
@@ -175,6 +187,9 @@ class MacroObjectImpl : public Object {
   std::string name_;
   const Body* body_;
   const std::vector<MacroParam>* params_;
+  // The frames of its defining scope: a macro (or caller) sees those, not
+  // the locals of the place that calls it.
+  size_t def_depth_;
 };
 
 class Namespace : public Object {
@@ -293,6 +308,8 @@ class Joiner : public Object {
   bool first = true;
 };
 
+void CheckBuiltSize(bool is_string, int64_t unit, int64_t times);
+
 TVal GlobalRange(Renderer&, CallArgs& a) {
   int64_t start = 0, stop = 0, step = 1;
   auto num = [](const TVal& t) {
@@ -311,11 +328,15 @@ TVal GlobalRange(Renderer&, CallArgs& a) {
     Fail("range expected at least 1 argument, got 0");
   }
   if (step == 0) Fail("range() arg 3 must not be zero");
+  // Ansible's Jinja2 is not sandboxed (no MAX_RANGE): only the bound on
+  // lists built in a template applies.
+  double span = step > 0 ? static_cast<double>(stop) - static_cast<double>(start)
+                         : static_cast<double>(start) - static_cast<double>(stop);
+  double len = span <= 0 ? 0 : std::ceil(span / std::fabs(static_cast<double>(step)));
+  CheckBuiltSize(false, 1, len > 9e18 ? INT64_MAX : static_cast<int64_t>(len));
   List l;
   for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
     l.emplace_back(i);
-    if (l.size() > 100000)
-      Fail("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
   }
   return Value(std::move(l));
 }
@@ -410,6 +431,7 @@ const std::vector<std::pair<std::string, BuiltinFn::Fn>>& GlobalFns() {
       {"range", GlobalRange},   {"dict", GlobalDict},     {"namespace", GlobalNamespace},
       {"cycler", GlobalCycler}, {"joiner", GlobalJoiner}, {"lookup", GlobalLookup},
       {"query", GlobalQuery},   {"q", GlobalQuery},       {"now", GlobalNow},
+      {"lipsum", GlobalLipsum},
   };
   return k;
 }
@@ -581,13 +603,28 @@ TVal MacroObjectImpl::Call(Renderer& /*caller_renderer*/, CallArgs& args) {
   // frames (so they see the template's top-level names at call time).
   Renderer& r = *home_;
   size_t depth = r.frames().size();
+  // Frames above the defining scope (the caller's locals) are set aside.
+  size_t keep = std::min(def_depth_, depth);
+  std::vector<Renderer::Frame> above(std::make_move_iterator(r.frames().begin() + keep),
+                                     std::make_move_iterator(r.frames().end()));
+  r.frames().resize(keep);
   r.Push();
   struct Restore {
     Renderer& r;
-    size_t depth;
-    ~Restore() { r.frames().resize(depth); }
-  } restore{r, depth};
-  if (depth > 200) Fail("maximum recursion depth exceeded");
+    size_t keep;
+    std::vector<Renderer::Frame>& above;
+    ~Restore() {
+      r.frames().resize(keep);
+      for (auto& f : above) r.frames().push_back(std::move(f));
+    }
+  } restore{r, keep, above};
+  // Macro calls nest on the C++ stack; the frames no longer show how deep.
+  thread_local int call_depth = 0;
+  struct Depth {
+    int& d;
+    ~Depth() { --d; }
+  } nested{++call_depth};
+  if (depth > 200 || call_depth > 200) Fail("maximum recursion depth exceeded");
   size_t n = params_->size();
   List varargs;
   for (size_t i = 0; i < args.pos.size(); ++i) {
@@ -630,6 +667,7 @@ TVal MacroObjectImpl::Call(Renderer& /*caller_renderer*/, CallArgs& args) {
   r.Set("kwargs", Value(std::move(kwargs)));
   if (have_caller) r.Set("caller", caller);
   std::string out;
+  Renderer::BlockItemsScope buffered(r, -1);
   r.RenderBody(*body_, out);
   return Value(std::move(out));
 }
@@ -662,6 +700,7 @@ TVal Renderer::Lookup(std::string_view name) {
   for (auto f = frames_.rbegin(); f != frames_.rend(); ++f)
     for (auto& [k, v] : *f)
       if (k == name) return v;
+  if (name == "self") return SelfReference(*this);
   if (!shared_->resolved.empty()) {
     auto it = shared_->resolved.find(std::string(name));
     if (it != shared_->resolved.end()) return it->second;
@@ -691,6 +730,8 @@ TVal Renderer::Lookup(std::string_view name) {
 }
 
 TVal Renderer::GetAttr(const TVal& obj, std::string_view name) {
+  // Jinja2's plain Undefined (an inline if without else) fails on access.
+  if (obj.undefined() && obj.lenient) obj.RaiseUndefined();
   if (obj.undefined()) return obj;
   if (obj.is_obj()) {
     TVal out;
@@ -710,6 +751,7 @@ TVal Renderer::GetAttr(const TVal& obj, std::string_view name) {
 }
 
 TVal Renderer::GetItem(const TVal& obj, const TVal& key) {
+  if (obj.undefined() && obj.lenient) obj.RaiseUndefined();
   if (obj.undefined()) return obj;
   if (obj.is_obj()) {
     if (key.is_value() && key.v.is_string()) return GetAttr(obj, key.v.as_string());
@@ -933,8 +975,17 @@ TVal Renderer::EvalBinary(const Expr& e) {
   if (e.name == "~") {
     std::string left = PyStrOf(a), right = PyStrOf(b);
     CheckBuiltSize(true, static_cast<int64_t>(left.size() + right.size()), 1);
+    // Jinja2's markup_join, used in autoescape blocks.
+    if (autoescape_ && (a.markup || b.markup))
+      return TVal::Markup((a.markup ? left : HtmlEscape(left)) +
+                          (b.markup ? right : HtmlEscape(right)));
     return Value(left + right);
   }
+  // Markup + str escapes the str (and str + Markup), as MarkupSafe does.
+  if (e.name == "+" && (a.markup || b.markup) && a.is_value() && b.is_value() && a.v.is_string() &&
+      b.v.is_string())
+    return TVal::Markup((a.markup ? a.v.as_string() : HtmlEscape(a.v.as_string())) +
+                        (b.markup ? b.v.as_string() : HtmlEscape(b.v.as_string())));
   if (a.is_obj())
     if (auto r = a.obj->BinaryOp(e.name, b, false)) return *r;
   if (b.is_obj())
@@ -1048,6 +1099,17 @@ TVal Renderer::Eval(const Expr& e) {
 
 void Renderer::Print(const TVal& v, std::string& out) {
   ++output_nodes_;
+  if (block_items_ >= 0) {
+    if (v.undefined() && !v.lenient) v.RaiseUndefined();
+    if (!v.is_value() || !v.v.is_string()) {
+      std::string type = v.is_obj()      ? v.obj->TypeName()
+                         : v.undefined() ? "Undefined"
+                                         : std::string(v.v.type_name());
+      Fail("sequence item " + std::to_string(block_items_) + ": expected str instance, " + type +
+           " found");
+    }
+    ++block_items_;
+  }
   last_native_text_ = v.native_text;
   if (v.undefined() && v.lenient) return;
   if (v.undefined()) v.RaiseUndefined();
@@ -1134,7 +1196,6 @@ void Renderer::ExecFor(const Node& n, std::string& out) {
   run(*this, Eval(*n.expr), 1);
 }
 
-namespace {
 std::shared_ptr<const ParsedTemplate> LoadTemplate(Renderer& r, const std::string& name,
                                                    bool ignore_missing) {
   if (!r.hooks().loader) {
@@ -1153,54 +1214,44 @@ std::shared_ptr<const ParsedTemplate> LoadTemplate(Renderer& r, const std::strin
   pt->options.keep_trailing_newline = false;  // Jinja2's default for includes
   try {
     std::string_view text = loaded->text;
-    pt->body = ParseTemplate(text, pt->options);
+    pt->body = ParseTemplate(text, pt->options, &pt->blocks);
   } catch (SyntaxError& e) {
     RenderError err(e.message, e.line, e.col, loaded->name);
     throw err;
   }
   return pt;
 }
-}  // namespace
 
-// One template opened by include/import for as long as it renders. More
-// than kMaxIncludeDepth at once is an error naming the chain (a template
-// that includes itself without end would otherwise exhaust memory).
-class IncludeGuard {
- public:
-  IncludeGuard(Renderer::Shared& shared, const std::string& including, const std::string& name)
-      : shared_(shared) {
-    std::vector<std::string>& chain = shared_.includes;
-    if (chain.empty()) chain.push_back(including);
-    if (static_cast<int>(chain.size()) >= kMaxIncludeDepth) {
-      std::map<std::string, int> times;
-      for (const std::string& t : chain) ++times[t];
-      std::string text;
-      for (size_t i = 0; i < chain.size(); ++i) {
-        if (i == 3 && chain.size() > 8) {
-          text += "... -> ";
-          i = chain.size() - 4;
-        }
-        text += chain[i] + " -> ";
+IncludeGuard::IncludeGuard(Renderer::Shared& shared, const std::string& including,
+                           const std::string& name)
+    : shared_(shared) {
+  std::vector<std::string>& chain = shared_.includes;
+  if (chain.empty()) chain.push_back(including);
+  if (static_cast<int>(chain.size()) >= kMaxIncludeDepth) {
+    std::map<std::string, int> times;
+    for (const std::string& t : chain) ++times[t];
+    std::string text;
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (i == 3 && chain.size() > 8) {
+        text += "... -> ";
+        i = chain.size() - 4;
       }
-      text += name;
-      std::string loop;
-      if (times[name] > 0)
-        loop = "; '" + name + "' includes itself " + std::to_string(times[name]) + " times";
-      Fail("maximum recursion depth exceeded: more than " + std::to_string(kMaxIncludeDepth) +
-           " templates included at once (" + text + ")" + loop);
+      text += chain[i] + " -> ";
     }
-    chain.push_back(name);
+    text += name;
+    std::string loop;
+    if (times[name] > 0)
+      loop = "; '" + name + "' includes itself " + std::to_string(times[name]) + " times";
+    Fail("maximum recursion depth exceeded: more than " + std::to_string(kMaxIncludeDepth) +
+         " templates included at once (" + text + ")" + loop);
   }
-  ~IncludeGuard() {
-    shared_.includes.pop_back();
-    if (shared_.includes.size() == 1) shared_.includes.clear();
-  }
-  IncludeGuard(const IncludeGuard&) = delete;
-  IncludeGuard& operator=(const IncludeGuard&) = delete;
+  chain.push_back(name);
+}
 
- private:
-  Renderer::Shared& shared_;
-};
+IncludeGuard::~IncludeGuard() {
+  shared_.includes.pop_back();
+  if (shared_.includes.size() == 1) shared_.includes.clear();
+}
 
 void Renderer::ExecInclude(const Node& n, std::string& out) {
   TVal name = Eval(*n.expr);
@@ -1245,6 +1296,7 @@ std::shared_ptr<Object> Renderer::ImportTemplate(const Node& n) {
     mod->renderer = std::make_unique<Renderer>(*mod->parsed, scope_, hooks_, shared_);
     mod->renderer->frames_ = frames_;
     mod->renderer->Push();
+    mod->renderer->root_depth_ = mod->renderer->frames_.size();
   } else {
     mod->scope = std::make_unique<EmptyScope>();
     mod->renderer =
@@ -1283,7 +1335,10 @@ void Renderer::Exec(const Node& n, std::string& out) {
     case Node::Kind::kSet: Assign(n.target, Eval(*n.expr)); return;
     case Node::Kind::kSetBlock: {
       std::string body;
-      RenderBody(n.body, body);
+      {
+        BlockItemsScope buffered(*this, -1);
+        RenderBody(n.body, body);
+      }
       TVal v = Value(std::move(body));
       if (n.filter) {
         // Substitute the body for the innermost (null) filter input.
@@ -1315,7 +1370,10 @@ void Renderer::Exec(const Node& n, std::string& out) {
     }
     case Node::Kind::kFilterBlock: {
       std::string body;
-      RenderBody(n.body, body);
+      {
+        BlockItemsScope buffered(*this, -1);
+        RenderBody(n.body, body);
+      }
       TVal v = Value(std::move(body));
       std::vector<const Expr*> chain;
       for (const Expr* e = n.filter.get(); e; e = e->args[0].get()) chain.push_back(e);
@@ -1337,6 +1395,24 @@ void Renderer::Exec(const Node& n, std::string& out) {
       return;
     }
     case Node::Kind::kInclude: ExecInclude(n, out); return;
+    case Node::Kind::kBlock: {
+      const std::vector<const Node*>& stack = blocks().stacks.at(n.text);
+      if (n.required && stack.size() <= 1) Fail("Required block '" + n.text + "' not found");
+      RenderBlockAt(n.text, 0, n.scoped, out);
+      return;
+    }
+    case Node::Kind::kExtends: ExecExtends(n, out); return;
+    case Node::Kind::kAutoescape: {
+      // Ansible's templar prints values unescaped even in an autoescape
+      // block; only the `~` of escaped (Markup) strings differs.
+      bool saved = autoescape_;
+      autoescape_ = Truthy(Eval(*n.expr));
+      Push();
+      RenderBody(n.body, out);
+      Pop();
+      autoescape_ = saved;
+      return;
+    }
     case Node::Kind::kImport: Set(n.text, TVal::Obj(ImportTemplate(n))); return;
     case Node::Kind::kFromImport: {
       auto mod = ImportTemplate(n);
@@ -1353,11 +1429,26 @@ void Renderer::Exec(const Node& n, std::string& out) {
   }
 }
 
+// Nodes whose output a template that extends another drops at its top level.
+bool WritesOutput(Node::Kind k) {
+  switch (k) {
+    case Node::Kind::kText:
+    case Node::Kind::kPrint:
+    case Node::Kind::kBlock:
+    case Node::Kind::kCallBlock:
+    case Node::Kind::kFilterBlock:
+    case Node::Kind::kInclude: return true;
+    default: return false;
+  }
+}
+
 void Renderer::RenderBody(const Body& body, std::string& out) {
   for (const NodePtr& n : body) {
+    if (parent_ && DropsOutput(out) && WritesOutput(n->kind)) continue;
     if (n->kind == Node::Kind::kText) {
       out += n->text;
       ++output_nodes_;
+      if (block_items_ >= 0) ++block_items_;
       last_native_text_ = false;
       continue;
     }
@@ -1368,7 +1459,10 @@ void Renderer::RenderBody(const Body& body, std::string& out) {
 }
 
 void Renderer::Run(std::string& out) {
+  root_out_ = &out;
+  root_depth_ = frames_.size();
   RenderBody(t_.body, out);
+  if (parent_) RenderParent(out);
 }
 
 ThreadLookup::ThreadLookup(Lookup lookup) : previous_(std::move(thread_lookup)) {

@@ -64,6 +64,9 @@ struct TVal {
   // Ansible's NativeJinjaText: output of to_json/to_yaml/string..., kept a
   // string by the templar when it is the whole result.
   bool native_text = false;
+  // MarkupSafe's Markup (from escape/e/forceescape/safe): `is escaped`, and
+  // `+` (and `~` in an autoescape block) escape the other string operand.
+  bool markup = false;
   Value v;
   std::shared_ptr<const std::string> undefined_msg;  // "'x' is undefined"
   std::shared_ptr<Object> obj;
@@ -74,6 +77,11 @@ struct TVal {
     TVal t;
     t.kind = Kind::kUndefined;
     t.undefined_msg = std::make_shared<const std::string>(std::move(message));
+    return t;
+  }
+  static TVal Markup(std::string text) {
+    TVal t{Value(std::move(text))};
+    t.markup = true;
     return t;
   }
   static TVal Obj(std::shared_ptr<Object> o) {
@@ -129,6 +137,9 @@ inline Value Tuple(List l) {
   return v;
 }
 
+// MarkupSafe's escape: & < > " ' as entities (filters_jinja.cc).
+std::string HtmlEscape(const std::string& s);
+
 // Python semantics helpers (pyvalue.cc).
 std::string PyStrOf(const TVal& t);
 int PyCompare(const Value& a, const Value& b);  // <0, 0, >0; fails on mixed types
@@ -180,6 +191,7 @@ class Renderer {
   const ParsedTemplate& tmpl() const { return t_; }
   std::shared_ptr<Shared> shared() const { return shared_; }
   const Scope& scope() const { return scope_; }
+  bool autoescape() const { return autoescape_; }
 
   // Variable frames (innermost last).
   using Frame = std::vector<std::pair<std::string, TVal>>;
@@ -190,6 +202,16 @@ class Renderer {
   // value was native text (see TVal::native_text).
   int output_nodes() const { return output_nodes_; }
   bool last_native_text() const { return last_native_text_; }
+
+  // Template inheritance: the block stacks of one render (the most derived
+  // template's block first), shared by a child and its parents.
+  struct BlockTable {
+    std::map<std::string, std::vector<const Node*>, std::less<>> stacks;
+  };
+  // Renders the block `name` at `index` of its stack. Unscoped blocks see
+  // only the template's top-level names (its context), as in Jinja2.
+  void RenderBlockAt(const std::string& name, size_t index, bool scoped, std::string& out);
+  BlockTable& blocks();
 
   // Exported names of the template's top frame (for import).
   const Frame& TopFrame() const { return frames_.front(); }
@@ -204,6 +226,11 @@ class Renderer {
   void Assign(const Target& target, const TVal& value);
   void ExecFor(const Node& n, std::string& out);
   void ExecInclude(const Node& n, std::string& out);
+  void ExecExtends(const Node& n, std::string& out);
+  // Renders the parent template chosen by {% extends %} (after the root).
+  void RenderParent(std::string& out);
+  // Output at the top level of a template that extends another is dropped.
+  bool DropsOutput(const std::string& out) const { return parent_ && &out == root_out_; }
   std::shared_ptr<Object> ImportTemplate(const Node& n);
   TVal EvalBinary(const Expr& e);
   TVal EvalCompare(const Expr& e);
@@ -223,6 +250,35 @@ class Renderer {
   bool last_native_text_ = false;
   // Imported template modules stay alive while their macros may be called.
   std::vector<std::shared_ptr<Object>> modules_;
+  // Inheritance: the block stacks, the parent template once {% extends %}
+  // ran, the top-level output buffer and how much of it to keep, and the
+  // number of frames that make the template's context.
+  std::shared_ptr<BlockTable> blocks_;
+  std::shared_ptr<const ParsedTemplate> parent_;
+  const std::string* root_out_ = nullptr;
+  size_t root_keep_ = 0;
+  size_t root_depth_ = 1;
+  bool autoescape_ = false;  // inside {% autoescape true %}
+  // Inside a block called as self.x() or super(): Jinja2 joins the block's
+  // output items with "".join, so a printed non-string fails under Ansible
+  // (which does not finalize them to str). Counts the items; -1 = off.
+  int block_items_ = -1;
+
+ public:
+  // Sets block_items_ for as long as it lives.
+  class BlockItemsScope {
+   public:
+    BlockItemsScope(Renderer& r, int value) : r_(r), saved_(r.block_items_) {
+      r.block_items_ = value;
+    }
+    ~BlockItemsScope() { r_.block_items_ = saved_; }
+    BlockItemsScope(const BlockItemsScope&) = delete;
+    BlockItemsScope& operator=(const BlockItemsScope&) = delete;
+
+   private:
+    Renderer& r_;
+    int saved_;
+  };
 };
 
 // Lazy variables: the templated value of a scope variable, cached per API
@@ -235,6 +291,34 @@ struct Renderer::Shared {
   std::vector<std::string> includes;
   const Options* templar_options = nullptr;
 };
+
+// Loads and parses a template through the hooks' loader (include, import,
+// extends); nullptr when missing and `ignore_missing`.
+std::shared_ptr<const ParsedTemplate> LoadTemplate(Renderer& r, const std::string& name,
+                                                   bool ignore_missing);
+
+// One template opened by include/import/extends for as long as it renders.
+// More than kMaxIncludeDepth at once is an error naming the chain (a
+// template that includes itself without end would otherwise exhaust memory).
+class IncludeGuard {
+ public:
+  IncludeGuard(Renderer::Shared& shared, const std::string& including, const std::string& name);
+  ~IncludeGuard();
+  IncludeGuard(const IncludeGuard&) = delete;
+  IncludeGuard& operator=(const IncludeGuard&) = delete;
+
+ private:
+  Renderer::Shared& shared_;
+};
+
+// Jinja2's urlize filter (urlize.cc).
+TVal FilterUrlize(Renderer& r, const TVal& in, CallArgs& a);
+
+// Jinja2's lipsum(n=5, html=True, min=20, max=100) global (lipsum.cc).
+TVal GlobalLipsum(Renderer& r, CallArgs& a);
+
+// Jinja2's `self`: the blocks of the template being rendered, as callables.
+TVal SelfReference(Renderer& r);
 
 // Templar core used by lazy variables and the public API (template.cc).
 Value TemplateValueImpl(const Value& v, const Scope& scope, const Hooks& hooks,

@@ -129,7 +129,7 @@ Result<Template> Template::Parse(std::string_view text, std::string name, const 
     text = escaped;
   }
   try {
-    pt->body = ParseTemplate(text, options);
+    pt->body = ParseTemplate(text, options, &pt->blocks);
   } catch (const SyntaxError& e) {
     return SyntaxToError(e, name);
   } catch (const RenderError& e) {
@@ -245,7 +245,7 @@ Value TemplateStringImpl(const Value& sv, const Scope& scope, const Hooks& hooks
     body = escaped;
   }
   try {
-    pt->body = ParseTemplate(body, opts);
+    pt->body = ParseTemplate(body, opts, &pt->blocks);
   } catch (const SyntaxError& e) {
     throw RenderError("template error while templating string: " + e.message + ". String: " + text,
                       e.line, e.col);

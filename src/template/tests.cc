@@ -144,8 +144,8 @@ bool TUpper(Renderer&, const TVal& v, CallArgs&) {
   }
   return cased;
 }
-bool TEscaped(Renderer&, const TVal&, CallArgs&) {
-  return false;
+bool TEscaped(Renderer&, const TVal& v, CallArgs&) {
+  return v.markup;
 }
 bool TFilter(Renderer&, const TVal& v, CallArgs&) {
   return v.is_value() && v.v.is_string() && FindFilter(v.v.as_string()) != nullptr;

@@ -99,6 +99,8 @@ PLAY = """
       debug: msg="{{ query('together', nums, letters) }}"
     - name: nested
       debug: msg="{{ query('nested', letters, nums) }}"
+    - name: password seeded (random.Random(seed))
+      debug: msg="{{ lookup('password', '/dev/null seed=web1 length=20') }} {{ lookup('password', '/dev/null', seed='x', chars=['digits']) }} {{ lookup('password', '/dev/null', seed=42, length=5) }}"
     - name: sequence
       debug: msg="{{ query('sequence', 'start=1 end=5 stride=2') }}"
     - name: sequence shortcut

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `drover template`: renders with the template module's environment, takes
-# -e in its three forms, finds includes next to SRC, honours the #jinja2:
+# -e in its three forms, finds includes and extended parents next to SRC, honours the #jinja2:
 # header, and reports errors with file:line:col, the undefined variable and
 # "did you mean" for unknown filters.
 set -euo pipefail
@@ -25,6 +25,12 @@ want=$'# Ansible managed\nlisten 80;\nlisten 443;\nname WEB;\npart for web'
 
 out=$("$DROVER" template "$tmp/site.conf.j2" -e '{"ports": [22], "name": "j"}')
 [[ $out == *"listen 22;"* && $out == *"name J;"* ]] || fail "-e json: got [$out]"
+
+# Inheritance: the parent is found next to SRC; super() and blocks.
+printf '<{%% block t %%}base{%% endblock %%}>\n' >"$tmp/base.j2"
+printf "{%% extends 'base.j2' %%}{%% block t %%}{{ name }}+{{ super() }}{%% endblock %%}\n" >"$tmp/child.j2"
+out=$("$DROVER" template "$tmp/child.j2" -e name=web)
+[[ $out == '<web+base>' ]] || fail "extends: got [$out]"
 
 printf '#jinja2: trim_blocks: False\n{%% if true %%}\nx\n{%% endif %%}\n' >"$tmp/hdr.j2"
 out=$("$DROVER" template "$tmp/hdr.j2"; echo END)
