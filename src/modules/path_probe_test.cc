@@ -255,8 +255,9 @@ TEST_CASE("a write carries the next tasks' probes, answered after it, under the 
 
   // Another write in flight when it began, on an unknown machine or on
   // this one: nothing is kept.
+  // This machine's key ("" where a shared file system is mounted: then
+  // every write counts here, and the other-machine case below is skipped).
   const std::string here = s.conn.MachineKey();
-  REQUIRE_FALSE(here.empty());  // the test machine shares no file system
   for (const std::string& machine : {std::string(), here}) {
     WriteClock::Begin(machine);
     REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
@@ -269,12 +270,14 @@ TEST_CASE("a write carries the next tasks' probes, answered after it, under the 
     CHECK_FALSE(cache.Take(a).has_value());
   }
   // Writes on another machine, in flight or after: served.
-  WriteClock::Begin("another-boot-id");
-  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
-  WriteClock::End("another-boot-id");
-  WriteClock::Begin("another-boot-id");
-  WriteClock::End("another-boot-id");
-  CHECK(cache.Take(a).has_value());
+  if (!here.empty()) {
+    WriteClock::Begin("another-boot-id");
+    REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+    WriteClock::End("another-boot-id");
+    WriteClock::Begin("another-boot-id");
+    WriteClock::End("another-boot-id");
+    CHECK(cache.Take(a).has_value());
+  }
   // Unchanged: served.
   REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
   CHECK(cache.Take(a).has_value());
