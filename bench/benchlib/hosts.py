@@ -3,9 +3,15 @@
 The sshds run in a PID namespace of their own (unshare), so the processes
 the hosts start can be counted (the namespace's last PID: PIDs are handed
 out in order) and the hosts' CPU time read from the sshds' reaped children.
-Each sshd serves PER_SSHD inventory names; every name has its own working
-directory (`bench_dir`) and, for ansible-playbook, its own ControlPath
-(`ansible_control_path`), as distinct machines would. The login is a
+The first DISTINCT inventory names (the mix scenarios' 4 hosts) have an
+sshd each; the others share sshds, PER_SSHD names each. Every sshd runs in
+a mount namespace of its own with a boot id of its own bind-mounted over
+/proc/sys/kernel/random/boot_id, so drover, which tells machines apart by
+boot id, sees each sshd as a distinct machine (the names of one sshd as
+aliases of one machine); they share this machine's file systems, but
+every name has its own working directory (`bench_dir`) and, for
+ansible-playbook, its own ControlPath (`ansible_control_path`), as
+distinct machines would. The login is a
 throwaway user with /bin/sh and an empty home, so no shell start-up file
 (root's .bashrc may start a Python version manager) runs per login.
 Everything started is ended by PID in stop().
@@ -15,9 +21,11 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 
 USER = "drover-bench"
 PER_SSHD = 100
+DISTINCT = 4
 
 
 def free_port():
@@ -76,18 +84,26 @@ class Hosts:
         host_key = open(self.key + ".host.pub").read().split()[:2]
         configs = []
         with open(self.known_hosts, "w") as kh:
-            for n in range((self.count + PER_SSHD - 1) // PER_SSHD):
+            shared = max(0, self.count - DISTINCT)
+            for n in range(min(self.count, DISTINCT) + (shared + PER_SSHD - 1) // PER_SSHD):
                 port = free_port()
                 self.ports.append(port)
                 kh.write(f"[127.0.0.1]:{port} {' '.join(host_key)}\n")
                 conf = os.path.join(self.root, f"sshd{n}.conf")
                 with open(conf, "w") as f:
                     f.write(SSHD_CONFIG.format(port=port, root=self.root, user=USER))
-                configs.append(conf)
-        # The namespace's PID 1 is a shell that starts the sshds and waits.
+                boot_id = os.path.join(self.root, f"boot_id{n}")
+                with open(boot_id, "w") as f:
+                    f.write(str(uuid.uuid4()) + "\n")
+                os.chmod(boot_id, 0o444)
+                configs += [boot_id, conf]
+        # The namespace's PID 1 is a shell that starts the sshds and waits;
+        # each sshd is exec'd in a mount namespace with its own boot id.
+        start_one = ('unshare --mount sh -c \'mount --bind "$1" /proc/sys/kernel/random/boot_id'
+                     ' && exec /usr/sbin/sshd -D -e -f "$2"\' sh')
         self.ns = subprocess.Popen(
             ["unshare", "--pid", "--fork", "--kill-child", "sh", "-c",
-             'for c; do /usr/sbin/sshd -D -e -f "$c" & done; wait', "sh", *configs],
+             f'while [ $# -gt 0 ]; do {start_one} "$1" "$2" & shift 2; done; wait', "sh", *configs],
             stderr=open(os.path.join(self.root, "sshd.log"), "w"))
         deadline = time.monotonic() + 10
         for port in self.ports:
@@ -102,7 +118,9 @@ class Hosts:
         self.reset()
 
     def port(self, i):
-        return self.ports[(i - 1) // PER_SSHD]
+        if i <= DISTINCT:
+            return self.ports[i - 1]
+        return self.ports[DISTINCT + (i - DISTINCT - 1) // PER_SSHD]
 
     def inventory(self, n, path):
         """Writes an inventory of hosts h1..hN to PATH."""

@@ -117,6 +117,11 @@ class Connection {
   // become password.
   virtual bool MaySendSecrets() const { return true; }
 
+  // The machine this connection's commands run on (machine_identity.h):
+  // its boot id, or "" while unknown or when it may share files with other
+  // machines. Learned with the first command, at no extra round trip.
+  virtual std::string MachineKey() const { return ""; }
+
   // Runs one command (connecting first if needed). Returns an Error only
   // when the command could not be run: code kUnreachable when the session
   // failed, kHostFailed when become failed (wrong or missing password). A

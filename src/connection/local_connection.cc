@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "connection/atomic_install.h"
+#include "connection/machine_identity.h"
 #include "core/interrupt.h"
 
 extern char** environ;
@@ -172,6 +173,10 @@ Result<ExecResult> RunLocalShell(const std::string& script, const ScriptIo& io) 
   if (failure) return *failure;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::string LocalConnection::MachineKey() const {
+  return LocalMachineIdentity().Key();
 }
 
 Result<ExecResult> LocalConnection::RunScript(const std::string& script, const ScriptIo& io) {

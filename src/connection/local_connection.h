@@ -13,6 +13,7 @@ class LocalConnection : public Connection {
   Status Connect() override { return {}; }
   void Close() override {}
   std::string Kind() const override { return "local"; }
+  std::string MachineKey() const override;
 
  protected:
   Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;

@@ -112,6 +112,11 @@ SshConnection::~SshConnection() {
 void SshConnection::Close() {
   session_.reset();
   host_key_changed_ = false;
+  machine_.reset();
+}
+
+std::string SshConnection::MachineKey() const {
+  return machine_ ? machine_->Key() : std::string();
 }
 
 Error SshConnection::Unreachable(const std::string& message) {
@@ -416,7 +421,11 @@ Status SshConnection::CheckAlive(std::chrono::steady_clock::time_point* last_hea
 Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script,
                                                        const std::optional<Deadline>& deadline) {
   ssh_session s = session_->get();
+  // A new shell's first command also says which machine it runs on (in the
+  // driver shell, before the command: its line comes first on stdout).
+  std::string identity_tag;
   if (!session_->shell) {
+    machine_.reset();
     ChannelPtr channel(ssh_channel_new(s));
     std::mt19937_64 rng(marker_seed_++);
     char token[24];
@@ -431,6 +440,7 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
       return Unreachable(message);
     }
     session_->shell = std::move(channel);
+    identity_tag = "@@drover-machine-" + session_->shell_token + "@@";
   }
   ssh_channel channel = session_->shell.get();
   auto lost = [&](const std::string& message) -> Error {
@@ -472,8 +482,10 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
                 static_cast<unsigned long long>(rng()));
   const std::string marker = std::string("@@drover-end-") + hex + "@@";
   // A subshell keeps the driver shell clean (exit, cd, set -e stay inside).
-  const std::string line = "( eval " + ShellQuote(script) + " ) </dev/null; printf '%s%d\\n' '" +
-                           marker + "' \"$?\"; printf '%s\\n' '" + marker + "' >&2\n";
+  const std::string line =
+      (identity_tag.empty() ? std::string() : MachineIdentityScript(identity_tag)) + "( eval " +
+      ShellQuote(script) + " ) </dev/null; printf '%s%d\\n' '" + marker +
+      "' \"$?\"; printf '%s\\n' '" + marker + "' >&2\n";
   for (size_t done = 0; done < line.size();) {
     const uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(line.size() - done, 1 << 16));
     const int n = ssh_channel_write(channel, line.data() + done, chunk);
@@ -531,6 +543,7 @@ Result<ExecResult> SshConnection::RunInPersistentShell(const std::string& script
   }
   out.resize(out_marker);
   err.resize(err_marker);
+  if (!identity_tag.empty()) machine_ = TakeMachineIdentity(&out, identity_tag);
   return result;
 }
 

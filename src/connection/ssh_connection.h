@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "connection/connection.h"
+#include "connection/machine_identity.h"
 #include "connection/ssh_options.h"
 
 namespace drover::connection {
@@ -57,6 +58,8 @@ class SshConnection : public Connection {
 
   const SshTarget& target() const { return target_; }
   bool MaySendSecrets() const override { return !host_key_changed_; }
+  // Learned by the persistent shell's first command; "" until then.
+  std::string MachineKey() const override;
 
  protected:
   Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;
@@ -79,6 +82,9 @@ class SshConnection : public Connection {
   // The host's key differs from known_hosts and the policy let the session
   // go on (StrictHostKeyChecking=no): no password goes to this host.
   bool host_key_changed_ = false;
+  // What the persistent shell's first command found (machine_identity.h);
+  // forgotten when the session closes (the host may reboot).
+  std::optional<MachineIdentity> machine_;
 };
 
 }  // namespace drover::connection

@@ -403,7 +403,6 @@ Status PlayRun::RunItems(const std::vector<playbook::Item>& items, const TaskCon
     if (ex_.options_.batch && !ex_.options_.step) {
       TaskContext with_ahead = ctx;
       with_ahead.ahead = TasksAhead(items, at, ctx);
-      with_ahead.alone = hosts.size() == 1;
       if (Status s = RunTask(task, with_ahead, hosts); !s) return s;
       continue;
     }

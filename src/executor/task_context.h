@@ -20,10 +20,6 @@ struct TaskContext {
   // With batching on: the tasks that follow this one in its block, for
   // probes asked ahead (TaskRunner::PlanAhead). Empty: no batch.
   std::vector<const playbook::Task*> ahead;
-  // The task runs on one host only: its writes may carry the probes of
-  // `ahead` (RunContext::ExecThenProbe). With other hosts on the same task
-  // their writes would void those answers (WriteClock), so none are asked.
-  bool alone = false;
 
   // The innermost value of `key` on the task, its blocks, then the play.
   const Value* Inherited(const playbook::Task& task, std::string_view key) const;

@@ -652,7 +652,9 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
       mctx.plan_ahead = [this, &host, &task, &ctx, &mctx] {
         return PlanAhead(host, task, ctx, mctx);
       };
-    if (!ctx.ahead.empty() && ctx.alone)
+    // Its writes may carry the next tasks' probes (ExecThenProbe; the
+    // write clock keeps only answers no other write on its machine voids).
+    if (!ctx.ahead.empty())
       mctx.plan_after = [this, &host, &task, &ctx, &mctx] {
         return PlanAhead(host, task, ctx, mctx, true);
       };

@@ -57,8 +57,9 @@ Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
     }
   }
   std::vector<PathProbe> batch{probe};
-  std::optional<uint64_t> stamp;
-  if (probe_cache && plan_ahead && !deadline && (stamp = WriteClock::QuietStamp())) {
+  std::optional<WriteClock::Stamp> stamp;
+  if (probe_cache && plan_ahead && !deadline &&
+      (stamp = WriteClock::QuietStamp(conn->MachineKey()))) {
     // The plan starts at the task's first probe (a loop's first item): the
     // probes up to this one's are behind us.
     std::vector<PathProbe> more = plan_ahead();
@@ -91,15 +92,16 @@ Result<std::optional<ProbeAnswer>> RunContext::Probe(const PathProbe& probe,
 Result<connection::ExecResult> RunContext::ExecThenProbe(const std::string& script,
                                                          const std::string& last) {
   if (!probe_cache || !plan_after || deadline) return Exec(script + "exec " + last + "\n");
-  // Only a write that starts while no other is in flight can carry probes
-  // (WriteClock); it counts as begun from here on.
-  const std::optional<uint64_t> stamp = WriteClock::BeginFused();
+  // Only a write that starts while no other that counts on its machine is
+  // in flight can carry probes (WriteClock); it counts as begun from here on.
+  const std::string machine = conn->MachineKey();
+  const std::optional<WriteClock::Stamp> stamp = WriteClock::BeginFused(machine);
   std::vector<PathProbe> probes;
   if (stamp) probes = plan_after();
   if (probes.empty()) {
     Result<connection::ExecResult> res =
         Run(connection::ExecRequest(script + "exec " + last + "\n"), false);
-    WriteClock::End();
+    WriteClock::End(machine);
     return res;
   }
   // The probes run after `last` in the same script (`last` in a subshell
@@ -112,7 +114,7 @@ Result<connection::ExecResult> RunContext::ExecThenProbe(const std::string& scri
                       ")\n__rc=$?\nexec 2>/dev/null\nprintf '\\n%s|rc|%s\\n' '" + nonce +
                       "' \"$__rc\"\n" + ProbeScript(probes, nonce);
   Result<connection::ExecResult> res = Run(connection::ExecRequest(fused), false);
-  WriteClock::End();
+  WriteClock::End(machine);
   if (!res) return res;
   std::string& out = res->stdout_data;
   const size_t mark = out.find("\n" + nonce + "|rc|");
@@ -131,9 +133,11 @@ Result<connection::ExecResult> RunContext::ExecThenProbe(const std::string& scri
 
 Result<connection::ExecResult> RunContext::Run(connection::ExecRequest req, bool write) {
   if (write) {
-    WriteClock::Begin();
+    // The key as the write starts (a first command may learn it).
+    const std::string machine = conn->MachineKey();
+    WriteClock::Begin(machine);
     Result<connection::ExecResult> res = Run(std::move(req), false);
-    WriteClock::End();
+    WriteClock::End(machine);
     return res;
   }
   if (deadline) {

@@ -97,10 +97,17 @@ std::string PosixDirname(const std::string& path) {
 }
 
 std::string ProbeNonce() {
-  std::random_device rd;
-  char hex[40];
-  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
-  return std::string("DROVER_END_") + hex;
+  // std::random_device opens a device per use (and the workers' threads
+  // live one task): the seed is drawn once per run, and each nonce is the
+  // sha1 of that secret seed and a count, so no nonce tells another.
+  static const std::string seed = [] {
+    std::random_device rd;
+    std::string s;
+    for (int i = 0; i < 8; ++i) s += std::to_string(rd()) + ".";
+    return s;
+  }();
+  static std::atomic<uint64_t> count{0};
+  return "DROVER_END_" + HexDigestOf("sha1", seed + std::to_string(++count)).substr(0, 32);
 }
 
 // Output: "DROVER_PROBE|into|parent|exists|links" (a flag per probe
@@ -318,45 +325,60 @@ std::optional<std::vector<ProbeAnswer>> ParseProcessProbeOutput(
 }
 
 std::mutex WriteClock::mu_;
-uint64_t WriteClock::started_ = 0;
-uint64_t WriteClock::finished_ = 0;
+WriteClock::Counts WriteClock::all_;
+WriteClock::Counts WriteClock::any_;
+std::map<std::string, WriteClock::Counts> WriteClock::machines_;
 
-void WriteClock::Begin() {
+void WriteClock::Begin(const std::string& machine) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++started_;
+  ++all_.started;
+  ++(machine.empty() ? any_ : machines_[machine]).started;
 }
-void WriteClock::End() {
+void WriteClock::End(const std::string& machine) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++finished_;
+  ++all_.finished;
+  ++(machine.empty() ? any_ : machines_[machine]).finished;
 }
-std::optional<uint64_t> WriteClock::BeginFused() {
+// Under mu_: a reader on "" sees every write, any other reader the writes
+// on its machine and on "".
+WriteClock::Stamp WriteClock::Current(const std::string& machine) {
+  if (machine.empty()) return Stamp{machine, all_.started, 0};
+  return Stamp{machine, machines_[machine].started, any_.started};
+}
+bool WriteClock::Quiet(const std::string& machine) {
+  if (machine.empty()) return all_.started == all_.finished;
+  const Counts& own = machines_[machine];
+  return own.started == own.finished && any_.started == any_.finished;
+}
+std::optional<WriteClock::Stamp> WriteClock::BeginFused(const std::string& machine) {
   std::lock_guard<std::mutex> lock(mu_);
-  const bool quiet = started_ == finished_;
-  ++started_;
+  const bool quiet = Quiet(machine);
+  ++all_.started;
+  ++(machine.empty() ? any_ : machines_[machine]).started;
   if (!quiet) return std::nullopt;
-  return started_;
+  return Current(machine);
 }
-uint64_t WriteClock::Started() {
+std::optional<WriteClock::Stamp> WriteClock::QuietStamp(const std::string& machine) {
   std::lock_guard<std::mutex> lock(mu_);
-  return started_;
+  if (!Quiet(machine)) return std::nullopt;
+  return Current(machine);
 }
-std::optional<uint64_t> WriteClock::QuietStamp() {
+bool WriteClock::Unchanged(const Stamp& stamp) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (finished_ != started_) return std::nullopt;
-  return started_;
+  return Current(stamp.machine) == stamp;
 }
 
-void ProbeCache::Store(uint64_t stamp, std::vector<PathProbe> probes,
+void ProbeCache::Store(WriteClock::Stamp stamp, std::vector<PathProbe> probes,
                        std::vector<ProbeAnswer> answers) {
   std::lock_guard<std::mutex> lock(mu_);
-  stamp_ = stamp;
+  stamp_ = std::move(stamp);
   probes_ = std::move(probes);
   answers_ = std::move(answers);
 }
 
 std::optional<ProbeAnswer> ProbeCache::Take(const PathProbe& probe) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (probes_.empty() || WriteClock::Started() != stamp_) {
+  if (probes_.empty() || !WriteClock::Unchanged(stamp_)) {
     probes_.clear();
     answers_.clear();
     return std::nullopt;

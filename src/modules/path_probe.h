@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -76,34 +77,56 @@ std::string ProcessProbeScript(const std::vector<PathProbe>& probes);
 std::optional<std::vector<ProbeAnswer>> ParseProcessProbeOutput(
     const std::vector<PathProbe>& probes, const std::string& out);
 
-// Counts writes to any host (every script that is not a probe), run-wide:
-// a probe answered before a write started may be stale after it, whatever
-// host the write went to (two inventory hosts may be one machine, or share
-// a file system).
+// Counts the scripts that may change a host (every script that is not a
+// read-only probe), per machine (connection::Connection::MachineKey(): the
+// boot id, "" when unknown or when the machine may share files with
+// others), run-wide: a probe answered before a write started may be stale
+// after it when the write ran on the same machine. Inventory aliases of one
+// machine share a key; a write on an unknown or file-sharing machine counts
+// on every machine, and every write counts on such a machine.
 //
-// The rule, for answers stored with stamp S: they are used only while
-// Started() == S. S is either QuietStamp() read before a read-only batch
-// was sent (no write in flight then, none started since), or the stamp
-// BeginFused() gave a write whose script runs the probes after it (no
-// other write in flight when it began, none started since: the only write
+// The rule, for answers stored with stamp S (taken for the reader's
+// machine): they are used only while Unchanged(S). S is either QuietStamp()
+// read before a read-only batch was sent (no write that counts on the
+// reader's machine in flight then, none started since), or the stamp
+// BeginFused() gave a write whose script runs the probes after it (no other
+// such write in flight when it began, none started since: the only write
 // the probes can have overlapped is their own script's, which ran before
-// them). So an answer is never used if any other write, on any host, ran
-// at any time between the moment it was taken and its use.
+// them). So an answer is never used if another write that counts on its
+// machine ran at any time between the moment it was taken and its use.
+// Not seen: writes one machine's command makes on another machine over the
+// network (ssh, rsync, an API) and file systems mounted after the
+// connection's first command (README, "Below the floor").
 class WriteClock {
  public:
-  // Call around a script that may change a host.
-  static void Begin();
-  static void End();
+  struct Stamp {
+    std::string machine;  // the reader's key
+    uint64_t own = 0;     // writes started on that machine ("": on any)
+    uint64_t any = 0;     // writes started on unknown or file-sharing machines
+    bool operator==(const Stamp&) const = default;
+  };
+  // Call around a script that may change the machine `machine`.
+  static void Begin(const std::string& machine);
+  static void End(const std::string& machine);
   // Begin() for a write that carries probes: their stamp when no other
-  // write is in flight (nullopt otherwise; End() is still due).
-  static std::optional<uint64_t> BeginFused();
-  // The current count, or nullopt while a write is in flight.
-  static std::optional<uint64_t> QuietStamp();
-  static uint64_t Started();
+  // write that counts on `machine` is in flight (nullopt otherwise; End()
+  // is still due).
+  static std::optional<Stamp> BeginFused(const std::string& machine);
+  // The stamp for a reader on `machine`, or nullopt while a write that
+  // counts there is in flight.
+  static std::optional<Stamp> QuietStamp(const std::string& machine);
+  // No write that counts on the stamp's machine has started since it.
+  static bool Unchanged(const Stamp& stamp);
 
  private:
+  struct Counts {
+    uint64_t started = 0, finished = 0;
+  };
+  static Stamp Current(const std::string& machine);
+  static bool Quiet(const std::string& machine);
   static std::mutex mu_;
-  static uint64_t started_, finished_;
+  static Counts all_, any_;
+  static std::map<std::string, Counts> machines_;
 };
 
 // The answers a batch fetched ahead for one host's next tasks. An answer
@@ -111,14 +134,15 @@ class WriteClock {
 // write has started anywhere since the batch was taken.
 class ProbeCache {
  public:
-  void Store(uint64_t stamp, std::vector<PathProbe> probes, std::vector<ProbeAnswer> answers);
+  void Store(WriteClock::Stamp stamp, std::vector<PathProbe> probes,
+             std::vector<ProbeAnswer> answers);
   // The answer for `probe`, removed from the cache, or nullopt.
   std::optional<ProbeAnswer> Take(const PathProbe& probe);
   void Clear();
 
  private:
   std::mutex mu_;
-  uint64_t stamp_ = 0;
+  WriteClock::Stamp stamp_;
   std::vector<PathProbe> probes_;
   std::vector<ProbeAnswer> answers_;
 };

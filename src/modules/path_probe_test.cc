@@ -188,6 +188,37 @@ TEST_CASE("a batch answer is served once, in order, and never after a write") {
   CHECK((*fresh)->st.size == 3);
 }
 
+TEST_CASE("the write clock counts a write on its machine, on unknown machines, and for them") {
+  // A reader on m1 sees writes on m1 and on "" (unknown or file-sharing),
+  // not those on m2; a reader on "" sees them all.
+  using S = std::optional<WriteClock::Stamp>;
+  const S m1 = WriteClock::QuietStamp("m1"), unknown = WriteClock::QuietStamp("");
+  REQUIRE(m1.has_value());
+  REQUIRE(unknown.has_value());
+  WriteClock::Begin("m2");
+  CHECK(WriteClock::QuietStamp("m1").has_value());
+  CHECK_FALSE(WriteClock::QuietStamp("").has_value());
+  CHECK_FALSE(WriteClock::QuietStamp("m2").has_value());
+  CHECK_FALSE(WriteClock::BeginFused("m2").has_value());  // another write on m2 in flight
+  WriteClock::End("m2");
+  const S fused = WriteClock::BeginFused("m1");  // its own write does not void it
+  WriteClock::End("m1");
+  REQUIRE(fused.has_value());
+  CHECK(WriteClock::Unchanged(*fused));
+  WriteClock::End("m2");
+  CHECK(WriteClock::Unchanged(*m1) == false);  // m1's own fused write started since
+  CHECK_FALSE(WriteClock::Unchanged(*unknown));
+  const S after = WriteClock::QuietStamp("m1");
+  REQUIRE(after.has_value());
+  WriteClock::Begin("m2");
+  WriteClock::End("m2");
+  CHECK(WriteClock::Unchanged(*after));
+  WriteClock::Begin("");
+  CHECK_FALSE(WriteClock::QuietStamp("m1").has_value());
+  WriteClock::End("");
+  CHECK_FALSE(WriteClock::Unchanged(*after));
+}
+
 TEST_CASE("a write carries the next tasks' probes, answered after it, under the clock's rule") {
   Scratch s;
   s.Write("a", "old\n");
@@ -222,16 +253,31 @@ TEST_CASE("a write carries the next tasks' probes, answered after it, under the 
   REQUIRE(asked->has_value());
   CheckSame(**asked, Reference(s.ctx, big), "big");
 
-  // Another write in flight when it began: nothing is kept.
-  WriteClock::Begin();
-  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
-  WriteClock::End();
-  CHECK_FALSE(cache.Take(a).has_value());
-  // Any write started after it (any host): nothing is served.
-  REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
-  WriteClock::Begin();
-  WriteClock::End();
-  CHECK_FALSE(cache.Take(a).has_value());
+  // Another write in flight when it began, on an unknown machine or on
+  // this one: nothing is kept.
+  // This machine's key ("" where a shared file system is mounted: then
+  // every write counts here, and the other-machine case below is skipped).
+  const std::string here = s.conn.MachineKey();
+  for (const std::string& machine : {std::string(), here}) {
+    WriteClock::Begin(machine);
+    REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+    WriteClock::End(machine);
+    CHECK_FALSE(cache.Take(a).has_value());
+    // Such a write started after it: nothing is served.
+    REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+    WriteClock::Begin(machine);
+    WriteClock::End(machine);
+    CHECK_FALSE(cache.Take(a).has_value());
+  }
+  // Writes on another machine, in flight or after: served.
+  if (!here.empty()) {
+    WriteClock::Begin("another-boot-id");
+    REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
+    WriteClock::End("another-boot-id");
+    WriteClock::Begin("another-boot-id");
+    WriteClock::End("another-boot-id");
+    CHECK(cache.Take(a).has_value());
+  }
   // Unchanged: served.
   REQUIRE(s.ctx.ExecThenProbe("", "true").ok());
   CHECK(cache.Take(a).has_value());

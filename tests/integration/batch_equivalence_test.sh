@@ -7,8 +7,11 @@
 # change), a host-side edit then --check --diff, tags and --start-at-task.
 # Forks 1, so the order of host results is the same in both runs.
 # Also checks that the rerun really batched (fewer round trips than tasks).
-# The second play (group pair: h1 and its alias h1b, one machine) covers
-# the probes a command or a write carries for the tasks after it.
+# h1 and h2 are distinct machines (boot ids of their own: a write on one
+# does not void what the other read ahead); the second and third plays
+# (group pair: h1 and its alias h1b, one machine) cover the probes a
+# command or a write carries for the tasks after it, and their voiding by
+# the alias's writes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DROVER="${DROVER:-$PWD/build/drover}"
@@ -17,7 +20,7 @@ sshd_setup
 inv=$T/hosts
 echo "[solo]" >"$inv"
 for h in h1 h2; do
-  sshd_start "$h"
+  sshd_start "$h" machine
   echo "$h ansible_host=127.0.0.1 ansible_port=${SSHD_PORT[$h]} work=$T/work/$h" >>"$inv"
 done
 # h1b is h1 again (same sshd, same machine) under another name: the pair
@@ -104,6 +107,30 @@ cat >"$T/pb/site.yml" <<'EOF2'
     - file: {path: "{{ shared }}/last-{{ inventory_hostname }}", state: touch,
              modification_time: preserve, access_time: preserve}
     - copy: {content: "x\n", dest: "{{ shared }}/f"}
+# Both aliases on each task (forks 1: h1 then h1b): h1's command carries
+# the next tasks' probes, then h1b's command changes what they asked, so
+# h1 must ask again.
+- hosts: pair
+  gather_facts: false
+  tasks:
+    - command: 'true'
+      changed_when: false
+    - shell: 'echo {{ inventory_hostname }} >> {{ shared }}/both'
+      changed_when: false
+    - lineinfile: {path: "{{ shared }}/both", line: "tail-{{ inventory_hostname }}"}
+    - copy: {content: "{{ inventory_hostname }}\n", dest: "{{ shared }}/last"}
+# Distinct machines on each task: each one's command carries its next
+# probes, and the other's writes leave them good.
+- hosts: solo
+  gather_facts: false
+  tasks:
+    - shell: 'echo run >> {{ work }}/log'
+      changed_when: false
+    - lineinfile: {path: "{{ work }}/log", line: "tail"}
+    - command: 'true'
+      changed_when: false
+    - copy: {content: "solo\n", dest: "{{ work }}/solo"}
+    - file: {path: "{{ work }}/solo", mode: "0600"}
 EOF2
 
 # Output with what varies between two runs removed (times, temp names).

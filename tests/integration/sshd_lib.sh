@@ -44,6 +44,10 @@ sshd_setup() {
   unset SSH_AUTH_SOCK SSH_AGENT_PID
 }
 
+# sshd_start NAME [machine]: with "machine", the sshd runs in a mount
+# namespace of its own with a boot id of its own, so drover takes it for a
+# distinct machine (connection/machine_identity.h); without, it is this
+# machine, as every other private sshd.
 sshd_start() {
   local name=$1 port
   port=$(free_port)
@@ -63,7 +67,15 @@ MaxSessions 100
 MaxStartups 100:30:200
 LogLevel ERROR
 CONF
-  /usr/sbin/sshd -D -e -f "$T/sshd_$name.conf" 2>>"$T/sshd_$name.log" &
+  if [[ ${2:-} == machine ]]; then
+    cat /proc/sys/kernel/random/uuid >"$T/boot_$name"
+    # unshare and sh exec: $! is the sshd.
+    unshare --mount sh -c 'mount --bind "$1" /proc/sys/kernel/random/boot_id &&
+      exec /usr/sbin/sshd -D -e -f "$2"' sh "$T/boot_$name" "$T/sshd_$name.conf" \
+      2>>"$T/sshd_$name.log" &
+  else
+    /usr/sbin/sshd -D -e -f "$T/sshd_$name.conf" 2>>"$T/sshd_$name.log" &
+  fi
   SSHD_PID[$name]=$!
   SSHD_PORT[$name]=$port
   for _ in $(seq 100); do
