@@ -10,17 +10,13 @@
 # path:" line after a failure.
 set -uo pipefail
 : "${DROVER:?}"
+lib=$(cd "$(dirname "$0")/../lib" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp ANSIBLE_STDOUT_CALLBACK=yaml
 unset ANSIBLE_FORCE_COLOR ANSIBLE_CONFIG ANSIBLE_NOCOLOR NO_COLOR
-failures=0
-check() {  # description command...
-  local what=$1
-  shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+source "$lib/check.sh"
 
 printf '[web]\nh1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >inv.ini
 cat >site.yml <<'YAML'
@@ -112,5 +108,4 @@ check "a failure: changed=false, msg as a block, rc 2" \
 check "no_log: the censored result as YAML" \
   grep -q "^  censored: 'the output has been hidden due to the fact that ''no_log: true''" \
   drover.v1.out
-echo "yaml callback: $failures failed"
-[[ $failures -eq 0 ]]
+finish "yaml callback"
