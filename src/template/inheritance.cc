@@ -124,18 +124,7 @@ void Renderer::RenderParent(std::string& out) {
   Renderer parent(*parent_, scope_, hooks_, shared_);
   parent.blocks_ = blocks_;
   parent.frames_ = frames_;
-  try {
-    parent.Run(out);
-  } catch (RenderError& e) {
-    if (e.template_name.empty()) {
-      e.template_name = parent_->name;
-      if (e.line == 0) {
-        e.line = parent.line_;
-        e.col = parent.col_;
-      }
-    }
-    throw;
-  }
+  parent.Attributing([&]() { parent.Run(out); });
 }
 
 }  // namespace drover::tmpl

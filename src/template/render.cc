@@ -1271,18 +1271,7 @@ void Renderer::ExecInclude(const Node& n, std::string& out) {
       sub.frames_ = frames_;
       sub.Push();
     }
-    try {
-      sub.Run(out);
-    } catch (RenderError& e) {
-      if (e.template_name.empty()) {
-        e.template_name = pt->name;
-        if (e.line == 0) {
-          e.line = sub.line_;
-          e.col = sub.col_;
-        }
-      }
-      throw;
-    }
+    sub.Attributing([&]() { sub.Run(out); });
     return;
   }
 }
@@ -1302,18 +1291,8 @@ std::shared_ptr<Object> Renderer::ImportTemplate(const Node& n) {
     mod->renderer =
         std::make_unique<Renderer>(*mod->parsed, *mod->scope, hooks_, std::make_shared<Shared>());
   }
-  try {
-    mod->renderer->RenderBody(mod->parsed->body, mod->rendered);
-  } catch (RenderError& e) {
-    if (e.template_name.empty()) {
-      e.template_name = mod->parsed->name;
-      if (e.line == 0) {
-        e.line = mod->renderer->line_;
-        e.col = mod->renderer->col_;
-      }
-    }
-    throw;
-  }
+  mod->renderer->Attributing(
+      [&]() { mod->renderer->RenderBody(mod->parsed->body, mod->rendered); });
   for (auto& [k, v] : mod->renderer->frames_.back()) mod->exports.emplace_back(k, v);
   return mod;
 }
@@ -1455,6 +1434,21 @@ void Renderer::RenderBody(const Body& body, std::string& out) {
     line_ = n->line;
     col_ = n->col;
     Exec(*n, out);
+  }
+}
+
+void Renderer::Attributing(const std::function<void()>& run) {
+  try {
+    run();
+  } catch (RenderError& e) {
+    if (e.template_name.empty()) {
+      e.template_name = t_.name;
+      if (e.line == 0) {
+        e.line = line_;
+        e.col = col_;
+      }
+    }
+    throw;
   }
 }
 

@@ -6,6 +6,7 @@
 // the hundreds of filter paths short.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -176,6 +177,9 @@ class Renderer {
   // Renders the body into out.
   void RenderBody(const Body& body, std::string& out);
   void Run(std::string& out);
+  // Runs `run` (a render of this renderer's template); an error that names
+  // no template is attributed to this one, at its current position.
+  void Attributing(const std::function<void()>& run);
 
   TVal Eval(const Expr& e);
   TVal CallValue(const TVal& callee, CallArgs& args);
