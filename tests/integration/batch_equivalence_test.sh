@@ -77,11 +77,36 @@ cat >"$T/pb/site.yml" <<'EOF2'
       template: {src: t.j2, dest: "{{ work }}/final"}
       register: final_reg
     - debug: {var: final_reg}
+# Both aliases on each task (forks 1: h1 then h1b; before the play that
+# stops h1): h1's command carries the next tasks' probes, then h1b's
+# command changes what they asked, so h1 must ask again.
+- hosts: pair
+  gather_facts: false
+  tasks:
+    - file: {path: "{{ shared }}", state: directory}
+    - command: 'true'
+      changed_when: false
+    - shell: 'echo {{ inventory_hostname }} >> {{ shared }}/both'
+      changed_when: false
+    - lineinfile: {path: "{{ shared }}/both", line: "tail-{{ inventory_hostname }}"}
+    - copy: {content: "{{ inventory_hostname }}\n", dest: "{{ shared }}/last"}
+# Distinct machines on each task: each one's command carries its next
+# probes, and the other's writes leave them good.
+- hosts: solo
+  gather_facts: false
+  tasks:
+    - shell: 'echo run >> {{ work }}/log'
+      changed_when: false
+    - lineinfile: {path: "{{ work }}/log", line: "tail"}
+    - command: 'true'
+      changed_when: false
+    - copy: {content: "solo\n", dest: "{{ work }}/solo"}
+    - file: {path: "{{ work }}/solo", mode: "0600"}
 # Writes that carry the next tasks' probes (ExecThenProbe): commands
 # between file tasks, a command that changes a file the next task probes,
 # a write on one alias of a file the other alias probes next, failing
-# commands mid-batch. serial: 1, as writes carry probes only for a task
-# that runs on one host: h1 runs the play, then h1b sees what it left.
+# commands mid-batch. serial: 1: h1 runs the play, then h1b sees what it
+# left.
 - hosts: pair
   gather_facts: false
   serial: 1
@@ -107,30 +132,6 @@ cat >"$T/pb/site.yml" <<'EOF2'
     - file: {path: "{{ shared }}/last-{{ inventory_hostname }}", state: touch,
              modification_time: preserve, access_time: preserve}
     - copy: {content: "x\n", dest: "{{ shared }}/f"}
-# Both aliases on each task (forks 1: h1 then h1b): h1's command carries
-# the next tasks' probes, then h1b's command changes what they asked, so
-# h1 must ask again.
-- hosts: pair
-  gather_facts: false
-  tasks:
-    - command: 'true'
-      changed_when: false
-    - shell: 'echo {{ inventory_hostname }} >> {{ shared }}/both'
-      changed_when: false
-    - lineinfile: {path: "{{ shared }}/both", line: "tail-{{ inventory_hostname }}"}
-    - copy: {content: "{{ inventory_hostname }}\n", dest: "{{ shared }}/last"}
-# Distinct machines on each task: each one's command carries its next
-# probes, and the other's writes leave them good.
-- hosts: solo
-  gather_facts: false
-  tasks:
-    - shell: 'echo run >> {{ work }}/log'
-      changed_when: false
-    - lineinfile: {path: "{{ work }}/log", line: "tail"}
-    - command: 'true'
-      changed_when: false
-    - copy: {content: "solo\n", dest: "{{ work }}/solo"}
-    - file: {path: "{{ work }}/solo", mode: "0600"}
 EOF2
 
 # Output with what varies between two runs removed (times, temp names).
