@@ -84,8 +84,7 @@ void AddCpu(const Sections& s, Map& f) {
 std::string Unescape(const std::string& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '\\' && i + 3 < v.size() + 0 &&
-        std::isdigit(static_cast<unsigned char>(v[i + 1])) &&
+    if (v[i] == '\\' && i + 3 < v.size() && std::isdigit(static_cast<unsigned char>(v[i + 1])) &&
         std::isdigit(static_cast<unsigned char>(v[i + 2])) &&
         std::isdigit(static_cast<unsigned char>(v[i + 3]))) {
       out += static_cast<char>(std::stoi(v.substr(i + 1, 3), nullptr, 8));
@@ -140,7 +139,7 @@ void AddMounts(const Sections& s, Map& f) {
     static const std::regex has_bind(R"(.*bind.*)");
     if (binds.count(mount) && !std::regex_match(options, has_bind)) options += ",bind";
     Map m{{"mount", mount}, {"device", device}, {"fstype", fstype}, {"options", options}};
-    if (auto it = sizes.find(raw[1]); it != sizes.end()) {
+    if (auto it = sizes.find(mount); it != sizes.end()) {
       const auto& n = it->second;
       m.set("size_total", n[0] * n[2]);
       m.set("size_available", n[0] * n[4]);

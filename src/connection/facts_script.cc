@@ -62,6 +62,7 @@ s lsblk; lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev
 s statfs
 set --
 while read -r d p t o rest; do
+  case $p in *\\*) p=$(printf '%b' "$p") ;; esac
   case $d in /*|\\*|*:/*) [ "$t" = none ] || set -- "$@" "$p" ;; esac
 done <$m
 [ $# -gt 0 ] && { $to stat -f -c '%S %s %b %f %a %c %d %n' -- "$@" 2>/dev/null; echo "@rc $?"; }

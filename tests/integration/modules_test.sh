@@ -231,6 +231,18 @@ sys.exit(1 if bad else 0)
 PY
   }
   check "stat/copy results match ansible-playbook's" compare_results
+
+  # The file times playbook under ansible-playbook: the same changes (3,
+  # then none) and the same times as drover's run above.
+  rm -f "$W/kept" "$W/stamped" "$W/formatted"
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml times.yml) >"$T/aout" 2>&1
+  check "file times: ansible-playbook changes 3 too" grep -qE "^h1 +: ok=[0-9]+ +changed=3 " "$T/aout"
+  check "file times: ansible-playbook sets the same mtime" \
+    test "$(stat -c %Y "$W/stamped") $(stat -c %X "$W/stamped") $(stat -c %Y "$W/formatted")" = \
+    "$(date -d '2020-01-01 12:00:00' +%s) $(date -d '2020-01-02 13:00:30' +%s) $(date -d '2021-03-04 05:06:07' +%s)"
+  (cd "$P" && ansible-playbook -i hosts -e @vars.yml times.yml) >"$T/aout" 2>&1
+  check "file times: ansible-playbook's rerun changes nothing either" \
+    grep -qE "^h1 +: ok=[0-9]+ +changed=0 " "$T/aout"
 fi
 
 finish
