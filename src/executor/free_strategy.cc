@@ -10,6 +10,7 @@
 #include "executor/play_run.h"
 #include "executor/task_count.h"
 #include "template/template.h"
+#include "vars/extra_vars.h"
 
 namespace drover::executor {
 
@@ -124,12 +125,8 @@ Result<Value> Executor::PlayStrategy(const playbook::Play& play) const {
     return Value(options_.default_strategy.empty() ? "linear" : options_.default_strategy);
   if (!written->is_string() || !tmpl::IsPossiblyTemplate(written->as_string())) return *written;
   // Ansible's play post_validate: rendered with the play's vars and -e.
-  Map known = *env_.extra_vars;
-  if (const Value* v = play.keywords.find("vars"); v && v->is_map())
-    for (const auto& [k, val] : v->as_map())
-      if (!known.contains(k)) known.set(k, val);
-  known.set("playbook_dir", Value(play.dir));
-  tmpl::MapScope scope{Value(std::move(known))};
+  tmpl::MapScope scope{
+      Value(vars::LoadTimeVars(*env_.extra_vars, play.keywords.find("vars"), &play.dir))};
   Result<Value> rendered = tmpl::TemplateValue(*written, scope);
   if (!rendered)
     return MakeError(

@@ -22,6 +22,7 @@
 #include "playbook/loader.h"
 #include "playbook/tags.h"
 #include "template/template.h"
+#include "vars/extra_vars.h"
 #include "vars/vars_file.h"
 
 namespace drover::executor {
@@ -273,11 +274,8 @@ playbook::TagSet PlayRun::RenderedTags(const Map& keywords) const {
     return t.find("{{") != std::string::npos || t.find("{%") != std::string::npos;
   });
   if (!templated) return tags;
-  Map known = *ex_.env_.extra_vars;
-  if (const Value* v = play_.keywords.find("vars"); v && v->is_map())
-    for (const auto& [k, val] : v->as_map())
-      if (!known.contains(k)) known.set(k, val);
-  tmpl::MapScope scope{Value(std::move(known))};
+  tmpl::MapScope scope{
+      Value(vars::LoadTimeVars(*ex_.env_.extra_vars, play_.keywords.find("vars")))};
   Result<Value> rendered = tmpl::TemplateValue(*keywords.find("tags"), scope);
   return rendered ? playbook::ParseTags(*rendered) : tags;
 }

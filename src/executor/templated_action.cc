@@ -12,13 +12,20 @@ namespace drover::executor {
 
 namespace {
 
+// A copy of `task` that runs `action` (no longer a template).
+std::shared_ptr<playbook::Task> WithAction(const playbook::Task& task, std::string action,
+                                           std::string fqcn) {
+  auto copy = std::make_shared<playbook::Task>(task);
+  copy->action_template.clear();
+  copy->action = std::move(action);
+  copy->action_fqcn = std::move(fqcn);
+  return copy;
+}
+
 // A copy of `task` that fails with `msg` (the host fails as Ansible's does
 // when the rendered name cannot run; ignore_errors still applies).
 std::shared_ptr<const playbook::Task> FailingCopy(const playbook::Task& task, std::string msg) {
-  auto copy = std::make_shared<playbook::Task>(task);
-  copy->action_template.clear();
-  copy->action = kUnresolvedAction;
-  copy->action_fqcn.clear();
+  auto copy = WithAction(task, kUnresolvedAction, "");
   copy->args = Map{{"msg", Value(std::move(msg))}};
   return copy;
 }
@@ -55,11 +62,7 @@ Result<std::shared_ptr<const playbook::Task>> PlayRun::ResolvedAction(const play
     return FailingCopy(task, "drover does not implement the module " + r.fqcn + " ('" +
                                  task.action_template + "' rendered to '" + name +
                                  "'); see drover playbook --check-support");
-  auto copy = std::make_shared<playbook::Task>(task);
-  copy->action_template.clear();
-  copy->action = r.canonical;
-  copy->action_fqcn = r.fqcn;
-  return std::shared_ptr<const playbook::Task>(std::move(copy));
+  return std::shared_ptr<const playbook::Task>(WithAction(task, r.canonical, r.fqcn));
 }
 
 }  // namespace drover::executor

@@ -130,8 +130,9 @@ class WriteClock {
 };
 
 // The answers a batch fetched ahead for one host's next tasks. An answer
-// is served once, to the task whose probe equals it, and only while no
-// write has started anywhere since the batch was taken.
+// is served once, to the task whose probe equals it, and only while the
+// batch's stamp is unchanged (WriteClock: no write that counts on the
+// host's machine has started since the batch was taken).
 class ProbeCache {
  public:
   void Store(WriteClock::Stamp stamp, std::vector<PathProbe> probes,

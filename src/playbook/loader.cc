@@ -9,6 +9,7 @@
 #include "playbook/keywords.h"
 #include "playbook/task_parser.h"
 #include "template/template.h"
+#include "vars/extra_vars.h"
 #include "vars/vars_file.h"
 
 namespace drover::playbook {
@@ -492,12 +493,8 @@ class Loader {
                                    const std::string& playbook_dir) const {
     const std::string& text = written.as_string();
     if (text.find("{{") == std::string::npos && text.find("{%") == std::string::npos) return text;
-    Map known = options_.extra_vars;
-    if (vars && vars->is_map())
-      for (const auto& [k, val] : vars->as_map())
-        if (!known.contains(k)) known.set(k, val);
-    known.set("playbook_dir", Value(playbook_dir));
-    tmpl::MapScope scope{Value(std::move(known))};
+    tmpl::MapScope scope{
+        Value(drover::vars::LoadTimeVars(options_.extra_vars, vars, &playbook_dir))};
     Result<Value> rendered = tmpl::TemplateValue(written, scope);
     if (!rendered) return rendered.take_error();
     if (!rendered->is_string()) return ErrorAt(written, "a name must render to text");

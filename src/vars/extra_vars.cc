@@ -109,4 +109,13 @@ Result<Map> LoadExtraVars(const std::vector<std::string>& args, Warnings* warnin
   return merged;
 }
 
+Map LoadTimeVars(const Map& extra_vars, const Value* vars, const std::string* playbook_dir) {
+  Map known = extra_vars;
+  if (vars && vars->is_map())
+    for (const auto& [k, val] : vars->as_map())
+      if (!known.contains(k)) known.set(k, val);
+  if (playbook_dir) known.set("playbook_dir", Value(*playbook_dir));
+  return known;
+}
+
 }  // namespace drover::vars

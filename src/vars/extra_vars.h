@@ -17,4 +17,11 @@ namespace drover::vars {
 
 Result<Map> LoadExtraVars(const std::vector<std::string>& args, Warnings* warnings = nullptr);
 
+// The variables Ansible renders a name with before any host is known (role
+// names, import_playbook paths, a play's strategy and tags): the -e
+// variables, the keys of `vars` (a play's or an import's mapping) that -e
+// does not set, and playbook_dir when given.
+Map LoadTimeVars(const Map& extra_vars, const Value* vars,
+                 const std::string* playbook_dir = nullptr);
+
 }  // namespace drover::vars
