@@ -14,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 DROVER=${DROVER:-build/drover}
 
 passed=0 failed=0
@@ -90,6 +92,7 @@ check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
 check "drover run 2: changed=0 ($(recap bare))" changed_is bare 0
 drover2=$(counts bare)
 echo "drover run 2: $((SECONDS - start)) s"
+same_without_batching play drover bare
 check "host state: cron, hostname, mount, alternative, firewall" test "$(hosts_ssh bare '
   crontab -l | grep -A1 "^#Ansible: certs_renewal"; hostname
   findmnt -n -o FSTYPE /mnt/acceptance; update-alternatives --query acceptance-editor | grep ^Value

@@ -22,6 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -329,6 +331,7 @@ check "no temporary configuration left on the host" on_dr '! find /tmp /root -na
 # --- run 2: nothing changes but npm ci (Ansible's runs it on every run)
 play drover dr site.yml
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover dr site.yml
 check "drover run 2: only npm ci changed ($(recap dr))" changed_is dr 1
 drover_recap2=$(recap dr)
 

@@ -23,6 +23,8 @@ cd "$(dirname "$0")/../.."
 data=$PWD/tests/data/appstack
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -119,6 +121,7 @@ play
 check "run 2 succeeds (rc=$rc)" test "$rc" -eq 0
 check "run 2: changed=0 ($(recap))" grep -qE "^app +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0 " "$S/out"
 echo "run 2 took $((SECONDS - start)) s" >&2
+same_without_batching play
 
 hosts_stop || check "hosts_stop reported leftovers" false
 echo "$passed passed, $failed failed"

@@ -23,6 +23,8 @@ cd "$(dirname "$0")/../.."
 data=$PWD/tests/data/appstack
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -117,6 +119,7 @@ on_dr cat /root/results.json >"$S/drover.json" || true
 # --- run 2: nothing changes
 play drover dr modules.yml
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover dr modules.yml
 check "drover run 2: nothing changed ($(recap dr))" changed_is dr 0
 drover_recap2=$(recap dr)
 

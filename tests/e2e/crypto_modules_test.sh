@@ -21,6 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -251,6 +253,7 @@ check "no temporary file left next to the keys" on_dr '! ls -A /etc/e2e-tls | gr
 # --- run 2: nothing changes
 play drover dr site.yml
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover dr site.yml
 check "drover run 2: nothing changed ($(recap dr))" changed_is dr 0
 drover_recap2=$(recap dr)
 

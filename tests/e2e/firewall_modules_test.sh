@@ -23,6 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 DROVER=${DROVER:-build/drover}
 
 passed=0 failed=0
@@ -237,6 +239,7 @@ check "the host is still reachable over ssh after ufw enable" hosts_ssh bare tru
 # --- run 2: nothing changes
 play drover bare site.yml
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover bare site.yml
 check "drover run 2: changed=0 ($(recap bare))" changed_is bare 0
 drover_recap2=$(recap bare)
 

@@ -22,6 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -316,6 +318,7 @@ check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
 check "drover run 2: changed=0 ($(recap bare))" changed_is bare 0
 drover_recap2=$(recap bare)
 echo "run 2: $((SECONDS - start)) s" >&2
+same_without_batching play drover bare
 
 # --- the host drifts; --check reports it and changes nothing
 on_bare 'set -e; printf "#Ansible: certs_renewal\n@daily certbot renew -q\n" | crontab -

@@ -19,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 : "${DROVER:=build/drover}"
 DROVER=$(realpath "$DROVER")
 
@@ -299,6 +301,7 @@ drover_recap1=$(recap pg)
 # --- run 2: nothing changes
 play drover pg site.yml
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover pg site.yml
 check "drover run 2: changed=0 ($(recap pg))" changed_is pg 0
 drover_recap2=$(recap pg)
 

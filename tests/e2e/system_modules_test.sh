@@ -14,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../hosts/hosts.sh
 source tests/hosts/hosts.sh
+# shellcheck source=../lib/batch_twin.sh
+source tests/lib/batch_twin.sh
 
 passed=0 failed=0
 check() { # description command...
@@ -152,6 +154,7 @@ drover_recap1=$(recap bare)
 # --- run 2: nothing changes
 play drover bare
 check "drover run 2 succeeds (rc=$rc)" test "$rc" -eq 0
+same_without_batching play drover bare
 check "drover run 2: changed=0 ($(recap bare))" changed_is bare 0
 drover_recap2=$(recap bare)
 
