@@ -66,9 +66,14 @@ def close_masters(paths):
         p.wait()
 
 
-def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=()):
+def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=(), close=True,
+             close_more=lambda: None):
     """Runs ARGV once; the measures of the run (the output goes to LOG).
-    CONTROL_PATHS() names the ssh ControlPaths the run may have left open."""
+    CONTROL_PATHS() names the ssh ControlPaths the run may have left open.
+    CLOSE: end them (and CLOSE_MORE(): drover's connection holders) after the
+    run and reap them, their CPU counted in this run; otherwise they stay
+    open for the next run (ControlPersist), which counts them when it closes
+    them."""
     forks0, host_cpu0 = hosts.counters()
     with open(log, "w") as out:
         t0 = time.monotonic()
@@ -77,9 +82,14 @@ def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=()):
         wall = time.monotonic() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     cpu, rss = cpu_of(ru), ru.ru_maxrss
-    close_masters(control_paths())
-    more_cpu, more_rss = reap_orphans(keep)
-    hosts.settle()
+    if close:
+        close_masters(control_paths())
+        close_more()
+        more_cpu, more_rss = reap_orphans(keep)
+    else:  # only what already exited; persisting masters and holders stay
+        more_cpu, more_rss = reap_orphans(keep, timeout=0)
+    if close:
+        hosts.settle()
     forks1, host_cpu1 = hosts.counters()
     text = open(log, errors="replace").read()
     stats = STATS.search(text)
