@@ -29,7 +29,7 @@ struct HolderConfig {
 };
 
 bool SocketIsOurs(const std::string& path, ino_t ino) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 && st.st_ino == ino;
 }
 
@@ -44,10 +44,10 @@ int Listen(const std::string& path, ino_t* ino) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   unlink(tmp.c_str());
-  struct stat st{};
+  struct stat st {};
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      chmod(tmp.c_str(), 0600) != 0 || listen(fd, 8) != 0 || rename(tmp.c_str(), path.c_str()) != 0 ||
-      stat(path.c_str(), &st) != 0) {
+      chmod(tmp.c_str(), 0600) != 0 || listen(fd, 8) != 0 ||
+      rename(tmp.c_str(), path.c_str()) != 0 || stat(path.c_str(), &st) != 0) {
     unlink(tmp.c_str());
     close(fd);
     return -1;
@@ -128,12 +128,20 @@ bool RunRequest(SshConnection& conn, int client, Frame& frame) {
 }
 
 // Serves one client until it leaves; false when the holder must exit.
-bool ServeClient(SshConnection& conn, int client, const std::vector<std::string>& notices) {
+bool ServeClient(SshConnection& conn, int client, const std::string& credentials,
+                 const std::vector<std::string>& notices) {
   Frame f;
   if (RecvFrame(client, 5000, &f) != Recv::kOk || f.type != kHello) return true;
   Reader hello(f.payload);
   uint32_t version = 0;
-  if (!hello.U32(&version) || version != kProtocolVersion) return true;
+  std::string digest;
+  if (!hello.U32(&version) || version != kProtocolVersion || !hello.Str(&digest)) return true;
+  if (digest != credentials) {
+    Writer other;
+    other.U32(3);  // other credentials: the run logs in itself
+    (void)SendFrame(client, kHelloReply, other.data());
+    return true;
+  }
   const bool alive = conn.SessionAlive();
   const SshConnection::SeenHostKey& key = conn.seen_host_key();
   Writer w;
@@ -194,7 +202,8 @@ void Serve(SshConnection& conn, const HolderConfig& c, int listen_fd, ino_t ino,
     if (!(p[0].revents & POLLIN)) continue;
     const int client = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
-    const bool go_on = !PeerIsUs(client) || ServeClient(conn, client, notices);
+    const bool go_on =
+        !PeerIsUs(client) || ServeClient(conn, client, CredentialDigest(c.target), notices);
     close(client);
     if (!go_on) return;
     idle_since = Clock::now();

@@ -13,9 +13,11 @@
 // (mode 0600, in the user's 0700 directory), answers kSpawnReply and serves
 // one client at a time, checking each client's uid (SO_PEERCRED).
 //
-// A client says kHello; the holder answers kHelloReply: 0 and the host key
-// it accepted (the client re-checks it against known_hosts as they are
-// now), or 2 when its session died (it then exits). Then any number of
+// A client says kHello with a digest of its credentials; the holder
+// answers kHelloReply: 0 and the host key it accepted (the client re-checks
+// it against known_hosts as they are now), 2 when its session died (it then
+// exits), or 3 when the credentials differ from its login's (the client
+// then logs in itself, so a wrong password fails as without persistence). Then any number of
 // kRun frames, each answered by kStdout chunks and one kResult. A client
 // that hangs up during a run interrupts it: the command on the host is
 // stopped as a direct run's interrupt stops it, and the holder exits.

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/digest.h"
+
 namespace drover::connection::persist {
 
 Writer& Writer::U32(uint32_t v) {
@@ -244,9 +246,8 @@ bool DecodeTarget(Reader* r, SshTarget* t) {
   if (!r->U32(&timeout) || !r->U32(&interval) || !r->U32(&count) ||
       !r->OptStr(&t->known_hosts_file) || !r->OptStr(&t->global_known_hosts_file) ||
       !r->U32(&policy) || policy > static_cast<uint32_t>(HostKeyPolicy::kOff) ||
-      !r->OptStr(&t->proxy_jump) || !r->OptStr(&t->proxy_command) ||
-      !r->Bool(&has_compression) || !r->Bool(&compression) || !r->OptStr(&t->config_file) ||
-      !r->Strs(&t->ignored_options)) {
+      !r->OptStr(&t->proxy_jump) || !r->OptStr(&t->proxy_command) || !r->Bool(&has_compression) ||
+      !r->Bool(&compression) || !r->OptStr(&t->config_file) || !r->Strs(&t->ignored_options)) {
     return false;
   }
   t->connect_timeout_s = static_cast<int>(timeout);
@@ -255,6 +256,13 @@ bool DecodeTarget(Reader* r, SshTarget* t) {
   t->host_key_policy = static_cast<HostKeyPolicy>(policy);
   if (has_compression) t->compression = compression;
   return true;
+}
+
+std::string CredentialDigest(const SshTarget& t) {
+  Writer w;
+  w.OptStr(t.password).U32(static_cast<uint32_t>(t.key_passphrases.size()));
+  for (const auto& [k, v] : t.key_passphrases) w.Str(k).Str(v);
+  return HexDigestOf("sha256", w.data());
 }
 
 std::string EncodeError(const Error& e) {

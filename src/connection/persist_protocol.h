@@ -93,6 +93,11 @@ Recv RecvFrame(int sock, int timeout_ms, Frame* out);
 std::string EncodeTarget(const SshTarget& t);
 bool DecodeTarget(Reader* r, SshTarget* t);
 
+// A digest of the target's password and key passphrases (in memory only):
+// a holder serves a run only when the run gives the credentials its login
+// used, so a wrong or missing password fails as without persistence.
+std::string CredentialDigest(const SshTarget& t);
+
 // A script's outcome as the holder reports it. `holder_done`: the holder
 // closed its session (transport failure, timeout, interrupt) and exits.
 struct Outcome {

@@ -184,6 +184,22 @@ TEST_CASE("persist socket names hash the session's settings, not its secrets") {
   CHECK(HolderSocketPath("/d", a).rfind("/d/drover-", 0) == 0);
 }
 
+TEST_CASE("persist credential digests differ with the password or a passphrase") {
+  SshTarget a;
+  a.address = "h";
+  SshTarget b = a;
+  b.password = "pw";
+  SshTarget c = b;
+  c.password = "other";
+  SshTarget d = a;
+  d.key_passphrases["/k"] = "x";
+  CHECK(CredentialDigest(a) == CredentialDigest(a));
+  CHECK(CredentialDigest(a) != CredentialDigest(b));
+  CHECK(CredentialDigest(b) != CredentialDigest(c));
+  CHECK(CredentialDigest(a) != CredentialDigest(d));
+  CHECK(CredentialDigest(b).find("pw") == std::string::npos);
+}
+
 TEST_CASE("persist settings follow Ansible's ssh_args and DROVER_PERSIST") {
   auto idle = [](const char* env, const std::string& args) {
     auto r = PersistIdleSeconds(env, args);

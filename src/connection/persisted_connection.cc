@@ -131,7 +131,7 @@ Status PrepareDir(const std::string& dir) {
         return MakeError("cannot create " + part + ": " + std::strerror(errno));
     }
   }
-  struct stat st{};
+  struct stat st {};
   if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
       (st.st_mode & 077) != 0) {
     return MakeError(dir + " is not a directory private to this user (mode 0700)");
@@ -233,8 +233,7 @@ Status PersistedConnection::Connect() {
   if (sock_ >= 0) return {};
   if (direct_) return direct_->Connect();
   if (Status st = PrepareDir(dir_); !st) {
-    notices_->Warn("connection persistence is off for " + target_.name + ": " +
-                   st.error().message);
+    notices_->Warn("connection persistence is off for " + target_.name + ": " + st.error().message);
     return UseDirect();
   }
   const std::string path = HolderSocketPath(dir_, target_);
@@ -242,7 +241,7 @@ Status PersistedConnection::Connect() {
   for (int attempt = 0; attempt < 3; ++attempt) {
     switch (Dial(path, spawned)) {
       case Dialed::kReady: return {};
-      case Dialed::kBusy: return UseDirect();
+      case Dialed::kDirect: return UseDirect();
       case Dialed::kRetry: continue;
       case Dialed::kAbsent: break;
     }
@@ -270,15 +269,19 @@ PersistedConnection::Dialed PersistedConnection::Dial(const std::string& path, b
   const std::optional<pid_t> pid = PeerPid(fd);
   Frame reply;
   Writer hello;
-  hello.U32(kProtocolVersion);
+  hello.U32(kProtocolVersion).Str(CredentialDigest(target_));
   // A holder serving another run does not answer: connect directly.
-  if (!pid || !SendFrame(fd, kHello, hello.data()) ||
-      RecvFrame(fd, 1000, &reply) != Recv::kOk || reply.type != kHelloReply) {
+  if (!pid || !SendFrame(fd, kHello, hello.data()) || RecvFrame(fd, 1000, &reply) != Recv::kOk ||
+      reply.type != kHelloReply) {
     close(fd);
-    return Dialed::kBusy;
+    return Dialed::kDirect;
   }
   Reader r(reply.payload);
   uint32_t state = 0, port = 0, verdict = 0;
+  if (Reader peek(reply.payload); peek.U32(&state) && state == 3) {
+    close(fd);  // a holder logged in with other credentials: as without one
+    return Dialed::kDirect;
+  }
   SshConnection::SeenHostKey key;
   bool changed = false;
   std::vector<std::string> notices;
@@ -316,9 +319,9 @@ Result<PersistedConnection::Dialed> PersistedConnection::Spawn(const std::string
   std::vector<std::string> env_text;
   for (char** e = environ; e && *e; ++e) {
     const std::string v = *e;
-    static const char* const keep[] = {"HOME=",   "PATH=", "USER=",    "LOGNAME=",
-                                       "LANG=",   "LC_",   "TMPDIR=",  "SSH_AUTH_SOCK=",
-                                       "TERM=",   "DROVER_SSH_HANDSHAKES="};
+    static const char* const keep[] = {
+        "HOME=", "PATH=",   "USER=",          "LOGNAME=", "LANG=",
+        "LC_",   "TMPDIR=", "SSH_AUTH_SOCK=", "TERM=",    "DROVER_SSH_HANDSHAKES="};
     for (const char* k : keep)
       if (v.rfind(k, 0) == 0) env_text.push_back(v);
   }
@@ -374,8 +377,7 @@ Result<PersistedConnection::Dialed> PersistedConnection::Spawn(const std::string
   return Dialed::kReady;
 }
 
-Result<ExecResult> PersistedConnection::RunScript(const std::string& script,
-                                                  const ScriptIo& io) {
+Result<ExecResult> PersistedConnection::RunScript(const std::string& script, const ScriptIo& io) {
   if (Interrupted()) return MakeError("interrupted by the user");  // start nothing new
   for (int attempt = 0;; ++attempt) {
     if (Status st = Connect(); !st) return st.take_error();
@@ -403,8 +405,7 @@ Error PersistedConnection::Interrupt(int* stdin_pipe) {
     if (f.fd >= 0) close(f.fd);
   }
   DropHolder();
-  return MakeError("interrupted by the user (the command on " + target_.address +
-                   " was stopped)");
+  return MakeError("interrupted by the user (the command on " + target_.address + " was stopped)");
 }
 
 Result<ExecResult> PersistedConnection::RunThroughHolder(const std::string& script,
@@ -417,8 +418,8 @@ Result<ExecResult> PersistedConnection::RunThroughHolder(const std::string& scri
   int64_t deadline_ms = -1;
   if (io.deadline) {
     deadline_ms = std::max<int64_t>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(*io.deadline - Clock::now())
-               .count());
+        0,
+        std::chrono::duration_cast<std::chrono::milliseconds>(*io.deadline - Clock::now()).count());
   }
   Writer w;
   w.Str(script).Bool(io.stdin != nullptr).Bool(io.stdout_sink != nullptr).I64(deadline_ms);
@@ -486,7 +487,8 @@ Result<ExecResult> PersistedConnection::RunThroughHolder(const std::string& scri
       continue;
     }
     Outcome o;
-    if (f.type != kResult || !DecodeOutcome(f.payload, &o)) return lost("bad answer from its holder");
+    if (f.type != kResult || !DecodeOutcome(f.payload, &o))
+      return lost("bad answer from its holder");
     if (in >= 0) close(in);
     in = -1;
     machine_key_ = o.machine_key;

@@ -3,11 +3,12 @@
 // do. Its scripts run on a connection holder (persist_holder.h) found by a
 // socket named after every setting that shapes the session; when none is
 // alive, it starts one (which makes the SSH login, with today's checks,
-// messages and exit codes) and uses it. When the holder is busy with
-// another run, its session died, its host key no longer matches
-// known_hosts, or persistence cannot work here (directory not private),
-// the connection is direct (an SshConnection in this process), as with
-// persistence off.
+// messages and exit codes) and uses it. A holder whose session died or
+// whose host key no longer matches known_hosts is ended and replaced. When
+// the holder is busy with another run (no answer within 1 s), logged in
+// with other credentials (password, key passphrases), or persistence
+// cannot work here (directory not private), the connection is direct (an
+// SshConnection in this process), as with persistence off.
 //
 // A script is never sent twice: if the holder fails after a request may
 // have reached the host, the failure is reported as a lost connection
@@ -59,7 +60,7 @@ class PersistedConnection : public Connection {
   Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;
 
  private:
-  enum class Dialed { kReady, kBusy, kAbsent, kRetry };
+  enum class Dialed { kReady, kDirect, kAbsent, kRetry };
   Dialed Dial(const std::string& path, bool spawned);
   // kReady: a holder is listening; kAbsent: persistence does not work here.
   Result<Dialed> Spawn(const std::string& path);
