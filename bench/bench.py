@@ -243,9 +243,17 @@ def report_again(path):
     return 0
 
 
+# How both tools' SSH connections live (bench/ansible.cfg), printed with the table.
+CONNECTIONS = ("connections: both tools keep them from a first run to its rerun "
+               "(ssh_args ControlPersist=600s: ssh ControlMasters, drover's holders), "
+               "closed before each first run; the floor's sessions open before its clock")
+
+
 def print_table(doc, rows):
     print(f"\n`make bench` on {doc['machine']} ({doc['cpus']} cores), {doc['date']}, "
           f"{doc['drover']}, {doc['ansible']}; {doc['seconds']} s")
+    if doc.get("connections"):  # files written before persistence have none
+        print(doc["connections"])
     print(report.format_table(rows), end="")
 
 
@@ -292,7 +300,8 @@ def main():
     doc = {"date": now.isoformat(timespec="seconds"), "machine": machine(), "cpus": os.cpu_count(),
            "kernel": os.uname().release, "drover": version([drover, "--version"]),
            "ansible": version(["ansible-playbook", "--version"]),
-           "seconds": round(time.monotonic() - started), "rows": rows, "runs": runs, "floors": floors}
+           "seconds": round(time.monotonic() - started), "rows": rows, "runs": runs, "floors": floors,
+           "connections": CONNECTIONS}
     with open(base + ".json", "w") as f:
         json.dump(doc, f, indent=1)
     with open(base + ".svg", "w") as f:
