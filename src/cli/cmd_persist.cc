@@ -31,7 +31,9 @@ Command PersistCommand() {
       std::printf(
           "Usage: %s --stop\n\nEnds every connection holder of this user (the processes "
           "that keep SSH sessions open between runs, as Ansible's ControlPersist does; "
-          "DROVER_PERSIST=0 turns them off) and removes their sockets.\n",
+          "DROVER_PERSIST=0 turns them off) and removes their sockets.\n\nOptions:\n"
+          "  --stop       end every holder and remove its socket\n"
+          "  -h, --help   show this help\n",
           prog.c_str());
       return 0;
     }

@@ -233,7 +233,8 @@ Status PersistedConnection::Connect() {
   if (sock_ >= 0) return {};
   if (direct_) return direct_->Connect();
   if (Status st = PrepareDir(dir_); !st) {
-    notices_->Warn("connection persistence is off for " + target_.name + ": " + st.error().message);
+    notices_->Warn("connection persistence is off (DROVER_PERSIST=0 silences this): " +
+                   st.error().message);
     return UseDirect();
   }
   const std::string path = HolderSocketPath(dir_, target_);
