@@ -15,6 +15,10 @@ The hosts are private sshds on 127.0.0.1 (benchlib/hosts.py). Each pair is
 drover then ansible-playbook (pipelining on, forks = hosts, the same
 inventory, key and known_hosts), each a first run on empty working
 directories then a no-change rerun; then the floor (benchlib/measure.py).
+Both tools keep their SSH connections from the first run to the rerun
+(bench/ansible.cfg: ControlPersist=600s; OpenSSH ControlMasters for
+ansible-playbook, connection holders for drover) and close them before each
+first run and after each rerun (their CPU counts in the rerun).
 BENCH_PAIRS=N overrides the pairs. ansible-playbook runs in every pair up
 to 10 hosts, in one at 50 and none above (SCENARIOS: the 25-minute budget
 on 2 cores); BENCH_ANSIBLE_PAIRS=N makes it run in N pairs everywhere. Pair 1
@@ -122,11 +126,19 @@ def run_pair(name, pair, with_ansible, hosts, root, drover, runs, floors, budget
         home = os.path.join(root, "home-" + tool)
         os.makedirs(home, exist_ok=True)
         hosts.reset()
+        # Persistent connections (ansible.cfg: ControlPersist=600s for both)
+        # live from the first run to the rerun; none is left from before.
+        stop_holders = lambda: subprocess.run([drover, "persist", "--stop"], env=tool_env(home, tool),
+                                              stdout=subprocess.DEVNULL)
+        measure.close_masters(hosts.control_paths(n))
+        stop_holders()
+        measure.reap_orphans([hosts.ns.pid])
         for phase in ("first", "rerun"):
             out = os.path.join(root, f"{name}-{pair}-{tool}-{phase}.log")
             r = measure.run_tool(argv[tool] + ["-i", inv, "-f", str(n), f"playbooks/{book}.yml"],
                                  tool_env(home, tool), BENCH, out, hosts,
-                                 lambda: hosts.control_paths(n), keep=[hosts.ns.pid])
+                                 lambda: hosts.control_paths(n), keep=[hosts.ns.pid],
+                                 close=phase == "rerun", close_more=stop_holders)
             r.update(scenario=name, hosts=n, tasks=tasks, pair=pair, tool=tool, phase=phase)
             runs.append(r)
             budget.learn(r)
@@ -231,9 +243,17 @@ def report_again(path):
     return 0
 
 
+# How both tools' SSH connections live (bench/ansible.cfg), printed with the table.
+CONNECTIONS = ("connections: both tools keep them from a first run to its rerun "
+               "(ssh_args ControlPersist=600s: ssh ControlMasters, drover's holders), "
+               "closed before each first run; the floor's sessions open before its clock")
+
+
 def print_table(doc, rows):
     print(f"\n`make bench` on {doc['machine']} ({doc['cpus']} cores), {doc['date']}, "
           f"{doc['drover']}, {doc['ansible']}; {doc['seconds']} s")
+    if doc.get("connections"):  # files written before persistence have none
+        print(doc["connections"])
     print(report.format_table(rows), end="")
 
 
@@ -280,7 +300,8 @@ def main():
     doc = {"date": now.isoformat(timespec="seconds"), "machine": machine(), "cpus": os.cpu_count(),
            "kernel": os.uname().release, "drover": version([drover, "--version"]),
            "ansible": version(["ansible-playbook", "--version"]),
-           "seconds": round(time.monotonic() - started), "rows": rows, "runs": runs, "floors": floors}
+           "seconds": round(time.monotonic() - started), "rows": rows, "runs": runs, "floors": floors,
+           "connections": CONNECTIONS}
     with open(base + ".json", "w") as f:
         json.dump(doc, f, indent=1)
     with open(base + ".svg", "w") as f:

@@ -18,6 +18,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DROVER="$PWD/build/drover"
+# Connection persistence off for every test (they count logins, kill sshds,
+# compare handshakes); tests/integration/persist_test.sh turns it on itself.
+export DROVER_PERSIST=0
 tiers=${DROVER_TEST_TIERS:-unit smoke differential integration sanitize e2e}
 e2e_jobs=${DROVER_E2E_JOBS:-3}
 passed=0

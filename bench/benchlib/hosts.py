@@ -50,6 +50,15 @@ def proc_times(pid):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def tree_times(pid):
+    """proc_times of PID and of every living descendant (0 for a process
+    that has just exited)."""
+    try:
+        return proc_times(pid) + sum(tree_times(c) for c in children(pid))
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+
+
 class Hosts:
     def __init__(self, root, count):
         self.root = root
@@ -181,7 +190,9 @@ class Hosts:
         self.probes += 1  # that cat: a process of the namespace, not the hosts' work
         # The sshd's session processes are reaped by the listener or, as
         # orphans, by the namespace's PID 1: their times are in one of them.
-        cpu = sum(proc_times(p) for p in inits[:1] + self._sshds())
+        # Sessions still open (ControlPersist, drover's holders) count with
+        # their own times so far, so each run gets the host CPU it caused.
+        cpu = sum(proc_times(p) for p in inits[:1]) + sum(tree_times(p) for p in self._sshds())
         return int(out) - self.probes, cpu
 
     def stop(self):

@@ -4,8 +4,12 @@ A run's controller CPU and peak RSS come from wait4() of the tool's process:
 its own and its reaped descendants'. ansible-playbook's ssh ControlMasters
 detach from it; the runner is a child subreaper (PR_SET_CHILD_SUBREAPER), so
 they become its children, and after the run they are closed (`ssh -O exit`)
-and reaped, their CPU added to the run. Every run ends with no session left
-on the hosts, so the next run starts from connect, as a user's run does.
+and reaped, their CPU added to the run. With ControlPersist (bench/ansible.cfg)
+the masters and drover's connection holders stay open from a first run to its
+rerun: each run then adds the CPU they used while it ran (their own times read
+before and after it, plus what reaping them adds), so neither run is charged
+for the other's work. A first run starts with no session left on the hosts,
+from connect, as a user's run does.
 """
 import ctypes
 import os
@@ -33,6 +37,24 @@ def parse_recap(text):
 
 def cpu_of(ru):
     return ru.ru_utime + ru.ru_stime
+
+
+def orphan_cpu(keep):
+    """CPU seconds of the runner's living children other than KEEP (pids):
+    the persisting masters and holders, own times and their reaped children's."""
+    me = os.getpid()
+    total = 0.0
+    with open(f"/proc/{me}/task/{me}/children") as f:
+        pids = [int(p) for p in f.read().split()]
+    for pid in set(pids) - set(keep):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if fields[0] != "Z":  # a zombie's times come with wait4
+            total += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def reap_orphans(keep, timeout=5.0):
@@ -66,10 +88,16 @@ def close_masters(paths):
         p.wait()
 
 
-def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=()):
+def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=(), close=True,
+             close_more=lambda: None):
     """Runs ARGV once; the measures of the run (the output goes to LOG).
-    CONTROL_PATHS() names the ssh ControlPaths the run may have left open."""
+    CONTROL_PATHS() names the ssh ControlPaths the run may have left open.
+    CLOSE: end them (and CLOSE_MORE(): drover's connection holders) after the
+    run and reap them, their CPU counted in this run; otherwise they stay
+    open for the next run (ControlPersist), which counts them when it closes
+    them."""
     forks0, host_cpu0 = hosts.counters()
+    persisting0 = orphan_cpu(keep)  # masters/holders left open by the run before
     with open(log, "w") as out:
         t0 = time.monotonic()
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -77,9 +105,16 @@ def run_tool(argv, env, cwd, log, hosts, control_paths=lambda: (), keep=()):
         wall = time.monotonic() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     cpu, rss = cpu_of(ru), ru.ru_maxrss
-    close_masters(control_paths())
-    more_cpu, more_rss = reap_orphans(keep)
-    hosts.settle()
+    if close:
+        close_masters(control_paths())
+        close_more()
+        more_cpu, more_rss = reap_orphans(keep)
+    else:  # only what already exited; persisting masters and holders stay
+        more_cpu, more_rss = reap_orphans(keep, timeout=0)
+    # Reaped ones were counted whole: take off what they had used before.
+    more_cpu += orphan_cpu(keep) - persisting0
+    if close:
+        hosts.settle()
     forks1, host_cpu1 = hosts.counters()
     text = open(log, errors="replace").read()
     stats = STATS.search(text)

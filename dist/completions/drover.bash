@@ -19,12 +19,13 @@ _drover_flags() {  # command: the main flags of `drover COMMAND --help`
     template) echo "-h --help -e --extra-vars -i --inventory --host --vault-password-file --vault-id -J --ask-vault-pass" ;;
     vault) echo "-h --help -v --verbose --vault-password-file --vault-id -J --ask-vault-pass --encrypt-vault-id" ;;
     recap) echo "-h --help" ;;
+    persist) echo "--stop -h --help" ;;
   esac
 }
 
 _drover() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="playbook adhoc ping vault inventory template recap"
+  local commands="playbook adhoc ping vault inventory template recap persist"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return

@@ -155,6 +155,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   if (auto env_policy = connection::HostKeyPolicyFromEnvironment()) {
     defaults.host_key_policy = *env_policy;
   }
+  if (Status s = ConfigurePersistence(cfg, &defaults); !s) return ReportError(s.error());
   if (const char* t = std::getenv("ANSIBLE_TIMEOUT"); t && !app.count("--timeout")) {
     defaults.timeout_s = std::atoi(t);
   }

@@ -433,6 +433,7 @@ Command PlaybookCommand() {
     if (o.accept_new_host_keys) defaults.host_key_policy = connection::HostKeyPolicy::kAcceptNew;
     if (auto env_policy = connection::HostKeyPolicyFromEnvironment())
       defaults.host_key_policy = *env_policy;
+    if (Status s = ConfigurePersistence(cfg, &defaults); !s) return ReportError(s.error());
     executor::RunOptions ro;
     ro.check = o.check;
     ro.diff = o.diff;

@@ -32,5 +32,6 @@ Command InventoryCommand();
 Command TemplateCommand();
 Command DebugCommand();
 Command RecapCommand();
+Command PersistCommand();
 
 }  // namespace drover::cli

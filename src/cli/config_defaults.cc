@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "connection/persisted_connection.h"
 #include "output/color_choice.h"
 
 namespace drover::cli {
@@ -30,6 +31,26 @@ std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, co
   const std::string v = ConfiguredSetting(cfg, env, section, key);
   if (v.empty()) return std::nullopt;
   return output::AnsibleTrue(v);
+}
+
+std::string ConfiguredControlPathDir(const AnsibleConfig& cfg) {
+  std::string dir =
+      ConfiguredPath(cfg, "ANSIBLE_SSH_CONTROL_PATH_DIR", "ssh_connection", "control_path_dir");
+  if (dir.empty()) {
+    const char* home = std::getenv("HOME");
+    if (home && *home) dir = std::string(home) + "/.drover/cp";
+  }
+  return dir;
+}
+
+Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefaults* defaults) {
+  auto idle = connection::PersistIdleSeconds(
+      std::getenv("DROVER_PERSIST"),
+      ConfiguredSetting(cfg, "ANSIBLE_SSH_ARGS", "ssh_connection", "ssh_args"));
+  if (!idle) return idle.take_error();
+  defaults->persist_idle_s = *idle;
+  defaults->control_path_dir = ConfiguredControlPathDir(cfg);
+  return {};
 }
 
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg) {

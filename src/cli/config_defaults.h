@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connection/ssh_options.h"
 #include "core/ansible_cfg.h"
 #include "core/error.h"
 
@@ -29,6 +30,15 @@ std::string ConfiguredPath(const AnsibleConfig& cfg, const char* env, const char
 // A boolean setting as Ansible's boolean(): nullopt when unset.
 std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, const char* section,
                                    const char* key);
+
+// Connection persistence (connection/persisted_connection.h): DROVER_PERSIST,
+// else ControlMaster/ControlPersist in ANSIBLE_SSH_ARGS / [ssh_connection]
+// ssh_args (Ansible's default turns it on for 60 s), into `defaults`; the
+// holders' directory is ANSIBLE_SSH_CONTROL_PATH_DIR / [ssh_connection]
+// control_path_dir, else ~/.drover/cp. Errors: an unreadable setting.
+Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefaults* defaults);
+// The holders' directory alone (`drover persist --stop`).
+std::string ConfiguredControlPathDir(const AnsibleConfig& cfg);
 
 // ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);

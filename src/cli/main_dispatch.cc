@@ -14,7 +14,7 @@ namespace drover::cli {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       PlaybookCommand(), AdhocCommand(), VaultCommand(), InventoryCommand(),
-      TemplateCommand(), DebugCommand(), RecapCommand(),
+      TemplateCommand(), DebugCommand(), RecapCommand(), PersistCommand(),
   };
   return commands;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "connection/local_connection.h"
+#include "connection/persisted_connection.h"
 
 namespace drover::connection {
 
@@ -30,7 +31,12 @@ Result<Connection*> ConnectionPool::Get(const std::string& host, const Map& vars
       e.code = ExitCode::kUnreachable;
       return e;
     }
-    connection = std::make_unique<SshConnection>(std::move(*target), &notices_);
+    if (defaults_.persist_idle_s) {
+      connection = std::make_unique<PersistedConnection>(
+          std::move(*target), &notices_, defaults_.control_path_dir, *defaults_.persist_idle_s);
+    } else {
+      connection = std::make_unique<SshConnection>(std::move(*target), &notices_);
+    }
   }
   Connection* raw = connection.get();
   connections_.emplace(key, std::move(connection));

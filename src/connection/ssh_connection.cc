@@ -3,6 +3,7 @@
 #include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -245,6 +246,8 @@ Status SshConnection::VerifyHostKey() {
   using State = KnownHostsVerdict::State;
   const KnownHostsVerdict verdict =
       KnownHostsCheck(host, static_cast<int>(port), files, key_type, key_base64);
+  seen_host_key_ = {host,       static_cast<int>(port),         files, key_type,
+                    key_base64, static_cast<int>(verdict.state)};
   switch (verdict.state) {
     case State::kMatch: return {};
     case State::kRevoked:
@@ -293,6 +296,7 @@ Status SshConnection::VerifyHostKey() {
     }
     notices_->Warn("added " + key_type + " key " + fingerprint + " for " + name + " to " +
                    user_known_hosts);
+    seen_host_key_.verdict = static_cast<int>(State::kMatch);
     return {};
   }
   return Unreachable("host key verification failed: " + name + " is not in " + user_known_hosts +
@@ -377,6 +381,33 @@ Status SshConnection::Authenticate() {
        : target_.password ? ""
                           : "; set ansible_password or use --ask-pass "
                             "for password authentication"));
+}
+
+int SshConnection::SocketFd() const {
+  return session_ ? ssh_get_fd(session_->get()) : -1;
+}
+
+bool SshConnection::SessionAlive() {
+  if (!session_) return false;
+  ssh_session s = session_->get();
+  const int fd = ssh_get_fd(s);
+  if (fd < 0 || !ssh_is_connected(s)) return false;
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 0) > 0) {
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) return false;
+    char c;
+    if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0) return false;  // the host closed
+    // Packets waiting (a keepalive, a disconnect, the shell's exit): let
+    // libssh process them.
+    if (session_->shell) {
+      ssh_channel_poll_timeout(session_->shell.get(), 0, 0);
+      if (ssh_channel_is_eof(session_->shell.get()) || ssh_channel_is_closed(session_->shell.get()))
+        session_->shell.reset();
+    } else {
+      ssh_blocking_flush(s, 0);
+    }
+  }
+  return ssh_is_connected(s) && !(ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR));
 }
 
 Result<ExecResult> SshConnection::RunScript(const std::string& script, const ScriptIo& io) {

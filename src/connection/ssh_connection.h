@@ -61,6 +61,27 @@ class SshConnection : public Connection {
   // Learned by the persistent shell's first command; "" until then.
   std::string MachineKey() const override;
 
+  // For a connection holder (persist_holder.h): RunScript from outside,
+  // whether a session is open, and whether it is still usable without a
+  // round trip (the host has not closed the TCP connection; any packets
+  // already received, e.g. a disconnect, are processed).
+  Result<ExecResult> RunScriptNow(const std::string& script, const ScriptIo& io) {
+    return RunScript(script, io);
+  }
+  bool Connected() const { return session_ != nullptr; }
+  bool SessionAlive();
+  int SocketFd() const;
+  // The host key accepted at Connect and the known_hosts verdict it had
+  // then (a later run re-checks it against the files as they are now).
+  struct SeenHostKey {
+    std::string host;
+    int port = 22;
+    std::vector<std::string> files;
+    std::string key_type, key_base64;
+    int verdict = 0;  // KnownHostsVerdict::State, after accept-new recorded it
+  };
+  const SeenHostKey& seen_host_key() const { return seen_host_key_; }
+
  protected:
   Result<ExecResult> RunScript(const std::string& script, const ScriptIo& io) override;
 
@@ -85,6 +106,7 @@ class SshConnection : public Connection {
   // What the persistent shell's first command found (machine_identity.h);
   // forgotten when the session closes (the host may reboot).
   std::optional<MachineIdentity> machine_;
+  SeenHostKey seen_host_key_;
 };
 
 }  // namespace drover::connection

@@ -34,6 +34,10 @@ struct ConnectionDefaults {
   // Passphrases for encrypted key files, asked on the terminal before any
   // worker starts (see KeyNeedsPassphrase), by key file path.
   std::map<std::string, std::string> key_passphrases;
+  // Connection persistence (persisted_connection.h): the holders' idle
+  // timeout in seconds (0: none) or nullopt for off, and their directory.
+  std::optional<int> persist_idle_s;
+  std::string control_path_dir;
 };
 
 struct SshTarget {

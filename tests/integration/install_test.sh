@@ -56,7 +56,7 @@ for command in $("$DROVER" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/:
 done
 check "bash completion: vault subcommands" bash -c "[[ '$(complete_words drover vault re)' == rekey ]]"
 # Every flag offered is one the command accepts (its --help lists it).
-for command in playbook adhoc inventory template vault recap; do
+for command in playbook adhoc inventory template vault recap persist; do
   help=$("$DROVER" "$command" --help)
   [[ $command != vault ]] || help+=$'\n'$("$DROVER" vault create --help)  # vault's flags are its subcommands
   for flag in $(complete_words drover "$command" -); do
