@@ -49,50 +49,121 @@ enum class Support { kHonoured, kNoEffect };
 const std::map<std::string_view, Support>& SupportTable() {
   static const std::map<std::string_view, Support> table = [] {
     std::map<std::string_view, Support> t;
-    for (const char* n :
-         {"ANSIBLE_FORCE_COLOR", "ANSIBLE_NOCOLOR", "ANY_ERRORS_FATAL", "CALLBACKS_ENABLED",
-          "DEFAULT_ASK_PASS", "DEFAULT_BECOME", "DEFAULT_BECOME_ASK_PASS", "DEFAULT_BECOME_METHOD",
-          "DEFAULT_BECOME_USER", "DEFAULT_FORCE_HANDLERS", "DEFAULT_FORKS", "DEFAULT_GATHERING",
-          "DEFAULT_HOST_LIST", "DEFAULT_LOG_PATH", "DEFAULT_PRIVATE_KEY_FILE", "DEFAULT_REMOTE_PORT",
-          "DEFAULT_REMOTE_USER", "DEFAULT_ROLES_PATH", "DEFAULT_STDOUT_CALLBACK", "DEFAULT_STRATEGY",
-          "DEFAULT_TIMEOUT", "DEFAULT_TRANSPORT", "DEFAULT_VAULT_ENCRYPT_IDENTITY",
-          "DEFAULT_VAULT_IDENTITY_LIST", "DEFAULT_VAULT_PASSWORD_FILE", "DEFAULT_VERBOSITY",
-          "DIFF_ALWAYS", "HOST_KEY_CHECKING", "INVENTORY_UNPARSED_WARNING", "LOCALHOST_WARNING", "TAGS_RUN", "TAGS_SKIP",
-          "connection.ssh.host_key_checking", "connection.ssh.port",
-          "connection.ssh.private_key_file", "connection.ssh.remote_user",
-          "connection.ssh.ssh_common_args",
-          "connection.ssh.ssh_extra_args", "connection.ssh.timeout"})
+    for (const char* n : {"ANSIBLE_FORCE_COLOR",
+                          "ANSIBLE_NOCOLOR",
+                          "ANY_ERRORS_FATAL",
+                          "CALLBACKS_ENABLED",
+                          "DEFAULT_ASK_PASS",
+                          "DEFAULT_BECOME",
+                          "DEFAULT_BECOME_ASK_PASS",
+                          "DEFAULT_BECOME_METHOD",
+                          "DEFAULT_BECOME_USER",
+                          "DEFAULT_FORCE_HANDLERS",
+                          "DEFAULT_FORKS",
+                          "DEFAULT_GATHERING",
+                          "DEFAULT_HOST_LIST",
+                          "DEFAULT_LOG_PATH",
+                          "DEFAULT_PRIVATE_KEY_FILE",
+                          "DEFAULT_REMOTE_PORT",
+                          "DEFAULT_REMOTE_USER",
+                          "DEFAULT_ROLES_PATH",
+                          "DEFAULT_STDOUT_CALLBACK",
+                          "DEFAULT_STRATEGY",
+                          "DEFAULT_TIMEOUT",
+                          "DEFAULT_TRANSPORT",
+                          "DEFAULT_VAULT_ENCRYPT_IDENTITY",
+                          "DEFAULT_VAULT_IDENTITY_LIST",
+                          "DEFAULT_VAULT_PASSWORD_FILE",
+                          "DEFAULT_VERBOSITY",
+                          "DIFF_ALWAYS",
+                          "HOST_KEY_CHECKING",
+                          "INVENTORY_UNPARSED_WARNING",
+                          "LOCALHOST_WARNING",
+                          "TAGS_RUN",
+                          "TAGS_SKIP",
+                          "connection.ssh.host_key_checking",
+                          "connection.ssh.port",
+                          "connection.ssh.private_key_file",
+                          "connection.ssh.remote_user",
+                          "connection.ssh.ssh_common_args",
+                          "connection.ssh.ssh_extra_args",
+                          "connection.ssh.timeout"})
       t[n] = Support::kHonoured;
-    for (const char* n :
-         {"ACTION_WARNINGS", "AGNOSTIC_BECOME_PROMPT", "ANSIBLE_CONNECTION_PATH",
-          "ANSIBLE_COW_ACCEPTLIST", "ANSIBLE_COW_PATH", "ANSIBLE_COW_SELECTION", "ANSIBLE_HOME",
-          "ANSIBLE_NOCOWS", "ANSIBLE_PIPELINING", "COLLECTIONS_ON_ANSIBLE_VERSION_MISMATCH",
-          "COVERAGE_REMOTE_OUTPUT", "COVERAGE_REMOTE_PATHS", "DEFAULT_DEBUG",
-          "DEFAULT_INTERNAL_POLL_INTERVAL", "DEFAULT_KEEP_REMOTE_FILES",
-          "DEFAULT_LIBVIRT_LXC_NOSECLABEL", "DEFAULT_LOAD_CALLBACK_PLUGINS", "DEFAULT_LOCAL_TMP",
-          "DEFAULT_MODULE_COMPRESSION", "DEFAULT_NO_TARGET_SYSLOG", "DEFAULT_POLL_INTERVAL",
-          "DEFAULT_SYSLOG_FACILITY", "DEPRECATION_WARNINGS", "DEVEL_WARNING", "DOCSITE_ROOT_URL",
-          "GALAXY_CACHE_DIR", "GALAXY_COLLECTION_SKELETON", "GALAXY_COLLECTION_SKELETON_IGNORE",
-          "GALAXY_DISABLE_GPG_VERIFY", "GALAXY_DISPLAY_PROGRESS", "GALAXY_GPG_KEYRING",
-          "GALAXY_IGNORE_CERTS", "GALAXY_IGNORE_INVALID_SIGNATURE_STATUS_CODES",
-          "GALAXY_REQUIRED_VALID_SIGNATURE_COUNT", "GALAXY_ROLE_SKELETON",
-          "GALAXY_ROLE_SKELETON_IGNORE", "GALAXY_SERVER", "GALAXY_SERVER_LIST", "GALAXY_TOKEN_PATH",
-          "INTERPRETER_PYTHON", "JINJA2_NATIVE_WARNING", "MODULE_IGNORE_EXTS",
-          "NETCONF_SSH_CONFIG", "NETWORK_GROUP_MODULES", "OLD_PLUGIN_CACHE_CLEARING",
-          "PERSISTENT_COMMAND_TIMEOUT", "PERSISTENT_CONNECT_RETRY_TIMEOUT",
-          "PERSISTENT_CONNECT_TIMEOUT", "PERSISTENT_CONTROL_PATH_DIR",
-          "PYTHON_MODULE_RLIMIT_NOFILE",
-          "STRING_CONVERSION_ACTION", "SYSTEM_WARNINGS", "TASK_DEBUGGER_IGNORE_ERRORS",
-          "USE_PERSISTENT_CONNECTIONS", "VALIDATE_ACTION_GROUP_METADATA",
-          "WIN_ASYNC_STARTUP_TIMEOUT", "WORKER_SHUTDOWN_POLL_COUNT", "WORKER_SHUTDOWN_POLL_DELAY",
-          "connection.local.pipelining", "connection.ssh.control_path",
-          "connection.ssh.control_path_dir", "connection.ssh.pipelining",
-          "connection.ssh.scp_executable", "connection.ssh.scp_extra_args",
-          "connection.ssh.scp_if_ssh", "connection.ssh.sftp_batch_mode",
-          "connection.ssh.sftp_executable", "connection.ssh.sftp_extra_args",
-          "connection.ssh.ssh_executable", "connection.ssh.ssh_transfer_method",
-          "connection.ssh.sshpass_prompt", "shell.sh.admin_users", "shell.sh.common_remote_group",
-          "shell.sh.system_tmpdirs", "shell.sh.world_readable_temp"})
+    for (const char* n : {"ACTION_WARNINGS",
+                          "AGNOSTIC_BECOME_PROMPT",
+                          "ANSIBLE_CONNECTION_PATH",
+                          "ANSIBLE_COW_ACCEPTLIST",
+                          "ANSIBLE_COW_PATH",
+                          "ANSIBLE_COW_SELECTION",
+                          "ANSIBLE_HOME",
+                          "ANSIBLE_NOCOWS",
+                          "ANSIBLE_PIPELINING",
+                          "COLLECTIONS_ON_ANSIBLE_VERSION_MISMATCH",
+                          "COVERAGE_REMOTE_OUTPUT",
+                          "COVERAGE_REMOTE_PATHS",
+                          "DEFAULT_DEBUG",
+                          "DEFAULT_INTERNAL_POLL_INTERVAL",
+                          "DEFAULT_KEEP_REMOTE_FILES",
+                          "DEFAULT_LIBVIRT_LXC_NOSECLABEL",
+                          "DEFAULT_LOAD_CALLBACK_PLUGINS",
+                          "DEFAULT_LOCAL_TMP",
+                          "DEFAULT_MODULE_COMPRESSION",
+                          "DEFAULT_NO_TARGET_SYSLOG",
+                          "DEFAULT_POLL_INTERVAL",
+                          "DEFAULT_SYSLOG_FACILITY",
+                          "DEPRECATION_WARNINGS",
+                          "DEVEL_WARNING",
+                          "DOCSITE_ROOT_URL",
+                          "GALAXY_CACHE_DIR",
+                          "GALAXY_COLLECTION_SKELETON",
+                          "GALAXY_COLLECTION_SKELETON_IGNORE",
+                          "GALAXY_DISABLE_GPG_VERIFY",
+                          "GALAXY_DISPLAY_PROGRESS",
+                          "GALAXY_GPG_KEYRING",
+                          "GALAXY_IGNORE_CERTS",
+                          "GALAXY_IGNORE_INVALID_SIGNATURE_STATUS_CODES",
+                          "GALAXY_REQUIRED_VALID_SIGNATURE_COUNT",
+                          "GALAXY_ROLE_SKELETON",
+                          "GALAXY_ROLE_SKELETON_IGNORE",
+                          "GALAXY_SERVER",
+                          "GALAXY_SERVER_LIST",
+                          "GALAXY_TOKEN_PATH",
+                          "INTERPRETER_PYTHON",
+                          "JINJA2_NATIVE_WARNING",
+                          "MODULE_IGNORE_EXTS",
+                          "NETCONF_SSH_CONFIG",
+                          "NETWORK_GROUP_MODULES",
+                          "OLD_PLUGIN_CACHE_CLEARING",
+                          "PERSISTENT_COMMAND_TIMEOUT",
+                          "PERSISTENT_CONNECT_RETRY_TIMEOUT",
+                          "PERSISTENT_CONNECT_TIMEOUT",
+                          "PERSISTENT_CONTROL_PATH_DIR",
+                          "PYTHON_MODULE_RLIMIT_NOFILE",
+                          "STRING_CONVERSION_ACTION",
+                          "SYSTEM_WARNINGS",
+                          "TASK_DEBUGGER_IGNORE_ERRORS",
+                          "USE_PERSISTENT_CONNECTIONS",
+                          "VALIDATE_ACTION_GROUP_METADATA",
+                          "WIN_ASYNC_STARTUP_TIMEOUT",
+                          "WORKER_SHUTDOWN_POLL_COUNT",
+                          "WORKER_SHUTDOWN_POLL_DELAY",
+                          "connection.local.pipelining",
+                          "connection.ssh.control_path",
+                          "connection.ssh.control_path_dir",
+                          "connection.ssh.pipelining",
+                          "connection.ssh.scp_executable",
+                          "connection.ssh.scp_extra_args",
+                          "connection.ssh.scp_if_ssh",
+                          "connection.ssh.sftp_batch_mode",
+                          "connection.ssh.sftp_executable",
+                          "connection.ssh.sftp_extra_args",
+                          "connection.ssh.ssh_executable",
+                          "connection.ssh.ssh_transfer_method",
+                          "connection.ssh.sshpass_prompt",
+                          "shell.sh.admin_users",
+                          "shell.sh.common_remote_group",
+                          "shell.sh.system_tmpdirs",
+                          "shell.sh.world_readable_temp"})
       t[n] = Support::kNoEffect;
     return t;
   }();
@@ -132,8 +203,7 @@ std::optional<SettingValue> Resolve(const SettingDef& d, const AnsibleConfig& cf
     auto s = cfg.values.find(e.section);
     if (s == cfg.values.end() || !s->second.count(e.key)) continue;
     found = SettingValue{s->second.at(e.key),
-                         cfg.file + ":" + std::to_string(cfg.lines.at(e.section).at(e.key)),
-                         false};
+                         cfg.file + ":" + std::to_string(cfg.lines.at(e.section).at(e.key)), false};
   }
   return found;
 }
@@ -152,8 +222,7 @@ std::optional<long> ParseInt(const std::string& text) {
 bool IsDefault(const SettingDef& d, const std::string& text) {
   if (!d.default_text) return false;
   switch (d.kind) {
-    case Kind::kBool:
-      return AnsibleBoolean(text) == (std::string_view(d.default_text) == "true");
+    case Kind::kBool: return AnsibleBoolean(text) == (std::string_view(d.default_text) == "true");
     case Kind::kInt: {
       std::optional<long> a = ParseInt(text), b = ParseInt(d.default_text);
       return a && b && *a == *b;
@@ -163,11 +232,10 @@ bool IsDefault(const SettingDef& d, const std::string& text) {
       for (const std::string& i : Split(text, ',')) items.push_back(Unquote(Trim(i)));
       std::string joined;
       for (size_t i = 0; i < items.size(); ++i) joined += (i ? "," : "") + items[i];
-      return joined == d.default_text || (items.size() == 1 && items[0].empty() &&
-                                          std::string_view(d.default_text).empty());
+      return joined == d.default_text ||
+             (items.size() == 1 && items[0].empty() && std::string_view(d.default_text).empty());
     }
-    default:
-      return Unquote(Trim(text)) == d.default_text;
+    default: return Unquote(Trim(text)) == d.default_text;
   }
 }
 
@@ -195,6 +263,7 @@ std::vector<UserEntry> EntriesUserSet(const AnsibleConfig& cfg) {
     if (u.known_as.empty()) u.known_as = KnownAs(d);
   };
   for (const SettingDef& d : Defs()) {
+    bool env_set = false;
     for (const char* env : d.env) {
       const char* v = std::getenv(env);
       if (!v) continue;
@@ -202,7 +271,9 @@ std::vector<UserEntry> EntriesUserSet(const AnsibleConfig& cfg) {
       u.label = env;
       u.text = v;
       classify(u, d);
+      env_set = true;
     }
+    if (env_set) continue;  // the variable wins: its entry is the one named
     for (const IniEntry& e : d.ini) {
       auto s = cfg.values.find(e.section);
       if (s == cfg.values.end() || !s->second.count(e.key)) continue;
@@ -235,7 +306,8 @@ std::optional<Error> CallbackWarning(const AnsibleSettings& s) {
   }
   if (others.empty()) return std::nullopt;
   return MakeError("callbacks_enabled (" + v->origin + "): drover does not run the callback(s) " +
-                   others + "; of the callbacks it honours only profile_tasks and timer (the "
+                   others +
+                   "; of the callbacks it honours only profile_tasks and timer (the "
                    "TASK TIMING block after the recap)");
 }
 
@@ -336,9 +408,10 @@ std::vector<Error> AnsibleSettings::IgnoredSettingWarnings() const {
                             " is ignored by drover: it does not implement this setting"));
   }
   if (!no_effect.empty())
-    out.push_back(MakeError("no effect in drover (it runs no Python on the hosts and keeps no "
-                            "Ansible state on the controller): " +
-                            no_effect));
+    out.push_back(
+        MakeError("no effect in drover (it runs no Python on the hosts and keeps no "
+                  "Ansible state on the controller): " +
+                  no_effect));
   if (std::optional<Error> cb = CallbackWarning(*this)) out.push_back(*cb);
   return out;
 }

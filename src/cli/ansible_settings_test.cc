@@ -21,11 +21,11 @@ bool Mentions(const std::vector<Error>& warnings, const std::string& text) {
 }
 
 TEST_CASE("booleans as Ansible's boolean(strict=False)") {
-  for (const char* t : {"yes", "YES", "Yes", "on", "ON", "1", "true", "True", "TRUE", "t", "y",
-                        " true ", "Y"})
+  for (const char* t :
+       {"yes", "YES", "Yes", "on", "ON", "1", "true", "True", "TRUE", "t", "y", " true ", "Y"})
     CHECK_MESSAGE(AnsibleBoolean(t), t);
-  for (const char* f : {"no", "No", "off", "0", "false", "False", "f", "n", "", "1.0", "2",
-                        "enabled", "nope"})
+  for (const char* f :
+       {"no", "No", "off", "0", "false", "False", "f", "n", "", "1.0", "2", "enabled", "nope"})
     CHECK_FALSE_MESSAGE(AnsibleBoolean(f), f);
 }
 
@@ -95,6 +95,14 @@ TEST_CASE("warnings: one per ignored entry, no-effect grouped, honoured and unkn
     }
   CHECK(no_effect == 1);
   CHECK(w.size() == 5);
+}
+
+TEST_CASE("a setting in ansible.cfg and in its variable: one warning, the variable's") {
+  AnsibleConfig cfg = ParseAnsibleConfig("[defaults]\nhash_behaviour = merge\n", "/p/ansible.cfg");
+  ScopedEnv e("ANSIBLE_HASH_BEHAVIOUR", "merge");
+  std::vector<Error> w = AnsibleSettings(cfg).IgnoredSettingWarnings();
+  REQUIRE(w.size() == 1);
+  CHECK(Mentions(w, "ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored"));
 }
 
 TEST_CASE("callbacks_enabled: profile_tasks and timer honoured, others named") {

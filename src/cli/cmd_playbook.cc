@@ -217,8 +217,10 @@ void ApplyConfiguredOptions(const AnsibleSettings& s, const CLI::App& app, Playb
   o.strategy = s.String("DEFAULT_STRATEGY");
   if (!app.count("--verbose")) o.verbosity = s.Int("DEFAULT_VERBOSITY").value_or(0);
   if (!o.diff) o.diff = s.Bool("DIFF_ALWAYS").value_or(false);
-  if (o.tags.empty()) o.tags = s.List("TAGS_RUN");
-  if (o.skip_tags.empty()) o.skip_tags = s.List("TAGS_SKIP");
+  // --tags/--skip-tags append to these, as argparse's append to a default.
+  std::vector<std::string> tags = s.List("TAGS_RUN"), skip = s.List("TAGS_SKIP");
+  o.tags.insert(o.tags.begin(), tags.begin(), tags.end());
+  o.skip_tags.insert(o.skip_tags.begin(), skip.begin(), skip.end());
   if (o.ssh_common_args.empty()) o.ssh_common_args = s.String("connection.ssh.ssh_common_args");
   if (o.ssh_extra_args.empty()) o.ssh_extra_args = s.String("connection.ssh.ssh_extra_args");
 }
@@ -248,10 +250,13 @@ Command PlaybookCommand() {
   c.summary = "Run playbooks against an inventory";
   c.run = [](const std::string& prog, std::vector<std::string> args) -> int {
     CLI::App app{
-        "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
-        "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
-        "log_path, vault settings). Unknown keys and modules and certainly-undefined variables "
-        "are reported before any host is contacted.\n\nPartial: strategies linear and free "
+        "Runs Ansible playbooks against an inventory; reads ansible.cfg and the ANSIBLE_* "
+        "variables as Ansible does (inventory, roles_path, forks, remote_user, remote_port, "
+        "private_key_file, timeout, host_key_checking, become, force_handlers, gathering, "
+        "any_errors_fatal, strategy, log_path, vault settings, ...); every setting set that "
+        "drover ignores is warned about once. Unknown keys and modules and certainly-undefined "
+        "variables are reported before any host is contacted.\n\nPartial: strategies linear and "
+        "free "
         "(host_pinned runs as free); modules drover lacks (see README) are refused before any "
         "host is contacted.",
         prog};
