@@ -4,13 +4,15 @@ env ?= vagrant
 
 .PHONY: all build asan fuzz deps test unit demo release install deb ping provision deploy secrets env-services tunnel links format format-check clean bench
 
-all: build
+# `make`: the release build (build-release/drover, -O3, no test binaries,
+# no -Werror). `make build` is the test build every test uses (build/).
+all: release
 
 deps:
 	@tools/deps.sh
 
 $(BUILD)/build.ninja:
-	@meson setup $(BUILD) --buildtype=debugoptimized >/dev/null
+	@meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true -Dtests=true >/dev/null
 
 build: $(BUILD)/build.ninja
 	@ninja -C $(BUILD) --quiet
@@ -65,13 +67,14 @@ demo:
 # each call: changing it reconfigures, it recompiles nothing.
 PREFIX ?= /usr/local
 RELEASE_BUILD ?= build-release
-RELEASE_FLAGS = --buildtype=release -Dwerror=false \
+RELEASE_FLAGS = --buildtype=release -Dwerror=false -Dtests=false \
   -Dcpp_args='-fstack-protector-strong -D_FORTIFY_SOURCE=2' -Dcpp_link_args='-Wl,-z,relro,-z,now'
 release:
 	@[ -f $(RELEASE_BUILD)/build.ninja ] || env -u CFLAGS -u CXXFLAGS -u CPPFLAGS -u LDFLAGS \
 	  meson setup $(RELEASE_BUILD) $(RELEASE_FLAGS) --prefix=$(PREFIX) >/dev/null
-	@meson configure $(RELEASE_BUILD) -Dprefix=$(PREFIX) >/dev/null
+	@meson configure $(RELEASE_BUILD) -Dprefix=$(PREFIX) -Dtests=false >/dev/null
 	@ninja -C $(RELEASE_BUILD) --quiet drover dist/drover.1
+	@echo "release build: $(RELEASE_BUILD)/drover (make build for the test build in $(BUILD)/)"
 
 # drover (stripped) in $(PREFIX)/bin, its man page, bash and zsh completions,
 # and the ansible-* links in $(PREFIX)/lib/drover/ansible-bin. DESTDIR honoured.

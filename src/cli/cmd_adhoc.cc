@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "cli/adhoc_modules.h"
+#include "cli/ansible_settings.h"
 #include "cli/command.h"
 #include "cli/config_defaults.h"
 #include "cli/report.h"
@@ -136,8 +137,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   }
   // ansible.cfg [defaults] (or its ANSIBLE_* variables), as ansible reads it.
   const AnsibleConfig cfg = ReadAnsibleConfig();
+  const AnsibleSettings settings(cfg);
   // log_path: what the user is shown from here on, as Ansible logs it.
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+  if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
+  if (!app.count("--verbose")) verbosity = settings.Int("DEFAULT_VERBOSITY").value_or(0);
   if (verbosity >= 1) {
     Display(cfg.file.empty() ? "No config file found; using defaults"
                              : "Using " + cfg.file + " as config file");
@@ -145,20 +149,29 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   if (inventories.empty()) inventories = ConfiguredInventory(cfg);
   if (!app.count("--forks"))
     if (std::optional<int> configured = ConfiguredForks(cfg)) forks = *configured;
-  if (remote_user.empty()) remote_user = cfg.Get("defaults", "remote_user");
-  if (private_key.empty()) private_key = cfg.GetPath("defaults", "private_key_file");
+  if (remote_user.empty()) remote_user = settings.String("DEFAULT_REMOTE_USER");
+  if (private_key.empty()) private_key = settings.Path("DEFAULT_PRIVATE_KEY_FILE");
   if (!remote_user.empty()) defaults.remote_user = remote_user;
   if (!private_key.empty()) defaults.private_key = private_key;
   if (!connection_kind.empty()) defaults.connection = connection_kind;
   if (!become_flags.empty()) become_cli.flags = become_flags;
+  if (!become) become = settings.Bool("DEFAULT_BECOME").value_or(false);
+  if (!app.count("--become-method"))
+    if (std::string m = settings.String("DEFAULT_BECOME_METHOD"); !m.empty()) become_cli.method = m;
+  if (!app.count("--become-user"))
+    if (std::string u = settings.String("DEFAULT_BECOME_USER"); !u.empty()) become_cli.user = u;
+  if (!ask_pass) ask_pass = settings.Bool("DEFAULT_ASK_PASS").value_or(false);
+  if (!ask_become_pass) ask_become_pass = settings.Bool("DEFAULT_BECOME_ASK_PASS").value_or(false);
   if (accept_new) defaults.host_key_policy = HostKeyPolicy::kAcceptNew;
-  if (auto env_policy = connection::HostKeyPolicyFromEnvironment()) {
-    defaults.host_key_policy = *env_policy;
-  }
+  if (auto policy = ConfiguredHostKeyPolicy(cfg)) defaults.host_key_policy = *policy;
+  if (!app.count("--timeout"))
+    if (std::optional<int> t = settings.Int("connection.ssh.timeout")) defaults.timeout_s = *t;
+  if (defaults.ssh_common_args.empty())
+    defaults.ssh_common_args = settings.String("connection.ssh.ssh_common_args");
+  if (defaults.ssh_extra_args.empty())
+    defaults.ssh_extra_args = settings.String("connection.ssh.ssh_extra_args");
+  defaults.port = settings.Int("connection.ssh.port");
   if (Status s = ConfigurePersistence(cfg, &defaults); !s) return ReportError(s.error());
-  if (const char* t = std::getenv("ANSIBLE_TIMEOUT"); t && !app.count("--timeout")) {
-    defaults.timeout_s = std::atoi(t);
-  }
   // A module Ansible does not know either fails on every host (rc 2), as
   // ansible's; one Ansible has but drover lacks is refused here (rc 5).
   const bool unknown_to_ansible = playbook::ResolveModule(module).fqcn.empty();
@@ -196,6 +209,11 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   if (inventory_empty)
     if (auto w = EmptyInventoryWarning(cfg, 0, pattern))
       host_warnings.insert(host_warnings.begin(), *w);
+  // [inventory] inventory_unparsed_warning off: no "No inventory was parsed".
+  if (!settings.Bool("INVENTORY_UNPARSED_WARNING").value_or(true))
+    std::erase_if(host_warnings, [](const Error& w) {
+      return w.message.rfind("No inventory was parsed", 0) == 0;
+    });
   for (const Error& w : host_warnings) ReportWarning(w);
   if (!hosts) return ReportError(hosts.error());
   // Encrypted key files: ask for each passphrase once, here, not in a worker.

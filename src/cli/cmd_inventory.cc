@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/ansible_settings.h"
 #include "cli/command.h"
 #include "cli/config_defaults.h"
 #include "cli/inventory_output.h"
@@ -115,6 +116,7 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   // before anything is shown, as Ansible's display sets it up on start.
   const AnsibleConfig cfg = ReadAnsibleConfig();
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss) return ReportError(ss.error());
 
   const int actions = int(o.list) + int(o.graph) + int(!o.host.empty());
   if (actions == 0) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/ansible_settings.h"
 #include "cli/check_support.h"
 #include "cli/command.h"
 #include "cli/config_defaults.h"
@@ -92,11 +93,6 @@ struct PlaybookOptions {
   int timeout = 10;
 };
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const std::string& v : values) {
@@ -175,20 +171,10 @@ void DefineOptions(CLI::App& app, PlaybookOptions& o) {
 // profile_tasks or timer callback is enabled ([defaults] callbacks_enabled /
 // callback_whitelist, or their ANSIBLE_* variables), so that output parsed by
 // tools stays ansible-playbook's.
-bool WantsTimingSummary(const AnsibleConfig& cfg) {
+bool WantsTimingSummary(const AnsibleSettings& settings) {
   if (::isatty(STDOUT_FILENO)) return true;
-  std::string enabled;
-  for (const char* env : {"ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_WHITELIST"}) {
-    if (const char* v = std::getenv(env)) enabled += std::string(v) + ",";
-  }
-  if (enabled.empty()) {
-    enabled =
-        cfg.Get("defaults", "callbacks_enabled") + "," + cfg.Get("defaults", "callback_whitelist");
-  }
-  for (const std::string& name : SplitCommas({enabled})) {
+  for (const std::string& name : settings.List("CALLBACKS_ENABLED")) {
     std::string_view n = name;
-    while (!n.empty() && n.front() == ' ') n.remove_prefix(1);
-    while (!n.empty() && n.back() == ' ') n.remove_suffix(1);
     if (size_t dot = n.rfind('.'); dot != std::string_view::npos) n = n.substr(dot + 1);
     if (n == "profile_tasks" || n == "timer") return true;
   }
@@ -209,43 +195,50 @@ Status CheckSomeHostSelected(inventory::Inventory& inv, inventory::HostMatcher& 
 }
 
 // The settings ansible-playbook's options default to (ansible/config/
-// base.yml): the ANSIBLE_* variable, else ansible.cfg, where the command
-// line does not give them.
-void ApplyConfiguredOptions(const AnsibleConfig& cfg, const CLI::App& app, PlaybookOptions& o) {
-  if (o.remote_user.empty())
-    o.remote_user = ConfiguredSetting(cfg, "ANSIBLE_REMOTE_USER", "defaults", "remote_user");
-  if (o.private_key.empty())
-    o.private_key = ConfiguredPath(cfg, "ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file");
-  if (!o.force_handlers)
-    o.force_handlers =
-        ConfiguredBool(cfg, "ANSIBLE_FORCE_HANDLERS", "defaults", "force_handlers").value_or(false);
-  if (!o.become)
-    o.become =
-        ConfiguredBool(cfg, "ANSIBLE_BECOME", "privilege_escalation", "become").value_or(false);
-  if (o.become_user.empty())
-    o.become_user =
-        ConfiguredSetting(cfg, "ANSIBLE_BECOME_USER", "privilege_escalation", "become_user");
+// base.yml, cli/ansible_settings.h): the ANSIBLE_* variable, else
+// ansible.cfg, where the command line does not give them.
+void ApplyConfiguredOptions(const AnsibleSettings& s, const CLI::App& app, PlaybookOptions& o) {
+  if (o.remote_user.empty()) o.remote_user = s.String("DEFAULT_REMOTE_USER");
+  if (o.private_key.empty()) o.private_key = s.Path("DEFAULT_PRIVATE_KEY_FILE");
+  if (!o.force_handlers) o.force_handlers = s.Bool("DEFAULT_FORCE_HANDLERS").value_or(false);
+  if (!o.become) o.become = s.Bool("DEFAULT_BECOME").value_or(false);
+  if (o.become_user.empty()) o.become_user = s.String("DEFAULT_BECOME_USER");
   if (!app.count("--become-method"))
-    if (std::string m = ConfiguredSetting(cfg, "ANSIBLE_BECOME_METHOD", "privilege_escalation",
-                                          "become_method");
-        !m.empty())
-      o.become_method = m;
-  if (!o.ask_become_pass)
-    o.ask_become_pass =
-        ConfiguredBool(cfg, "ANSIBLE_BECOME_ASK_PASS", "privilege_escalation", "become_ask_pass")
-            .value_or(false);
-  if (!o.ask_pass)
-    o.ask_pass = ConfiguredBool(cfg, "ANSIBLE_ASK_PASS", "defaults", "ask_pass").value_or(false);
+    if (std::string m = s.String("DEFAULT_BECOME_METHOD"); !m.empty()) o.become_method = m;
+  if (!o.ask_become_pass) o.ask_become_pass = s.Bool("DEFAULT_BECOME_ASK_PASS").value_or(false);
+  if (!o.ask_pass) o.ask_pass = s.Bool("DEFAULT_ASK_PASS").value_or(false);
   if (!app.count("--timeout"))
-    if (std::string t = ConfiguredSetting(cfg, "ANSIBLE_TIMEOUT", "defaults", "timeout");
-        !t.empty())
-      o.timeout = std::max(1, std::atoi(t.c_str()));
+    if (std::optional<int> t = s.Int("connection.ssh.timeout")) o.timeout = std::max(1, *t);
+  if (!app.count("--forks"))
+    if (std::optional<int> f = s.Int("DEFAULT_FORKS")) o.forks = std::max(1, *f);
   // "smart" (Ansible's default) is ssh.
   if (o.connection.empty())
-    if (std::string c = ConfiguredSetting(cfg, "ANSIBLE_TRANSPORT", "defaults", "transport");
-        c != "smart")
-      o.connection = c;
-  o.strategy = ConfiguredSetting(cfg, "ANSIBLE_STRATEGY", "defaults", "strategy");
+    if (std::string c = s.String("DEFAULT_TRANSPORT"); c != "smart") o.connection = c;
+  o.strategy = s.String("DEFAULT_STRATEGY");
+  if (!app.count("--verbose")) o.verbosity = s.Int("DEFAULT_VERBOSITY").value_or(0);
+  if (!o.diff) o.diff = s.Bool("DIFF_ALWAYS").value_or(false);
+  // --tags/--skip-tags append to these, as argparse's append to a default.
+  std::vector<std::string> tags = s.List("TAGS_RUN"), skip = s.List("TAGS_SKIP");
+  o.tags.insert(o.tags.begin(), tags.begin(), tags.end());
+  o.skip_tags.insert(o.skip_tags.begin(), skip.begin(), skip.end());
+  if (o.ssh_common_args.empty()) o.ssh_common_args = s.String("connection.ssh.ssh_common_args");
+  if (o.ssh_extra_args.empty()) o.ssh_extra_args = s.String("connection.ssh.ssh_extra_args");
+}
+
+// The play defaults Ansible takes from its settings: gathering=explicit
+// gathers only where a play asks (gather_facts: true), any_errors_fatal is
+// the default of the play keyword.
+void ApplyPlayDefaults(const AnsibleSettings& s, std::vector<playbook::Playbook>& loaded) {
+  const bool explicit_gathering = s.String("DEFAULT_GATHERING") == "explicit";
+  const bool any_errors_fatal = s.Bool("ANY_ERRORS_FATAL").value_or(false);
+  for (playbook::Playbook& pb : loaded) {
+    for (playbook::Play& play : pb.plays) {
+      if (explicit_gathering && !play.keywords.contains("gather_facts"))
+        play.keywords.set("gather_facts", Value(false));
+      if (any_errors_fatal && !play.keywords.contains("any_errors_fatal"))
+        play.keywords.set("any_errors_fatal", Value(true));
+    }
+  }
 }
 
 }  // namespace
@@ -257,10 +250,13 @@ Command PlaybookCommand() {
   c.summary = "Run playbooks against an inventory";
   c.run = [](const std::string& prog, std::vector<std::string> args) -> int {
     CLI::App app{
-        "Runs Ansible playbooks against an inventory; reads ansible.cfg [defaults] "
-        "(inventory, roles_path, forks, remote_user, private_key_file, host_key_checking, "
-        "log_path, vault settings). Unknown keys and modules and certainly-undefined variables "
-        "are reported before any host is contacted.\n\nPartial: strategies linear and free "
+        "Runs Ansible playbooks against an inventory; reads ansible.cfg and the ANSIBLE_* "
+        "variables as Ansible does (inventory, roles_path, forks, remote_user, remote_port, "
+        "private_key_file, timeout, host_key_checking, become, force_handlers, gathering, "
+        "any_errors_fatal, strategy, log_path, vault settings, ...); every setting set that "
+        "drover ignores is warned about once. Unknown keys and modules and certainly-undefined "
+        "variables are reported before any host is contacted.\n\nPartial: strategies linear and "
+        "free "
         "(host_pinned runs as free); modules drover lacks (see README) are refused before any "
         "host is contacted.",
         prog};
@@ -288,15 +284,13 @@ Command PlaybookCommand() {
     // ansible.cfg [defaults], found as Ansible finds it; ANSIBLE_* variables
     // and command-line options win over it.
     const AnsibleConfig cfg = ReadAnsibleConfig();
+    const AnsibleSettings settings(cfg);
     // log_path: what the user is shown from here on, in Ansible's log format.
     std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+    // Settings drover ignores are said once, before anything else is done.
+    if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
     playbook::LoadOptions load_options;
-    if (const char* rp = std::getenv("ANSIBLE_ROLES_PATH")) {
-      load_options.roles_path = ParseAnsibleConfig("[d]\nroles_path=" + std::string(rp), "./x")
-                                    .GetPathList("d", "roles_path");
-    } else {
-      load_options.roles_path = cfg.GetPathList("defaults", "roles_path");
-    }
+    load_options.roles_path = settings.Paths("DEFAULT_ROLES_PATH");
     if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
     StdoutCallback callback = StdoutCallback::kDefault;
     if (!o.list_hosts && !o.list_tasks && !o.list_tags && !o.syntax_check && !o.check_support) {
@@ -304,10 +298,7 @@ Command PlaybookCommand() {
       if (!chosen) return ReportError(chosen.error());
       callback = *chosen;
     }
-    if (!app.count("--forks"))
-      if (std::optional<int> forks = ConfiguredForks(cfg)) o.forks = *forks;
-    ApplyConfiguredOptions(cfg, app, o);
-    const std::string cfg_host_key_checking = Lower(cfg.Get("defaults", "host_key_checking"));
+    ApplyConfiguredOptions(settings, app, o);
     // Vault secrets first, as Ansible sets them up before loading: a role's
     // vars/defaults file may be vault-encrypted.
     if (Status vs = InstallVaultDecryptor(o.vault); !vs) return ReportError(vs.error());
@@ -329,6 +320,7 @@ Command PlaybookCommand() {
       if (!pb) return ReportError(pb.error());
       loaded.push_back(std::move(pb).value());
     }
+    ApplyPlayDefaults(settings, loaded);
     if (o.check_support) {
       std::fputs(CheckSupportReport(loaded, o.playbooks).c_str(), stdout);
       return 0;
@@ -342,7 +334,7 @@ Command PlaybookCommand() {
       // localhost exists (Ansible warns the same way).
       if (std::filesystem::exists("/etc/ansible/hosts")) {
         o.inventories.push_back("/etc/ansible/hosts");
-      } else {
+      } else if (settings.Bool("INVENTORY_UNPARSED_WARNING").value_or(true)) {
         ReportWarning(MakeError("No inventory was parsed, only implicit localhost is available"));
       }
     }
@@ -431,10 +423,11 @@ Command PlaybookCommand() {
     defaults.ssh_common_args = o.ssh_common_args;
     defaults.ssh_extra_args = o.ssh_extra_args;
     if (o.accept_new_host_keys) defaults.host_key_policy = connection::HostKeyPolicy::kAcceptNew;
-    if (auto env_policy = connection::HostKeyPolicyFromEnvironment())
-      defaults.host_key_policy = *env_policy;
+    if (auto policy = ConfiguredHostKeyPolicy(cfg)) defaults.host_key_policy = *policy;
+    defaults.port = settings.Int("connection.ssh.port");
     if (Status s = ConfigurePersistence(cfg, &defaults); !s) return ReportError(s.error());
     executor::RunOptions ro;
+    ro.smart_gathering = settings.String("DEFAULT_GATHERING") == "smart";
     ro.check = o.check;
     ro.diff = o.diff;
     ro.forks = o.forks;
@@ -469,7 +462,7 @@ Command PlaybookCommand() {
 
     output::TextOptions text_options;
     text_options.verbosity = o.verbosity;
-    text_options.timing = WantsTimingSummary(cfg);
+    text_options.timing = WantsTimingSummary(settings);
     text_options.color = output::AnsibleColorEnabled(cfg);
     text_options.yaml = callback == StdoutCallback::kYaml;
     output::AnsibleTextReporter text(stdout, text_options);

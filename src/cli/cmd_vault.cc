@@ -13,6 +13,7 @@
 #include <iterator>
 #include <optional>
 
+#include "cli/ansible_settings.h"
 #include "cli/command.h"
 #include "cli/report.h"
 #include "core/file_util.h"
@@ -440,7 +441,9 @@ int RunVault(const std::string& prog, std::vector<std::string> args) {
     return ReportUsageError(e.what());
   }
   // log_path, as ansible-vault's display logs: its errors and status lines.
-  std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(ReadAnsibleConfig());
+  const AnsibleConfig cfg = ReadAnsibleConfig();
+  std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss) return ReportError(ss.error());
   if (!a.output.empty() && a.args.size() > 1) {
     Error e = MakeError("At most one input file may be used with the --output option");
     e.code = ExitCode::kBadOptions;

@@ -3,39 +3,20 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "cli/ansible_settings.h"
 #include "connection/persisted_connection.h"
-#include "output/color_choice.h"
 
 namespace drover::cli {
 
 std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg) {
-  if (const char* inv = std::getenv("ANSIBLE_INVENTORY")) return {inv};
-  if (std::string inv = cfg.GetPath("defaults", "inventory"); !inv.empty()) return {inv};
-  return {};
-}
-
-std::string ConfiguredSetting(const AnsibleConfig& cfg, const char* env, const char* section,
-                              const char* key) {
-  if (const char* v = std::getenv(env)) return v;
-  return cfg.Get(section, key);
-}
-
-std::string ConfiguredPath(const AnsibleConfig& cfg, const char* env, const char* section,
-                           const char* key) {
-  if (const char* v = std::getenv(env)) return *v ? ResolveConfigPath(v, "./ansible.cfg") : "";
-  return cfg.GetPath(section, key);
-}
-
-std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, const char* section,
-                                   const char* key) {
-  const std::string v = ConfiguredSetting(cfg, env, section, key);
-  if (v.empty()) return std::nullopt;
-  return output::AnsibleTrue(v);
+  return AnsibleSettings(cfg).Paths("DEFAULT_HOST_LIST");
 }
 
 std::string ConfiguredControlPathDir(const AnsibleConfig& cfg) {
-  std::string dir =
-      ConfiguredPath(cfg, "ANSIBLE_SSH_CONTROL_PATH_DIR", "ssh_connection", "control_path_dir");
+  const AnsibleSettings settings(cfg);
+  std::string dir;
+  if (settings.Find("connection.ssh.control_path_dir"))
+    dir = settings.Path("connection.ssh.control_path_dir");
   if (dir.empty()) {
     const char* home = std::getenv("HOME");
     if (home && *home) dir = std::string(home) + "/.drover/cp";
@@ -46,7 +27,7 @@ std::string ConfiguredControlPathDir(const AnsibleConfig& cfg) {
 Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefaults* defaults) {
   auto idle = connection::PersistIdleSeconds(
       std::getenv("DROVER_PERSIST"),
-      ConfiguredSetting(cfg, "ANSIBLE_SSH_ARGS", "ssh_connection", "ssh_args"));
+      AnsibleSettings(cfg).String("connection.ssh.ssh_args"));
   if (!idle) return idle.take_error();
   defaults->persist_idle_s = *idle;
   defaults->control_path_dir = ConfiguredControlPathDir(cfg);
@@ -54,19 +35,22 @@ Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefa
 }
 
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg) {
-  const char* env = std::getenv("ANSIBLE_FORKS");
-  const std::string forks = env ? env : cfg.Get("defaults", "forks");
-  if (forks.empty()) return std::nullopt;
-  return std::max(1, std::atoi(forks.c_str()));
+  std::optional<int> forks = AnsibleSettings(cfg).Int("DEFAULT_FORKS");
+  if (!forks) return std::nullopt;
+  return std::max(1, *forks);
+}
+
+std::optional<connection::HostKeyPolicy> ConfiguredHostKeyPolicy(const AnsibleConfig& cfg) {
+  std::optional<bool> check = AnsibleSettings(cfg).Bool("connection.ssh.host_key_checking");
+  if (check && !*check) return connection::HostKeyPolicy::kOff;
+  return std::nullopt;
 }
 
 std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host_count,
                                            const std::string& pattern) {
   if (host_count != 0 || pattern == "localhost" || pattern == "127.0.0.1" || pattern == "::1")
     return std::nullopt;
-  const char* env = std::getenv("ANSIBLE_LOCALHOST_WARNING");
-  const std::string setting = env ? env : cfg.Get("defaults", "localhost_warning");
-  if (!setting.empty() && !output::AnsibleTrue(setting)) return std::nullopt;
+  if (!AnsibleSettings(cfg).Bool("LOCALHOST_WARNING").value_or(true)) return std::nullopt;
   return MakeError(
       "provided hosts list is empty, only localhost is available. Note that\nthe implicit "
       "localhost does not match 'all'");

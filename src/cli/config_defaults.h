@@ -15,21 +15,9 @@
 namespace drover::cli {
 
 // The inventory sources when no -i is given: ANSIBLE_INVENTORY, else
-// [defaults] inventory; empty when neither is set.
+// [defaults] inventory (DEFAULT_HOST_LIST, a ','-separated list of paths);
+// empty when neither is set.
 std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg);
-
-// One setting as Ansible's config manager reads it: the environment
-// variable `env` when set, else [section] key of ansible.cfg; "" when
-// neither is set.
-std::string ConfiguredSetting(const AnsibleConfig& cfg, const char* env, const char* section,
-                              const char* key);
-// A path setting: the variable's value relative to the current directory,
-// the file's relative to the ansible.cfg, both with ~ expanded.
-std::string ConfiguredPath(const AnsibleConfig& cfg, const char* env, const char* section,
-                           const char* key);
-// A boolean setting as Ansible's boolean(): nullopt when unset.
-std::optional<bool> ConfiguredBool(const AnsibleConfig& cfg, const char* env, const char* section,
-                                   const char* key);
 
 // Connection persistence (connection/persisted_connection.h): DROVER_PERSIST,
 // else ControlMaster/ControlPersist in ANSIBLE_SSH_ARGS / [ssh_connection]
@@ -42,6 +30,11 @@ std::string ConfiguredControlPathDir(const AnsibleConfig& cfg);
 
 // ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);
+
+// connection.ssh.host_key_checking (ANSIBLE_HOST_KEY_CHECKING,
+// ANSIBLE_SSH_HOST_KEY_CHECKING, [defaults]/[ssh_connection]
+// host_key_checking) set false: nothing checked; nullopt otherwise.
+std::optional<connection::HostKeyPolicy> ConfiguredHostKeyPolicy(const AnsibleConfig& cfg);
 
 // Ansible's warning for an inventory without hosts (CLI.get_host_list),
 // unless localhost_warning is off (ANSIBLE_LOCALHOST_WARNING, [defaults]

@@ -171,6 +171,7 @@ Result<SshTarget> ResolveSshTarget(const std::string& name, const Map& vars,
   t.connect_timeout_s = defaults.timeout_s;
   t.host_key_policy = defaults.host_key_policy;
   t.user = defaults.remote_user;
+  t.port = defaults.port;
   t.password = defaults.password;
   t.key_passphrases = defaults.key_passphrases;
   if (defaults.private_key) t.identity_files.push_back(*defaults.private_key);

@@ -25,6 +25,7 @@ enum class HostKeyPolicy {
 struct ConnectionDefaults {
   int timeout_s = 10;                      // --timeout / ANSIBLE_TIMEOUT
   std::optional<std::string> remote_user;  // -u
+  std::optional<int> port;                 // ANSIBLE_REMOTE_PORT / [defaults] remote_port
   std::optional<std::string> private_key;  // --private-key
   std::optional<std::string> password;     // --ask-pass
   std::string ssh_common_args;             // --ssh-common-args

@@ -119,7 +119,9 @@ AnsibleConfig ParseAnsibleConfig(const std::string& text, const std::string& fil
   cfg.file = file;
   std::string section;
   size_t start = 0;
+  int line_number = 0;
   while (start < text.size()) {
+    ++line_number;
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     std::string line = text.substr(start, end - start);
@@ -142,6 +144,7 @@ AnsibleConfig ParseAnsibleConfig(const std::string& text, const std::string& fil
       }
     }
     cfg.values[section][key] = Trim(value);
+    cfg.lines[section][key] = line_number;
   }
   return cfg;
 }

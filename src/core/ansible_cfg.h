@@ -17,6 +17,8 @@ struct AnsibleConfig {
   std::string file;  // the ansible.cfg read, "" when none
   // section -> key (lower case) -> value
   std::map<std::string, std::map<std::string, std::string>> values;
+  // section -> key -> the 1-based line it was (last) set on
+  std::map<std::string, std::map<std::string, int>> lines;
 
   // The value of [section] key, or "" when unset.
   std::string Get(const std::string& section, const std::string& key) const;

@@ -48,6 +48,10 @@ struct RunOptions {
   bool batch = true;
   // ANSIBLE_STRATEGY / [defaults] strategy: a play without `strategy`.
   std::string default_strategy = "linear";
+  // ANSIBLE_GATHERING=smart: facts are gathered once per host and run (a
+  // play skips hosts whose facts an earlier play gathered). "explicit" is
+  // applied by the command to the plays without gather_facts.
+  bool smart_gathering = false;
 };
 
 struct RunEnvironment {

@@ -317,7 +317,11 @@ Status PlayRun::Run() {
     gather_task.keywords.set("name", Value("Gathering Facts"));
     for (const char* k : {"gather_subset", "gather_timeout", "fact_path"})
       if (const Value* v = play_.keywords.find(k); v && !v->is_null()) gather_task.args.set(k, *v);
-    if (Status s = RunTask(gather_task, ctx, ActiveHosts()); !s) return s;
+    std::vector<HostState*> hosts = ActiveHosts();
+    if (ex_.options_.smart_gathering)
+      std::erase_if(hosts, [](const HostState* h) { return !h->facts->empty(); });
+    if (!hosts.empty())
+      if (Status s = RunTask(gather_task, ctx, hosts); !s) return s;
   }
   for (const auto* section : {&play_.pre_tasks, &play_.tasks, &play_.post_tasks}) {
     if (play_ended_) break;

@@ -5,11 +5,13 @@
 # the precedence between them; the same rendered `-a` and exit code.
 set -uo pipefail
 : "${DROVER:?}"
+drover_lib=$(cd "$(dirname "$0")/../lib" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp ANSIBLE_NOCOLOR=1
 unset ANSIBLE_CONFIG ANSIBLE_INVENTORY
+source "$drover_lib/drover_env.sh"
 failures=0 passes=0
 
 mkdir -p inv/group_vars group_vars host_vars pb/group_vars pb/host_vars

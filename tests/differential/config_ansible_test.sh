@@ -11,11 +11,13 @@
 #   community.general.yaml (yaml_callback_ansible_test.sh tests its shapes).
 set -uo pipefail
 : "${DROVER:?}"
+drover_lib=$(cd "$(dirname "$0")/../lib" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp
 unset ANSIBLE_CONFIG ANSIBLE_INVENTORY ANSIBLE_STDOUT_CALLBACK
+source "$drover_lib/drover_env.sh"
 failures=0
 check() {  # description command...
   local what=$1

@@ -20,6 +20,7 @@ cd "$tmp" || exit 1
 export HOME=$tmp ANSIBLE_LOCAL_TEMP=$tmp/.ansible-tmp
 unset ANSIBLE_CONFIG ANSIBLE_INVENTORY ANSIBLE_STDOUT_CALLBACK ANSIBLE_LOG_PATH
 source "$lib/check.sh"
+source "$lib/drover_env.sh"
 
 printf '[web]\nh1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' >inv.ini
 mkdir logs
