@@ -47,7 +47,7 @@ std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host
   const std::string setting = env ? env : cfg.Get("defaults", "localhost_warning");
   if (!setting.empty() && !output::AnsibleTrue(setting)) return std::nullopt;
   return MakeError(
-      "provided hosts list is empty, only localhost is available. Note that\nthe implicit "
+      "provided hosts list is empty, only localhost is available. Note that the implicit "
       "localhost does not match 'all'");
 }
 

@@ -1,9 +1,12 @@
 #include "cli/report.h"
 
 #include <cstdio>
+#include <mutex>
+#include <set>
 
 #include "core/secrets.h"
 #include "output/ansible_log.h"
+#include "output/warning_text.h"
 
 namespace drover::cli {
 
@@ -15,7 +18,18 @@ int ReportError(const Error& error) {
 }
 
 void ReportWarning(const Error& warning) {
-  std::string text = Redact("[WARNING]: " + warning.full());
+  std::string text = output::DisplayedWarning(warning.headline());
+  if (text.empty()) return;
+  if (!warning.detail.empty()) text += "\n" + warning.detail;
+  if (text.back() == '\n') text.pop_back();
+  text = Redact(text);
+  // display.warning() shows a text once per process.
+  static std::mutex mu;
+  static std::set<std::string> shown;
+  {
+    std::lock_guard lock(mu);
+    if (!shown.insert(text).second) return;
+  }
   std::fprintf(stderr, "%s\n", text.c_str());
   if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text + "\n");
 }

@@ -13,6 +13,7 @@
 #include "connection/pool.h"
 #include "core/interrupt.h"
 #include "core/parser_error.h"
+#include "executor/condition_warnings.h"
 #include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
@@ -825,6 +826,8 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   std::map<HostState*, std::vector<Inclusion>> per_host;
   size_t rounds = 0;
   for (HostState* h : hosts) {
+    ConditionWarnings condition_warnings(
+        [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); });
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;
