@@ -34,6 +34,7 @@
 #include "output/color_choice.h"
 #include "output/json_log.h"
 #include "output/progress.h"
+#include "output/warning_text.h"
 #include "playbook/listing.h"
 #include "playbook/loader.h"
 #include "vars/extra_vars.h"
@@ -290,6 +291,9 @@ Command PlaybookCommand() {
     const AnsibleConfig cfg = ReadAnsibleConfig();
     // log_path: what the user is shown from here on, in Ansible's log format.
     std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+    output::SetDeprecationWarnings(
+        ConfiguredBool(cfg, "ANSIBLE_DEPRECATION_WARNINGS", "defaults", "deprecation_warnings")
+            .value_or(true));
     playbook::LoadOptions load_options;
     if (const char* rp = std::getenv("ANSIBLE_ROLES_PATH")) {
       load_options.roles_path = ParseAnsibleConfig("[d]\nroles_path=" + std::string(rp), "./x")

@@ -1,8 +1,6 @@
 #include "cli/report.h"
 
 #include <cstdio>
-#include <mutex>
-#include <set>
 
 #include "core/secrets.h"
 #include "output/ansible_log.h"
@@ -23,13 +21,7 @@ void ReportWarning(const Error& warning) {
   if (!warning.detail.empty()) text += "\n" + warning.detail;
   if (text.back() == '\n') text.pop_back();
   text = Redact(text);
-  // display.warning() shows a text once per process.
-  static std::mutex mu;
-  static std::set<std::string> shown;
-  {
-    std::lock_guard lock(mu);
-    if (!shown.insert(text).second) return;
-  }
+  if (!output::FirstShowing(text)) return;  // display.warning() shows a text once
   std::fprintf(stderr, "%s\n", text.c_str());
   if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text + "\n");
 }

@@ -13,7 +13,9 @@ ConditionWarnings::ConditionWarnings(std::function<void(const std::string&)> rep
   current = this;
 }
 
-ConditionWarnings::~ConditionWarnings() { current = previous_; }
+ConditionWarnings::~ConditionWarnings() {
+  current = previous_;
+}
 
 void ConditionWarnings::Check(const std::string& condition) {
   if (!current || !tmpl::IsPossiblyTemplate(condition)) return;

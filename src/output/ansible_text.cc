@@ -185,6 +185,9 @@ void AnsibleTextReporter::OnWarning(const std::string& text) {
   const std::string shown = DisplayedWarning(text);
   if (shown.empty()) return;
   const bool deprecation = IsDeprecation(text);
+  // Deprecations come from the controller's one Display, shown once;
+  // warnings from a host's task from its worker's.
+  if (deprecation && !FirstShowing(shown)) return;
   Write(shown, deprecation ? kColorDeprecate : kColorWarn, Shown::kScreenOnly, stderr);
   // display.warning's message ends in \n (deprecated()'s is stripped).
   Write(deprecation ? shown : shown + "\n", nullptr, Shown::kLogOnly);
@@ -227,7 +230,8 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
       return;
     }
     case Outcome::kSkipped: {
-      std::string line = "skipping: " + HostTag(e) + item;
+      // v2_runner_item_on_skipped's "(item=x) " ends in a space.
+      std::string line = "skipping: " + HostTag(e) + item + (e.is_item ? " " : "");
       if (options_.verbosity > 0) line += " => " + Dump(e.result, pretty, e.action);
       Write(line, kColorSkip);
       return;

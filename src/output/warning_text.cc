@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <mutex>
+#include <set>
 #include <string_view>
 
 #include "template/regex.h"
@@ -14,11 +16,14 @@ namespace drover::output {
 
 namespace {
 
-bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool IsContinuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // Length in code points (Python's len() of the str).
 size_t Len(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
 }
 
 // Byte offset of the first `n` code points of `s`.
@@ -100,8 +105,7 @@ void HandleLongWord(std::vector<std::string>& reversed, std::vector<std::string>
   if (Len(chunk) > space_left) {
     const size_t limit = ByteOffset(chunk, space_left);
     const size_t hyphen = limit == 0 ? std::string::npos : chunk.rfind('-', limit - 1);
-    if (hyphen != std::string::npos && hyphen > 0 &&
-        chunk.find_first_not_of('-') < hyphen)
+    if (hyphen != std::string::npos && hyphen > 0 && chunk.find_first_not_of('-') < hyphen)
       end = Len(chunk.substr(0, hyphen)) + 1;
   }
   const size_t cut = ByteOffset(chunk, end);
@@ -170,16 +174,26 @@ std::string Stripped(std::string text) {
 std::string DeprecationMessage(const std::string& msg, const std::string& version) {
   std::string text = Stripped(msg);
   if (!text.empty() && text.back() != '!' && text.back() != '?' && text.back() != '.') text += '.';
-  const std::string when =
-      version.empty() ? "in a future release." : "in version " + version + ".";
+  const std::string when = version.empty() ? "in a future release." : "in version " + version + ".";
   return std::string(kDeprecationHead) + text + " This feature will be removed " + when +
          " Deprecation warnings can be disabled by setting deprecation_warnings=False in "
          "ansible.cfg.";
 }
 
-bool IsDeprecation(const std::string& warning) { return warning.starts_with(kDeprecationHead); }
+bool FirstShowing(const std::string& shown) {
+  static std::mutex mu;
+  static std::set<std::string> seen;
+  std::lock_guard lock(mu);
+  return seen.insert(shown).second;
+}
 
-void SetDeprecationWarnings(bool on) { deprecations_on = on; }
+bool IsDeprecation(const std::string& warning) {
+  return warning.starts_with(kDeprecationHead);
+}
+
+void SetDeprecationWarnings(bool on) {
+  deprecations_on = on;
+}
 
 std::string DisplayedWarning(const std::string& warning, size_t columns) {
   if (!IsDeprecation(warning)) return WarningText(warning, columns);

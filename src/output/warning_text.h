@@ -36,4 +36,8 @@ void SetDeprecationWarnings(bool on);
 // keeping whitespace and stripped; "" when it is not to be shown.
 std::string DisplayedWarning(const std::string& warning, size_t columns = DisplayColumns());
 
+// display's memory of what it showed (_warns, _deprecations): true the
+// first time this process shows `shown`.
+bool FirstShowing(const std::string& shown);
+
 }  // namespace drover::output
