@@ -9,10 +9,9 @@ namespace drover::playbook {
 
 // Whether the task was written as `include` (any of its FQCNs).
 inline bool IsDeprecatedInclude(const Task& task) {
-  return task.action == "include_tasks" &&
-         (task.action_as_written == "include" ||
-          task.action_as_written == "ansible.builtin.include" ||
-          task.action_as_written == "ansible.legacy.include");
+  return task.action == "include_tasks" && (task.action_as_written == "include" ||
+                                            task.action_as_written == "ansible.builtin.include" ||
+                                            task.action_as_written == "ansible.legacy.include");
 }
 
 // helpers.py's deprecation, given when a task file with an `include` loads.
@@ -27,8 +26,7 @@ inline std::string IncludeLoadDeprecation() {
 // included_file.py's, given when a dynamic `include` runs.
 inline std::string IncludeRunDeprecation() {
   return output::DeprecationMessage(
-      "\"include\" is deprecated, use include_tasks/import_tasks/import_playbook instead",
-      "2.16");
+      "\"include\" is deprecated, use include_tasks/import_tasks/import_playbook instead", "2.16");
 }
 
 }  // namespace drover::playbook
