@@ -35,6 +35,7 @@
 #include "output/color_choice.h"
 #include "output/json_log.h"
 #include "output/progress.h"
+#include "output/warning_text.h"
 #include "playbook/listing.h"
 #include "playbook/loader.h"
 #include "vars/extra_vars.h"
@@ -287,6 +288,7 @@ Command PlaybookCommand() {
     const AnsibleSettings settings(cfg);
     // log_path: what the user is shown from here on, in Ansible's log format.
     std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
+    output::SetDeprecationWarnings(settings.Bool("DEPRECATION_WARNINGS").value_or(true));
     // Settings drover ignores are said once, before anything else is done.
     if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
     playbook::LoadOptions load_options;

@@ -52,7 +52,7 @@ std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host
     return std::nullopt;
   if (!AnsibleSettings(cfg).Bool("LOCALHOST_WARNING").value_or(true)) return std::nullopt;
   return MakeError(
-      "provided hosts list is empty, only localhost is available. Note that\nthe implicit "
+      "provided hosts list is empty, only localhost is available. Note that the implicit "
       "localhost does not match 'all'");
 }
 

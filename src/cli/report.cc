@@ -4,6 +4,7 @@
 
 #include "core/secrets.h"
 #include "output/ansible_log.h"
+#include "output/warning_text.h"
 
 namespace drover::cli {
 
@@ -15,7 +16,12 @@ int ReportError(const Error& error) {
 }
 
 void ReportWarning(const Error& warning) {
-  std::string text = Redact("[WARNING]: " + warning.full());
+  std::string text = output::DisplayedWarning(warning.headline());
+  if (text.empty()) return;
+  if (!warning.detail.empty()) text += "\n" + warning.detail;
+  if (text.back() == '\n') text.pop_back();
+  text = Redact(text);
+  if (!output::FirstShowing(text)) return;  // display.warning() shows a text once
   std::fprintf(stderr, "%s\n", text.c_str());
   if (output::AnsibleLog* log = output::ProcessLog()) log->Message(text + "\n");
 }

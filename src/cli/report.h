@@ -15,7 +15,9 @@ namespace drover::cli {
 
 // Prints "ERROR! <headline>" and its detail to stderr; returns the exit code.
 int ReportError(const Error& error);
-// Prints "[WARNING]: <headline>" to stderr.
+// Prints "[WARNING]: <headline>" to stderr wrapped as display.warning()
+// wraps it (output::DisplayedWarning; a deprecation as display.deprecated),
+// the detail unwrapped below; a text already shown is not shown again.
 void ReportWarning(const Error& warning);
 // A command line the parser rejected: ReportError with exit code 2, the
 // code Ansible's argparse exits with.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <random>
+#include <set>
 
 #include "connection/shell.h"
 #include "core/secrets.h"
@@ -36,6 +37,16 @@ std::optional<std::string> CanonicalBecomeMethod(const std::string& method) {
   if (name.rfind("ansible.builtin.", 0) == 0) name = name.substr(16);
   if (name == "sudo" || name == "su") return name;
   return std::nullopt;
+}
+
+bool AnsibleHasBecomePlugin(std::string method) {
+  static const std::set<std::string> kNames = {
+      "runas", "su",     "sudo",  "doas", "dzdo",   "ksu",    "machinectl",
+      "pbrun", "pfexec", "pmrun", "sesu", "enable", "sudosu", "podman_unshare"};
+  for (const std::string prefix : {"ansible.builtin.", "ansible.legacy.", "community.general.",
+                                   "ansible.netcommon.", "containers.podman."})
+    if (method.starts_with(prefix)) method = method.substr(prefix.size());
+  return kNames.contains(method);
 }
 
 Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& in) {
@@ -74,6 +85,9 @@ Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& in) 
     if (spec.password) plan.prompt = "Password: ";
     plan.command = "su " + (flags.empty() ? "" : flags + " ") + ShellQuote(spec.user) + " -c " +
                    ShellQuote(inner);
+  } else if (!AnsibleHasBecomePlugin(spec.method)) {
+    return MakeError("Invalid become method specified, could not find matching plugin: '" +
+                     spec.method + "'. Use `ansible-doc -t become -l` to list available plugins.");
   } else {
     return MakeError("become method '" + spec.method +
                      "' is not supported by drover; use sudo or su (also as ansible.builtin.sudo, "

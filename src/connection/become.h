@@ -39,6 +39,10 @@ Result<BecomePlan> WrapBecome(const std::string& command, const BecomeSpec& spec
 // their FQCNs "ansible.builtin.sudo", "ansible.builtin.su"), or nullopt for
 // any other method (doas, runas, pbrun, ...: not supported).
 std::optional<std::string> CanonicalBecomeMethod(const std::string& method);
+// Whether the installed Ansible resolves this become plugin (ansible.builtin's
+// and the names its runtime routes to collections). A method it does not
+// know fails the task with Ansible's "Invalid become method specified".
+bool AnsibleHasBecomePlugin(std::string method);
 
 // Removes the method's prompts from stderr. Returns an error message when
 // stderr shows that escalation itself failed (wrong or missing password),

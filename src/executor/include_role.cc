@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "core/parser_error.h"
+#include "executor/condition_warnings.h"
 #include "executor/executor.h"
 #include "executor/loops.h"
 #include "executor/play_run.h"
@@ -72,6 +73,8 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
   std::map<HostState*, std::vector<Inclusion>> per_host;
   size_t rounds = 0;
   for (HostState* h : hosts) {
+    ConditionWarnings condition_warnings(
+        [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); });
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     auto skip = [&](bool is_item, const std::string& label, Map result) {

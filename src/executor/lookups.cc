@@ -36,12 +36,12 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
   return k;
 }
 
-// The templar's message for a plugin's own error (AnsibleError with
-// orig_exc appends the original message once more).
+// The templar's message for a plugin's own error (as warned with
+// errors=warn; raised, AnsibleError's orig_exc appends the original message
+// once more).
 std::string UnhandledMessage(std::string_view name, const LookupFailure& f) {
   return "An unhandled exception occurred while running the lookup plugin '" + std::string(name) +
-         "'. Error was a <class '" + f.python_class + "'>, original message: " + f.message + ". " +
-         f.message;
+         "'. Error was a <class '" + f.python_class + "'>, original message: " + f.message;
 }
 
 }  // namespace
@@ -89,7 +89,7 @@ Result<Value> RunLookup(const std::string& name, const List& args, const Map& kw
     if (errors == "warn") {
       if (warn) warn(msg);
     } else if (errors != "ignore") {
-      return MakeError(f.kind == LookupFailure::kLookupError ? f.message : msg);
+      return MakeError(f.kind == LookupFailure::kLookupError ? f.message : msg + ". " + f.message);
     }
     return wantlist ? Value(List{}) : Value();
   }

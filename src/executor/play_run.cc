@@ -13,11 +13,13 @@
 #include "connection/pool.h"
 #include "core/interrupt.h"
 #include "core/parser_error.h"
+#include "executor/condition_warnings.h"
 #include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
 #include "executor/template_scope.h"
 #include "modules/module.h"
+#include "playbook/deprecated_include.h"
 #include "playbook/keywords.h"
 #include "playbook/loader.h"
 #include "playbook/tags.h"
@@ -288,6 +290,13 @@ bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx)
   }
   auto own = RenderedTags(task.keywords);
   tags.insert(own.begin(), own.end());
+  // A dynamic `include` runs whatever --tags asks (Block.filter_tagged_tasks
+  // checks it against --skip-tags only); its tasks are filtered as usual.
+  if (playbook::IsDeprecatedInclude(task)) {
+    playbook::TagFilter skip_only = ex_.options_.tags;
+    skip_only.only.clear();
+    return skip_only.ShouldRun(tags);
+  }
   return ex_.options_.tags.ShouldRun(tags);
 }
 
@@ -817,6 +826,8 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   ts.handler = task.is_handler;
   ts.where = task.where.str();
   ex_.env_.reporter->OnTaskStart(ts);
+  if (playbook::IsDeprecatedInclude(task))
+    ex_.env_.reporter->OnWarning(playbook::IncludeRunDeprecation());
   // run_once: the first host includes the file.
   std::vector<HostState*> hosts = hosts_in;
   if (playbook::KeywordIsTrue(ctx.Inherited(task, "run_once")) && !hosts.empty()) hosts.resize(1);
@@ -829,6 +840,8 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   std::map<HostState*, std::vector<Inclusion>> per_host;
   size_t rounds = 0;
   for (HostState* h : hosts) {
+    ConditionWarnings condition_warnings(
+        [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); });
     auto scope = runner_.TaskScope(*h, task, ctx);
     TemplateScope tscope(*scope);
     std::vector<Map> item_locals;

@@ -166,13 +166,15 @@ Status CheckArgs(const playbook::Task& t, const modules::Module& m, bool module_
   return Status();
 }
 
-// A become_method keyword written as a literal (not a template) must be one
-// drover runs.
+// A become_method keyword written as a literal (not a template) that the
+// installed Ansible has must be one drover runs. One Ansible does not know
+// fails each host at run time with Ansible's message, as Ansible does.
 Status CheckBecomeMethod(const Map& keywords, const Location& where) {
   const Value* v = keywords.find("become_method");
   if (v == nullptr || !v->is_string()) return Status();
   const std::string& method = v->as_string();
-  if (tmpl::IsPossiblyTemplate(method) || connection::CanonicalBecomeMethod(method))
+  if (tmpl::IsPossiblyTemplate(method) || connection::CanonicalBecomeMethod(method) ||
+      !connection::AnsibleHasBecomePlugin(method))
     return Status();
   return MakeError("become_method '" + method +
                        "' is not supported by drover; use sudo or su (also as "

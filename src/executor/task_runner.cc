@@ -8,6 +8,7 @@
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
+#include "executor/condition_warnings.h"
 #include "executor/connection_vars.h"
 #include "executor/debug_action.h"
 #include "executor/dynamic_inventory.h"
@@ -143,6 +144,7 @@ Result<bool> EvaluateAll(const Value& cond, const tmpl::Scope& scope) {
   if (cond.is_number()) return cond.truthy();
   if (!cond.is_string())
     return MakeError("a condition must be text, a bool or a list", cond.where());
+  ConditionWarnings::Check(cond.as_string());
   Result<bool> r = tmpl::EvaluateConditional(cond.as_string(), scope);
   if (!r) {
     Error e = r.take_error();
@@ -193,6 +195,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   const LookupContext lookup_ctx = TaskLookupContext(task, ctx);
   tmpl::ThreadLookup lookups(MakeLookupHook(
       lookup_ctx, [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); }));
+  ConditionWarnings condition_warnings(
+      [this](const std::string& w) { ex_.env_.reporter->OnWarning(w); });
   std::unique_ptr<vars::VarScope> scope = TaskScope(host, task, ctx);
   TemplateScope tscope(*scope);
   const std::string where = LocationText(task.where);

@@ -4,6 +4,7 @@
 
 #include "core/json.h"
 #include "core/secrets.h"
+#include "output/warning_text.h"
 #include "output/yaml_results.h"
 
 namespace drover::output {
@@ -24,6 +25,7 @@ constexpr const char* kColorError = kRed;
 constexpr const char* kColorSkip = kCyan;
 constexpr const char* kColorUnreachable = kBrightRed;
 constexpr const char* kColorWarn = kBrightPurple;
+constexpr const char* kColorDeprecate = kPurple;
 constexpr const char* kColorVerbose = "\033[0;34m";  // blue
 constexpr const char* kColorDiffAdd = kGreen;
 constexpr const char* kColorDiffRemove = kRed;
@@ -136,18 +138,20 @@ std::string AnsibleTextReporter::Dump(const Value& result, bool pretty,
   return DumpResult(result, pretty, action);
 }
 
-void AnsibleTextReporter::Write(const std::string& text, const char* color, Shown shown) {
+void AnsibleTextReporter::Write(const std::string& text, const char* color, Shown shown,
+                                FILE* stream) {
+  if (!stream) stream = out_;
   std::lock_guard lock(mu_);
   std::string safe = Redact(text);
   if (log_ && shown != Shown::kScreenOnly) log_->Message(safe);
   if (shown == Shown::kLogOnly) return;
   auto write = [&] {
     if (options_.color && color) {
-      std::fprintf(out_, "%s\n", Colored(safe, color).c_str());
+      std::fprintf(stream, "%s\n", Colored(safe, color).c_str());
     } else {
-      std::fprintf(out_, "%s\n", safe.c_str());
+      std::fprintf(stream, "%s\n", safe.c_str());
     }
-    std::fflush(out_);
+    std::fflush(stream);
   };
   if (progress_) {
     progress_->WriteAbove(write);
@@ -177,9 +181,16 @@ void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string&
 }
 
 void AnsibleTextReporter::OnWarning(const std::string& text) {
-  Write("[WARNING]: " + text, kColorWarn, Shown::kScreenOnly);
-  Write("[WARNING]: " + text + "\n", nullptr,
-        Shown::kLogOnly);  // display.warning's message ends in \n
+  // display.warning()/deprecated(): wrapped, on stderr.
+  const std::string shown = DisplayedWarning(text);
+  if (shown.empty()) return;
+  const bool deprecation = IsDeprecation(text);
+  // Deprecations come from the controller's one Display, shown once;
+  // warnings from a host's task from its worker's.
+  if (deprecation && !FirstShowing(shown)) return;
+  Write(shown, deprecation ? kColorDeprecate : kColorWarn, Shown::kScreenOnly, stderr);
+  // display.warning's message ends in \n (deprecated()'s is stripped).
+  Write(deprecation ? shown : shown + "\n", nullptr, Shown::kLogOnly);
 }
 
 void AnsibleTextReporter::OnVerbose(int level, const std::string& text) {
@@ -219,7 +230,8 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
       return;
     }
     case Outcome::kSkipped: {
-      std::string line = "skipping: " + HostTag(e) + item;
+      // v2_runner_item_on_skipped's "(item=x) " ends in a space.
+      std::string line = "skipping: " + HostTag(e) + item + (e.is_item ? " " : "");
       if (options_.verbosity > 0) line += " => " + Dump(e.result, pretty, e.action);
       Write(line, kColorSkip);
       return;

@@ -58,7 +58,9 @@ class AnsibleTextReporter : public Reporter {
 
  private:
   enum class Shown { kBoth, kScreenOnly, kLogOnly };  // display()'s screen_only/log_only
-  void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth);
+  // To `stream` (null: the reporter's output).
+  void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth,
+             FILE* stream = nullptr);
   // DumpResult, or YamlDumpResult with options_.yaml.
   std::string Dump(const Value& result, bool pretty, const std::string& action) const;
 

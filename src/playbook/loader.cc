@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/parser_error.h"
 #include "core/suggest.h"
+#include "playbook/deprecated_include.h"
 #include "playbook/keywords.h"
 #include "playbook/task_parser.h"
 #include "template/template.h"
@@ -79,6 +80,7 @@ class Loader {
     ctx.dir = play.dir;
     ctx.playbook_dir = play.dir;
     ctx.role = std::move(parent);
+    ctx.parents_static = false;
     if (in_play) ctx.role_cache = play.role_cache.get();
     Map options;
     if (!include.tasks_from.empty()) options.set("tasks_from", Value(include.tasks_from));
@@ -104,6 +106,7 @@ class Loader {
     ctx.dir = fs::path(path).parent_path().string();
     ctx.role = std::move(role);
     ctx.handlers = handlers;
+    ctx.parents_static = false;  // loaded by a dynamic include
     return TaskList(*doc, ctx);
   }
 
@@ -121,6 +124,9 @@ class Loader {
     // a block's, or a role's own (meta/main.yml; roles do not inherit it).
     std::vector<std::string> collections;
     RoleCache* role_cache = nullptr;  // the play's
+    // No dynamic include (include_tasks, include_role) above: a deprecated
+    // `include` here may be static (Ansible's all_parents_static()).
+    bool parents_static = true;
   };
 
   // How a role is applied: Ansible keys its role cache differently for each.
@@ -289,6 +295,12 @@ class Loader {
     Task task = std::move(parsed).value();
     task.role = ctx.role;
     task.is_handler = ctx.handlers;
+    if (IsDeprecatedInclude(task)) {
+      if (warnings_) warnings_->push_back(MakeError(IncludeLoadDeprecation()));
+      const bool is_static = IncludeIsStatic(task, ctx);
+      task = ArgsAsVars(std::move(task));
+      if (is_static) return ImportTasks(entry, std::move(task), ctx);
+    }
     if (task.action == "import_tasks") return ImportTasks(entry, std::move(task), ctx);
     if (task.action == "import_role") return ImportRole(entry, std::move(task), ctx);
     Item item;
@@ -322,6 +334,31 @@ class Loader {
     Item item;
     item.block = block;
     return std::optional<Item>(std::move(item));
+  }
+
+  // helpers.py's choice for `include`: an import when its file name is not
+  // a template, no dynamic include is above it and it has no loop.
+  static bool IncludeIsStatic(const Task& task, const Context& ctx) {
+    const Value* file = task.args.find("_raw_params");
+    if (!file) file = task.args.find("file");
+    if (!file || !file->is_string() || tmpl::IsPossiblyTemplate(file->as_string())) return false;
+    if (!ctx.parents_static || task.keywords.contains("loop")) return false;
+    for (const auto& [k, v] : task.keywords)
+      if (k.starts_with("with_")) return false;
+    return true;
+  }
+
+  // An `include`'s arguments besides the file name are variables of the
+  // included tasks, over its `vars` (TaskInclude.get_vars).
+  static Task ArgsAsVars(Task task) {
+    Map vars;
+    if (const Value* v = task.keywords.find("vars"); v && v->is_map()) vars = v->as_map();
+    Map args;
+    for (const auto& [k, v] : task.args)
+      (k != "_raw_params" && k != "file" ? vars : args).set(k, v);
+    if (!vars.empty()) task.keywords.set("vars", Value(std::move(vars)));
+    task.args = std::move(args);
+    return task;
   }
 
   // import_tasks: the file's tasks, in an implicit block carrying the
