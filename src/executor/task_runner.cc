@@ -553,9 +553,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   HostState* target = *delegate;
   // Connection variables: the task's own (play, block and task vars apply)
   // on its host; a delegate's are templated with the delegate's variables.
-  const Map conn_vars =
+  Result<Map> conn_vars =
       ConnectionVars(target == &host ? scope : *target->scope, ctx.Inherited(task, "connection"));
-  Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, conn_vars);
+  if (!conn_vars) return conn_vars.take_error();
+  Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, *conn_vars);
   if (!conn) return conn.take_error();
 
   modules::RunContext mctx;
@@ -828,10 +829,11 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
                {"ansible_included_var_files", Value(List{Value(p.string())})}};
   }
   if (a == "setup" || a == "gather_facts") {
-    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    Result<Map> conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    if (!conn_vars) return conn_vars.take_error();
     Result<connection::FactsRequest> request = connection::FactsRequestFromArgs(args);
     if (!request) return modules::Failed(request.error().message);
-    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
+    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, *conn_vars);
     if (!conn) return conn.take_error();
     Result<Map> facts = connection::GatherFacts(**conn, *request);
     if (!facts) {
@@ -861,8 +863,9 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     return r;
   }
   if (a == "wait_for_connection") {
-    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
-    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
+    Result<Map> conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    if (!conn_vars) return conn_vars.take_error();
+    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, *conn_vars);
     if (!conn) return conn.take_error();
     Status s = (*conn)->Connect();
     if (!s) return modules::Failed(s.error().message);
