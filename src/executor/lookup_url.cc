@@ -17,8 +17,8 @@
 
 #include "connection/local_connection.h"
 #include "executor/lookup_plugins.h"
-#include "template/template.h"
 #include "modules/http_fetch.h"
+#include "template/template.h"
 
 namespace drover::executor {
 
@@ -42,9 +42,9 @@ modules::HttpRequest Request(const std::string& url, const Map& o) {
        {"use_gssapi", "unix_socket", "ca_path", "unredirected_headers", "ciphers"}) {
     const Value* v = o.find(unsupported);
     if (v && !v->is_null() && v->truthy())
-      throw LookupFailure{LookupFailure::kOptions,
-                          std::string("the url lookup's option '") + unsupported +
-                              "' is not supported by drover"};
+      throw LookupFailure{
+          LookupFailure::kOptions,
+          std::string("the url lookup's option '") + unsupported + "' is not supported by drover"};
   }
   modules::HttpRequest req;
   req.url = url;
@@ -113,8 +113,7 @@ std::string Fetch(const std::string& url, const Map& options) {
   const std::string head = out.substr(0, body_at);
   if (std::optional<std::string> fail = modules::TaggedLine(head, "DROVER_FAIL"))
     Unhandled("the url lookup runs curl on the controller: " +
-              (*fail == "curl is not installed on the host" ? "curl is not installed"
-                                                            : *fail));
+              (*fail == "curl is not installed on the host" ? "curl is not installed" : *fail));
   modules::HttpOutcome got = modules::ParseHttpOutput(head);
   if (!got.ran) Unhandled("Failed lookup url for " + url + " : " + run->stderr_data);
   if (got.tool_exit != 0 && got.status == 0)

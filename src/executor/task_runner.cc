@@ -187,6 +187,16 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
   return scope;
 }
 
+std::string MetaKind(const playbook::Task& task) {
+  const Value* what = task.args.find("_raw_params");
+  return what && what->is_string() ? what->as_string() : "";
+}
+
+bool MetaIgnoresWhen(const std::string& kind) {
+  return kind == "noop" || kind == "refresh_inventory" || kind == "reset_connection" ||
+         kind == "role_complete";
+}
+
 TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const TaskContext& ctx) {
   TaskOutcome outcome;
   // lookup()/query() in this task's templates run Ansible's lookup plugins.
@@ -235,7 +245,10 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
 
   // Loop items (the task's `when` is evaluated per item when it loops).
   Result<std::optional<List>> items = LoopItems(task, tscope, lookup_ctx);
-  const std::vector<const Value*> conditions = ctx.Conditions(task);
+  // 2.14 evaluates no `when` on these meta actions (it warns; the play does).
+  const std::vector<const Value*> conditions =
+      task.action == "meta" && MetaIgnoresWhen(MetaKind(task)) ? std::vector<const Value*>{}
+                                                               : ctx.Conditions(task);
 
   auto conditions_hold = [&](const tmpl::Scope& s, std::string* failed_condition) -> Result<bool> {
     for (const Value* c : conditions) {
@@ -334,6 +347,11 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       Map r = fail_with(run.error());
       report(r, outcome.status, false, "", ignore_errors, "", false);
       return finish(r);
+    }
+    if (!*run && task.action == "meta") {
+      outcome.status = output::Outcome::kSkipped;
+      outcome.meta_skipped = true;
+      return outcome;
     }
     if (!*run) {
       Map r{{"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
