@@ -72,14 +72,7 @@ Status PlayRun::PrepareHost(HostState& h) {
     s.Add(vars::Layer::kRoleVars, role->vars);
   }
   s.Add(vars::Layer::kFacts, h.facts);
-  if (const Value* v = play_.keywords.find("vars")) {
-    if (v->is_map()) {
-      s.Add(vars::Layer::kPlayVars, v->as_map());
-    } else if (v->is_list()) {
-      for (const Value& m : v->as_list())
-        if (m.is_map()) s.Add(vars::Layer::kPlayVars, m.as_map());
-    }
-  }
+  AddVarsKeyword(s, vars::Layer::kPlayVars, play_.keywords.find("vars"));
   // vars_prompt: the answers asked before the run, else the defaults.
   if (auto answered = ex_.env_.vars_prompt_answers.find(&play_);
       answered != ex_.env_.vars_prompt_answers.end()) {
@@ -903,8 +896,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
         break;
       }
       Map params = locals;
-      if (const Value* v = task.keywords.find("vars"); v && v->is_map())
-        for (const auto& [k, val] : v->as_map()) params.set(k, val);
+      for (const auto& [k, val] : VarsKeywordMap(task.keywords.find("vars"))) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
     }
     // The include's own result: ok for each file it includes, as Ansible

@@ -179,12 +179,27 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
   for (const playbook::Block* b : ctx.blocks)
     if (const Value* p = b->keywords.find("_role_params"); p && p->is_map())
       scope->Add(vars::Layer::kRoleParams, p->as_map());
-  for (const Value* v : ctx.BlockVars())
-    if (v->is_map()) scope->Add(vars::Layer::kBlockVars, v->as_map());
-  if (const Value* v = task.keywords.find("vars"); v && v->is_map())
-    scope->Add(vars::Layer::kTaskVars, v->as_map());
+  for (const Value* v : ctx.BlockVars()) AddVarsKeyword(*scope, vars::Layer::kBlockVars, v);
+  AddVarsKeyword(*scope, vars::Layer::kTaskVars, task.keywords.find("vars"));
   if (!ctx.include_params.empty()) scope->Add(vars::Layer::kIncludeParams, ctx.include_params);
   return scope;
+}
+
+void AddVarsKeyword(vars::VarScope& scope, vars::Layer layer, const Value* vars) {
+  if (vars && vars->is_map()) scope.Add(layer, vars->as_map());
+  if (vars && vars->is_list())
+    for (const Value& m : vars->as_list())
+      if (m.is_map()) scope.Add(layer, m.as_map());
+}
+
+Map VarsKeywordMap(const Value* vars) {
+  Map out;
+  if (vars && vars->is_map()) out = vars->as_map();
+  if (vars && vars->is_list())
+    for (const Value& m : vars->as_list())
+      if (m.is_map())
+        for (const auto& [k, v] : m.as_map()) out.set(k, v);
+  return out;
 }
 
 std::string MetaKind(const playbook::Task& task) {

@@ -35,6 +35,12 @@ struct TaskOutcome {
   std::optional<Error> stop;
 };
 
+// Adds a `vars` keyword's value to `scope` as `layer`: a mapping, or a list
+// of mappings (later ones win), as 2.14 accepts; anything else adds nothing.
+void AddVarsKeyword(vars::VarScope& scope, vars::Layer layer, const Value* vars);
+// The same value as one mapping (later entries of a list win).
+Map VarsKeywordMap(const Value* vars);
+
 // The action of a `meta` task (its free-form word: flush_handlers, ...).
 std::string MetaKind(const playbook::Task& task);
 // Meta actions 2.14 runs whatever their `when` (with a warning): noop,
