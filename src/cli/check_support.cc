@@ -27,8 +27,8 @@ struct Use {
 // keyword the loader accepts (playbook/keywords.cc) is implemented.
 // clang-format off
 constexpr std::pair<std::string_view, std::string_view> kKeywordGaps[] = {
-    {"async", "-not implemented: the task runs synchronously"},
-    {"poll", "-not implemented (async is not)"},
+    {"async", "+with a poll the task runs synchronously (no time limit); poll: 0 is refused"},
+    {"poll", "+poll: 0 with async is refused"},
     {"debugger", "-not implemented: ignored"},
     {"order", "-not implemented: hosts run in inventory order"},
     {"become_exe", "-not implemented: ignored"},

@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "core/parser_error.h"
+#include "executor/connection_vars.h"
+#include "executor/lookups.h"
 #include "inventory/host_pattern.h"
 #include "inventory/sources.h"
 #include "template/template.h"
@@ -60,12 +62,17 @@ Result<std::vector<TargetHost>> ResolveTargetHosts(const std::string& pattern,
     out.name = h->name;
     out.vars = scope.Flatten();
     VarScopeAdapter tscope(scope);
-    for (auto& [k, v] : out.vars) {
-      if (k.rfind("ansible_", 0) != 0) continue;
-      Result<Value> t = tmpl::TemplateValue(v, tscope);
-      if (!t) return t.take_error();
-      v = *t;
-    }
+    // Connection variables are rendered as the playbook's are (lookups
+    // included, relative to the playbook dir); one that cannot be stops
+    // the run (Ansible fails that host).
+    executor::LookupContext lookup_ctx;
+    lookup_ctx.playbook_dir =
+        playbook_dir.empty() ? std::filesystem::current_path().string() : playbook_dir;
+    tmpl::ThreadLookup lookups(executor::MakeLookupHook(
+        lookup_ctx, [warnings](const std::string& w) { warnings->push_back(MakeError(w)); }));
+    Result<Map> rendered = executor::TemplateConnectionVars(out.vars, tscope);
+    if (!rendered) return rendered.take_error();
+    for (const auto& [k, v] : *rendered) out.vars.set(k, v);
     hosts.push_back(std::move(out));
   }
   return hosts;

@@ -79,12 +79,13 @@ Result<std::optional<Map>> TaskRunner::RunDelegatedFacts(HostState& host,
     return std::optional<Map>(Map{{"changed", false}, {"ansible_facts", Value(std::move(facts))}});
   }
   // setup / gather_facts: gathered from the delegate.
-  const Map conn_vars = ConnectionVars(*(*target)->scope, ctx.Inherited(task, "connection"));
+  Result<Map> conn_vars = ConnectionVars(*(*target)->scope, ctx.Inherited(task, "connection"));
+  if (!conn_vars) return conn_vars.take_error();
   Result<connection::FactsRequest> request = connection::FactsRequestFromArgs(args);
   if (!request)
     return std::optional<Map>(
         Map{{"changed", false}, {"failed", true}, {"msg", request.error().message}});
-  Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, conn_vars);
+  Result<connection::Connection*> conn = ex_.env_.pool->Get(target_name, *conn_vars);
   if (!conn) return conn.take_error();
   Result<Map> facts = connection::GatherFacts(**conn, *request);
   if (!facts) {

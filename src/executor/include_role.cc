@@ -169,9 +169,9 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       if (const Value* p = a.find("public")) inc.is_public = IsYes(*p);
       if (const Value* d = a.find("allow_duplicates")) inc.request.allow_duplicates = IsYes(*d);
       inc.params = locals;
-      if (const Value* v = task.keywords.find("vars"); v && v->is_map()) {
-        inc.request.vars = v->as_map();
-        for (const auto& [k, val] : v->as_map()) inc.params.set(k, val);
+      if (const Value* v = task.keywords.find("vars"); v && !v->is_null()) {
+        inc.request.vars = VarsKeywordMap(v);
+        for (const auto& [k, val] : inc.request.vars) inc.params.set(k, val);
       }
       inc.key = ArgText(a, "name") + "\n" + inc.request.tasks_from + "\n" + inc.request.vars_from +
                 "\n" + inc.request.defaults_from + "\n" + inc.request.handlers_from + "\n" +

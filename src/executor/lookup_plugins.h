@@ -32,5 +32,6 @@ void AddTablePlugins(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddInventoryPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddConfigPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 void AddPasswordPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
+void AddUrlPlugin(std::map<std::string, LookupPlugin, std::less<>>& m);
 
 }  // namespace drover::executor

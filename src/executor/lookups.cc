@@ -31,6 +31,7 @@ const std::map<std::string, LookupPlugin, std::less<>>& Plugins() {
     AddTablePlugins(m);
     AddInventoryPlugin(m);
     AddConfigPlugin(m);
+    AddUrlPlugin(m);
     return m;
   }();
   return k;

@@ -74,14 +74,7 @@ Status PlayRun::PrepareHost(HostState& h) {
     s.Add(vars::Layer::kRoleVars, role->vars);
   }
   s.Add(vars::Layer::kFacts, h.facts);
-  if (const Value* v = play_.keywords.find("vars")) {
-    if (v->is_map()) {
-      s.Add(vars::Layer::kPlayVars, v->as_map());
-    } else if (v->is_list()) {
-      for (const Value& m : v->as_list())
-        if (m.is_map()) s.Add(vars::Layer::kPlayVars, m.as_map());
-    }
-  }
+  AddVarsKeyword(s, vars::Layer::kPlayVars, play_.keywords.find("vars"));
   // vars_prompt: the answers asked before the run, else the defaults.
   if (auto answered = ex_.env_.vars_prompt_answers.find(&play_);
       answered != ex_.env_.vars_prompt_answers.end()) {
@@ -540,6 +533,18 @@ std::string MetaMessage(const std::string& kind, const std::string& host) {
   return kind;  // noop, an explicit role_complete
 }
 
+// 2.14's skip_reason for a meta action whose `when` is false on `host`.
+std::string MetaSkipReason(const std::string& kind, const std::string& host) {
+  std::string r = kind + " conditional evaluated to False";
+  if (kind == "flush_handlers") return r + ", not running handlers for " + host;
+  if (kind == "clear_facts") return r + ", not clearing facts and fact cache for " + host;
+  if (kind == "clear_host_errors") return r + ", not clearing host error state for " + host;
+  if (kind == "end_batch") return r + ", continuing current batch";
+  if (kind == "end_play") return r + ", continuing play";
+  if (kind == "end_host") return r + ", continuing execution for " + host;
+  return r;
+}
+
 }  // namespace
 
 Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
@@ -576,10 +581,11 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
   // with its banner and its META line at -vv; the others once.
   bool meta_per_host = false;
   if (action == "meta") {
-    const Value* what = task.args.find("_raw_params");
-    const std::string kind = what && what->is_string() ? what->as_string() : "";
+    const std::string kind = MetaKind(*tasks[0]);
     meta_per_host = kind == "noop" || kind == "reset_connection" || kind == "end_host" ||
                     kind == "role_complete" || kind == "flush_handlers";
+    if (kind != "role_complete" && MetaIgnoresWhen(kind) && !ctx.Conditions(task).empty())
+      ex_.env_.reporter->OnWarning(kind + " task does not support when conditional");
   }
   UpdateHostvars();
 
@@ -619,6 +625,27 @@ Status PlayRun::RunTask(const playbook::Task& task, const TaskContext& ctx,
     HostState& h = *hosts[i];
     const TaskOutcome& o = outcomes[i];
     if (meta_per_host && i > 0) ex_.env_.reporter->OnTaskStart(ts);
+    if (action == "meta" && o.meta_skipped) {
+      // As 2.14's _execute_meta: shown (META line at -vv, then a skipping
+      // line) for each host of a per-host action, for the first host of the
+      // others, and not counted in the recap.
+      if (!meta_per_host && i > 0) continue;
+      const std::string kind = MetaKind(*tasks[i]);
+      const std::string reason = MetaSkipReason(kind, h.name);
+      ex_.env_.reporter->OnVerbose(2, "META: " + reason);
+      output::HostResult e;
+      e.host = h.name;
+      e.status = output::Outcome::kSkipped;
+      const std::string msg =
+          kind == "end_host"
+              ? "end_host conditional evaluated to false, continuing execution for " + h.name
+              : kind;
+      e.result = Value(Map{{"msg", msg}, {"skip_reason", reason}});
+      e.where = ts.where;
+      e.action = task.action;
+      ex_.env_.reporter->OnHostResult(e);
+      continue;
+    }
     if (action == "meta" && o.status != output::Outcome::kFailed) {
       if (!o.meta.empty() && (meta_per_host || i == 0))
         ex_.env_.reporter->OnVerbose(2, "META: " + MetaMessage(o.meta, h.name));
@@ -886,8 +913,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
         break;
       }
       Map params = locals;
-      if (const Value* v = task.keywords.find("vars"); v && v->is_map())
-        for (const auto& [k, val] : v->as_map()) params.set(k, val);
+      for (const auto& [k, val] : VarsKeywordMap(task.keywords.find("vars"))) params.set(k, val);
       per_host[h].push_back(Inclusion{file, std::move(params)});
     }
     // The include's own result: ok for each file it includes, as Ansible

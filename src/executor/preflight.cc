@@ -182,6 +182,27 @@ Status CheckBecomeMethod(const Map& keywords, const Location& where) {
                    where);
 }
 
+// `async` with `poll: 0` (fire and forget, collected by async_status) is
+// refused: drover runs every task to its end before the next, so the play
+// would wait where Ansible's goes on. With a poll (15 by default) Ansible
+// waits too, and the task runs as a synchronous one (README).
+Status CheckAsync(const Map& keywords, const Location& where) {
+  const Value* async = keywords.find("async");
+  if (async == nullptr || async->is_null()) return Status();
+  if (async->is_int() && async->as_int() == 0) return Status();
+  if (async->is_string() && async->as_string() == "0") return Status();
+  const Value* poll = keywords.find("poll");
+  if (poll == nullptr || poll->is_null()) return Status();
+  const bool zero = (poll->is_int() && poll->as_int() == 0) ||
+                    (poll->is_string() &&
+                     (poll->as_string() == "0" || tmpl::IsPossiblyTemplate(poll->as_string())));
+  if (!zero) return Status();
+  return MakeError(
+      "async with poll: 0 (a task left running in the background) is not implemented by "
+      "drover: it would wait for the task to end; no host was contacted",
+      where);
+}
+
 void AddPlace(std::vector<std::string>& places, std::string place) {
   if (std::find(places.begin(), places.end(), place) == places.end())
     places.push_back(std::move(place));
@@ -238,6 +259,7 @@ std::vector<Error> CheckRunnable(const playbook::Playbook& pb, const playbook::T
   visit.block = [&](const playbook::Block& b) { become(b.keywords, b.where); };
   visit.task = [&](const playbook::Task& t, bool module_defaults) {
     become(t.keywords, t.where);
+    if (Status s = CheckAsync(t.keywords, t.where); !s) errors.push_back(s.take_error());
     // A templated module name is known per host at run time only.
     if (!t.action_template.empty()) return;
     if (!IsRunnableAction(t.action)) {

@@ -43,10 +43,8 @@ std::optional<std::string> PlayRun::HandlerName(const playbook::Task& handler) c
     scope.Add(vars::Layer::kRoleDefaults, role->defaults);
     scope.Add(vars::Layer::kRoleVars, role->vars);
   }
-  if (const Value* v = play_.keywords.find("vars"); v && v->is_map())
-    scope.Add(vars::Layer::kPlayVars, v->as_map());
-  if (const Value* v = handler.keywords.find("vars"); v && v->is_map())
-    scope.Add(vars::Layer::kTaskVars, v->as_map());
+  AddVarsKeyword(scope, vars::Layer::kPlayVars, play_.keywords.find("vars"));
+  AddVarsKeyword(scope, vars::Layer::kTaskVars, handler.keywords.find("vars"));
   scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
   TemplateScope tscope(scope);
   Result<Value> rendered = tmpl::TemplateString(written->as_string(), tscope);

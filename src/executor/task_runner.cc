@@ -181,12 +181,37 @@ std::unique_ptr<vars::VarScope> TaskRunner::TaskScope(HostState& host, const pla
   for (const playbook::Block* b : ctx.blocks)
     if (const Value* p = b->keywords.find("_role_params"); p && p->is_map())
       scope->Add(vars::Layer::kRoleParams, p->as_map());
-  for (const Value* v : ctx.BlockVars())
-    if (v->is_map()) scope->Add(vars::Layer::kBlockVars, v->as_map());
-  if (const Value* v = task.keywords.find("vars"); v && v->is_map())
-    scope->Add(vars::Layer::kTaskVars, v->as_map());
+  for (const Value* v : ctx.BlockVars()) AddVarsKeyword(*scope, vars::Layer::kBlockVars, v);
+  AddVarsKeyword(*scope, vars::Layer::kTaskVars, task.keywords.find("vars"));
   if (!ctx.include_params.empty()) scope->Add(vars::Layer::kIncludeParams, ctx.include_params);
   return scope;
+}
+
+void AddVarsKeyword(vars::VarScope& scope, vars::Layer layer, const Value* vars) {
+  if (vars && vars->is_map()) scope.Add(layer, vars->as_map());
+  if (vars && vars->is_list())
+    for (const Value& m : vars->as_list())
+      if (m.is_map()) scope.Add(layer, m.as_map());
+}
+
+Map VarsKeywordMap(const Value* vars) {
+  Map out;
+  if (vars && vars->is_map()) out = vars->as_map();
+  if (vars && vars->is_list())
+    for (const Value& m : vars->as_list())
+      if (m.is_map())
+        for (const auto& [k, v] : m.as_map()) out.set(k, v);
+  return out;
+}
+
+std::string MetaKind(const playbook::Task& task) {
+  const Value* what = task.args.find("_raw_params");
+  return what && what->is_string() ? what->as_string() : "";
+}
+
+bool MetaIgnoresWhen(const std::string& kind) {
+  return kind == "noop" || kind == "refresh_inventory" || kind == "reset_connection" ||
+         kind == "role_complete";
 }
 
 TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const TaskContext& ctx) {
@@ -239,7 +264,10 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
 
   // Loop items (the task's `when` is evaluated per item when it loops).
   Result<std::optional<List>> items = LoopItems(task, tscope, lookup_ctx);
-  const std::vector<const Value*> conditions = ctx.Conditions(task);
+  // 2.14 evaluates no `when` on these meta actions (it warns; the play does).
+  const std::vector<const Value*> conditions =
+      task.action == "meta" && MetaIgnoresWhen(MetaKind(task)) ? std::vector<const Value*>{}
+                                                               : ctx.Conditions(task);
 
   auto conditions_hold = [&](const tmpl::Scope& s, std::string* failed_condition) -> Result<bool> {
     for (const Value* c : conditions) {
@@ -338,6 +366,11 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       Map r = fail_with(run.error());
       report(r, outcome.status, false, "", ignore_errors, "", false);
       return finish(r);
+    }
+    if (!*run && task.action == "meta") {
+      outcome.status = output::Outcome::kSkipped;
+      outcome.meta_skipped = true;
+      return outcome;
     }
     if (!*run) {
       Map r{{"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
@@ -557,9 +590,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   HostState* target = *delegate;
   // Connection variables: the task's own (play, block and task vars apply)
   // on its host; a delegate's are templated with the delegate's variables.
-  const Map conn_vars =
+  Result<Map> conn_vars =
       ConnectionVars(target == &host ? scope : *target->scope, ctx.Inherited(task, "connection"));
-  Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, conn_vars);
+  if (!conn_vars) return conn_vars.take_error();
+  Result<connection::Connection*> conn = ex_.env_.pool->Get(target->name, *conn_vars);
   if (!conn) return conn.take_error();
 
   modules::RunContext mctx;
@@ -832,10 +866,11 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
                {"ansible_included_var_files", Value(List{Value(p.string())})}};
   }
   if (a == "setup" || a == "gather_facts") {
-    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    Result<Map> conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    if (!conn_vars) return conn_vars.take_error();
     Result<connection::FactsRequest> request = connection::FactsRequestFromArgs(args);
     if (!request) return modules::Failed(request.error().message);
-    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
+    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, *conn_vars);
     if (!conn) return conn.take_error();
     Result<Map> facts = connection::GatherFacts(**conn, *request);
     if (!facts) {
@@ -865,8 +900,9 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     return r;
   }
   if (a == "wait_for_connection") {
-    const Map conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
-    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, conn_vars);
+    Result<Map> conn_vars = ConnectionVars(scope, ctx.Inherited(task, "connection"));
+    if (!conn_vars) return conn_vars.take_error();
+    Result<connection::Connection*> conn = ex_.env_.pool->Get(host.name, *conn_vars);
     if (!conn) return conn.take_error();
     Status s = (*conn)->Connect();
     if (!s) return modules::Failed(s.error().message);

@@ -25,12 +25,28 @@ struct TaskOutcome {
   output::Outcome status = output::Outcome::kOk;
   bool ignored = false;  // failed but ignore_errors
   std::string meta;      // meta action requested (flush_handlers, end_play, ...)
-  Map result;            // the (aggregated) result
+  // A meta action skipped by its `when` (`meta` stays empty): not reported
+  // nor counted here; the play shows it as 2.14's _execute_meta does.
+  bool meta_skipped = false;
+  Map result;  // the (aggregated) result
   // A changed result: the handlers its `notify` reaches.
   std::vector<const playbook::Task*> notify;
   // Set when the run must stop (a notified handler that does not exist).
   std::optional<Error> stop;
 };
+
+// Adds a `vars` keyword's value to `scope` as `layer`: a mapping, or a list
+// of mappings (later ones win), as 2.14 accepts; anything else adds nothing.
+void AddVarsKeyword(vars::VarScope& scope, vars::Layer layer, const Value* vars);
+// The same value as one mapping (later entries of a list win).
+Map VarsKeywordMap(const Value* vars);
+
+// The action of a `meta` task (its free-form word: flush_handlers, ...).
+std::string MetaKind(const playbook::Task& task);
+// Meta actions 2.14 runs whatever their `when` (with a warning): noop,
+// refresh_inventory, reset_connection; and role_complete, which it never
+// evaluates.
+bool MetaIgnoresWhen(const std::string& kind);
 
 class TaskRunner {
  public:

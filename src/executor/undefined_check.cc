@@ -121,8 +121,19 @@ class PlayCheck {
   PlayCheck(const playbook::Play& play, const UndefinedCheckInput& input)
       : play_(play), input_(input) {}
 
-  std::vector<Error> Run() {
-    if (!CollectPlayNames()) return {};
+  // Every name this play may define (its set_fact, register, include_vars
+  // ... persist on the hosts into the next plays, as Ansible's do), added to
+  // `carried`; false when the play defines names the check cannot see.
+  bool Carry(std::set<std::string>& carried) const {
+    carried.insert(defined_.begin(), defined_.end());
+    return !opaque_ && collected_;
+  }
+
+  // `carried`: names earlier plays may have defined (checked as defined).
+  std::vector<Error> Run(const std::set<std::string>& carried) {
+    collected_ = CollectPlayNames();
+    if (!collected_) return {};
+    for (const std::string& name : carried) AddOpaque(name);
     Where top;
     if (const Value* t = play_.keywords.find("tags")) top.tags = playbook::ParseTags(*t);
     for (const auto* section : {&play_.pre_tasks, &play_.tasks, &play_.post_tasks})
@@ -628,6 +639,7 @@ class PlayCheck {
   std::vector<std::shared_ptr<std::vector<playbook::Item>>> included_;
   std::set<std::string> reported_;
   std::vector<Error> errors_;
+  bool collected_ = false;
 };
 
 }  // namespace
@@ -636,9 +648,14 @@ std::vector<Error> CheckUndefinedVariables(const playbook::Playbook& pb,
                                            const UndefinedCheckInput& input) {
   std::vector<Error> errors;
   if (!input.inventory || !input.matcher) return errors;
+  // Names defined in a play stay defined in the next ones; after a play the
+  // check cannot see through (it may define any name), later plays are not
+  // checked: the check never refuses what Ansible runs.
+  std::set<std::string> carried;
   for (const playbook::Play& play : pb.plays) {
     PlayCheck check(play, input);
-    for (Error& e : check.Run()) errors.push_back(std::move(e));
+    for (Error& e : check.Run(carried)) errors.push_back(std::move(e));
+    if (!check.Carry(carried)) break;
   }
   return errors;
 }

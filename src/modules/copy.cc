@@ -278,6 +278,13 @@ class Copy : public Module {
     Result<std::string> local = FindLocalFile(ctx, "files", src);
     if (!local) return Failed(local.error().message);
     if (std::filesystem::is_directory(*local)) return CopyTree(args, ctx, *local, src);
+    // A vault-encrypted src is installed decrypted (decrypt: true, Ansible's default).
+    if (args.find("decrypt")->as_bool() && IsVaultFile(*local)) {
+      Result<std::string> plain = ReadLocalSource(*local);
+      if (!plain) return Failed(plain.error().message);
+      return InstallContent(ctx, *plain, args, dest,
+                            std::filesystem::path(*local).filename().string(), *local);
+    }
     return InstallFile(ctx, *local, args, dest, std::filesystem::path(*local).filename().string(),
                        *local);
   }

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 
 #include "connection/atomic_install.h"
 #include "connection/shell.h"
 #include "core/digest.h"
 #include "core/file_util.h"
+#include "core/secrets.h"
 #include "modules/edit_file.h"
 #include "modules/file_common.h"
 
@@ -99,6 +101,28 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
                            const std::string& after_header) {
   Payload p{&content, "", content.size(), HexDigest("sha1", content), HexDigest("md5", content)};
   return InstallPayload(ctx, p, args, std::move(dest), basename, after_header);
+}
+
+bool IsVaultFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[15] = {};
+  in.read(head, sizeof head);
+  return in.gcount() == sizeof head && std::string_view(head, sizeof head) == "$ANSIBLE_VAULT;";
+}
+
+Result<std::string> ReadLocalSource(const std::string& path, bool* was_vault) {
+  Result<std::string> text = ReadFile(path);
+  if (!text) return text;
+  const bool vault = text->rfind("$ANSIBLE_VAULT;", 0) == 0;
+  if (was_vault) *was_vault = vault;
+  if (!vault) return text;
+  try {
+    std::string plain = Value::Vault(std::move(*text)).as_string();
+    RegisterSecret(plain);
+    return plain;
+  } catch (const Failure& f) {
+    return MakeError("could not decrypt " + path + ": " + f.error.message);
+  }
 }
 
 Result<Map> InstallFile(RunContext& ctx, const std::string& local_path, const Map& args,

@@ -25,6 +25,14 @@ Result<Map> InstallContent(RunContext& ctx, const std::string& content, const Ma
                            std::string dest, const std::string& basename,
                            const std::string& after_header);
 
+// The text of local file `path`; a vault-encrypted one ($ANSIBLE_VAULT
+// header) decrypted with the run's vault secrets (the plaintext registered
+// as a secret, so output masks it), as Ansible's copy (decrypt=true) and
+// template actions read their sources. `*was_vault` tells which.
+Result<std::string> ReadLocalSource(const std::string& path, bool* was_vault = nullptr);
+// Whether local file `path` starts with the vault header.
+bool IsVaultFile(const std::string& path);
+
 // As InstallContent, with the bytes of a local file streamed from disk:
 // constant memory whatever its size (its text is read only for a diff of
 // at most 104448 bytes, Ansible's limit).

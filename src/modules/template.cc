@@ -55,7 +55,7 @@ class Template : public Module {
     if (!ctx.render) return Failed("template: no template renderer for this task");
     Result<std::string> local = FindLocalFile(ctx, "templates", src);
     if (!local) return Failed(local.error().message);
-    Result<std::string> text = ReadFile(*local);
+    Result<std::string> text = ReadLocalSource(*local);
     if (!text) return Failed(text.error().message);
     Result<std::string> rendered = ctx.render(*text, *local);
     if (!rendered) return Failed(rendered.error().full());

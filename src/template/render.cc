@@ -27,6 +27,7 @@ void TVal::RaiseUndefined() const {
   const std::string& m = *undefined_msg;
   if (m.size() > 15 && m[0] == '\'' && m.ends_with("' is undefined"))
     e.undefined_name = m.substr(1, m.size() - 15);
+  e.undefined = true;
   throw e;
 }
 
@@ -696,6 +697,41 @@ TVal Renderer::LookupGlobal(std::string_view name) {
   return TVal::Undefined("'" + std::string(name) + "' is undefined");
 }
 
+namespace {
+
+// Ansible's HostVars: `hostvars` maps each host to its variables, and a
+// host's value is templated with that host's variables (not the variables
+// of the host whose template reads it); a value that is undefined there is
+// left as written (HostVarsVars templates with fail_on_undefined=False).
+Value ResolveHostvars(const Value& hostvars, const Hooks& hooks) {
+  Map out;
+  for (const auto& [host, vars] : hostvars.as_map()) {
+    if (!vars.is_map() || !NeedsTemplating(vars)) {
+      out.set(host, vars);
+      continue;
+    }
+    MapScope host_scope(vars);
+    Map resolved;
+    for (const auto& [k, value] : vars.as_map()) {
+      if (!NeedsTemplating(value)) {
+        resolved.set(k, value);
+        continue;
+      }
+      try {
+        resolved.set(
+            k, TemplateValueImpl(value, host_scope, hooks, std::make_shared<Renderer::Shared>()));
+      } catch (const RenderError& e) {
+        if (!e.undefined) throw;
+        resolved.set(k, value);
+      }
+    }
+    out.set(host, Value(std::move(resolved)));
+  }
+  return Value(std::move(out));
+}
+
+}  // namespace
+
 TVal Renderer::Lookup(std::string_view name) {
   for (auto f = frames_.rbegin(); f != frames_.rend(); ++f)
     for (auto& [k, v] : *f)
@@ -722,7 +758,9 @@ TVal Renderer::Lookup(std::string_view name) {
       std::vector<std::string>& v;
       ~Pop() { v.pop_back(); }
     } pop{shared_->resolving};
-    Value resolved = TemplateValueImpl(*v, scope_, hooks_, shared_);
+    Value resolved = name == "hostvars" && v->is_map()
+                         ? ResolveHostvars(*v, hooks_)
+                         : TemplateValueImpl(*v, scope_, hooks_, shared_);
     shared_->resolved[key] = resolved;
     return resolved;
   }

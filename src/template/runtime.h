@@ -30,6 +30,7 @@ struct RenderError {
   int col = 0;
   std::string template_name;
   std::string undefined_name;  // set when the error is an undefined variable
+  bool undefined = false;      // raised by an undefined value (variable or attribute)
 };
 
 [[noreturn]] void Fail(std::string message);

@@ -111,9 +111,15 @@ Result<Map> LoadExtraVars(const std::vector<std::string>& args, Warnings* warnin
 
 Map LoadTimeVars(const Map& extra_vars, const Value* vars, const std::string* playbook_dir) {
   Map known = extra_vars;
+  // `vars`: a mapping, or a list of mappings whose later entries win.
   if (vars && vars->is_map())
     for (const auto& [k, val] : vars->as_map())
       if (!known.contains(k)) known.set(k, val);
+  if (vars && vars->is_list())
+    for (auto m = vars->as_list().rbegin(); m != vars->as_list().rend(); ++m)
+      if (m->is_map())
+        for (const auto& [k, val] : m->as_map())
+          if (!known.contains(k)) known.set(k, val);
   if (playbook_dir) known.set("playbook_dir", Value(*playbook_dir));
   return known;
 }

@@ -99,7 +99,38 @@ STRATEGY_ENV = ("- hosts: all\n  gather_facts: false\n  tasks:\n"
                 "    - {command: sleep 2, when: inventory_hostname == 'h1'}\n"
                 "    - debug: {msg: two}\n")
 
+# `vars` as a list of mappings (later ones win) on the play, a task and a
+# block; a handler name templated from such play vars.
+LIST_VARS = """
+- hosts: h1
+  gather_facts: false
+  vars:
+    - svc: web
+    - svc: app
+      other: x
+  tasks:
+    - debug: msg="{{ svc }} {{ a }} {{ b }} {{ other }}"
+      vars:
+        - a: 1
+        - b: 2
+      changed_when: true
+      notify: restart app
+    - block:
+        - debug: msg="{{ c }}"
+      vars:
+        - c: 3
+        - c: 4
+    - include_tasks: inc.yml
+      vars:
+        - d: 5
+  handlers:
+    - name: "restart {{ svc }}"
+      debug: msg="handler for {{ svc }}"
+"""
+
 CASES = [
+    ("vars as a list of mappings (handler names too)",
+     {"site.yml": LIST_VARS, "inc.yml": "- debug: msg=\"{{ d }}\"\n"}, [], {}),
     ("templated module names", {"site.yml": ACTIONS, "hosts": HOSTS_MOD,
                                 "inc.yml": "- debug: {msg: included}\n"}, [], {}),
     ("templated module name from -e", {"site.yml": ACTIONS, "hosts": HOSTS_MOD,

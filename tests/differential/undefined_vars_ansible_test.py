@@ -99,6 +99,24 @@ CASES = [
     - name: h
       debug: {msg: "{{ unnotified }}"}
 """}, ["outer_flag"], {"outer_flag": False}),
+    ("set_fact and register in an earlier imported playbook", {
+        "site.yml": "- import_playbook: first.yml\n- import_playbook: second.yml\n",
+        "first.yml": """
+- hosts: web
+  gather_facts: false
+  tasks:
+    - set_fact: {from_first: 1}
+    - command: echo hi
+      register: first_out
+      changed_when: false
+""",
+        "second.yml": """
+- hosts: web
+  gather_facts: false
+  tasks:
+    - debug: {msg: "{{ from_first }} {{ first_out.stdout }}"}
+    - debug: {msg: "{{ never_defined }}"}
+"""}, ["never_defined"], {"never_defined": None}),
     ("register, set_fact, loops", {"site.yml": """
 - hosts: web
   gather_facts: false

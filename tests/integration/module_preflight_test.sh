@@ -178,4 +178,28 @@ for method in doas community.general.doas runas; do
   check "  ... before any host is contacted" untouched
 done
 [[ $failed -eq 0 ]] || { cat "$T/out" "$T/err" >&2; }
+
+# --- async with poll: 0 is refused before contact; with a poll it runs
+rm -f "$W/first"
+cat >"$P/async.yml" <<EOF2
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - copy: {content: "x\n", dest: $W/first}
+    - command: touch $W/async_polled
+      async: 30
+      poll: 2
+    - command: sleep 1
+      async: 30
+      poll: 0
+EOF2
+play async.yml
+check "async with poll: 0 refused (rc=$rc)" test "$rc" -ne 0
+check "  ... naming the file:line: $(head -c 200 "$T/err")" \
+  grep -qE "async.yml:8:7: async with poll: 0 .* is not implemented" "$T/err"
+check "  ... before any host is contacted" untouched
+sed -i '/sleep 1/,$d' "$P/async.yml"
+play async.yml
+check "async with a poll runs (rc=$rc)" test "$rc" -eq 0 -a -e "$W/async_polled"
+[[ $failed -eq 0 ]] || { cat "$T/out" "$T/err" >&2; }
 finish
