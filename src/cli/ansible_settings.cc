@@ -1,9 +1,9 @@
 #include "cli/ansible_settings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <cctype>
 #include <set>
 #include <sstream>
 

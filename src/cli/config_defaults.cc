@@ -26,8 +26,7 @@ std::string ConfiguredControlPathDir(const AnsibleConfig& cfg) {
 
 Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefaults* defaults) {
   auto idle = connection::PersistIdleSeconds(
-      std::getenv("DROVER_PERSIST"),
-      AnsibleSettings(cfg).String("connection.ssh.ssh_args"));
+      std::getenv("DROVER_PERSIST"), AnsibleSettings(cfg).String("connection.ssh.ssh_args"));
   if (!idle) return idle.take_error();
   defaults->persist_idle_s = *idle;
   defaults->control_path_dir = ConfiguredControlPathDir(cfg);
