@@ -3,7 +3,7 @@
 variables, against ansible-playbook 2.14 (two local hosts; same exit code,
 recap, banners and status lines, ERROR! line): force_handlers,
 gathering (explicit, smart, implicit), any_errors_fatal (and the play
-keyword over it), strategy (free, an unknown one), run/skip tags; and the
+keyword over it), become/become_user, strategy (free, an unknown one), run/skip tags; and the
 environment over ansible.cfg as Ansible's config manager resolves it
 (cli/ansible_settings.h)."""
 import sys
@@ -67,6 +67,17 @@ TAGGED = {"site.yml": """
 """}
 
 
+WHO = {"site.yml": """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: id -un
+      register: r
+      changed_when: false
+    - debug: {msg: "{{ r.stdout }}"}
+"""}
+
+
 def cfg(text):
     return {"ansible.cfg": "[defaults]\n" + text}
 
@@ -96,6 +107,13 @@ CASES = [
      {"ANSIBLE_STRATEGY": "linear"}),
     ("ANSIBLE_RUN_TAGS / ANSIBLE_SKIP_TAGS", TAGGED, [],
      {"ANSIBLE_RUN_TAGS": "a,b", "ANSIBLE_SKIP_TAGS": "b"}),
+    ("ANSIBLE_BECOME + ANSIBLE_BECOME_USER: the command runs as that user",
+     dict(WHO, hosts=ONE_HOST), [], {"ANSIBLE_BECOME": "true", "ANSIBLE_BECOME_USER": "daemon"}),
+    ("ANSIBLE_BECOME_USER without become: the login user",
+     dict(WHO, hosts=ONE_HOST), [], {"ANSIBLE_BECOME_USER": "daemon"}),
+    ("ANSIBLE_BECOME=false over become = true in ansible.cfg",
+     dict(WHO, hosts=ONE_HOST, **{"ansible.cfg": "[privilege_escalation]\nbecome = true\nbecome_user = nobody\n"}),
+     [], {"ANSIBLE_BECOME": "false"}),
     ("--tags adds to ANSIBLE_RUN_TAGS (argparse's append to its default)", TAGGED, ["--tags", "c"], {"ANSIBLE_RUN_TAGS": "a"}),
 ]
 
