@@ -69,10 +69,13 @@ PREFIX ?= /usr/local
 RELEASE_BUILD ?= build-release
 RELEASE_FLAGS = --buildtype=release -Dwerror=false -Dtests=false \
   -Dcpp_args='-fstack-protector-strong -D_FORTIFY_SOURCE=2' -Dcpp_link_args='-Wl,-z,relro,-z,now'
+# A build dir made before an option existed is set up again (--reconfigure).
+release_setup = env -u CFLAGS -u CXXFLAGS -u CPPFLAGS -u LDFLAGS \
+  meson setup $(1) $(RELEASE_BUILD) $(RELEASE_FLAGS) --prefix=$(PREFIX) >/dev/null
 release:
-	@[ -f $(RELEASE_BUILD)/build.ninja ] || env -u CFLAGS -u CXXFLAGS -u CPPFLAGS -u LDFLAGS \
-	  meson setup $(RELEASE_BUILD) $(RELEASE_FLAGS) --prefix=$(PREFIX) >/dev/null
-	@meson configure $(RELEASE_BUILD) -Dprefix=$(PREFIX) -Dtests=false >/dev/null
+	@[ -f $(RELEASE_BUILD)/build.ninja ] || $(call release_setup)
+	@meson configure $(RELEASE_BUILD) -Dprefix=$(PREFIX) -Dtests=false >/dev/null 2>&1 || \
+	  $(call release_setup,--reconfigure)
 	@ninja -C $(RELEASE_BUILD) --quiet drover dist/drover.1
 	@echo "release build: $(RELEASE_BUILD)/drover (make build for the test build in $(BUILD)/)"
 

@@ -44,6 +44,11 @@ run_drover() {  # name args...: stdout in $1.out, stderr in $1.err, rc in $1.rc
   shift
   "$DROVER" "$@" >"$name.out" 2>"$name.err"
   echo $? >"$name.rc"
+  # Warnings are wrapped as Ansible wraps them: $1.warn has one per line.
+  awk '/^\[WARNING\]/ { if (w != "") print w; w = $0; next }
+       /^$/ { if (w != "") print w; w = ""; next }
+       { if (w != "") w = w " " $0 }
+       END { if (w != "") print w }' "$name.err" >"$name.warn"
 }
 warnings() { grep -c '^\[WARNING\]' "$1.err"; }
 
@@ -60,19 +65,19 @@ write_cfg $'hash_behaviour = merge\n'
 run_drover cfg playbook --no-progress site.yml
 check "ignored in ansible.cfg: one warning" test "$(warnings cfg)" = 1
 check "ignored in ansible.cfg: names the key, file:line and 'ignored by drover'" \
-  grep -q "^\[WARNING\]: \[defaults\] hash_behaviour ($tmp/ansible.cfg:9) is ignored by drover" cfg.err
+  grep -q "^\[WARNING\]: \[defaults\] hash_behaviour ($tmp/ansible.cfg:9) is ignored by drover" cfg.warn
 check "ignored in ansible.cfg: stdout unchanged" diff base.out cfg.out
 check "ignored in ansible.cfg: same rc" diff base.rc cfg.rc
 
 # The same setting in the environment too: one warning, the variable's.
 ANSIBLE_HASH_BEHAVIOUR=merge run_drover both playbook --no-progress site.yml
 check "ignored in both: one warning, naming the variable (it wins)" bash -c \
-  '[[ $(grep -c "^\[WARNING\]" both.err) = 1 ]] && grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored by drover" both.err'
+  '[[ $(grep -c "^\[WARNING\]" both.err) = 1 ]] && grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored by drover" both.warn'
 write_cfg
 ANSIBLE_HASH_BEHAVIOUR=merge run_drover env playbook --no-progress site.yml
 check "ignored in the environment: exactly one warning" test "$(warnings env)" = 1
 check "ignored in the environment: names ANSIBLE_HASH_BEHAVIOUR" \
-  grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored" env.err
+  grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored" env.warn
 check "ignored in the environment: stdout unchanged" diff base.out env.out
 ANSIBLE_HASH_BEHAVIOUR=merge run_drover twice playbook --no-progress site.yml site.yml
 check "two playbooks: still one warning" test "$(warnings twice)" = 1
@@ -93,7 +98,7 @@ check "vault: one warning" test "$(warnings vault)" = 1
 write_cfg $'interpreter_python = /usr/bin/python3\n' $'[ssh_connection]\npipelining = True\n'
 ANSIBLE_LOCAL_TEMP=$tmp/t run_drover noeffect playbook --no-progress site.yml
 check "no effect: one line" test "$(warnings noeffect)" = 1
-check "no effect: names each entry" bash -c 'grep "no effect in drover" noeffect.err |
+check "no effect: names each entry" bash -c 'grep "no effect in drover" noeffect.warn |
   grep "ANSIBLE_LOCAL_TEMP" | grep "\[defaults\] interpreter_python" | grep -q "\[ssh_connection\] pipelining"'
 check "no effect: stdout unchanged" diff base.out noeffect.out
 

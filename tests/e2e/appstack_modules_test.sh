@@ -81,8 +81,9 @@ recap() { grep -E "^$1 +: ok=" "$S/out" | sed -E 's/ +/ /g; s/^[^:]*: //'; }
 changed_is() { grep -qE "^$1 +: ok=[0-9]+ +changed=$2 " "$S/out"; }
 on_dr() { hosts_ssh dr "$@"; }
 # shellcheck disable=SC2016 # expanded on the host
+# (stderr joins stdout on the host: the two streams' order over SSH varies)
 state_of_dr() {
-  on_dr 'cd /srv/dj && /srv/djvenv/bin/python -c "import sqlite3; print(sqlite3.connect(\"db.sqlite3\").execute(\"select app, name from django_migrations where app = '"'notes'"'\").fetchall())"
+  on_dr 'exec 2>&1; cd /srv/dj && /srv/djvenv/bin/python -c "import sqlite3; print(sqlite3.connect(\"db.sqlite3\").execute(\"select app, name from django_migrations where app = '"'notes'"'\").fetchall())"
     ls static/notes
     readlink /srv/deploy/current; echo $(ls /srv/deploy); ls /srv/deploy/releases; cat /srv/deploy/current/VERSION
     cd /srv/arc; tar -tzf data.tar.gz | sort; bzip2 -dc single.txt.bz2 2>&1; unzip -Z1 texts.zip | sort; stat -c %a texts.zip
