@@ -28,15 +28,6 @@ cat >"$P/slow.yml" <<EOF2
       debug: {msg: not reached}
 EOF2
 host_procs() { pgrep -f "sleep ${tag}[12]" || true; }
-wait_for() {  # seconds command...: polls until command succeeds
-  local n=$(($1 * 10))
-  shift
-  for ((i = 0; i < n; i++)); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 started() { [[ -n $(host_procs) ]]; }
 gone() { [[ -z $(host_procs) ]]; }
 # drover's persistent shells below this test's sshd (other runs on the

@@ -22,10 +22,7 @@ sshd_restart() {  # NAME
   /usr/sbin/sshd -D -e -f "$T/sshd_$name.conf" 2>>"$T/sshd_$name.log" &
   SSHD_PID[$name]=$!
   SSHD_PORT[$name]=$port
-  for _ in $(seq 100); do
-    (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
-    sleep 0.05
-  done
+  sshd_wait_port "$port"
 }
 sshd_restart a
 PA=${SSHD_PORT[a]}
@@ -78,15 +75,6 @@ holders() {
   return 0
 }
 nsockets() { find "$CP" -maxdepth 1 -type s -name 'drover-*' 2>/dev/null | wc -l; }
-wait_for() {  # seconds command...
-  local n=$(($1 * 10))
-  shift
-  for ((i = 0; i < n; i++)); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # --- first run starts a holder (one login); the second makes none
 play "$T/inv_h1" "$T/play.yml"

@@ -78,11 +78,28 @@ CONF
   fi
   SSHD_PID[$name]=$!
   SSHD_PORT[$name]=$port
+  sshd_wait_port "$port"
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/host_$name.pub")" >>"$T/known_hosts"
+}
+
+# sshd_wait_port PORT: waits (up to 5 s) until 127.0.0.1:PORT accepts.
+sshd_wait_port() {
   for _ in $(seq 100); do
-    (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+    (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
     sleep 0.05
   done
-  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/host_$name.pub")" >>"$T/known_hosts"
+}
+
+# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds;
+# fails when it has not within SECONDS.
+wait_for() {
+  local n=$(($1 * 10))
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 sshd_kill() {
