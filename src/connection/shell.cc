@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/shlex.h"
+
 namespace drover::connection {
 
 std::string ShellQuote(const std::string& word) {
@@ -28,45 +30,11 @@ std::string ShellQuote(const std::string& word) {
 }
 
 Result<std::vector<std::string>> ShellSplit(const std::string& text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\'') {
-      const size_t end = text.find('\'', i + 1);
-      if (end == std::string::npos) return MakeError("no closing quotation in: " + text);
-      word += text.substr(i + 1, end - i - 1);
-      i = end;
-      in_word = true;
-    } else if (c == '"') {
-      size_t j = i + 1;
-      for (; j < text.size() && text[j] != '"'; ++j) {
-        if (text[j] == '\\' && j + 1 < text.size() &&
-            (text[j + 1] == '"' || text[j + 1] == '\\' || text[j + 1] == '$' ||
-             text[j + 1] == '`')) {
-          ++j;
-        }
-        word += text[j];
-      }
-      if (j >= text.size()) return MakeError("no closing quotation in: " + text);
-      i = j;
-      in_word = true;
-    } else if (c == '\\') {
-      if (i + 1 >= text.size()) return MakeError("no escaped character in: " + text);
-      word += text[++i];
-      in_word = true;
-    } else if (std::isspace(static_cast<unsigned char>(c))) {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
+  Result<std::vector<std::string>> words = ShlexSplit(text);
+  if (words) return words;
+  std::string message = words.error().message;  // "No closing quotation"...
+  message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+  return MakeError(message + " in: " + text);
 }
 
 std::string WithEnvironment(const std::string& command,

@@ -14,8 +14,8 @@ namespace drover::connection {
 // unchanged, otherwise single-quoted with each ' written as '"'"'.
 std::string ShellQuote(const std::string& word);
 
-// Splits text into words as Python's shlex.split (POSIX mode) does: quotes,
-// backslash escapes, whitespace separation. Unclosed quotes are an error.
+// Splits text into words as Python's shlex.split (POSIX mode) does
+// (core/shlex.h). Unclosed quotes are an error naming the text.
 Result<std::vector<std::string>> ShellSplit(const std::string& text);
 
 // The script that exports `env` (names must be valid identifiers; others are

@@ -5,9 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/shlex.h"
 #include "inventory/host_address.h"
 #include "inventory/python_literal.h"
-#include "inventory/shlex.h"
 
 namespace drover::inventory {
 namespace {
@@ -187,7 +187,7 @@ class IniParser {
   }
 
   Status ParseHostLine(std::string_view line, const std::string& groupname) {
-    Result<std::vector<std::string>> tokens = ShlexSplit(line);
+    Result<std::vector<std::string>> tokens = ShlexSplit(line, {.comments = true});
     if (!tokens) {
       return Fail("Error parsing host definition '" + std::string(line) +
                   "': " + tokens.error().message);

@@ -1,8 +1,8 @@
-#include "inventory/shlex.h"
+#include "core/shlex.h"
 
-namespace drover::inventory {
+namespace drover {
 
-Result<std::vector<std::string>> ShlexSplit(std::string_view text) {
+Result<std::vector<std::string>> ShlexSplit(std::string_view text, ShlexOptions options) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;  // a word has started (possibly empty: "")
@@ -15,7 +15,7 @@ Result<std::vector<std::string>> ShlexSplit(std::string_view text) {
       word.clear();
       in_word = false;
       ++i;
-    } else if (c == '#') {
+    } else if (c == '#' && options.comments) {
       while (i < text.size() && text[i] != '\n') ++i;
       if (in_word) words.push_back(std::move(word));
       word.clear();
@@ -56,4 +56,4 @@ Result<std::vector<std::string>> ShlexSplit(std::string_view text) {
   return words;
 }
 
-}  // namespace drover::inventory
+}  // namespace drover
