@@ -79,25 +79,31 @@ def timed_run(argv, env, cwd):
     return wall, cpu, marks, out.decode(errors="replace")
 
 
-def class_cpu():
-    """CPU seconds so far of holders, sshd sessions and the hosts' shells
-    (own and reaped children's times)."""
+def class_cpu(home, host_ns):
+    """CPU seconds so far of this profile's holders (HOME is HOME), sshd
+    sessions and the hosts' shells (in the PID namespace HOST_NS), own and
+    reaped children's times: other users' drover processes do not count."""
     total = {"holders": 0.0, "sshd": 0.0, "host shells": 0.0}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            if "persist --holder" in cmd:
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    if f"HOME={home}".encode() not in f.read().split(b"\0"):
+                        continue
+                key = "holders"
+            elif os.readlink(f"/proc/{pid}/ns/pid") != host_ns:
+                continue
+            elif cmd.startswith(f"sshd: {hostslib.USER}"):
+                key = "sshd"
+            elif "drover-shell" in cmd:
+                key = "host shells"
+            else:
+                continue
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
-            continue
-        if "persist --holder" in cmd:
-            key = "holders"
-        elif cmd.startswith(f"sshd: {hostslib.USER}"):
-            key = "sshd"
-        elif "drover-shell" in cmd:
-            key = "host shells"
-        else:
             continue
         total[key] += sum(int(x) for x in fields[11:15]) / TICK
     return total
@@ -134,13 +140,15 @@ def main():
         inv = hosts.inventory(n, os.path.join(root, f"inventory-{n}"))
         argv = [drover, "playbook", "-i", inv, "-f", str(n), f"playbooks/{book}.yml"]
         timed_run(argv, env, BENCH)  # the first run: makes the files, starts the holders
+        # The hosts' processes live in the PID namespace of the namespace's PID 1.
+        host_ns = os.readlink(f"/proc/{hostslib.children(hosts.ns.pid)[0]}/ns/pid")
         rows = []
         for _ in range(reruns):
             procs0, _ = hosts.counters()
-            cpu0 = class_cpu()
+            cpu0 = class_cpu(home, host_ns)
             wall, cpu, marks, out = timed_run(argv, env, BENCH)
             procs1, _ = hosts.counters()
-            cpu1 = class_cpu()
+            cpu1 = class_cpu(home, host_ns)
             m = measure.STATS.search(out)
             row = phases(wall, marks)
             row.update({"wall": wall, "drover CPU": cpu,
