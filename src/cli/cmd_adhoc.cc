@@ -140,7 +140,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   const AnsibleSettings settings(cfg);
   // log_path: what the user is shown from here on, as Ansible logs it.
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
-  if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
+  if (Status ss = ReportSettings(settings); !ss) return static_cast<int>(ss.error().code);
   if (!app.count("--verbose")) verbosity = settings.Int("DEFAULT_VERBOSITY").value_or(0);
   if (verbosity >= 1) {
     Display(cfg.file.empty() ? "No config file found; using defaults"

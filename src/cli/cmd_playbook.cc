@@ -290,7 +290,7 @@ Command PlaybookCommand() {
     std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
     output::SetDeprecationWarnings(settings.Bool("DEPRECATION_WARNINGS").value_or(true));
     // Settings drover ignores are said once, before anything else is done.
-    if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
+    if (Status ss = ReportSettings(settings); !ss) return static_cast<int>(ss.error().code);
     playbook::LoadOptions load_options;
     load_options.roles_path = settings.Paths("DEFAULT_ROLES_PATH");
     if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
@@ -467,6 +467,11 @@ Command PlaybookCommand() {
     text_options.timing = WantsTimingSummary(settings);
     text_options.color = output::AnsibleColorEnabled(cfg);
     text_options.yaml = callback == StdoutCallback::kYaml;
+    text_options.show_ok = settings.Bool("callback.default.display_ok_hosts").value_or(true);
+    text_options.show_skipped =
+        settings.Bool("callback.default.display_skipped_hosts").value_or(true);
+    text_options.failed_stderr =
+        settings.Bool("callback.default.display_failed_stderr").value_or(false);
     output::AnsibleTextReporter text(stdout, text_options);
     text.set_log(log.get());
     if (o.verbosity >= 1) {
