@@ -443,6 +443,7 @@ Command PlaybookCommand() {
     ro.become = o.become;
     ro.become_user = o.become_user;
     ro.become_method = o.become_method;
+    ro.become_flags = ConfiguredBecomeFlags(cfg);
     if (!o.strategy.empty()) ro.default_strategy = o.strategy;
     std::unique_ptr<StepPrompt> step;
     if (o.step) {

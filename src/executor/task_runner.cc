@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connection/become.h"
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
@@ -659,7 +660,12 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     spec.method =
         pick("ansible_become_method", "become_method", ex_.options_.become_method, "sudo");
     std::string flags = pick("ansible_become_flags", "become_flags", "", "");
-    if (!flags.empty()) spec.flags = flags;
+    if (!flags.empty()) {
+      spec.flags = flags;
+    } else if (auto m = connection::CanonicalBecomeMethod(spec.method)) {
+      if (auto it = ex_.options_.become_flags.find(*m); it != ex_.options_.become_flags.end())
+        spec.flags = it->second;
+    }
     for (const char* pw_var : {"ansible_become_password", "ansible_become_pass"}) {
       if (const Value* v = scope.Find(pw_var)) {
         Result<Value> t = tmpl::TemplateValue(*v, tscope);

@@ -81,12 +81,12 @@ void SetManagedFormat(std::string format) {
 
 Result<Map> TemplateFileVars(const std::string& path, const std::string& fullpath,
                              const std::string& dest) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(fullpath.c_str(), &st) != 0)
     return MakeError("template: cannot stat " + fullpath + ": " + std::strerror(errno));
   std::string uid = std::to_string(st.st_uid);
   if (const struct passwd* pw = ::getpwuid(st.st_uid)) uid = pw->pw_name;
-  struct utsname un{};
+  struct utsname un {};
   ::uname(&un);
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();

@@ -18,6 +18,10 @@ banners, status lines and debug messages, ERROR! line):
   options): those results are not shown, nor the banner of a task none of
   whose results is shown (tasks, loops, handlers, include_tasks);
   display_failed_stderr: failures on stderr, the rest on stdout.
+
+  become_flags ([privilege_escalation] become_flags, ANSIBLE_BECOME_FLAGS,
+  ANSIBLE_SU_FLAGS): su to daemon (whose shell is nologin) works only with
+  `-s /bin/sh`; ansible_become_flags wins over the setting.
 """
 import os
 import subprocess
@@ -135,6 +139,25 @@ DISPLAY = {
 }
 
 
+ONE_HOST = "h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n"
+
+SU = {
+    "hosts": ONE_HOST,
+    "site.yml": """
+- hosts: all
+  gather_facts: false
+  become: true
+  become_method: su
+  become_user: daemon
+  tasks:
+    - command: id -un
+      register: r
+    - debug: {msg: "{{ r.stdout }}"}
+""",
+}
+PRIV_FLAGS = {"ansible.cfg": "[privilege_escalation]\nbecome_flags = -s /bin/sh\n"}
+
+
 def cfg(text):
     return {"ansible.cfg": "[defaults]\n" + text}
 
@@ -165,6 +188,12 @@ CASES = [
     ("ANSIBLE_DISPLAY_SKIPPED_HOSTS=1 over display_skipped_hosts = False",
      dict(DISPLAY, **cfg("display_skipped_hosts = False\n")), [],
      {"ANSIBLE_DISPLAY_SKIPPED_HOSTS": "1"}),
+    ("[privilege_escalation] become_flags = -s /bin/sh (su)", dict(SU, **PRIV_FLAGS), [], {}),
+    ("ANSIBLE_BECOME_FLAGS=-s /bin/sh (su)", SU, [], {"ANSIBLE_BECOME_FLAGS": "-s /bin/sh"}),
+    ("ANSIBLE_SU_FLAGS=-s /bin/sh (su)", SU, [], {"ANSIBLE_SU_FLAGS": "-s /bin/sh"}),
+    ("su without flags: nologin", SU, [], {}),
+    ("ansible_become_flags over [privilege_escalation] become_flags", dict(SU, **PRIV_FLAGS),
+     ["-e", "ansible_become_flags=-l"], {}),
 ]
 
 def streams(cmd, root):
