@@ -89,6 +89,8 @@ const std::map<std::string_view, Support>& SupportTable() {
                           "INVENTORY_UNPARSED_WARNING",
                           "LOCALHOST_WARNING",
                           "TAGS_RUN",
+                          "RETRY_FILES_ENABLED",
+                          "RETRY_FILES_SAVE_PATH",
                           "TAGS_SKIP",
                           "become.su.become_flags",
                           "become.sudo.become_flags",

@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/config_defaults.h"
 #include "cli/report.h"
+#include "cli/retry_file.h"
 #include "cli/secret_prompt.h"
 #include "cli/step_prompt.h"
 #include "cli/vars_prompt.h"
@@ -520,7 +521,12 @@ Command PlaybookCommand() {
         return ReportError(rs.error());
       }
     }
-    reporters.OnRecap(ex.MakeRecap());
+    const output::Recap recap = ex.MakeRecap();
+    if (std::string retry = WriteRetryFile(settings, o.playbooks.back(), recap); !retry.empty()) {
+      progress.Clear();
+      Display(retry);
+    }
+    reporters.OnRecap(recap);
     if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
       std::fprintf(stderr, "drover stats: %zu connections, %llu round trips\n",
                    pool.ConnectionCount(), static_cast<unsigned long long>(pool.TotalRoundTrips()));

@@ -22,6 +22,9 @@ banners, status lines and debug messages, ERROR! line):
   become_flags ([privilege_escalation] become_flags, ANSIBLE_BECOME_FLAGS,
   ANSIBLE_SU_FLAGS): su to daemon (whose shell is nologin) works only with
   `-s /bin/sh`; ansible_become_flags wins over the setting.
+
+  retry_files_enabled = True (and retry_files_save_path): the .retry file's
+  content and place, and the "to retry" line before the recap.
 """
 import os
 import subprocess
@@ -232,8 +235,55 @@ def failed_stderr_case():
     return 0
 
 
+def retry_outcome(cmd, root, retry):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(HOME=root, ANSIBLE_LOCAL_TEMP=os.path.join(root, "t"), ANSIBLE_NOCOLOR="1")
+    p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=120)
+    text = None
+    if os.path.exists(retry):
+        with open(retry) as f:
+            text = f.read()
+        os.remove(retry)
+    lines = p.stdout.splitlines()
+    hint = [(l, lines[i + 1] if i + 1 < len(lines) else None, lines[i + 2] if i + 2 < len(lines) else None)
+            for i, l in enumerate(lines) if "to retry" in l]
+    return p.returncode, text, hint
+
+
+def retry_files_case():
+    """retry_files_enabled: the .retry file and the line shown."""
+    rc = 0
+    playbook = """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - fail: {msg: boom}
+      when: inventory_hostname != 'h2'
+"""
+    hosts = semantics_lib.HOSTS + "h0 ansible_host=192.0.2.1 ansible_connection=ssh ansible_timeout=1\n"
+    for name, conf, retry in [
+            ("retry_files_enabled = True", "retry_files_enabled = True\n", "site.retry"),
+            ("retry_files_save_path", "retry_files_enabled = yes\nretry_files_save_path = r/d\n",
+             "r/d/site.retry"),
+            ("retry files off (the default)", "", "site.retry")]:
+        with tempfile.TemporaryDirectory() as root:
+            semantics_lib.write_tree(root, {"hosts": hosts, "site.yml": playbook,
+                                            "ansible.cfg": "[defaults]\n" + conf})
+            path = os.path.join(root, retry)
+            a = retry_outcome(["ansible-playbook", "-i", "hosts", "site.yml"], root, path)
+            d = retry_outcome([semantics_lib.DROVER, "playbook", "-i", "hosts", "site.yml"], root,
+                              path)
+        if a != d:
+            print("MISMATCH %s (rc, file, hint):\n  ansible %s\n  drover  %s" % (name, a, d))
+            rc = 1
+        else:
+            print("%s: passed" % name)
+    return rc
+
+
 if __name__ == "__main__":
     rc = semantics_lib.main("ansible.cfg settings honoured", CASES)
     if not os.environ.get("CASE"):
         rc |= failed_stderr_case()
+        rc |= retry_files_case()
     sys.exit(rc)
