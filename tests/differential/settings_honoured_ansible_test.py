@@ -8,7 +8,8 @@ banners, status lines and debug messages, ERROR! line):
   play vars, vars_files, role defaults/vars, task vars, include_vars,
   set_fact and -e, as combine_vars folds them; a list or string between
   replaces what is below it; hostvars show the merged value; an invalid
-  value is Ansible's error (rc 5).
+  value is Ansible's error (rc 5); ansible-inventory --list/--host show
+  the merged values.
 
   ansible_managed: the `ansible_managed` variable of the template module
   and the template lookup, with {file}, {host}, {uid} and strftime codes
@@ -26,6 +27,7 @@ banners, status lines and debug messages, ERROR! line):
   retry_files_enabled = True (and retry_files_save_path): the .retry file's
   content and place, and the "to retry" line before the recap.
 """
+import json
 import os
 import subprocess
 import sys
@@ -235,6 +237,29 @@ def failed_stderr_case():
     return 0
 
 
+def inventory_merge_case():
+    """hash_behaviour = merge in ansible-inventory --list and --host."""
+    with tempfile.TemporaryDirectory() as root:
+        semantics_lib.write_tree(root, dict(LAYERS, **MERGE))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+        env.update(HOME=root, ANSIBLE_LOCAL_TEMP=os.path.join(root, "t"))
+        out = {}
+        for tool, cmd in [("ansible", ["ansible-inventory"]),
+                          ("drover", [semantics_lib.DROVER, "inventory"])]:
+            lst = subprocess.run(cmd + ["-i", "hosts", "--list"], cwd=root, env=env,
+                                 capture_output=True, text=True, timeout=120)
+            host = subprocess.run(cmd + ["-i", "hosts", "--host", "h1"], cwd=root, env=env,
+                                  capture_output=True, text=True, timeout=120)
+            out[tool] = (lst.returncode, json.loads(lst.stdout or "null"),
+                         json.loads(host.stdout or "null"))
+    if out["ansible"] != out["drover"]:
+        print("MISMATCH hash_behaviour = merge in ansible-inventory:\n  ansible %s\n  drover  %s"
+              % (out["ansible"], out["drover"]))
+        return 1
+    print("hash_behaviour = merge, ansible-inventory: passed")
+    return 0
+
+
 def retry_outcome(cmd, root, retry):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
     env.update(HOME=root, ANSIBLE_LOCAL_TEMP=os.path.join(root, "t"), ANSIBLE_NOCOLOR="1")
@@ -286,4 +311,5 @@ if __name__ == "__main__":
     if not os.environ.get("CASE"):
         rc |= failed_stderr_case()
         rc |= retry_files_case()
+        rc |= inventory_merge_case()
     sys.exit(rc)
