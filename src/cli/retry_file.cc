@@ -22,7 +22,8 @@ std::string WriteRetryFile(const AnsibleSettings& settings, const std::string& p
   std::sort(hosts.begin(), hosts.end());
   std::string dir = settings.Path("RETRY_FILES_SAVE_PATH");
   if (dir.empty()) dir = fs::absolute(playbook).parent_path().string();
-  const std::string file = (fs::path(dir) / (fs::path(playbook).stem().string() + ".retry")).string();
+  const std::string file =
+      (fs::path(dir) / (fs::path(playbook).stem().string() + ".retry")).string();
   std::error_code ec;
   fs::create_directories(dir, ec);
   std::ofstream out(file, std::ios::trunc);
