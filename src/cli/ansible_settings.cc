@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <sstream>
 
 #include "cli/report.h"
+#include "executor/template_file_vars.h"
+#include "vars/hash_behaviour.h"
 
 namespace drover::cli {
 
@@ -58,13 +61,16 @@ const std::map<std::string_view, Support>& SupportTable() {
                           "DEFAULT_ASK_PASS",
                           "DEFAULT_BECOME",
                           "DEFAULT_BECOME_ASK_PASS",
+                          "DEFAULT_BECOME_FLAGS",
                           "DEFAULT_BECOME_METHOD",
                           "DEFAULT_BECOME_USER",
                           "DEFAULT_FORCE_HANDLERS",
                           "DEFAULT_FORKS",
                           "DEFAULT_GATHERING",
+                          "DEFAULT_HASH_BEHAVIOUR",
                           "DEFAULT_HOST_LIST",
                           "DEFAULT_LOG_PATH",
+                          "DEFAULT_MANAGED_STR",
                           "DEFAULT_PRIVATE_KEY_FILE",
                           "DEFAULT_REMOTE_PORT",
                           "DEFAULT_REMOTE_USER",
@@ -83,7 +89,14 @@ const std::map<std::string_view, Support>& SupportTable() {
                           "INVENTORY_UNPARSED_WARNING",
                           "LOCALHOST_WARNING",
                           "TAGS_RUN",
+                          "RETRY_FILES_ENABLED",
+                          "RETRY_FILES_SAVE_PATH",
                           "TAGS_SKIP",
+                          "become.su.become_flags",
+                          "become.sudo.become_flags",
+                          "callback.default.display_failed_stderr",
+                          "callback.default.display_ok_hosts",
+                          "callback.default.display_skipped_hosts",
                           "connection.ssh.control_path_dir",
                           "connection.ssh.host_key_checking",
                           "connection.ssh.port",
@@ -384,11 +397,18 @@ Status AnsibleSettings::Validate() const {
     e.code = ExitCode::kBadOptions;
     return e;
   }
-  if (std::string g = String("DEFAULT_GATHERING");
-      !g.empty() && g != "implicit" && g != "explicit" && g != "smart") {
-    Error e = MakeError("Invalid value \"" + g +
-                        "\" for configuration option \"setting: DEFAULT_GATHERING \", valid "
-                        "values are: implicit, explicit, smart");
+  // Settings with base.yml `choices` that drover honours.
+  static const std::pair<const char*, std::vector<std::string>> kChoices[] = {
+      {"DEFAULT_GATHERING", {"implicit", "explicit", "smart"}},
+      {"DEFAULT_HASH_BEHAVIOUR", {"replace", "merge"}},
+  };
+  for (const auto& [name, choices] : kChoices) {
+    const std::string v = String(name);
+    if (v.empty() || std::find(choices.begin(), choices.end(), v) != choices.end()) continue;
+    std::string valid;
+    for (const std::string& c : choices) valid += (valid.empty() ? "" : ", ") + c;
+    Error e = MakeError("Invalid value \"" + v + "\" for configuration option \"setting: " + name +
+                        " \", valid values are: " + valid);
     e.code = ExitCode::kBadOptions;
     return e;
   }
@@ -453,7 +473,14 @@ std::vector<Error> AnsibleSettings::IgnoredSettingWarnings() const {
 }
 
 Status ReportSettings(const AnsibleSettings& settings) {
-  if (Status s = settings.Validate(); !s) return s;
+  if (Status s = settings.Validate(); !s) {
+    // As Ansible's constants fail to load: "ERROR: " on stderr, not display.error().
+    std::fprintf(stderr, "ERROR: %s\n", s.error().message.c_str());
+    return s;
+  }
+  vars::SetHashMerge(settings.String("DEFAULT_HASH_BEHAVIOUR") == "merge");
+  if (settings.Find("DEFAULT_MANAGED_STR"))
+    executor::SetManagedFormat(settings.String("DEFAULT_MANAGED_STR"));
   for (const Error& w : settings.IgnoredSettingWarnings()) ReportWarning(w);
   return {};
 }

@@ -69,8 +69,11 @@ class AnsibleSettings {
 bool AnsibleBoolean(std::string_view value);
 
 // AnsibleSettings(cfg).IgnoredSettingWarnings() through ReportWarning and
-// Validate(): every command calls it once, after opening log_path and
-// before any host is contacted. Returns Validate()'s status.
+// Validate(), and the process-wide settings applied (hash_behaviour,
+// ansible_managed): every command calls it once, after opening log_path,
+// before loading variables and before any host is contacted. Returns
+// Validate()'s status, already shown (Ansible's "ERROR: ..."): the caller
+// exits with its code.
 Status ReportSettings(const AnsibleSettings& settings);
 
 }  // namespace drover::cli

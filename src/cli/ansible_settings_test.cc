@@ -69,18 +69,18 @@ TEST_CASE("validation as Ansible's: an integer that is not one, a gathering not 
 
 TEST_CASE("warnings: one per ignored entry, no-effect grouped, honoured and unknown silent") {
   AnsibleConfig cfg = ParseAnsibleConfig(
-      "[defaults]\nforks = 7\nhash_behaviour = merge\nretry_files_enabled = True\n"
+      "[defaults]\nforks = 7\njinja2_native = True\nerror_on_undefined_vars = False\n"
       "no_such_key = 1\ndeprecation_warnings = True\n[ssh_connection]\npipelining = True\n"
       "ssh_args = -o ForwardAgent=yes\n",
       "/p/ansible.cfg");
   ScopedEnv e1("ANSIBLE_LOCAL_TEMP", "/tmp/x");
-  ScopedEnv e2("ANSIBLE_DISPLAY_SKIPPED_HOSTS", "no");
+  ScopedEnv e2("ANSIBLE_SHOW_CUSTOM_STATS", "yes");
   ScopedEnv e3("ANSIBLE_GATHERING", "explicit");
   std::vector<Error> w = AnsibleSettings(cfg).IgnoredSettingWarnings();
-  CHECK(Mentions(w, "[defaults] hash_behaviour (/p/ansible.cfg:3) is ignored by drover"));
+  CHECK(Mentions(w, "[defaults] jinja2_native (/p/ansible.cfg:3) is ignored by drover"));
   CHECK(Mentions(w, "[ssh_connection] ssh_args (/p/ansible.cfg:9) is ignored"));
-  CHECK(Mentions(w, "ANSIBLE_DISPLAY_SKIPPED_HOSTS (setting display_skipped_hosts) is ignored"));
-  CHECK(Mentions(w, "[defaults] retry_files_enabled (/p/ansible.cfg:4) is ignored"));
+  CHECK(Mentions(w, "ANSIBLE_SHOW_CUSTOM_STATS (setting show_custom_stats) is ignored"));
+  CHECK(Mentions(w, "[defaults] error_on_undefined_vars (/p/ansible.cfg:4) is ignored"));
   CHECK_FALSE(Mentions(w, "forks"));
   CHECK_FALSE(Mentions(w, "no_such_key"));
   CHECK_FALSE(Mentions(w, "GATHERING"));
@@ -98,11 +98,29 @@ TEST_CASE("warnings: one per ignored entry, no-effect grouped, honoured and unkn
 }
 
 TEST_CASE("a setting in ansible.cfg and in its variable: one warning, the variable's") {
-  AnsibleConfig cfg = ParseAnsibleConfig("[defaults]\nhash_behaviour = merge\n", "/p/ansible.cfg");
-  ScopedEnv e("ANSIBLE_HASH_BEHAVIOUR", "merge");
+  AnsibleConfig cfg = ParseAnsibleConfig("[defaults]\njinja2_native = True\n", "/p/ansible.cfg");
+  ScopedEnv e("ANSIBLE_JINJA2_NATIVE", "True");
   std::vector<Error> w = AnsibleSettings(cfg).IgnoredSettingWarnings();
   REQUIRE(w.size() == 1);
-  CHECK(Mentions(w, "ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored"));
+  CHECK(Mentions(w, "ANSIBLE_JINJA2_NATIVE (setting jinja2_native) is ignored"));
+}
+
+TEST_CASE("honoured since: hash_behaviour, ansible_managed, display_*, retry files, become_flags") {
+  AnsibleConfig cfg = ParseAnsibleConfig(
+      "[defaults]\nhash_behaviour = merge\nansible_managed = by {uid}\n"
+      "display_skipped_hosts = no\ndisplay_ok_hosts = no\ndisplay_failed_stderr = yes\n"
+      "retry_files_enabled = yes\nretry_files_save_path = /tmp\n[privilege_escalation]\n"
+      "become_flags = -H -S\n",
+      "/p/ansible.cfg");
+  CHECK(AnsibleSettings(cfg).IgnoredSettingWarnings().empty());
+  CHECK(AnsibleSettings(cfg).Validate());
+  AnsibleConfig bad = ParseAnsibleConfig("[defaults]\nhash_behaviour = deep\n", "/p/ansible.cfg");
+  Status st = AnsibleSettings(bad).Validate();
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == ExitCode::kBadOptions);
+  CHECK(st.error().message ==
+        "Invalid value \"deep\" for configuration option \"setting: DEFAULT_HASH_BEHAVIOUR \", "
+        "valid values are: replace, merge");
 }
 
 TEST_CASE("callbacks_enabled: profile_tasks and timer honoured, others named") {

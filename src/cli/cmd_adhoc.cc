@@ -14,6 +14,7 @@
 #include "cli/secret_prompt.h"
 #include "cli/target_hosts.h"
 #include "cli/vault_flags.h"
+#include "connection/become.h"
 #include "connection/pool.h"
 #include "connection/shell.h"
 #include "core/secrets.h"
@@ -49,8 +50,10 @@ int FailUnknownModule(const std::string& module, const std::vector<TargetHost>& 
   return static_cast<int>(ExitCode::kHostFailed);
 }
 
-// The host's become settings: command line, overridden by ansible_become_* vars.
-std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const BecomeSpec& cli) {
+// The host's become settings: command line, overridden by ansible_become_* vars;
+// the flags configured for the method (`configured_flags`) when neither sets them.
+std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const BecomeSpec& cli,
+                                    const std::map<std::string, std::string>& configured_flags) {
   auto text = [&](const char* name) -> std::optional<std::string> {
     const Value* v = vars.find(name);
     if (!v || v->is_null()) return std::nullopt;
@@ -69,6 +72,8 @@ std::optional<BecomeSpec> BecomeFor(const Map& vars, bool cli_become, const Beco
   if (auto f = text("ansible_become_flags")) spec.flags = *f;
   if (auto p = text("ansible_become_password")) spec.password = *p;
   if (auto p = text("ansible_become_pass")) spec.password = *p;
+  if (auto m = connection::CanonicalBecomeMethod(spec.method); m && !spec.flags)
+    if (auto it = configured_flags.find(*m); it != configured_flags.end()) spec.flags = it->second;
   return spec;
 }
 
@@ -140,7 +145,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   const AnsibleSettings settings(cfg);
   // log_path: what the user is shown from here on, as Ansible logs it.
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
-  if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
+  if (Status ss = ReportSettings(settings); !ss) return static_cast<int>(ss.error().code);
   if (!app.count("--verbose")) verbosity = settings.Int("DEFAULT_VERBOSITY").value_or(0);
   if (verbosity >= 1) {
     Display(cfg.file.empty() ? "No config file found; using defaults"
@@ -155,6 +160,7 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
   if (!private_key.empty()) defaults.private_key = private_key;
   if (!connection_kind.empty()) defaults.connection = connection_kind;
   if (!become_flags.empty()) become_cli.flags = become_flags;
+  const std::map<std::string, std::string> become_flags_configured = ConfiguredBecomeFlags(cfg);
   if (!become) become = settings.Bool("DEFAULT_BECOME").value_or(false);
   if (!app.count("--become-method"))
     if (std::string m = settings.String("DEFAULT_BECOME_METHOD"); !m.empty()) become_cli.method = m;
@@ -264,7 +270,8 @@ int RunAdhoc(const std::string& prog, std::vector<std::string> args) {
       outcome.result.set("msg", conn.error().message);
       outcome.result.set("unreachable", true);
     } else {
-      outcome = RunAdhocModule(module, text, **conn, BecomeFor(host.vars, become, become_cli));
+      outcome = RunAdhocModule(module, text, **conn,
+                               BecomeFor(host.vars, become, become_cli, become_flags_configured));
     }
     if (outcome.state == State::kUnreachable) pool.MarkUnreachable(host.name);
     states[i] = outcome.state;

@@ -116,7 +116,8 @@ int Run(const std::string& prog, std::vector<std::string> args) {
   // before anything is shown, as Ansible's display sets it up on start.
   const AnsibleConfig cfg = ReadAnsibleConfig();
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
-  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss) return ReportError(ss.error());
+  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss)
+    return static_cast<int>(ss.error().code);
 
   const int actions = int(o.list) + int(o.graph) + int(!o.host.empty());
   if (actions == 0) {

@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/config_defaults.h"
 #include "cli/report.h"
+#include "cli/retry_file.h"
 #include "cli/secret_prompt.h"
 #include "cli/step_prompt.h"
 #include "cli/vars_prompt.h"
@@ -290,7 +291,7 @@ Command PlaybookCommand() {
     std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
     output::SetDeprecationWarnings(settings.Bool("DEPRECATION_WARNINGS").value_or(true));
     // Settings drover ignores are said once, before anything else is done.
-    if (Status ss = ReportSettings(settings); !ss) return ReportError(ss.error());
+    if (Status ss = ReportSettings(settings); !ss) return static_cast<int>(ss.error().code);
     playbook::LoadOptions load_options;
     load_options.roles_path = settings.Paths("DEFAULT_ROLES_PATH");
     if (o.inventories.empty()) o.inventories = ConfiguredInventory(cfg);
@@ -443,6 +444,7 @@ Command PlaybookCommand() {
     ro.become = o.become;
     ro.become_user = o.become_user;
     ro.become_method = o.become_method;
+    ro.become_flags = ConfiguredBecomeFlags(cfg);
     if (!o.strategy.empty()) ro.default_strategy = o.strategy;
     std::unique_ptr<StepPrompt> step;
     if (o.step) {
@@ -467,6 +469,11 @@ Command PlaybookCommand() {
     text_options.timing = WantsTimingSummary(settings);
     text_options.color = output::AnsibleColorEnabled(cfg);
     text_options.yaml = callback == StdoutCallback::kYaml;
+    text_options.show_ok = settings.Bool("callback.default.display_ok_hosts").value_or(true);
+    text_options.show_skipped =
+        settings.Bool("callback.default.display_skipped_hosts").value_or(true);
+    text_options.failed_stderr =
+        settings.Bool("callback.default.display_failed_stderr").value_or(false);
     output::AnsibleTextReporter text(stdout, text_options);
     text.set_log(log.get());
     if (o.verbosity >= 1) {
@@ -514,7 +521,12 @@ Command PlaybookCommand() {
         return ReportError(rs.error());
       }
     }
-    reporters.OnRecap(ex.MakeRecap());
+    const output::Recap recap = ex.MakeRecap();
+    if (std::string retry = WriteRetryFile(settings, o.playbooks.back(), recap); !retry.empty()) {
+      progress.Clear();
+      Display(retry);
+    }
+    reporters.OnRecap(recap);
     if (const char* stats = std::getenv("DROVER_STATS"); stats && *stats == '1') {
       std::fprintf(stderr, "drover stats: %zu connections, %llu round trips\n",
                    pool.ConnectionCount(), static_cast<unsigned long long>(pool.TotalRoundTrips()));

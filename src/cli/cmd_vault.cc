@@ -443,7 +443,8 @@ int RunVault(const std::string& prog, std::vector<std::string> args) {
   // log_path, as ansible-vault's display logs: its errors and status lines.
   const AnsibleConfig cfg = ReadAnsibleConfig();
   std::unique_ptr<output::AnsibleLog> log = OpenConfiguredLog(cfg);
-  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss) return ReportError(ss.error());
+  if (Status ss = ReportSettings(AnsibleSettings(cfg)); !ss)
+    return static_cast<int>(ss.error().code);
   if (!a.output.empty() && a.args.size() > 1) {
     Error e = MakeError("At most one input file may be used with the --output option");
     e.code = ExitCode::kBadOptions;

@@ -33,6 +33,16 @@ Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefa
   return {};
 }
 
+std::map<std::string, std::string> ConfiguredBecomeFlags(const AnsibleConfig& cfg) {
+  const AnsibleSettings settings(cfg);
+  std::map<std::string, std::string> out;
+  for (const char* method : {"sudo", "su"}) {
+    const std::string name = std::string("become.") + method + ".become_flags";
+    if (settings.Find(name)) out[method] = settings.String(name);
+  }
+  return out;
+}
+
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg) {
   std::optional<int> forks = AnsibleSettings(cfg).Int("DEFAULT_FORKS");
   if (!forks) return std::nullopt;

@@ -4,6 +4,7 @@
 // ansible, ansible-playbook and ansible-inventory all read them.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,14 @@ std::vector<std::string> ConfiguredInventory(const AnsibleConfig& cfg);
 Status ConfigurePersistence(const AnsibleConfig& cfg, connection::ConnectionDefaults* defaults);
 // The holders' directory alone (`drover persist --stop`).
 std::string ConfiguredControlPathDir(const AnsibleConfig& cfg);
+
+// The become flags ansible.cfg or the environment set, per canonical become
+// method ("sudo", "su"): the become plugins' become_flags option
+// (ANSIBLE_BECOME_FLAGS / ANSIBLE_SUDO_FLAGS / ANSIBLE_SU_FLAGS,
+// [privilege_escalation] become_flags, [sudo_become_plugin] /
+// [su_become_plugin] flags). A method absent keeps its plugin's default;
+// ansible_become_flags and the become_flags keyword win over these.
+std::map<std::string, std::string> ConfiguredBecomeFlags(const AnsibleConfig& cfg);
 
 // ANSIBLE_FORKS, else [defaults] forks (at least 1); nullopt when unset.
 std::optional<int> ConfiguredForks(const AnsibleConfig& cfg);

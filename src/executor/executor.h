@@ -40,6 +40,9 @@ struct RunOptions {
   std::string become_user;
   std::string become_method;
   std::optional<std::string> become_password;
+  // become_flags from ansible.cfg / ANSIBLE_*_FLAGS, per canonical method
+  // (cli/config_defaults.h); under ansible_become_flags and the keyword.
+  std::map<std::string, std::string> become_flags;
   // --step: asked before each task (not meta, not handlers) with its
   // display name; false skips the task. Empty: no asking.
   std::function<bool(const std::string& task_name)> step;

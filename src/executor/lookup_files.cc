@@ -11,6 +11,7 @@
 #include "core/file_util.h"
 #include "core/secrets.h"
 #include "executor/lookup_plugins.h"
+#include "executor/template_file_vars.h"
 #include "template/search_path_loader.h"
 
 namespace drover::executor {
@@ -232,12 +233,11 @@ List TemplatePlugin(const LookupCall& c) {
       throw LookupFailure{LookupFailure::kUnhandled,
                           "the template file " + term + " could not be found for the lookup"};
     std::string text = ReadText(path, term);
-    Map own = extra;
-    own.set("template_path", Value(path));
-    own.set("template_fullpath", Value(fs::absolute(path).string()));
-    own.set("template_host", Value(""));
-    own.set("template_uid", Value(""));
-    tmpl::MapScope top{Value(std::move(own))};
+    // generate_ansible_template_vars(term, path), then template_vars over them.
+    Result<Map> own = TemplateFileVars(term, path, "");
+    if (!own) throw LookupFailure{LookupFailure::kUnhandled, own.error().message};
+    for (const auto& [k, v] : extra) own->set(k, v);
+    tmpl::MapScope top{Value(std::move(*own))};
     tmpl::LayeredScope scope(top, c.scope);
     tmpl::Options options = tmpl::Options::TemplateModule();
     Result<tmpl::Template> parsed = tmpl::Template::Parse(text, path, options);

@@ -112,7 +112,6 @@ Status PlayRun::PrepareHost(HostState& h) {
                                             {"string", "2.14.18"}}));
   AddOptionsMagic(*h.magic);
   h.magic->set("omit", Value("__omit_place_holder__drover"));
-  h.magic->set("ansible_managed", Value("Ansible managed"));
   h.magic->set("hostvars", hostvars_);
   s.Add(vars::Layer::kMagic, h.magic);
 

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connection/become.h"
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
@@ -16,10 +17,12 @@
 #include "executor/loops.h"
 #include "executor/module_defaults.h"
 #include "executor/play_run.h"
+#include "executor/template_file_vars.h"
 #include "executor/template_scope.h"
 #include "modules/registry.h"
 #include "template/search_path_loader.h"
 #include "template/template.h"
+#include "vars/hash_behaviour.h"
 #include "vars/vars_file.h"
 
 namespace drover::executor {
@@ -612,7 +615,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
   if (const Value* pd = scope.Find("playbook_dir"); pd && pd->is_string())
     mctx.search_paths.push_back(pd->as_string());
   // include/import/extends in a template: Ansible's template searchpath.
-  mctx.render = [&tscope, dirs = mctx.search_paths](
+  // The template module's source also sees template_* and ansible_managed
+  // over the task's variables (template_file_vars.h).
+  const bool template_module = module->Name() == "template";
+  mctx.render = [&tscope, &parsed, template_module, dirs = mctx.search_paths](
                     const std::string& text, const std::string& name) -> Result<std::string> {
     Result<tmpl::Template> t = tmpl::Template::Parse(text, name, tmpl::Options::TemplateModule());
     if (!t) return t.take_error();
@@ -620,7 +626,16 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     search.push_back(std::filesystem::path(name).parent_path().string());
     tmpl::Hooks hooks;
     hooks.loader = tmpl::SearchPathLoader(tmpl::TemplateSearchPath(search));
-    return t->Render(tscope, hooks);
+    if (!template_module) return t->Render(tscope, hooks);
+    auto arg = [&parsed](const char* key) {
+      const Value* v = parsed->find(key);
+      return v && v->is_string() ? v->as_string() : std::string();
+    };
+    Result<Map> file_vars = TemplateFileVars(arg("src"), name, arg("dest"));
+    if (!file_vars) return file_vars.take_error();
+    tmpl::MapScope top{Value(std::move(*file_vars))};
+    tmpl::LayeredScope layered(top, tscope);
+    return t->Render(layered, hooks);
   };
 
   // become: host variables win over keywords, keywords over the command line.
@@ -645,7 +660,12 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     spec.method =
         pick("ansible_become_method", "become_method", ex_.options_.become_method, "sudo");
     std::string flags = pick("ansible_become_flags", "become_flags", "", "");
-    if (!flags.empty()) spec.flags = flags;
+    if (!flags.empty()) {
+      spec.flags = flags;
+    } else if (auto m = connection::CanonicalBecomeMethod(spec.method)) {
+      if (auto it = ex_.options_.become_flags.find(*m); it != ex_.options_.become_flags.end())
+        spec.flags = it->second;
+    }
     for (const char* pw_var : {"ansible_become_password", "ansible_become_pass"}) {
       if (const Value* v = scope.Find(pw_var)) {
         Result<Value> t = tmpl::TemplateValue(*v, tscope);
@@ -858,9 +878,9 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
     if (!loaded) return loaded.take_error();
     std::string name = text("name");
     if (!name.empty())
-      host.include_vars->set(name, Value(*loaded));
+      vars::CombineInto(*host.include_vars, name, Value(*loaded));
     else
-      for (const auto& [k, v] : *loaded) host.include_vars->set(k, v);
+      for (const auto& [k, v] : *loaded) vars::CombineInto(*host.include_vars, k, v);
     return Map{{"changed", false},
                {"ansible_facts", Value(*loaded)},
                {"ansible_included_var_files", Value(List{Value(p.string())})}};

@@ -462,8 +462,9 @@ class PlayCheck {
       Result<tmpl::TemplateNames> names = tmpl::AnalyzeTemplate(*body, options);
       if (!names) return;
       // Variables the template module adds for its source.
-      for (const char* n : {"template_host", "template_path", "template_mtime", "template_uid",
-                            "template_run_date", "template_destpath", "template_fullpath"})
+      for (const char* n :
+           {"ansible_managed", "template_host", "template_path", "template_mtime", "template_uid",
+            "template_run_date", "template_destpath", "template_fullpath"})
         local.push_back(n);
       int header_lines = body->data() == text.data() ? 0 : 1;
       Location file;

@@ -165,11 +165,28 @@ void AnsibleTextReporter::Verbose(const std::string& text) {
 }
 
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
+  {
+    std::lock_guard lock(banner_mu_);
+    waiting_banner_.clear();
+  }
   Write("\n" + Banner("PLAY [" + e.name + "]"), nullptr);
 }
 
 void AnsibleTextReporter::OnTaskStart(const TaskStart& e) {
-  Write("\n" + Banner((e.handler ? "RUNNING HANDLER [" : "TASK [") + e.name + "]"), nullptr);
+  std::string banner = "\n" + Banner((e.handler ? "RUNNING HANDLER [" : "TASK [") + e.name + "]");
+  if (options_.show_ok && options_.show_skipped) {
+    Write(banner, nullptr);
+    return;
+  }
+  std::lock_guard lock(banner_mu_);
+  waiting_banner_ = std::move(banner);
+}
+
+void AnsibleTextReporter::FlushBanner() {
+  std::lock_guard lock(banner_mu_);
+  if (waiting_banner_.empty()) return;
+  Write(waiting_banner_, nullptr);
+  waiting_banner_.clear();
 }
 
 void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
@@ -177,6 +194,7 @@ void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
 }
 
 void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
+  FlushBanner();  // the include's own ok result shows the banner
   Write("included: " + file + " for " + hosts, kColorSkip);
 }
 
@@ -219,6 +237,11 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
   // The callback's _dump_results: indented by 4 for debug (verbose_always)
   // or from -vvv, on one line otherwise.
   const bool pretty = e.verbose_always || options_.verbosity > 2;
+  if ((e.status == Outcome::kOk && !options_.show_ok) ||
+      (e.status == Outcome::kSkipped && !options_.show_skipped))
+    return;
+  FlushBanner();
+  FILE* failures = options_.failed_stderr ? stderr : nullptr;
   if (!e.diff.empty()) Write(options_.color ? ColoredDiff(e.diff) : e.diff, nullptr);
   switch (e.status) {
     case Outcome::kOk:
@@ -247,16 +270,17 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
         shown = Value(std::move(m));
       }
       line += Dump(shown, pretty, e.action);
-      Write(line, kColorError);
+      Write(line, kColorError, Shown::kBoth, failures);
       // Where to look: the task's file:line (Ansible shows it only at -vv).
-      if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kColorError);
+      if (!e.ignored && !e.where.empty())
+        Write("task path: " + e.where, kColorError, Shown::kBoth, failures);
       if (e.ignored) Write("...ignoring", kColorSkip);
       return;
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
                          ": UNREACHABLE! => " + Dump(e.result, pretty, e.action);
-      Write(line, kColorUnreachable);
+      Write(line, kColorUnreachable, Shown::kBoth, failures);
       if (e.ignored) Write("...ignoring", kColorSkip);
       return;
     }
@@ -264,6 +288,10 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
 }
 
 void AnsibleTextReporter::OnRecap(const Recap& e) {
+  {
+    std::lock_guard lock(banner_mu_);
+    waiting_banner_.clear();
+  }
   Write("\n" + Banner("PLAY RECAP"), nullptr);
   // Shown coloured, logged plain (the callback's screen_only and log_only lines).
   for (const auto& [host, stats] : e.hosts) {

@@ -20,6 +20,12 @@ struct TextOptions {
   bool color = false;  // ANSI colours (only on a terminal)
   bool timing = true;  // per-task timing summary after the recap
   bool yaml = false;   // stdout_callback yaml: results dumped as community.general.yaml
+  // The default callback's display_ok_hosts / display_skipped_hosts: when
+  // either is off, those results are not shown and a task's banner waits
+  // for its first shown result (none shown: no banner).
+  bool show_ok = true;
+  bool show_skipped = true;
+  bool failed_stderr = false;  // display_failed_stderr: failures on stderr
   size_t timing_rows = 10;
 };
 
@@ -61,6 +67,8 @@ class AnsibleTextReporter : public Reporter {
   // To `stream` (null: the reporter's output).
   void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth,
              FILE* stream = nullptr);
+  // Writes the banner of the current task if it waits for a result.
+  void FlushBanner();
   // DumpResult, or YamlDumpResult with options_.yaml.
   std::string Dump(const Value& result, bool pretty, const std::string& action) const;
 
@@ -69,6 +77,8 @@ class AnsibleTextReporter : public Reporter {
   ProgressLine* progress_ = nullptr;
   AnsibleLog* log_ = nullptr;
   std::mutex mu_;
+  std::mutex banner_mu_;  // held while the waiting banner is written
+  std::string waiting_banner_;
 };
 
 }  // namespace drover::output

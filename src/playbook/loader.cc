@@ -11,6 +11,7 @@
 #include "playbook/task_parser.h"
 #include "template/template.h"
 #include "vars/extra_vars.h"
+#include "vars/hash_behaviour.h"
 #include "vars/vars_file.h"
 
 namespace drover::playbook {
@@ -474,7 +475,8 @@ class Loader {
 
   // A role's vars, defaults or meta, as Ansible's Role._load_role_yaml:
   // main.{yml,yaml,json} (or a bare `main`), else every file of a main/
-  // directory in sorted order, merged (later files win); a *_from name
+  // directory in sorted order, combined as combine_vars (later files win,
+  // dicts merged with hash_behaviour=merge); a *_from name
   // looks for a directory or bare file first. Vault-encrypted files are
   // decrypted.
   Result<Map> RoleVarsFile(const fs::path& dir, const std::string& base, bool named) {
@@ -492,7 +494,7 @@ class Loader {
     for (const std::string& file : files) {
       Result<Map> vars = vars::LoadVarsFile(file, warnings_);
       if (!vars) return AsParserError(vars.take_error());
-      for (const auto& [k, v] : *vars) merged.set(k, v);
+      for (const auto& [k, v] : *vars) vars::CombineInto(merged, k, v);
     }
     return merged;
   }

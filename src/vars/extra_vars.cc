@@ -1,5 +1,6 @@
 #include "vars/extra_vars.h"
 
+#include "vars/hash_behaviour.h"
 #include "vars/vars_file.h"
 
 namespace drover::vars {
@@ -104,7 +105,7 @@ Result<Map> LoadExtraVars(const std::vector<std::string>& args, Warnings* warnin
       data = ParseKeyValues(arg);
     }
     if (!data) return data.take_error();
-    for (auto& [k, v] : *data) merged.set(k, std::move(v));
+    for (auto& [k, v] : *data) CombineInto(merged, k, std::move(v));
   }
   return merged;
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "vars/hash_behaviour.h"
 #include "vars/vars_file.h"
 
 namespace drover::vars {
@@ -28,7 +29,7 @@ Result<VarsRef> GroupHostVarsDir::Load(const std::string& subdir, const std::str
     for (const std::string& file : FindVarsFiles(dir, name)) {
       Result<Map> vars = LoadVarsFile(file, &warnings_);
       if (!vars) return vars.take_error();
-      for (auto& [k, v] : *vars) merged.set(k, std::move(v));
+      for (auto& [k, v] : *vars) CombineInto(merged, k, std::move(v));
     }
     if (!merged.empty()) result = std::make_shared<const Map>(std::move(merged));
   }

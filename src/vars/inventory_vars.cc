@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "vars/hash_behaviour.h"
 #include "vars/magic_vars.h"
 
 namespace drover::vars {
@@ -96,7 +97,7 @@ Result<Map> InventoryVars::GroupVars(const Group& group) {
       Result<VarsRef> vars = dir->ForGroup(group.name);
       if (!vars) return vars.take_error();
       if (*vars) {
-        for (const auto& [k, v] : **vars) out.set(k, v);
+        for (const auto& [k, v] : **vars) CombineInto(out, k, v);
       }
     }
   }

@@ -1,5 +1,10 @@
 #include "vars/precedence.h"
 
+#include <deque>
+#include <mutex>
+
+#include "vars/hash_behaviour.h"
+
 namespace drover::vars {
 
 const std::array<LayerInfo, kLayerCount>& PrecedenceOrder() {
@@ -73,23 +78,54 @@ bool VarScope::FindLayer(std::string_view name, Layer* layer) const {
   return false;
 }
 
+struct VarScope::Merged {
+  std::mutex mu;
+  std::deque<Value> values;  // stable addresses
+};
+
+std::shared_ptr<VarScope::Merged> VarScope::NewMerged() {
+  return HashMerge() ? std::make_shared<Merged>() : nullptr;
+}
+
 const Value* VarScope::Find(std::string_view name) const {
   for (size_t i = kLayerCount; i-- > 0;) {
     for (const VarScope* s = this; s != nullptr; s = s->base_) {
       const auto& maps = s->layers_[i];
       for (auto it = maps.rbegin(); it != maps.rend(); ++it) {
-        if (const Value* v = (*it)->find(name)) return v;
+        if (const Value* v = (*it)->find(name)) {
+          return merged_ && v->is_map() ? MergedBelow(name, v) : v;
+        }
       }
     }
   }
   return nullptr;
 }
 
+const Value* VarScope::MergedBelow(std::string_view name, const Value* top) const {
+  // combine_vars folded lowest first: a value that is not a dict replaces
+  // everything below it, so only the dicts above the highest non-dict count.
+  std::vector<const Value*> run;
+  for (size_t i = 0; i < kLayerCount; ++i) {
+    ForEachMap(static_cast<Layer>(i), [&](const Map& m) {
+      const Value* v = m.find(name);
+      if (!v) return;
+      if (!v->is_map()) run.clear();
+      if (v->is_map()) run.push_back(v);
+    });
+  }
+  if (run.size() <= 1) return top;
+  Value acc = *run[0];
+  for (size_t i = 1; i < run.size(); ++i) acc = MergeHashes(acc, *run[i]);
+  std::lock_guard<std::mutex> lock(merged_->mu);
+  merged_->values.push_back(std::move(acc));
+  return &merged_->values.back();
+}
+
 Map VarScope::Flatten(Layer first, Layer last) const {
   Map out;
   for (size_t i = static_cast<size_t>(first); i <= static_cast<size_t>(last); ++i) {
     ForEachMap(static_cast<Layer>(i), [&out](const Map& m) {
-      for (const auto& [k, v] : m) out.set(k, v);
+      for (const auto& [k, v] : m) CombineInto(out, k, v);
     });
   }
   return out;

@@ -28,8 +28,10 @@
 //   magic variables (inventory_hostname, groups, ...; not overridable)
 //
 // A later layer wins over an earlier one; within a layer, a later-added map
-// wins. A variable is replaced as a whole: dicts are not merged
-// (hash_behaviour=replace, Ansible's default).
+// wins. A variable is replaced as a whole (hash_behaviour=replace, Ansible's
+// default); with hash_behaviour=merge (vars/hash_behaviour.h) a dict is
+// merged recursively with the dicts of the same name below it, as Ansible's
+// combine_vars folds every layer.
 //
 // Scopes reference their maps (shared_ptr), never copy them, and can be
 // stacked: a task's scope is a child of the host's scope holding only the
@@ -105,7 +107,9 @@ class VarScope {
   // Drops this scope's own maps at `layer` (the base is untouched).
   void Clear(Layer layer);
 
-  // The winning value of `name`, or null when no layer defines it.
+  // The winning value of `name`, or null when no layer defines it. A
+  // merged dict (hash_behaviour=merge) is kept by this scope until it is
+  // destroyed.
   const Value* Find(std::string_view name) const;
   // Which layer `name` comes from (for diagnostics); false when undefined.
   bool FindLayer(std::string_view name, Layer* layer) const;
@@ -119,9 +123,16 @@ class VarScope {
  private:
   template <typename F>
   void ForEachMap(Layer layer, F&& f) const;  // low to high within the layer
+  // hash_behaviour=merge: the fold of `top` (a dict) with the dicts of
+  // `name` directly below it.
+  const Value* MergedBelow(std::string_view name, const Value* top) const;
 
   const VarScope* base_ = nullptr;
   std::array<std::vector<VarsRef>, kLayerCount> layers_;
+  struct Merged;  // merged dicts handed out by Find
+  static std::shared_ptr<Merged> NewMerged();
+  // Only with hash_behaviour=merge (set before any scope is built).
+  std::shared_ptr<Merged> merged_ = NewMerged();
 };
 
 }  // namespace drover::vars

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "vars/hash_behaviour.h"
+
 using namespace drover;
 using namespace drover::vars;
 
@@ -109,4 +111,31 @@ TEST_CASE("a child scope layers task-level maps over a shared host scope") {
   CHECK(flat.find("v")->as_string() == "newer fact");
   child.Clear(Layer::kSetFact);
   CHECK(child.Find("v")->as_string() == "set_fact");
+}
+
+TEST_CASE("hash_behaviour=merge: dicts folded lowest first, a non-dict cuts the fold") {
+  SetHashMerge(true);
+  {
+    VarScope base;
+    base.Add(Layer::kInventoryGroupAll,
+             Map{{"d", Value(Map{{"a", 1}, {"n", Value(Map{{"x", 1}})}})}});
+    base.Add(Layer::kPlayVars, Map{{"d", Value(Map{{"b", 2}, {"n", Value(Map{{"y", 2}})}})}});
+    VarScope task(&base);
+    task.Add(Layer::kTaskVars, Map{{"d", Value(Map{{"a", 3}})}, {"s", 1}});
+    const Value* d = task.Find("d");
+    REQUIRE(d != nullptr);
+    CHECK(*d == Value(Map{{"a", 3}, {"n", Value(Map{{"x", 1}, {"y", 2}})}, {"b", 2}}));
+    CHECK(task.Flatten().find("d")->as_map().size() == 3);
+    // A list between replaces what is below it, as combine_vars does.
+    VarScope cut(&base);
+    cut.Add(Layer::kRoleVars, Map{{"d", Value(List{Value(1)})}});
+    cut.Add(Layer::kExtraVars, Map{{"d", Value(Map{{"e", 1}})}});
+    CHECK(*cut.Find("d") == Value(Map{{"e", 1}}));
+    CHECK(*cut.Flatten().find("d") == Value(Map{{"e", 1}}));
+  }
+  SetHashMerge(false);
+  VarScope replace;
+  replace.Add(Layer::kPlayVars, Map{{"d", Value(Map{{"a", 1}})}});
+  replace.Add(Layer::kExtraVars, Map{{"d", Value(Map{{"b", 1}})}});
+  CHECK(*replace.Find("d") == Value(Map{{"b", 1}}));
 }

@@ -61,37 +61,37 @@ check "honoured settings: drover's stdout is ansible-playbook's" diff base.out a
 check "honoured settings: no warning (stderr as ansible-playbook's)" diff base.err a.err
 
 # An ignored setting in ansible.cfg.
-write_cfg $'hash_behaviour = merge\n'
+write_cfg $'jinja2_native = True\n'
 run_drover cfg playbook --no-progress site.yml
 check "ignored in ansible.cfg: one warning" test "$(warnings cfg)" = 1
 check "ignored in ansible.cfg: names the key, file:line and 'ignored by drover'" \
-  grep -q "^\[WARNING\]: \[defaults\] hash_behaviour ($tmp/ansible.cfg:9) is ignored by drover" cfg.warn
+  grep -q "^\[WARNING\]: \[defaults\] jinja2_native ($tmp/ansible.cfg:9) is ignored by drover" cfg.warn
 check "ignored in ansible.cfg: stdout unchanged" diff base.out cfg.out
 check "ignored in ansible.cfg: same rc" diff base.rc cfg.rc
 
 # The same setting in the environment too: one warning, the variable's.
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover both playbook --no-progress site.yml
+ANSIBLE_JINJA2_NATIVE=True run_drover both playbook --no-progress site.yml
 check "ignored in both: one warning, naming the variable (it wins)" bash -c \
-  '[[ $(grep -c "^\[WARNING\]" both.err) = 1 ]] && grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored by drover" both.warn'
+  '[[ $(grep -c "^\[WARNING\]" both.err) = 1 ]] && grep -q "^\[WARNING\]: ANSIBLE_JINJA2_NATIVE (setting jinja2_native) is ignored by drover" both.warn'
 write_cfg
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover env playbook --no-progress site.yml
+ANSIBLE_JINJA2_NATIVE=True run_drover env playbook --no-progress site.yml
 check "ignored in the environment: exactly one warning" test "$(warnings env)" = 1
-check "ignored in the environment: names ANSIBLE_HASH_BEHAVIOUR" \
-  grep -q "^\[WARNING\]: ANSIBLE_HASH_BEHAVIOUR (setting hash_behaviour) is ignored" env.warn
+check "ignored in the environment: names ANSIBLE_JINJA2_NATIVE" \
+  grep -q "^\[WARNING\]: ANSIBLE_JINJA2_NATIVE (setting jinja2_native) is ignored" env.warn
 check "ignored in the environment: stdout unchanged" diff base.out env.out
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover twice playbook --no-progress site.yml site.yml
+ANSIBLE_JINJA2_NATIVE=True run_drover twice playbook --no-progress site.yml site.yml
 check "two playbooks: still one warning" test "$(warnings twice)" = 1
 
 # Every command: once each.
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover adhoc adhoc all -m ping
+ANSIBLE_JINJA2_NATIVE=True run_drover adhoc adhoc all -m ping
 check "adhoc: one warning" test "$(warnings adhoc)" = 1
 check "adhoc: the result as without the setting" grep -q '^h1 | SUCCESS' adhoc.out
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover inv inventory --list
+ANSIBLE_JINJA2_NATIVE=True run_drover inv inventory --list
 check "inventory: one warning" test "$(warnings inv)" = 1
 check "inventory: ansible-inventory's JSON on stdout" python3 -c \
   'import json; json.load(open("inv.out"))'
 printf 'pw\n' >pw
-ANSIBLE_HASH_BEHAVIOUR=merge run_drover vault vault encrypt_string --vault-password-file pw x
+ANSIBLE_JINJA2_NATIVE=True run_drover vault vault encrypt_string --vault-password-file pw x
 check "vault: one warning" test "$(warnings vault)" = 1
 
 # No effect on a drover run: named together, in one line.
