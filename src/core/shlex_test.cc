@@ -9,7 +9,8 @@ using Words = std::vector<std::string>;
 
 // Expected values are Python 3's shlex.split output for the same input.
 TEST_CASE("ShlexSplit splits as Python's shlex.split in POSIX mode") {
-  CHECK(ShlexSplit("a 'b c' \"d \\\"e\\\"\" f\\ g  ").value() == Words{"a", "b c", "d \"e\"", "f g"});
+  CHECK(ShlexSplit("a 'b c' \"d \\\"e\\\"\" f\\ g  ").value() ==
+        Words{"a", "b c", "d \"e\"", "f g"});
   CHECK(ShlexSplit("").value().empty());
   CHECK(ShlexSplit("''").value() == Words{""});
   CHECK(ShlexSplit("a\t b\r\nc").value() == Words{"a", "b", "c"});

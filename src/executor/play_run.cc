@@ -14,6 +14,7 @@
 #include "core/interrupt.h"
 #include "core/parser_error.h"
 #include "executor/condition_warnings.h"
+#include "executor/hostvars_entry.h"
 #include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
@@ -97,21 +98,13 @@ Status PlayRun::PrepareHost(HostState& h) {
   List play_hosts, batch;
   for (const auto& n : play_hosts_) play_hosts.push_back(Value(n));
   for (HostState* b : batch_) batch.push_back(Value(b->name));
-  h.magic->set("playbook_dir", Value(play_.dir));
   h.magic->set("ansible_play_name", Value(play_.name));
   h.magic->set("ansible_play_hosts", Value(play_hosts));
   h.magic->set("ansible_play_hosts_all", Value(play_hosts));
   h.magic->set("play_hosts", Value(batch));
   h.magic->set("ansible_play_batch", Value(batch));
-  h.magic->set("ansible_check_mode", Value(ex_.options_.check));
-  h.magic->set("ansible_diff_mode", Value(ex_.options_.diff));
-  h.magic->set("ansible_version", Value(Map{{"full", "2.14.18"},
-                                            {"major", 2},
-                                            {"minor", 14},
-                                            {"revision", 18},
-                                            {"string", "2.14.18"}}));
-  AddOptionsMagic(*h.magic);
-  h.magic->set("omit", Value("__omit_place_holder__drover"));
+  AddRunMagic(*h.magic);
+  AddRoleNamesMagic(*h.magic);
   h.magic->set("hostvars", hostvars_);
   s.Add(vars::Layer::kMagic, h.magic);
 
@@ -164,7 +157,18 @@ static std::string ControllerPython() {
   return found;
 }
 
-void PlayRun::AddOptionsMagic(Map& magic) const {
+void PlayRun::AddRunMagic(Map& magic) const {
+  magic.set("playbook_dir", Value(play_.dir));
+  magic.set("ansible_check_mode", Value(ex_.options_.check));
+  magic.set("ansible_diff_mode", Value(ex_.options_.diff));
+  magic.set("ansible_version", Value(Map{{"full", "2.14.18"},
+                                         {"major", 2},
+                                         {"minor", 14},
+                                         {"revision", 18},
+                                         {"string", "2.14.18"}}));
+  magic.set("omit", Value("__omit_place_holder__drover"));
+  const std::vector<std::string>& sources = ex_.env_.inventory->sources();
+  magic.set("ansible_inventory_sources", Value(List(sources.begin(), sources.end())));
   const RunOptions& o = ex_.options_;
   List run_tags(o.tags.only.begin(), o.tags.only.end());
   if (run_tags.empty()) run_tags.push_back(Value("all"));
@@ -174,6 +178,9 @@ void PlayRun::AddOptionsMagic(Map& magic) const {
   magic.set("ansible_verbosity", Value(o.verbosity));
   magic.set("ansible_config_file", o.config_file.empty() ? Value() : Value(o.config_file));
   magic.set("ansible_playbook_python", Value(ControllerPython()));
+}
+
+void PlayRun::AddRoleNamesMagic(Map& magic) const {
   // The role names of the play: role_names and ansible_play_role_names list
   // the roles: entries and import_roles; Ansible's two others are sets (their
   // order is Python's), given here sorted.
@@ -226,10 +233,10 @@ void PlayRun::SetOutsideHostvars(inventory::Host& host) {
     scope.Add(vars::Layer::kSetFact, it->second->set_facts);
   }
   scope.Add(vars::Layer::kExtraVars, ex_.env_.extra_vars);
-  Map flat = scope.Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
-  flat.set("inventory_hostname", Value(host.name));
-  if (const Value* g = scope.Find("group_names")) flat.set("group_names", *g);
-  hostvars_.as_map().set(host.name, Value(std::move(flat)));
+  Map run_magic;
+  AddRunMagic(run_magic);
+  scope.Add(vars::Layer::kMagic, std::move(run_magic));
+  hostvars_.as_map().set(host.name, Value(HostvarsEntry(scope)));
 }
 
 void PlayRun::UpdateHostvars() {
@@ -250,16 +257,9 @@ void PlayRun::UpdateHostvars() {
     h->magic->set("ansible_play_batch", Value(batch));
     h->magic->set("play_hosts", Value(batch));
   }
-  // hostvars: every host of the play, as its variables stand now (the
-  // not-overridable magic layer is left out, apart from the names templates
-  // commonly read through hostvars).
-  for (HostState* h : batch_) {
-    if (!h->scope) continue;
-    Map flat = h->scope->Flatten(vars::Layer::kRoleDefaults, vars::Layer::kExtraVars);
-    flat.set("inventory_hostname", Value(h->name));
-    if (const Value* g = h->scope->Find("group_names")) flat.set("group_names", *g);
-    hostvars_.as_map().set(h->name, Value(std::move(flat)));
-  }
+  // hostvars: every host of the play, as its variables stand now.
+  for (HostState* h : batch_)
+    if (h->scope) hostvars_.as_map().set(h->name, Value(HostvarsEntry(*h->scope)));
 }
 
 playbook::TagSet PlayRun::RenderedTags(const Map& keywords) const {

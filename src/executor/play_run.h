@@ -128,10 +128,15 @@ class PlayRun {
   // hostvars[host] for a host outside the batch, from its inventory
   // variables, extra vars and the facts and set_facts it has.
   void SetOutsideHostvars(inventory::Host& host);
-  // The magic variables of the command line and of the play's roles:
-  // ansible_run_tags, ansible_skip_tags, ansible_forks, ansible_verbosity,
-  // ansible_config_file, role_names and the ansible_*role_names.
-  void AddOptionsMagic(Map& magic) const;
+  // The magic variables of the run, the same for every host (hostvars
+  // carries them): playbook_dir, omit, ansible_version, ansible_check_mode,
+  // ansible_inventory_sources,
+  // ansible_diff_mode and the command line's ansible_run_tags,
+  // ansible_skip_tags, ansible_forks, ansible_verbosity, ansible_config_file,
+  // ansible_playbook_python.
+  void AddRunMagic(Map& magic) const;
+  // role_names and the ansible_*role_names of the play's roles.
+  void AddRoleNamesMagic(Map& magic) const;
   // The active hosts that run `task`: without those on which its role has
   // completed, unless the role allows duplicates (Ansible's Role.has_run).
   std::vector<HostState*> HostsFor(const playbook::Task& task) const;

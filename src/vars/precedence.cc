@@ -131,6 +131,16 @@ Map VarScope::Flatten(Layer first, Layer last) const {
   return out;
 }
 
+Map VarScope::Flatten(std::initializer_list<Layer> layers) const {
+  Map out;
+  for (Layer layer : layers) {
+    ForEachMap(layer, [&out](const Map& m) {
+      for (const auto& [k, v] : m) CombineInto(out, k, v);
+    });
+  }
+  return out;
+}
+
 Map VarScope::Flatten() const {
   return Flatten(Layer::kRoleDefaults, Layer::kMagic);
 }

@@ -40,6 +40,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -119,6 +120,8 @@ class VarScope {
   // Only the layers in [first, last], merged; for callers that need e.g.
   // everything below extra vars.
   Map Flatten(Layer first, Layer last) const;
+  // Only the given layers (lowest first), merged.
+  Map Flatten(std::initializer_list<Layer> layers) const;
 
  private:
   template <typename F>

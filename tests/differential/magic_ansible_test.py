@@ -68,6 +68,32 @@ CASES = [
 """, "item.yml": """
 - debug: {msg: "{{ item }} {{ ansible_loop.index | default('none') }} {{ ansible_loop.first | default('none') }} {{ ansible_loop.last | default('none') }} {{ ansible_loop.length | default('none') }} {{ ansible_loop.revindex | default('none') }} {{ ansible_loop.previtem | default('none') }} {{ ansible_loop.nextitem | default('none') }}"}
 """}, [], {}),
+    # hostvars[h] is get_vars without a play: no play vars, vars_files, role
+    # defaults/vars or task vars; the inventory's, facts, include_vars,
+    # set_fact, extra vars and the run's magic variables. h2 is outside the
+    # play. omit is left out of the key list (its token is per run).
+    ("hostvars holds no play-level variables", {
+        "hosts": HOSTS, "group_vars/all.yml": "pgv: 1\n", "vf.yml": "vf: 1\n",
+        "roles/r/defaults/main.yml": "rd: 1\n", "roles/r/vars/main.yml": "rv: 1\n",
+        "site.yml": """
+- hosts: h1
+  gather_facts: false
+  vars: {pv: 1}
+  vars_files: [vf.yml]
+  roles: [r]
+  tasks:
+    - set_fact: {sf: 1}
+    - include_vars: {file: vf.yml, name: iv}
+    - debug:
+        msg: "{{ hostvars[item].keys() | reject('eq', 'omit') | sort }}"
+      loop: [h1, h2]
+      vars: {tv: 1}
+    - debug:
+        msg: "{{ hostvars.h1.pv | default('u') }} {{ hostvars.h1.vf | default('u') }} {{ hostvars.h1.rd | default('u') }} {{ hostvars.h1.rv | default('u') }} {{ hostvars.h1.tv | default('u') }} {{ hostvars.h1.sf }} {{ hostvars.h1.iv }} {{ hostvars.h1.ex }}"
+      vars: {tv: 1}
+    - debug:
+        msg: "{{ hostvars.h2.playbook_dir == playbook_dir }} {{ hostvars.h2.groups == groups }} {{ hostvars.h2.ansible_inventory_sources | map('basename') }} {{ hostvars.h2.ansible_facts }}"
+"""}, ["-e", "ex=1"], {}),
     ("ansible_host defaults to the inventory hostname", {"hosts": semantics_lib.HOSTS + (
         "h3 ansible_connection=local ansible_python_interpreter=/usr/bin/python3 "
         "ansible_host=127.0.0.1\n"), "site.yml": """
