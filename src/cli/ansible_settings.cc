@@ -84,6 +84,7 @@ const std::map<std::string_view, Support>& SupportTable() {
                           "LOCALHOST_WARNING",
                           "TAGS_RUN",
                           "TAGS_SKIP",
+                          "callback.default.show_task_path_on_failure",
                           "connection.ssh.control_path_dir",
                           "connection.ssh.host_key_checking",
                           "connection.ssh.port",

@@ -317,6 +317,7 @@ Status PlayRun::Run() {
     gather_task.action = "gather_facts";
     gather_task.action_as_written = "gather_facts";
     gather_task.keywords.set("name", Value("Gathering Facts"));
+    gather_task.where = play_.where;  // Ansible's task path for it: the play's line
     for (const char* k : {"gather_subset", "gather_timeout", "fact_path"})
       if (const Value* v = play_.keywords.find(k); v && !v->is_null()) gather_task.args.set(k, *v);
     std::vector<HostState*> hosts = ActiveHosts();
@@ -735,18 +736,17 @@ void PlayRun::CheckFailurePolicy(size_t failed_before, bool any_errors_fatal) {
   // A failure a rescue or always section will handle is not fatal yet
   // (Ansible's linear strategy spares hosts headed to rescue/always).
   const bool caught = std::find(catching_.begin(), catching_.end(), true) != catching_.end();
-  if (failed_now > failed_before && any_errors_fatal && !caught) {
-    play_ended_ = true;
-    for (HostState* h : batch_) h->ended = true;
-  }
+  bool stop = failed_now > failed_before && any_errors_fatal && !caught;
   if (const Value* mfp = play_.keywords.find("max_fail_percentage");
       mfp && mfp->is_number() && !batch_.empty()) {
     double pct = 100.0 * static_cast<double>(failed_now) / static_cast<double>(batch_.size());
-    if (pct > mfp->as_number()) {
-      play_ended_ = true;
-      for (HostState* h : batch_) h->ended = true;
-    }
+    if (pct > mfp->as_number()) stop = true;
   }
+  if (!stop) return;
+  play_ended_ = true;
+  for (HostState* h : batch_) h->ended = true;
+  if (!failed_break_) ex_.env_.reporter->OnNoHostsRemaining();
+  failed_break_ = true;
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #include "executor/task_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -115,6 +116,15 @@ void SetModuleFacts(HostState& host, const Map& facts) {
     all.set(k.rfind("ansible_", 0) == 0 ? k.substr(8) : k, v);
   }
   host.facts->set("ansible_facts", Value(std::move(all)));
+}
+
+// A handler as Handler.get_name() names it: "role : name" as written
+// (untemplated), or its action when unnamed.
+std::string HandlerDisplayName(const playbook::Task& handler) {
+  const Value* written = handler.keywords.find("name");
+  if (!written || !written->is_string() || written->as_string().empty())
+    return handler.display_name();
+  return (handler.role ? handler.role->name + " : " : "") + written->as_string();
 }
 
 }  // namespace
@@ -323,7 +333,15 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
         outcome.stop = found.take_error();
         return false;
       }
-      outcome.notify.insert(outcome.notify.end(), found->begin(), found->end());
+      for (const playbook::Task* handler : *found) {
+        // v2_playbook_on_notify (from -vv) when the host is newly notified.
+        if (!host.notified.contains(handler) &&
+            std::find(outcome.notify.begin(), outcome.notify.end(), handler) ==
+                outcome.notify.end())
+          ex_.env_.reporter->OnVerbose(
+              2, "NOTIFIED HANDLER " + HandlerDisplayName(*handler) + " for " + host.name);
+        outcome.notify.push_back(handler);
+      }
     }
     return true;
   };

@@ -20,6 +20,8 @@ struct TextOptions {
   bool color = false;  // ANSI colours (only on a terminal)
   bool timing = true;  // per-task timing summary after the recap
   bool yaml = false;   // stdout_callback yaml: results dumped as community.general.yaml
+  // show_task_path_on_failure: "task path:" before a failure below -vv.
+  bool task_path_on_failure = false;
   size_t timing_rows = 10;
 };
 
@@ -31,6 +33,7 @@ class AnsibleTextReporter : public Reporter {
   void OnTaskStart(const TaskStart& e) override;
   void OnHostResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
+  void OnNoHostsRemaining() override;
   void OnWarning(const std::string& text) override;
   void OnError(const std::string& text) override;
   void OnVerbose(int level, const std::string& text) override;
@@ -39,6 +42,13 @@ class AnsibleTextReporter : public Reporter {
 
   // A line Ansible's display.v() prints (blue when coloured).
   void Verbose(const std::string& text);
+  // v2_playbook_on_start and the executor's count, from -vv: the "PLAYBOOK:
+  // name" banner, from -vvvv "Positional arguments: ARGS", and "N plays in
+  // path" (`path` and `args` as given on the command line).
+  void PlaybookStart(const std::string& path, size_t plays, const std::string& args);
+
+  // "task path: /abs/file.yml:N" for a task's "file:line[:col]".
+  static std::string TaskPath(const std::string& where);
 
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }
@@ -61,6 +71,8 @@ class AnsibleTextReporter : public Reporter {
   // To `stream` (null: the reporter's output).
   void Write(const std::string& text, const char* color, Shown shown = Shown::kBoth,
              FILE* stream = nullptr);
+  // The callback's _print_task_path (dark gray).
+  void WriteTaskPath(const std::string& where);
   // DumpResult, or YamlDumpResult with options_.yaml.
   std::string Dump(const Value& result, bool pretty, const std::string& action) const;
 
