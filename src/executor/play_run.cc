@@ -73,6 +73,9 @@ Status PlayRun::PrepareHost(HostState& h) {
     s.Add(vars::Layer::kRoleDefaults, role->defaults);
     s.Add(vars::Layer::kRoleVars, role->vars);
   }
+  // ansible_facts is {} until facts are gathered (VariableManager's
+  // all_vars['ansible_facts'] from an empty fact cache); h.facts' wins.
+  s.Add(vars::Layer::kFacts, Map{{"ansible_facts", Value(Map{})}});
   s.Add(vars::Layer::kFacts, h.facts);
   AddVarsKeyword(s, vars::Layer::kPlayVars, play_.keywords.find("vars"));
   // vars_prompt: the answers asked before the run, else the defaults.

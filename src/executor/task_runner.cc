@@ -118,6 +118,15 @@ void SetModuleFacts(HostState& host, const Map& facts) {
   host.facts->set("ansible_facts", Value(std::move(all)));
 }
 
+// A failure raised on the controller before or around the action
+// (templating the arguments or the loop, evaluating when/changed_when/
+// failed_when/until): TaskExecutor's dict(failed=True, msg=...), no "changed".
+Map ControllerFailure(const Error& err) {
+  Map r = modules::Failed(err.full());
+  r.erase("changed");
+  return r;
+}
+
 // A handler as Handler.get_name() names it: "role : name" as written
 // (untemplated), or its action when unnamed.
 std::string HandlerDisplayName(const playbook::Task& handler) {
@@ -372,7 +381,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       if (!reg.empty()) host.set_facts->set(reg, Value(r));
       return outcome;
     }
-    Map r = fail_with(items.error());
+    Map r = ControllerFailure(items.error());
+    outcome.status = output::Outcome::kFailed;
     report(r, outcome.status, false, "", ignore_errors, "", false);
     return finish(r);
   }
@@ -381,7 +391,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     std::string failed_condition;
     Result<bool> run = conditions_hold(tscope, &failed_condition);
     if (!run) {
-      Map r = fail_with(run.error());
+      Map r = ControllerFailure(run.error());
+      outcome.status = output::Outcome::kFailed;
       report(r, outcome.status, false, "", ignore_errors, "", false);
       return finish(r);
     }
@@ -440,7 +451,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     std::string delegated;
     Result<bool> run = conditions_hold(item_scope, nullptr);
     if (!run) {
-      r = modules::Failed(run.error().full());
+      r = ControllerFailure(run.error());
     } else if (!*run) {
       r = Map{
           {"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
@@ -502,7 +513,7 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
   for (const std::string& w : warnings) ex_.env_.reporter->OnWarning(w);
   if (task.action != "assert") {
     Result<Value> templated = tmpl::TemplateValue(Value(args), tscope);
-    if (!templated) return templated.take_error();
+    if (!templated) return ControllerFailure(templated.error());
     args = templated->as_map();
   }
   RemoveOmitted(args);
@@ -544,12 +555,12 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
     TemplateScope rscope(scope, &with_result);
     if (const Value* cw = task.keywords.find("changed_when")) {
       Result<bool> c = EvaluateAll(*cw, rscope);
-      if (!c) return c.take_error();
+      if (!c) return ControllerFailure(c.error());
       result.set("changed", *c);
     }
     if (const Value* fw = task.keywords.find("failed_when")) {
       Result<bool> f = EvaluateAll(*fw, rscope);
-      if (!f) return f.take_error();
+      if (!f) return ControllerFailure(f.error());
       result.set("failed_when_result", *f);
       if (*f)
         result.set("failed", true);
@@ -561,7 +572,7 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
     if (!reg.empty()) with_result.set(reg, Value(result));
     TemplateScope uscope(scope, &with_result);
     Result<bool> done = EvaluateAll(*until, uscope);
-    if (!done) return done.take_error();
+    if (!done) return ControllerFailure(done.error());
     if (*done) {
       result.erase("failed");
       break;
@@ -796,23 +807,28 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
       Result<Value> t = tmpl::TemplateValue(*m, tscope);
       return t ? *t : *m;
     };
+    // Shown indented, failed or not, unless quiet (the action's
+    // _ansible_verbose_always).
+    const Value* quiet = args.find("quiet");
+    bool is_quiet = false;
+    const bool verbose = !(quiet && modules::ToBool(*quiet, &is_quiet) && is_quiet);
     for (const Value& c : conditions) {
       Result<bool> ok = EvaluateAll(c, tscope);
       if (!ok) return ok.take_error();
       if (!*ok) {
         Value msg = args.contains("fail_msg") ? message("fail_msg", "Assertion failed")
                                               : message("msg", "Assertion failed");
-        return Map{{"assertion", c},
+        Map failed{{"assertion", c},
                    {"changed", false},
                    {"evaluated_to", false},
                    {"failed", true},
                    {"msg", msg}};
+        if (verbose) failed.set("_ansible_verbose_always", true);
+        return failed;
       }
     }
     Map r{{"changed", false}, {"msg", message("success_msg", "All assertions passed")}};
-    const Value* quiet = args.find("quiet");
-    bool ok = false;
-    if (!(quiet && modules::ToBool(*quiet, &ok) && ok)) r.set("_ansible_verbose_always", true);
+    if (verbose) r.set("_ansible_verbose_always", true);
     return r;
   }
   if (a == "fail") {
