@@ -119,8 +119,8 @@ void SetModuleFacts(HostState& host, const Map& facts) {
 }
 
 // A failure raised on the controller before or around the action
-// (templating the arguments or the loop, evaluating when/changed_when/
-// failed_when/until): TaskExecutor's dict(failed=True, msg=...), no "changed".
+// (templating the arguments or the loop, evaluating when or until):
+// TaskExecutor's dict(failed=True, msg=...), no "changed".
 Map ControllerFailure(const Error& err) {
   Map r = modules::Failed(err.full());
   r.erase("changed");
@@ -555,12 +555,22 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
     TemplateScope rscope(scope, &with_result);
     if (const Value* cw = task.keywords.find("changed_when")) {
       Result<bool> c = EvaluateAll(*cw, rscope);
-      if (!c) return ControllerFailure(c.error());
+      // TaskExecutor: a condition that cannot be evaluated fails the
+      // task, its text in changed_when_result/failed_when_result.
+      if (!c) {
+        result.set("failed", true);
+        result.set("changed_when_result", Value(c.error().message));
+        break;
+      }
       result.set("changed", *c);
     }
     if (const Value* fw = task.keywords.find("failed_when")) {
       Result<bool> f = EvaluateAll(*fw, rscope);
-      if (!f) return ControllerFailure(f.error());
+      if (!f) {
+        result.set("failed", true);
+        result.set("failed_when_result", Value(f.error().message));
+        break;
+      }
       result.set("failed_when_result", *f);
       if (*f)
         result.set("failed", true);
