@@ -739,17 +739,22 @@ void PlayRun::CheckFailurePolicy(size_t failed_before, bool any_errors_fatal) {
   // A failure a rescue or always section will handle is not fatal yet
   // (Ansible's linear strategy spares hosts headed to rescue/always).
   const bool caught = std::find(catching_.begin(), catching_.end(), true) != catching_.end();
-  bool stop = failed_now > failed_before && any_errors_fatal && !caught;
+  const bool fatal = failed_now > failed_before && any_errors_fatal && !caught;
+  bool over_max = false;
   if (const Value* mfp = play_.keywords.find("max_fail_percentage");
       mfp && mfp->is_number() && !batch_.empty()) {
     double pct = 100.0 * static_cast<double>(failed_now) / static_cast<double>(batch_.size());
-    if (pct > mfp->as_number()) stop = true;
+    over_max = pct > mfp->as_number();
   }
-  if (!stop) return;
+  if (!fatal && !over_max) return;
   play_ended_ = true;
   for (HostState* h : batch_) h->ended = true;
-  if (!failed_break_) ex_.env_.reporter->OnNoHostsRemaining();
+  if (failed_break_) return;
   failed_break_ = true;
+  // The linear strategy's banner: once when max_fail_percentage is passed,
+  // once more as every host is then failed (so twice with it).
+  if (over_max) ex_.env_.reporter->OnNoHostsRemaining();
+  ex_.env_.reporter->OnNoHostsRemaining();
 }
 
 namespace {

@@ -4,9 +4,9 @@
 # vary between runs masked:
 #  - no "task path:" at verbosity 0 (only with show_task_path_on_failure,
 #    before the fatal line);
-#  - "NO MORE HOSTS LEFT" when any_errors_fatal (or max_fail_percentage)
-#    ends a play, and the playbook's later plays not run; nor after a play
-#    whose every host failed;
+#  - "NO MORE HOSTS LEFT" when any_errors_fatal (once) or
+#    max_fail_percentage (twice) ends a play, and the playbook's later plays
+#    not run; nor after a play whose every host failed;
 #  - a failure raised on the controller (templating the arguments or the
 #    loop, a failed_when that cannot be evaluated) as TaskExecutor's result:
 #    its keys compared (no "changed"; the message texts differ, README);
@@ -27,8 +27,9 @@ check() {  # description command...
 py=ansible_python_interpreter=/usr/bin/python3
 printf '[web]\nh1 ansible_connection=local %s\nh2 ansible_connection=local %s\n' "$py" "$py" \
   >inv.ini
-normalize() {  # stdout, run-dependent values masked
-  sed -E -e 's/"(delta|end|start)": "[^"]*"/"\1": "X"/g' "$1"
+normalize() {  # stdout, run-dependent values masked, each section's lines sorted (hosts report in any order)
+  sed -E -e 's/"(delta|end|start)": "[^"]*"/"\1": "X"/g' "$1" |
+    python3 -c 'import sys; print("\n\n".join("\n".join(sorted(p.split("\n"))) for p in sys.stdin.read().split("\n\n")))'
 }
 run() {  # tool name playbook [args]: stdout in TOOL.NAME.out, rc in TOOL.NAME.rc
   local tool=$1 name=$2 pb=$3
@@ -91,6 +92,12 @@ YAML
 both fatal fatal.yml
 check "any_errors_fatal: NO MORE HOSTS LEFT, later plays not run" same fatal
 check "any_errors_fatal: the banner" grep -q '^NO MORE HOSTS LEFT \*\*\*' drover.fatal.out
+
+# max_fail_percentage: the banner twice, as the linear strategy prints it.
+sed 's/any_errors_fatal: true/max_fail_percentage: 0/' fatal.yml >maxfail.yml
+both maxfail maxfail.yml
+check "max_fail_percentage: NO MORE HOSTS LEFT twice, later plays not run" same maxfail
+check "max_fail_percentage: two banners" test "$(grep -c '^NO MORE HOSTS LEFT' drover.maxfail.out)" -eq 2
 
 # Every host fails: no banner, the later plays not run.
 sed -e '/any_errors_fatal/d' -e "/when: inventory_hostname == 'h1'/d" fatal.yml >allfail.yml
