@@ -76,19 +76,7 @@ check "show_task_path_on_failure: the line" grep -qx "task path: $tmp/fail.yml:4
   drover.fail_path.out
 
 # any_errors_fatal: NO MORE HOSTS LEFT, the second play not run.
-cat >fatal.yml <<'YAML'
-- hosts: all
-  gather_facts: false
-  any_errors_fatal: true
-  tasks:
-    - command: "false"
-      when: inventory_hostname == 'h1'
-    - debug: msg=after
-- hosts: all
-  gather_facts: false
-  tasks:
-    - debug: msg=play2
-YAML
+sed '0,/gather_facts: false/s//gather_facts: false\n  any_errors_fatal: true/' fail.yml >fatal.yml
 both fatal fatal.yml
 check "any_errors_fatal: NO MORE HOSTS LEFT, later plays not run" same fatal
 check "any_errors_fatal: the banner" grep -q '^NO MORE HOSTS LEFT \*\*\*' drover.fatal.out
