@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connection/become.h"
 #include "connection/facts.h"
 #include "core/secrets.h"
 #include "core/yaml.h"
@@ -697,6 +698,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     }
     if (!spec.password && ex_.options_.become_password)
       spec.password = ex_.options_.become_password;
+    // A method no Ansible plugin has fails the task as TaskExecutor's
+    // exception does (msg only), before anything runs on the host.
+    if (Result<connection::BecomePlan> plan = connection::WrapBecome("", spec); !plan)
+      return ControllerFailure(plan.error());
     mctx.become = spec;
   }
   for (const Value* env : ctx.Environments(task)) {
