@@ -97,6 +97,7 @@ const std::map<std::string_view, Support>& SupportTable() {
                           "callback.default.display_failed_stderr",
                           "callback.default.display_ok_hosts",
                           "callback.default.display_skipped_hosts",
+                          "callback.default.show_task_path_on_failure",
                           "connection.ssh.control_path_dir",
                           "connection.ssh.host_key_checking",
                           "connection.ssh.port",

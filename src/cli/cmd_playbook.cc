@@ -183,6 +183,13 @@ bool WantsTimingSummary(const AnsibleSettings& settings) {
   return false;
 }
 
+// The playbooks as context.CLIARGS['args'] joins them.
+std::string JoinedArgs(const std::vector<std::string>& playbooks) {
+  std::string out;
+  for (const std::string& p : playbooks) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
 // As Ansible's CLI: an inventory with hosts of which the limit leaves none is
 // an error (rc 1) after the limit's warnings, never a run that does nothing.
 Status CheckSomeHostSelected(inventory::Inventory& inv, inventory::HostMatcher& matcher) {
@@ -474,6 +481,8 @@ Command PlaybookCommand() {
         settings.Bool("callback.default.display_skipped_hosts").value_or(true);
     text_options.failed_stderr =
         settings.Bool("callback.default.display_failed_stderr").value_or(false);
+    text_options.task_path_on_failure =
+        settings.Bool("callback.default.show_task_path_on_failure").value_or(false);
     output::AnsibleTextReporter text(stdout, text_options);
     text.set_log(log.get());
     if (o.verbosity >= 1) {
@@ -512,7 +521,9 @@ Command PlaybookCommand() {
       pool.CloseAll();
       return kInterruptedExitCode;
     };
-    for (const playbook::Playbook& pb : loaded) {
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      const playbook::Playbook& pb = loaded[i];
+      text.PlaybookStart(o.playbooks[i], pb.plays.size(), JoinedArgs(o.playbooks));
       Status rs = ex.RunPlaybook(pb);
       for (const std::string& n : pool.notices().Take()) reporters.OnWarning(n);
       if (Interrupted()) return interrupted();

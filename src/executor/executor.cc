@@ -56,6 +56,7 @@ HostState& Executor::State(inventory::Host* host) {
 
 Status Executor::RunPlaybook(const playbook::Playbook& pb) {
   const auto start = std::chrono::steady_clock::now();
+  bool stop_playbook = false;
   for (const playbook::Play& play : pb.plays) {
     env_.inventory_vars->AddPlaybookDir(play.dir);
     std::string pattern;
@@ -98,13 +99,20 @@ Status Executor::RunPlaybook(const playbook::Playbook& pb) {
       next += batch.size();
       ++batch_index;
       bool play_ended = false;
+      failed_break_ = false;
       if (Status s = RunBatch(play, batch, names, &play_ended); !s) return s;
-      // A batch where every host failed stops the play (Ansible's rule).
+      // A batch where every host failed, or any_errors_fatal or
+      // max_fail_percentage, stops the play and the playbook's later plays
+      // (Ansible's break_play).
       bool all_failed = std::all_of(batch.begin(), batch.end(),
                                     [](HostState* h) { return h->failed || h->unreachable; });
+      if (all_failed || failed_break_) {
+        stop_playbook = true;
+        break;
+      }
       if (play_ended && IsAnyErrorsFatal(play)) break;
-      if (all_failed && next < hosts.size()) break;
     }
+    if (stop_playbook) break;
   }
   elapsed_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return Status();

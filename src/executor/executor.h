@@ -92,6 +92,8 @@ class Executor {
   // Runs one batch of a play with the play's strategy (free_strategy.cc).
   Status RunBatch(const playbook::Play& play, const std::vector<HostState*>& batch,
                   const std::vector<std::string>& play_hosts, bool* play_ended);
+  // Set by RunBatch when any_errors_fatal/max_fail_percentage ended the play.
+  bool failed_break_ = false;
   static bool IsAnyErrorsFatal(const playbook::Play& play);
   // The play's strategy name: its `strategy` rendered with the play's vars
   // and -e (as Ansible's Play.post_validate), else the configured default.

@@ -152,6 +152,7 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
     PlayRun run(*this, play, batch, play_hosts);
     Status s = run.Run();
     *play_ended = run.play_ended();
+    failed_break_ = run.failed_break();
     return s;
   }
   output::PlayStart ps;

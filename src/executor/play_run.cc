@@ -74,6 +74,9 @@ Status PlayRun::PrepareHost(HostState& h) {
     s.Add(vars::Layer::kRoleDefaults, role->defaults);
     s.Add(vars::Layer::kRoleVars, role->vars);
   }
+  // ansible_facts is {} until facts are gathered (VariableManager's
+  // all_vars['ansible_facts'] from an empty fact cache); h.facts' wins.
+  s.Add(vars::Layer::kFacts, Map{{"ansible_facts", Value(Map{})}});
   s.Add(vars::Layer::kFacts, h.facts);
   AddVarsKeyword(s, vars::Layer::kPlayVars, play_.keywords.find("vars"));
   // vars_prompt: the answers asked before the run, else the defaults.
@@ -316,6 +319,7 @@ Status PlayRun::Run() {
     gather_task.action = "gather_facts";
     gather_task.action_as_written = "gather_facts";
     gather_task.keywords.set("name", Value("Gathering Facts"));
+    gather_task.where = play_.where;  // Ansible's task path for it: the play's line
     for (const char* k : {"gather_subset", "gather_timeout", "fact_path"})
       if (const Value* v = play_.keywords.find(k); v && !v->is_null()) gather_task.args.set(k, *v);
     std::vector<HostState*> hosts = ActiveHosts();
@@ -734,18 +738,22 @@ void PlayRun::CheckFailurePolicy(size_t failed_before, bool any_errors_fatal) {
   // A failure a rescue or always section will handle is not fatal yet
   // (Ansible's linear strategy spares hosts headed to rescue/always).
   const bool caught = std::find(catching_.begin(), catching_.end(), true) != catching_.end();
-  if (failed_now > failed_before && any_errors_fatal && !caught) {
-    play_ended_ = true;
-    for (HostState* h : batch_) h->ended = true;
-  }
+  const bool fatal = failed_now > failed_before && any_errors_fatal && !caught;
+  bool over_max = false;
   if (const Value* mfp = play_.keywords.find("max_fail_percentage");
       mfp && mfp->is_number() && !batch_.empty()) {
     double pct = 100.0 * static_cast<double>(failed_now) / static_cast<double>(batch_.size());
-    if (pct > mfp->as_number()) {
-      play_ended_ = true;
-      for (HostState* h : batch_) h->ended = true;
-    }
+    over_max = pct > mfp->as_number();
   }
+  if (!fatal && !over_max) return;
+  play_ended_ = true;
+  for (HostState* h : batch_) h->ended = true;
+  if (failed_break_) return;
+  failed_break_ = true;
+  // The linear strategy's banner: once when max_fail_percentage is passed,
+  // once more as every host is then failed (so twice with it).
+  if (over_max) ex_.env_.reporter->OnNoHostsRemaining();
+  ex_.env_.reporter->OnNoHostsRemaining();
 }
 
 namespace {

@@ -45,6 +45,9 @@ class PlayRun {
 
   // Set by meta: end_play, or by any_errors_fatal.
   bool play_ended() const { return play_ended_; }
+  // Set when any_errors_fatal or max_fail_percentage ended the play: the
+  // playbook's later plays do not run (Ansible's RUN_FAILED_BREAK_PLAY).
+  bool failed_break() const { return failed_break_; }
 
   // The handlers a `notify` name reaches, as Ansible 2.14 finds them: the
   // last handler of that name (or "role : name"), and every handler that
@@ -155,6 +158,7 @@ class PlayRun {
   // hostvars, shared by every host's magic layer (a Value shares its map).
   Value hostvars_ = Value(Map{});
   bool play_ended_ = false;
+  bool failed_break_ = false;
   bool started_ = false;   // --start-at-task reached
   bool prepared_ = false;  // PrepareFreeMember ran
   TaskRunner runner_;

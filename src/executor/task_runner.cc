@@ -1,5 +1,6 @@
 #include "executor/task_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -118,6 +119,24 @@ void SetModuleFacts(HostState& host, const Map& facts) {
     all.set(k.rfind("ansible_", 0) == 0 ? k.substr(8) : k, v);
   }
   host.facts->set("ansible_facts", Value(std::move(all)));
+}
+
+// A failure raised on the controller before or around the action
+// (templating the arguments or the loop, evaluating when or until):
+// TaskExecutor's dict(failed=True, msg=...), no "changed".
+Map ControllerFailure(const Error& err) {
+  Map r = modules::Failed(err.full());
+  r.erase("changed");
+  return r;
+}
+
+// A handler as Handler.get_name() names it: "role : name" as written
+// (untemplated), or its action when unnamed.
+std::string HandlerDisplayName(const playbook::Task& handler) {
+  const Value* written = handler.keywords.find("name");
+  if (!written || !written->is_string() || written->as_string().empty())
+    return handler.display_name();
+  return (handler.role ? handler.role->name + " : " : "") + written->as_string();
 }
 
 }  // namespace
@@ -326,7 +345,15 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
         outcome.stop = found.take_error();
         return false;
       }
-      outcome.notify.insert(outcome.notify.end(), found->begin(), found->end());
+      for (const playbook::Task* handler : *found) {
+        // v2_playbook_on_notify (from -vv) when the host is newly notified.
+        if (!host.notified.contains(handler) &&
+            std::find(outcome.notify.begin(), outcome.notify.end(), handler) ==
+                outcome.notify.end())
+          ex_.env_.reporter->OnVerbose(
+              2, "NOTIFIED HANDLER " + HandlerDisplayName(*handler) + " for " + host.name);
+        outcome.notify.push_back(handler);
+      }
     }
     return true;
   };
@@ -357,7 +384,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
       if (!reg.empty()) host.set_facts->set(reg, Value(r));
       return outcome;
     }
-    Map r = fail_with(items.error());
+    Map r = ControllerFailure(items.error());
+    outcome.status = output::Outcome::kFailed;
     report(r, outcome.status, false, "", ignore_errors, "", false);
     return finish(r);
   }
@@ -366,7 +394,8 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     std::string failed_condition;
     Result<bool> run = conditions_hold(tscope, &failed_condition);
     if (!run) {
-      Map r = fail_with(run.error());
+      Map r = ControllerFailure(run.error());
+      outcome.status = output::Outcome::kFailed;
       report(r, outcome.status, false, "", ignore_errors, "", false);
       return finish(r);
     }
@@ -425,7 +454,7 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     std::string delegated;
     Result<bool> run = conditions_hold(item_scope, nullptr);
     if (!run) {
-      r = modules::Failed(run.error().full());
+      r = ControllerFailure(run.error());
     } else if (!*run) {
       r = Map{
           {"changed", false}, {"skip_reason", "Conditional result was False"}, {"skipped", true}};
@@ -487,7 +516,7 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
   for (const std::string& w : warnings) ex_.env_.reporter->OnWarning(w);
   if (task.action != "assert") {
     Result<Value> templated = tmpl::TemplateValue(Value(args), tscope);
-    if (!templated) return templated.take_error();
+    if (!templated) return ControllerFailure(templated.error());
     args = templated->as_map();
   }
   RemoveOmitted(args);
@@ -529,12 +558,22 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
     TemplateScope rscope(scope, &with_result);
     if (const Value* cw = task.keywords.find("changed_when")) {
       Result<bool> c = EvaluateAll(*cw, rscope);
-      if (!c) return c.take_error();
+      // TaskExecutor: a condition that cannot be evaluated fails the
+      // task, its text in changed_when_result/failed_when_result.
+      if (!c) {
+        result.set("failed", true);
+        result.set("changed_when_result", Value(c.error().message));
+        break;
+      }
       result.set("changed", *c);
     }
     if (const Value* fw = task.keywords.find("failed_when")) {
       Result<bool> f = EvaluateAll(*fw, rscope);
-      if (!f) return f.take_error();
+      if (!f) {
+        result.set("failed", true);
+        result.set("failed_when_result", Value(f.error().message));
+        break;
+      }
       result.set("failed_when_result", *f);
       if (*f)
         result.set("failed", true);
@@ -546,7 +585,7 @@ Result<Map> TaskRunner::RunOnce(HostState& host, const playbook::Task& task, con
     if (!reg.empty()) with_result.set(reg, Value(result));
     TemplateScope uscope(scope, &with_result);
     Result<bool> done = EvaluateAll(*until, uscope);
-    if (!done) return done.take_error();
+    if (!done) return ControllerFailure(done.error());
     if (*done) {
       result.erase("failed");
       break;
@@ -678,6 +717,10 @@ Result<Map> TaskRunner::RunAction(HostState& host, const playbook::Task& task,
     }
     if (!spec.password && ex_.options_.become_password)
       spec.password = ex_.options_.become_password;
+    // A method no Ansible plugin has fails the task as TaskExecutor's
+    // exception does (msg only), before anything runs on the host.
+    if (Result<connection::BecomePlan> plan = connection::WrapBecome("", spec); !plan)
+      return ControllerFailure(plan.error());
     mctx.become = spec;
   }
   for (const Value* env : ctx.Environments(task)) {
@@ -798,23 +841,28 @@ Result<Map> TaskRunner::RunController(HostState& host, const playbook::Task& tas
       Result<Value> t = tmpl::TemplateValue(*m, tscope);
       return t ? *t : *m;
     };
+    // Shown indented, failed or not, unless quiet (the action's
+    // _ansible_verbose_always).
+    const Value* quiet = args.find("quiet");
+    bool is_quiet = false;
+    const bool verbose = !(quiet && modules::ToBool(*quiet, &is_quiet) && is_quiet);
     for (const Value& c : conditions) {
       Result<bool> ok = EvaluateAll(c, tscope);
       if (!ok) return ok.take_error();
       if (!*ok) {
         Value msg = args.contains("fail_msg") ? message("fail_msg", "Assertion failed")
                                               : message("msg", "Assertion failed");
-        return Map{{"assertion", c},
+        Map failed{{"assertion", c},
                    {"changed", false},
                    {"evaluated_to", false},
                    {"failed", true},
                    {"msg", msg}};
+        if (verbose) failed.set("_ansible_verbose_always", true);
+        return failed;
       }
     }
     Map r{{"changed", false}, {"msg", message("success_msg", "All assertions passed")}};
-    const Value* quiet = args.find("quiet");
-    bool ok = false;
-    if (!(quiet && modules::ToBool(*quiet, &ok) && ok)) r.set("_ansible_verbose_always", true);
+    if (verbose) r.set("_ansible_verbose_always", true);
     return r;
   }
   if (a == "fail") {

@@ -1,6 +1,8 @@
 #include "output/ansible_text.h"
 
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/json.h"
 #include "core/secrets.h"
@@ -27,6 +29,7 @@ constexpr const char* kColorUnreachable = kBrightRed;
 constexpr const char* kColorWarn = kBrightPurple;
 constexpr const char* kColorDeprecate = kPurple;
 constexpr const char* kColorVerbose = "\033[0;34m";  // blue
+constexpr const char* kColorDebug = "\033[1;30m";    // dark gray
 constexpr const char* kColorDiffAdd = kGreen;
 constexpr const char* kColorDiffRemove = kRed;
 constexpr const char* kColorDiffLines = kCyan;
@@ -93,6 +96,14 @@ std::string RecapLine(const std::string& host, const HostStats& s, bool c) {
          RecapField("ignored", s.ignored, kColorWarn, c);
 }
 
+// _run_is_verbose's _ansible_verbose_override: setup and gather_facts
+// results (the facts) are never dumped in an ok or skipped line.
+bool VerboseOverride(const std::string& action) {
+  return action == "setup" || action == "ansible.builtin.setup" ||
+         action == "ansible.legacy.setup" || action == "gather_facts" ||
+         action == "ansible.builtin.gather_facts" || action == "ansible.legacy.gather_facts";
+}
+
 std::string HostTag(const HostResult& e) {
   return e.delegated_to.empty() ? "[" + e.host + "]" : "[" + e.host + " -> " + e.delegated_to + "]";
 }
@@ -102,6 +113,28 @@ std::string AnsibleTextReporter::Banner(const std::string& text) {
   int stars = kColumns - static_cast<int>(text.size());
   if (stars <= 3) stars = 3;
   return text + " " + std::string(static_cast<size_t>(stars), '*');
+}
+
+std::string AnsibleTextReporter::TaskPath(const std::string& where) {
+  // "path:line:col" -> "path:line": Ansible's get_path() has no column.
+  auto numeric_tail = [](const std::string& s, size_t colon) {
+    if (colon == std::string::npos || colon + 1 >= s.size()) return false;
+    for (size_t i = colon + 1; i < s.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+  };
+  std::string path = where;
+  size_t last = path.rfind(':');
+  if (numeric_tail(path, last) && last > 0) {
+    size_t before = path.rfind(':', last - 1);
+    if (numeric_tail(path.substr(0, last), before)) path.erase(last);
+  }
+  size_t colon = path.rfind(':');
+  std::string line = numeric_tail(path, colon) ? path.substr(colon) : "";
+  std::string file = line.empty() ? path : path.substr(0, colon);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(file, ec);
+  return (ec ? file : abs.lexically_normal().string()) + line;
 }
 
 Map AnsibleTextReporter::CleanResult(const Value& result, const std::string& action) {
@@ -164,6 +197,20 @@ void AnsibleTextReporter::Verbose(const std::string& text) {
   Write(text, kColorVerbose);
 }
 
+void AnsibleTextReporter::PlaybookStart(const std::string& path, size_t plays,
+                                        const std::string& args) {
+  if (options_.verbosity < 2) return;
+  Write("\n" + Banner("PLAYBOOK: " + std::filesystem::path(path).filename().string()), nullptr);
+  // Ansible then prints its parsed options (CLIARGS), which drover does not.
+  if (options_.verbosity > 3)
+    Write("Positional arguments: " + args, kColorVerbose, Shown::kScreenOnly);
+  Verbose(std::to_string(plays) + " plays in " + path);
+}
+
+void AnsibleTextReporter::WriteTaskPath(const std::string& where) {
+  if (!where.empty()) Write("task path: " + TaskPath(where), kColorDebug);
+}
+
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
   {
     std::lock_guard lock(banner_mu_);
@@ -174,23 +221,32 @@ void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
 
 void AnsibleTextReporter::OnTaskStart(const TaskStart& e) {
   std::string banner = "\n" + Banner((e.handler ? "RUNNING HANDLER [" : "TASK [") + e.name + "]");
+  std::string path = options_.verbosity >= 2 ? e.where : "";
   if (options_.show_ok && options_.show_skipped) {
     Write(banner, nullptr);
+    WriteTaskPath(path);
     return;
   }
   std::lock_guard lock(banner_mu_);
   waiting_banner_ = std::move(banner);
+  waiting_task_path_ = std::move(path);
 }
 
 void AnsibleTextReporter::FlushBanner() {
   std::lock_guard lock(banner_mu_);
   if (waiting_banner_.empty()) return;
   Write(waiting_banner_, nullptr);
+  WriteTaskPath(waiting_task_path_);
   waiting_banner_.clear();
+  waiting_task_path_.clear();
 }
 
 void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
   Write("skipping: no hosts matched", kColorSkip);
+}
+
+void AnsibleTextReporter::OnNoHostsRemaining() {
+  Write("\n" + Banner("NO MORE HOSTS LEFT"), nullptr);
 }
 
 void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
@@ -233,7 +289,7 @@ void AnsibleTextReporter::OnError(const std::string& text) {
 
 void AnsibleTextReporter::OnHostResult(const HostResult& e) {
   const std::string item = e.is_item ? " => (item=" + e.item_label + ")" : "";
-  const bool show = options_.verbosity > 0 || e.verbose_always;
+  const bool show = (options_.verbosity > 0 || e.verbose_always) && !VerboseOverride(e.action);
   // The callback's _dump_results: indented by 4 for debug (verbose_always)
   // or from -vvv, on one line otherwise.
   const bool pretty = e.verbose_always || options_.verbosity > 2;
@@ -255,7 +311,8 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
     case Outcome::kSkipped: {
       // v2_runner_item_on_skipped's "(item=x) " ends in a space.
       std::string line = "skipping: " + HostTag(e) + item + (e.is_item ? " " : "");
-      if (options_.verbosity > 0) line += " => " + Dump(e.result, pretty, e.action);
+      if (options_.verbosity > 0 && !VerboseOverride(e.action))
+        line += " => " + Dump(e.result, pretty, e.action);
       Write(line, kColorSkip);
       return;
     }
@@ -270,10 +327,10 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
         shown = Value(std::move(m));
       }
       line += Dump(shown, pretty, e.action);
+      // Below -vv (where the banner has it) only with show_task_path_on_failure.
+      if (!e.is_item && options_.verbosity < 2 && options_.task_path_on_failure)
+        WriteTaskPath(e.where);
       Write(line, kColorError, Shown::kBoth, failures);
-      // Where to look: the task's file:line (Ansible shows it only at -vv).
-      if (!e.ignored && !e.where.empty())
-        Write("task path: " + e.where, kColorError, Shown::kBoth, failures);
       if (e.ignored) Write("...ignoring", kColorSkip);
       return;
     }

@@ -26,6 +26,8 @@ struct TextOptions {
   bool show_ok = true;
   bool show_skipped = true;
   bool failed_stderr = false;  // display_failed_stderr: failures on stderr
+  // show_task_path_on_failure: "task path:" before a failure below -vv.
+  bool task_path_on_failure = false;
   size_t timing_rows = 10;
 };
 
@@ -37,6 +39,7 @@ class AnsibleTextReporter : public Reporter {
   void OnTaskStart(const TaskStart& e) override;
   void OnHostResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
+  void OnNoHostsRemaining() override;
   void OnWarning(const std::string& text) override;
   void OnError(const std::string& text) override;
   void OnVerbose(int level, const std::string& text) override;
@@ -45,6 +48,13 @@ class AnsibleTextReporter : public Reporter {
 
   // A line Ansible's display.v() prints (blue when coloured).
   void Verbose(const std::string& text);
+  // v2_playbook_on_start and the executor's count, from -vv: the "PLAYBOOK:
+  // name" banner, from -vvvv "Positional arguments: ARGS", and "N plays in
+  // path" (`path` and `args` as given on the command line).
+  void PlaybookStart(const std::string& path, size_t plays, const std::string& args);
+
+  // "task path: /abs/file.yml:N" for a task's "file:line[:col]".
+  static std::string TaskPath(const std::string& where);
 
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }
@@ -69,6 +79,8 @@ class AnsibleTextReporter : public Reporter {
              FILE* stream = nullptr);
   // Writes the banner of the current task if it waits for a result.
   void FlushBanner();
+  // The callback's _print_task_path (dark gray).
+  void WriteTaskPath(const std::string& where);
   // DumpResult, or YamlDumpResult with options_.yaml.
   std::string Dump(const Value& result, bool pretty, const std::string& action) const;
 
@@ -79,6 +91,7 @@ class AnsibleTextReporter : public Reporter {
   std::mutex mu_;
   std::mutex banner_mu_;  // held while the waiting banner is written
   std::string waiting_banner_;
+  std::string waiting_task_path_;  // its "task path:" (from -vv), or ""
 };
 
 }  // namespace drover::output

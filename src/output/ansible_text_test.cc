@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 
 using namespace drover;
 using namespace drover::output;
@@ -83,4 +84,29 @@ TEST_CASE("failures are one sorted JSON line, then ...ignoring when ignored") {
   CHECK(out ==
         "fatal: [web1]: FAILED! => {\"changed\": true, \"msg\": \"non-zero return code\", "
         "\"rc\": 1}\n...ignoring\n");
+}
+
+TEST_CASE("-vv: task path after the banner, absolute and without a column; none at 0") {
+  CHECK(AnsibleTextReporter::TaskPath("/p/site.yml:4:7") == "/p/site.yml:4");
+  CHECK(AnsibleTextReporter::TaskPath("/p/site.yml:12") == "/p/site.yml:12");
+  CHECK(AnsibleTextReporter::TaskPath("/p/a:b.yml:3:5") == "/p/a:b.yml:3");
+  CHECK(AnsibleTextReporter::TaskPath("/p/./x/../site.yml:2:1") == "/p/site.yml:2");
+  const std::string cwd = std::filesystem::current_path().string();
+  CHECK(AnsibleTextReporter::TaskPath("site.yml:4:7") == cwd + "/site.yml:4");
+  auto events = [](AnsibleTextReporter& r) {
+    r.OnTaskStart(TaskStart{"boom", false, "/p/site.yml:4:7"});
+    HostResult e;
+    e.host = "h1";
+    e.status = Outcome::kFailed;
+    e.result = Value(Map{{"failed", true}, {"msg", "x"}});
+    e.where = "/p/site.yml:4:7";
+    r.OnHostResult(e);
+  };
+  CHECK(Capture(events, 0) == "\nTASK [boom] " + std::string(68, '*') +
+                                  "\n"
+                                  "fatal: [h1]: FAILED! => {\"msg\": \"x\"}\n");
+  CHECK(Capture(events, 2) == "\nTASK [boom] " + std::string(68, '*') +
+                                  "\n"
+                                  "task path: /p/site.yml:4\n"
+                                  "fatal: [h1]: FAILED! => {\"msg\": \"x\"}\n");
 }

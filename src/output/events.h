@@ -62,6 +62,9 @@ class Reporter {
   virtual void OnTaskStart(const TaskStart&) {}
   virtual void OnHostResult(const HostResult&) {}
   virtual void OnNoHostsMatched(const std::string& play) { (void)play; }
+  // The linear strategy's v2_playbook_on_no_hosts_remaining: any_errors_fatal
+  // or max_fail_percentage failed every host left, the playbook stops.
+  virtual void OnNoHostsRemaining() {}
   // include_tasks loaded `file` for these hosts ("h1, h2").
   virtual void OnIncluded(const std::string& file, const std::string& hosts) {
     (void)file;

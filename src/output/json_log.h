@@ -57,6 +57,9 @@ class ReporterList : public Reporter {
   void OnNoHostsMatched(const std::string& p) override {
     for (auto* r : reporters_) r->OnNoHostsMatched(p);
   }
+  void OnNoHostsRemaining() override {
+    for (auto* r : reporters_) r->OnNoHostsRemaining();
+  }
   void OnIncluded(const std::string& file, const std::string& hosts) override {
     for (auto* r : reporters_) r->OnIncluded(file, hosts);
   }

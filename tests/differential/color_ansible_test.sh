@@ -6,8 +6,7 @@
 # decides: ANSIBLE_FORCE_COLOR or [defaults] force_color (winning over
 # nocolor), ANSIBLE_NOCOLOR, NO_COLOR, [defaults] nocolor, a terminal.
 # Compared: stdout with the values that differ between any two runs masked
-# (times, Ansible's temporary "after" file); drover's own "task path:" line
-# after a failure is left out.
+# (times, Ansible's temporary "after" file).
 set -uo pipefail
 : "${DROVER:?}"
 tmp=$(mktemp -d)
@@ -46,8 +45,7 @@ printf '[defaults]\nforce_color = True\n' >force.cfg
 printf '[defaults]\nnocolor = yes\n' >nocolor.cfg
 
 normalize() {
-  sed -E -e 's/"(delta|end|start)": "[^"]*"/"\1": "X"/g' -e 's/\+\+\+ after: [^\x1b]*/+++ after: X/' \
-    -e '/task path: /d' "$1"
+  sed -E -e 's/"(delta|end|start)": "[^"]*"/"\1": "X"/g' -e 's/\+\+\+ after: [^\x1b]*/+++ after: X/' "$1"
 }
 run() {  # tool name env-assignments...: stdout in TOOL.NAME.out
   local tool=$1 name=$2

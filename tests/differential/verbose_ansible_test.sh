@@ -4,6 +4,9 @@
 # as `ok: [h] => {...}` JSON on one line (debug's indented by 4); from -vvv
 # every result indented by 4. Compared line by line with ansible-playbook's
 # (local connection), values that differ between any two runs masked.
+# -vv, -vvv and -vvvv: every line compared, except those listed in
+# ANSIBLE_ONLY (Ansible's own internals drover has no counterpart for),
+# so any other difference fails.
 set -uo pipefail
 : "${DROVER:?}"
 tmp=$(mktemp -d)
@@ -74,5 +77,87 @@ check "-v: the ansible.cfg in use named" grep -qx "Using $tmp/ansible.cfg as con
 rm ansible.cfg
 run drover vvv -vvv
 check "-vvv: a command's result indented by 4" grep -qx '    "cmd": \[' drover.vvv.out
+
+# -vv/-vvv/-vvvv on a play with facts, a role, vars_files, a notified
+# handler, include_tasks, a rescued failure, meta and a loop.
+mkdir -p roles/r1/tasks
+printf -- '- name: role task\n  debug: msg=inrole\n' >roles/r1/tasks/main.yml
+printf -- '- name: inc task\n  debug: msg=inc\n' >inc.yml
+echo 'v1: 1' >vars.yml
+cat >rich.yml <<'YAML'
+- hosts: all
+  vars_files: [vars.yml]
+  roles: [r1]
+  tasks:
+    - name: notify
+      command: "true"
+      notify: h
+    - include_tasks: inc.yml
+    - block:
+        - fail: msg=boom
+      rescue:
+        - debug: msg=rescued
+    - meta: noop
+    - debug: msg={{ item }}
+      loop: [1, 2]
+    - assert: {that: ["v1 == 1"]}
+  handlers:
+    - name: h
+      debug: msg=handler
+YAML
+# Lines only ansible-playbook prints, each for a reason (README): its
+# version block; its callback/inventory plugin loading; the local
+# connection plugin's commands and the AnsiballZ module file (drover runs no
+# Python on hosts); each vars_file read (as many times as Ansible's variable
+# manager asks); its parsed options (CLIARGS) at -vvvv; a module's
+# `invocation` (module_args with every default) and `diff` (from -vvv) and
+# copy's `src` (Ansible's temporary file on the host).
+ANSIBLE_ONLY=(
+  '^ansible-playbook \[core '
+  '^  (config file|configured module search path|ansible python module location|ansible collection location|executable location|python version|jinja version|libyaml) = '
+  "^Skipping callback '[a-z]+', as we already have a stdout callback\.$"
+  '^Loading callback plugin default of type stdout, '
+  '^setting up inventory plugins$'
+  '^[a-z_]+ declined parsing .* as it did not pass its verify_file\(\) method$'
+  '^Parsed .* inventory source with [a-z_]+ plugin$'
+  '^<h1> (ESTABLISH LOCAL CONNECTION FOR USER:|EXEC|PUT) '
+  '^Using module file /'
+  "^Read vars_file '"
+  '^(verbosity|connection|timeout|become_method|tags|inventory|forks): '
+)
+normalize_verbose() {  # every line, values that vary masked, ANSIBLE_ONLY lines and invocation dropped
+  local re
+  re=$(IFS='|'; echo "${ANSIBLE_ONLY[*]}")
+  sed -E -e 's/"(delta|end|start)": "[^"]*"/"\1": "X"/g' \
+    -e 's/, "src": "[^"]*\.ansible\/tmp\/[^"]*"//' -e '/^    "src": "[^"]*\.ansible\/tmp\//d' \
+    -e '/^    "(invocation|diff)": (\[\]|\{\}),?$/d' \
+    -e '/^    "(invocation|diff)": [[{]$/,/^    []}],?$/d' "$1" | grep -vE "$re"
+}
+run_rich() {  # tool level: stdout in TOOL.rich.LEVEL.out
+  if [[ $1 == drover ]]; then
+    "$DROVER" playbook --no-progress -i inv.ini rich.yml "-$2" >"$1.rich.$2.out" 2>/dev/null
+  else
+    ansible-playbook -i inv.ini rich.yml "-$2" >"$1.rich.$2.out" 2>/dev/null
+  fi
+}
+for level in vv vvv vvvv; do
+  for tool in drover ansible; do run_rich "$tool" "$level"; done
+  check "-$level: every line as ansible-playbook's but the listed ones" \
+    diff <(normalize_verbose drover.rich.$level.out) <(normalize_verbose ansible.rich.$level.out)
+  # The same comparison on the -v playbook (command, shell, copy, ...).
+  for tool in drover ansible; do run "$tool" "$level" "-$level"; done
+  check "-$level: site.yml line by line" \
+    diff <(normalize_verbose drover.$level.out) <(normalize_verbose ansible.$level.out)
+done
+check "-vv: task path after the banner, absolute, no column" \
+  grep -qx "task path: $tmp/rich.yml:5" drover.rich.vv.out
+check "-vv: the play's line for Gathering Facts" grep -qx "task path: $tmp/rich.yml:1" \
+  drover.rich.vv.out
+check "-vv: PLAYBOOK banner and play count" grep -qx '1 plays in rich.yml' drover.rich.vv.out
+check "-vv: NOTIFIED HANDLER" grep -qx 'NOTIFIED HANDLER h for h1' drover.rich.vv.out
+check "-vvv: facts never dumped after setup" grep -qx 'ok: \[h1\]' drover.rich.vvv.out
+check "-vvvv: positional arguments" grep -qx 'Positional arguments: rich.yml' drover.rich.vvvv.out
+check "-vvvv: something was masked (the list is used)" \
+  test "$(grep -cE '^<h1> ' ansible.rich.vvvv.out)" -gt 0
 echo "verbose: $failures failed"
 [[ $failures -eq 0 ]]

@@ -65,10 +65,9 @@ cat >site.yml <<'YAML'
       no_log: true
     - fail: msg="boom\nsecond line"
 YAML
-normalize() {  # timings, copy's temporary source and drover's task path masked
+normalize() {  # timings and copy's temporary source masked
   local esc='(\x1b\[[0-9;]*m)?'
-  sed -E -e "s/^$esc(  (delta|end|start):) .*/\\1\\2 X/" -e "/^$esc  src: .*\\.ansible.*\\/source/d" \
-    -e "/^${esc}task path: /d" "$1"
+  sed -E -e "s/^$esc(  (delta|end|start):) .*/\\1\\2 X/" -e "/^$esc  src: .*\\.ansible.*\\/source/d" "$1"
 }
 run() {  # tool name args...: stdout and rc in TOOL.NAME.out
   local tool=$1 name=$2
