@@ -442,6 +442,7 @@ Command PlaybookCommand() {
     ro.diff = o.diff;
     ro.forks = o.forks;
     ro.verbosity = o.verbosity;
+    ro.limit = o.limit;
     ro.tags = filter;
     if (!cfg.file.empty()) ro.config_file = std::filesystem::absolute(cfg.file).string();
     ro.force_handlers = o.force_handlers;

@@ -33,6 +33,7 @@ struct RunOptions {
   int verbosity = 0;
   playbook::TagFilter tags;
   std::string config_file;  // the ansible.cfg read (absolute), "" for none
+  std::string limit;        // --limit as given (ansible_limit), "" for none
   bool force_handlers = false;
   std::string start_at_task;
   // -b / --become-user / --become-method / -K

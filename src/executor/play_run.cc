@@ -178,6 +178,7 @@ void PlayRun::AddRunMagic(Map& magic) const {
   magic.set("ansible_run_tags", Value(std::move(run_tags)));
   magic.set("ansible_skip_tags", Value(List(o.tags.skip.begin(), o.tags.skip.end())));
   magic.set("ansible_forks", Value(o.forks));
+  if (!o.limit.empty()) magic.set("ansible_limit", Value(o.limit));
   magic.set("ansible_verbosity", Value(o.verbosity));
   magic.set("ansible_config_file", o.config_file.empty() ? Value() : Value(o.config_file));
   magic.set("ansible_playbook_python", Value(ControllerPython()));

@@ -135,7 +135,8 @@ class PlayRun {
   // carries them): playbook_dir, omit, ansible_version, ansible_check_mode,
   // ansible_inventory_sources,
   // ansible_diff_mode and the command line's ansible_run_tags,
-  // ansible_skip_tags, ansible_forks, ansible_verbosity, ansible_config_file,
+  // ansible_skip_tags, ansible_forks, ansible_limit (with --limit),
+  // ansible_verbosity, ansible_config_file,
   // ansible_playbook_python.
   void AddRunMagic(Map& magic) const;
   // role_names and the ansible_*role_names of the play's roles.

@@ -94,6 +94,18 @@ CASES = [
     - debug:
         msg: "{{ hostvars.h2.playbook_dir == playbook_dir }} {{ hostvars.h2.groups == groups }} {{ hostvars.h2.ansible_inventory_sources | map('basename') }} {{ hostvars.h2.ansible_facts }}"
 """}, ["-e", "ex=1"], {}),
+    ("ansible_limit with and without --limit", {"site.yml": """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: {msg: "{{ ansible_limit | default('no limit') }} {{ hostvars.h2.ansible_limit | default('none in hostvars') }}"}
+"""}, ["-l", "h1,h2"], {}),
+    ("ansible_limit unset without --limit", {"site.yml": """
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - debug: {msg: "{{ ansible_limit | default('no limit') }}"}
+"""}, [], {}),
     ("ansible_host defaults to the inventory hostname", {"hosts": semantics_lib.HOSTS + (
         "h3 ansible_connection=local ansible_python_interpreter=/usr/bin/python3 "
         "ansible_host=127.0.0.1\n"), "site.yml": """
