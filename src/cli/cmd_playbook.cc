@@ -33,6 +33,8 @@
 #include "output/ansible_log.h"
 #include "output/ansible_text.h"
 #include "output/color_choice.h"
+#include "output/compact_results.h"
+#include "output/json_callback.h"
 #include "output/json_log.h"
 #include "output/progress.h"
 #include "output/warning_text.h"
@@ -67,6 +69,30 @@ void CatchInterrupts() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
+}
+
+// The reporter of a stdout callback other than default/yaml (which `text`
+// prints itself); null for those.
+std::unique_ptr<output::Reporter> ShapedReporter(StdoutCallback callback,
+                                                 output::AnsibleTextReporter& text,
+                                                 const AnsibleConfig& cfg, int verbosity) {
+  switch (callback) {
+    case StdoutCallback::kMinimal:
+      return std::make_unique<output::CompactReporter>(output::CompactShape::kMinimal, text,
+                                                       verbosity);
+    case StdoutCallback::kOneline:
+      return std::make_unique<output::CompactReporter>(output::CompactShape::kOneline, text,
+                                                       verbosity);
+    case StdoutCallback::kJson: {
+      // The callback's json_indent option: ANSIBLE_JSON_INDENT, else
+      // [defaults] json_indent, else 4.
+      const char* env = std::getenv("ANSIBLE_JSON_INDENT");
+      const std::string indent = env ? env : cfg.Get("defaults", "json_indent");
+      return std::make_unique<output::JsonCallbackReporter>(
+          text, indent.empty() ? 4 : std::atoi(indent.c_str()));
+    }
+    default: return nullptr;
+  }
 }
 
 struct PlaybookOptions {
@@ -478,7 +504,9 @@ Command PlaybookCommand() {
     text.set_progress(&progress);
     output::ReporterList reporters;
     reporters.Add(&progress);  // first: counters updated before the text redraws the line
-    reporters.Add(&text);
+    // The chosen stdout callback's shape; `text` is the display they write through.
+    std::unique_ptr<output::Reporter> shaped = ShapedReporter(callback, text, cfg, o.verbosity);
+    reporters.Add(shaped ? shaped.get() : &text);
     std::unique_ptr<output::JsonLogReporter> json_log;
     if (!o.json_log.empty()) {
       auto opened = output::JsonLogReporter::Open(o.json_log);

@@ -67,10 +67,14 @@ Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg) {
   if (name.empty() || name == "default" || name == "ansible.builtin.default")
     return StdoutCallback::kDefault;
   if (name == "yaml" || name == "community.general.yaml") return StdoutCallback::kYaml;
+  if (name == "minimal" || name == "ansible.builtin.minimal") return StdoutCallback::kMinimal;
+  if (name == "oneline" || name == "ansible.builtin.oneline") return StdoutCallback::kOneline;
+  // 2.14 routes the short name `json` to ansible.posix.json.
+  if (name == "json" || name == "ansible.posix.json") return StdoutCallback::kJson;
   return MakeError("stdout_callback '" + name + "' (" + origin +
-                   ") is not supported by drover, which prints the output of the default and "
-                   "yaml callbacks; unset it or set it to default or yaml. No host was "
-                   "contacted.");
+                   ") is not supported by drover, which prints the output of the default, yaml, "
+                   "minimal, oneline and json callbacks; unset it or set it to one of those. No "
+                   "host was contacted.");
 }
 
 }  // namespace drover::cli

@@ -129,6 +129,7 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
   JsonStyle style;
   style.sort_keys = true;
   style.indent = pretty ? 4 : -1;
+  style.ensure_ascii = false;  // as the callback's json.dumps(ensure_ascii=False)
   return ToJson(Value(CleanResult(result, action)), style);
 }
 
@@ -164,6 +165,10 @@ void AnsibleTextReporter::Verbose(const std::string& text) {
   Write(text, kColorVerbose);
 }
 
+void AnsibleTextReporter::Display(const std::string& text, const char* color) {
+  Write(text, color);
+}
+
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
   Write("\n" + Banner("PLAY [" + e.name + "]"), nullptr);
 }
@@ -176,8 +181,10 @@ void AnsibleTextReporter::OnNoHostsMatched(const std::string&) {
   Write("skipping: no hosts matched", kColorSkip);
 }
 
-void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
-  Write("included: " + file + " for " + hosts, kColorSkip);
+void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts,
+                                     const std::string& item) {
+  Write("included: " + file + " for " + hosts + (item.empty() ? "" : " => (item=" + item + ")"),
+        kColorSkip);
 }
 
 void AnsibleTextReporter::OnWarning(const std::string& text) {
@@ -250,16 +257,30 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
       Write(line, kColorError);
       // Where to look: the task's file:line (Ansible shows it only at -vv).
       if (!e.ignored && !e.where.empty()) Write("task path: " + e.where, kColorError);
-      if (e.ignored) Write("...ignoring", kColorSkip);
+      if (e.ignored && !e.is_item) Write("...ignoring", kColorSkip);
       return;
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
                          ": UNREACHABLE! => " + Dump(e.result, pretty, e.action);
       Write(line, kColorUnreachable);
-      if (e.ignored) Write("...ignoring", kColorSkip);
+      if (e.ignored && !e.is_item) Write("...ignoring", kColorSkip);
       return;
     }
+  }
+}
+
+void AnsibleTextReporter::OnCombinedResult(const HostResult& e) {
+  const bool include = e.action == "include_tasks" || e.action == "ansible.builtin.include_tasks";
+  if (include) return;
+  if (e.result.is_map() && e.result.as_map().contains("censored")) {
+    HostResult shown = e;  // as clean_copy censors it: changed kept, no status keys
+    Map censored = e.result.as_map();
+    censored.erase("skipped");
+    shown.result = Value(std::move(censored));
+    OnHostResult(shown);
+  } else if (e.ignored) {
+    Write("...ignoring", kColorSkip);  // once for the loop, after its items
   }
 }
 

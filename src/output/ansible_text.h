@@ -30,15 +30,22 @@ class AnsibleTextReporter : public Reporter {
   void OnPlayStart(const PlayStart& e) override;
   void OnTaskStart(const TaskStart& e) override;
   void OnHostResult(const HostResult& e) override;
+  // Shown only when censored (no_log): the callback then finds no
+  // `results` to show items of and prints the result's own line.
+  void OnCombinedResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
   void OnWarning(const std::string& text) override;
   void OnError(const std::string& text) override;
   void OnVerbose(int level, const std::string& text) override;
-  void OnIncluded(const std::string& file, const std::string& hosts) override;
+  void OnIncluded(const std::string& file, const std::string& hosts,
+                  const std::string& item) override;
   void OnRecap(const Recap& e) override;
 
   // A line Ansible's display.v() prints (blue when coloured).
   void Verbose(const std::string& text);
+  // A message as display.display() prints it (`color` an ANSI code, used
+  // only when colouring; null for none), for the other stdout callbacks.
+  void Display(const std::string& text, const char* color);
 
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }
