@@ -325,6 +325,7 @@ Command PlaybookCommand() {
       Result<StdoutCallback> chosen = ChooseStdoutCallback(cfg);
       if (!chosen) return ReportError(chosen.error());
       callback = *chosen;
+      if (std::optional<Error> w = StdoutCallbackWarning(callback)) ReportWarning(*w);
     }
     ApplyConfiguredOptions(settings, app, o);
     // Vault secrets first, as Ansible sets them up before loading: a role's

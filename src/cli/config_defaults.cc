@@ -77,4 +77,20 @@ Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg) {
                    "host was contacted.");
 }
 
+std::optional<Error> StdoutCallbackWarning(StdoutCallback callback) {
+  const char* name = callback == StdoutCallback::kJson      ? "json"
+                     : callback == StdoutCallback::kMinimal ? "minimal"
+                     : callback == StdoutCallback::kOneline ? "oneline"
+                                                            : nullptr;
+  if (!name) return std::nullopt;
+  const std::string where = callback == StdoutCallback::kJson
+                                ? "which ansible.posix.json records in every module's result"
+                                : "which this callback shows in a looped module's items (and "
+                                  "from -vvv in every result)";
+  return MakeError(std::string("stdout_callback ") + name +
+                   ": drover's results carry no 'invocation' (the module arguments Ansible's "
+                   "modules echo back), " +
+                   where + "; the rest is as ansible-playbook 2.14 prints it");
+}
+
 }  // namespace drover::cli

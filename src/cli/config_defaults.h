@@ -51,5 +51,11 @@ std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host
 // the setting, never a silently different output.
 enum class StdoutCallback { kDefault, kYaml, kMinimal, kOneline, kJson };
 Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg);
+// What the chosen callback's output lacks against Ansible's, said before
+// the run: drover's results have no `invocation` (the arguments Ansible's
+// modules echo back), which json records and minimal/oneline show in a
+// loop's items. nullopt for default and yaml (which never show it below
+// -vvv).
+std::optional<Error> StdoutCallbackWarning(StdoutCallback callback);
 
 }  // namespace drover::cli

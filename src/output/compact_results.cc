@@ -159,12 +159,9 @@ void CompactReporter::ShowMinimal(const HostResult& e, Map r) {
         display_.Display(h + " | FAILED! => " + DumpResult(r, 4, verbosity_), kColorError);
       return;
     }
-    case Outcome::kSkipped:
-      display_.Display(h + " | SKIPPED", kColorSkip);
-      return;
+    case Outcome::kSkipped: display_.Display(h + " | SKIPPED", kColorSkip); return;
     case Outcome::kUnreachable:
-      display_.Display(h + " | UNREACHABLE! => " + DumpResult(r, 4, verbosity_),
-                       kColorUnreachable);
+      display_.Display(h + " | UNREACHABLE! => " + DumpResult(r, 4, verbosity_), kColorUnreachable);
       return;
   }
 }
@@ -181,8 +178,8 @@ void CompactReporter::ShowOneline(const HostResult& e, const Map& r) {
   // _dump_results(indent=0) with its newlines removed; indented by 4
   // (before the removal) for debug and from -vvv.
   auto dumped = [&](const Map& shown) {
-    const bool wide = e.verbose_always || shown.contains("_ansible_verbose_always") ||
-                      verbosity_ > 2;
+    const bool wide =
+        e.verbose_always || shown.contains("_ansible_verbose_always") || verbosity_ > 2;
     return Replaced(DumpResult(shown, wide ? 4 : 0, verbosity_), '\n', "");
   };
   switch (e.status) {
@@ -215,9 +212,7 @@ void CompactReporter::ShowOneline(const HostResult& e, const Map& r) {
       display_.Display(h + " | FAILED! => " + dumped(r), kColorError);
       return;
     }
-    case Outcome::kSkipped:
-      display_.Display(h + " | SKIPPED", kColorSkip);
-      return;
+    case Outcome::kSkipped: display_.Display(h + " | SKIPPED", kColorSkip); return;
     case Outcome::kUnreachable:
       display_.Display(h + " | UNREACHABLE!: " + Text(r, "msg"), kColorUnreachable);
       return;

@@ -110,7 +110,8 @@ Map JsonCallbackReporter::RecordedResult(const HostResult& e, bool combined) {
   const bool loop = r.contains("results") && r.find("results")->is_list();
   if (loop && !censored && !IsInclude(e.action) && combined) {
     List items;
-    for (const Value& item : r.find("results")->as_list()) items.push_back(LoopItem(item, e.action));
+    for (const Value& item : r.find("results")->as_list())
+      items.push_back(LoopItem(item, e.action));
     r.set("results", Value(std::move(items)));
   }
   // Task results carry _ansible_no_log; a loop's combined and a censored
