@@ -169,6 +169,7 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
   output::PlayStart ps;
   ps.name = play.name;
   ps.where = play.where.str();
+  ps.lockstep = false;
   ps.task_count = PlannedTaskCount(play, options_.tags);
   for (HostState* h : batch) ps.hosts.push_back(h->name);
   env_.reporter->OnPlayStart(ps);

@@ -271,8 +271,8 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
 }
 
 void AnsibleTextReporter::OnCombinedResult(const HostResult& e) {
-  const bool include = e.action == "include_tasks" || e.action == "ansible.builtin.include_tasks";
-  if (include) return;
+  // The callback prints no result of an include (TaskInclude).
+  if (!e.result.is_map() || e.result.as_map().contains("include_args")) return;
   if (e.result.is_map() && e.result.as_map().contains("censored")) {
     HostResult shown = e;  // as clean_copy censors it: changed kept, no status keys
     Map censored = e.result.as_map();

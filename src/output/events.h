@@ -21,6 +21,7 @@ struct PlayStart {
   std::vector<std::string> hosts;  // hosts the play runs on
   size_t task_count = 0;           // tasks in the play (for progress)
   std::string where;               // file:line:col of the play ("" when unknown)
+  bool lockstep = true;            // false under strategy free: hosts walk the play alone
 };
 
 struct TaskStart {

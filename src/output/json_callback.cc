@@ -134,6 +134,7 @@ std::string JsonCallbackReporter::NextId() {
 
 void JsonCallbackReporter::OnPlayStart(const PlayStart& e) {
   std::lock_guard lock(mu_);
+  lockstep_ = e.lockstep;
   PlayEntry p;
   p.play = Map{{"name", e.name},
                {"id", NextId()},
@@ -150,7 +151,10 @@ void JsonCallbackReporter::OnTaskStart(const TaskStart& e) {
                {"id", NextId()},
                {"path", AnsiblePath(e.where)},
                {"duration", Value(Map{{"start", CurrentTime()}})}};
-  plays_.back().tasks.push_back(std::move(t));
+  if (lockstep_)
+    plays_.back().tasks.push_back(std::move(t));
+  else
+    last_task_ = std::move(t.task);
 }
 
 void JsonCallbackReporter::OnHostResult(const HostResult& e) {
@@ -164,7 +168,14 @@ void JsonCallbackReporter::OnCombinedResult(const HostResult& e) {
 void JsonCallbackReporter::Record(const HostResult& e, bool combined) {
   Map result = RecordedResult(e, combined);
   std::lock_guard lock(mu_);
-  if (plays_.empty() || plays_.back().tasks.empty()) return;
+  if (plays_.empty()) return;
+  if (!lockstep_ && !last_task_.empty()) {
+    TaskEntry t;
+    t.task = last_task_;
+    t.task.set("duration", Value(Map{{"start", CurrentTime()}}));
+    plays_.back().tasks.push_back(std::move(t));
+  }
+  if (plays_.back().tasks.empty()) return;
   const std::string end = CurrentTime();
   TaskEntry& t = plays_.back().tasks.back();
   t.hosts.set(e.host, Value(std::move(result)));

@@ -15,7 +15,9 @@
 // "action" added; a loop's is its combined result, items in "results";
 // no_log results censored. Times are UTC ISO 8601 with a Z; ids are drover's
 // (unique in the document, not Ansible's UUIDs). Warnings and errors are the
-// display's (stderr), through `display`.
+// display's (stderr), through `display`. Under strategy free, as the
+// callback does, each host's result is a task entry of its own (the task's
+// id repeated), in the order the results came.
 #pragma once
 
 #include <mutex>
@@ -65,6 +67,10 @@ class JsonCallbackReporter : public Reporter {
 
   std::mutex mu_;
   std::vector<PlayEntry> plays_;
+  // Under strategy free the callback records a task per host that runs it
+  // (its task id repeated): each result gets a copy of the task last started.
+  bool lockstep_ = true;
+  Map last_task_;
   int ids_ = 0;
 };
 
