@@ -10,8 +10,9 @@
 # modules add to their results (drover warns that its results have none).
 # Modules whose result keys drover does not match (file's, see README) are
 # left out.
-# Also the default callback's `included:` line per item of a looped
-# include_tasks, before the included tasks run.
+# Also include_role, handlers and a strategy: free play, and the default
+# callback's `included:` line per item of a looped include_tasks, before the
+# included tasks run.
 set -uo pipefail
 : "${DROVER:?}"
 lib=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -118,8 +119,11 @@ def mask(o):
         return [mask(x) for x in o]
     return o
 text = open(sys.argv[1]).read()
-doc = json.loads(text[:text.rindex("rc=")])
-print(json.dumps(mask(doc), indent=1, sort_keys=True))
+doc = mask(json.loads(text[:text.rindex("rc=")] if "rc=" in text else text))
+if sys.argv[2:] == ["sorted"]:  # hosts finish in either order
+    for play in doc["plays"]:
+        play["tasks"].sort(key=lambda t: json.dumps(t, sort_keys=True))
+print(json.dumps(doc, indent=1, sort_keys=True))
 PY
 check "json: the document as ansible-playbook's (ids, times, invocation masked)" \
   diff <(python3 norm.py drover.json.out) <(python3 norm.py ansible.json.out)
@@ -127,6 +131,47 @@ check "json: the exit code as ansible-playbook's" \
   diff <(tail -1 drover.json.out) <(tail -1 ansible.json.out)
 check "default: the included lines as ansible-playbook's" \
   diff <(grep '^included:' drover.default.out) <(grep '^included:' ansible.default.out)
+# include_role, import_tasks, handlers and a strategy: free play (two hosts:
+# lines sorted, json's task entries sorted; free records one per host).
+mkdir -p roles/r1/tasks roles/r1/handlers
+printf -- '- debug: msg="in role {{ inventory_hostname }}"\n- command: "true"\n  notify: h\n' \
+  >roles/r1/tasks/main.yml
+printf -- '- name: h\n  debug: msg=handler\n' >roles/r1/handlers/main.yml
+cat >extra.yml <<'YAML'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - include_role: name=r1
+    - import_tasks: inc.yml
+      vars: {item: imp}
+    - debug: msg=after
+      changed_when: true
+      notify: h2
+  handlers:
+    - name: h2
+      debug: msg=h2
+- hosts: all
+  gather_facts: false
+  strategy: free
+  tasks:
+    - debug: msg=free1
+    - command: "true"
+YAML
+for cb in minimal oneline json; do
+  ANSIBLE_STDOUT_CALLBACK=$cb "$DROVER" playbook --no-progress -i two.ini extra.yml \
+    >drover.extra_$cb.out 2>/dev/null
+  ANSIBLE_STDOUT_CALLBACK=$cb ansible-playbook -i two.ini extra.yml >ansible.extra_$cb.out 2>/dev/null
+done
+for cb in minimal oneline; do
+  check "$cb: include_role, handlers, strategy free as ansible-playbook's (sorted)" \
+    diff <(normalize drover.extra_$cb.out | sort) <(normalize ansible.extra_$cb.out | sort)
+done
+check "json: include_role, handlers, strategy free as ansible-playbook's (entries sorted)" \
+  diff <(python3 norm.py drover.extra_json.out sorted) <(python3 norm.py ansible.extra_json.out sorted)
+check "json, strategy free: one task entry per host" \
+  python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+t = d["plays"][1]["tasks"]
+assert len(t) == 4 and all(len(x["hosts"]) == 1 for x in t), t' drover.extra_json.out
 # The shapes the comparison covers, so a change on both sides is noticed.
 check "minimal: a loop is one result" grep -qzP 'h1 \| SUCCESS => \{\n    "msg": "All items completed"\n\}' \
   drover.minimal.out
