@@ -39,19 +39,21 @@ HostResult HostEvent(Outcome status, const std::string& action, Map result) {
 TEST_CASE("minimal: JSON indented by 4, command output, debug trimmed, items left out") {
   std::string out = Capture(CompactShape::kMinimal, [](CompactReporter& r) {
     r.OnHostResult(HostEvent(Outcome::kOk, "set_fact",
-                          Map{{"ansible_facts", Value(Map{{"x", "1"}})}, {"changed", false}}));
-    r.OnHostResult(HostEvent(Outcome::kChanged, "shell",
-                          Map{{"changed", true}, {"rc", 0}, {"stdout", "out"}, {"stderr", "err"}}));
-    r.OnHostResult(HostEvent(Outcome::kOk, "debug",
-                          Map{{"changed", true}, {"msg", "hi"}, {"_ansible_verbose_always", true}}));
+                             Map{{"ansible_facts", Value(Map{{"x", "1"}})}, {"changed", false}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kChanged, "shell",
+                  Map{{"changed", true}, {"rc", 0}, {"stdout", "out"}, {"stderr", "err"}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kOk, "debug",
+                  Map{{"changed", true}, {"msg", "hi"}, {"_ansible_verbose_always", true}}));
     HostResult item = HostEvent(Outcome::kOk, "debug", Map{{"msg", 1}});
     item.is_item = true;
     r.OnHostResult(item);
     r.OnCombinedResult(HostEvent(Outcome::kOk, "debug",
-                              Map{{"changed", false},
-                                  {"msg", "All items completed"},
-                                  {"results", List{}},
-                                  {"skipped", false}}));
+                                 Map{{"changed", false},
+                                     {"msg", "All items completed"},
+                                     {"results", List{}},
+                                     {"skipped", false}}));
     r.OnHostResult(HostEvent(Outcome::kSkipped, "debug", Map{{"skipped", true}}));
   });
   CHECK(out ==
@@ -74,14 +76,17 @@ TEST_CASE("minimal: JSON indented by 4, command output, debug trimmed, items lef
 
 TEST_CASE("oneline: one line per result, debug's indent kept inside the line") {
   std::string out = Capture(CompactShape::kOneline, [](CompactReporter& r) {
-    r.OnHostResult(HostEvent(Outcome::kOk, "debug",
-                          Map{{"changed", false}, {"msg", "hé"}, {"_ansible_verbose_always", true}}));
-    r.OnHostResult(HostEvent(Outcome::kFailed, "command",
-                          Map{{"changed", true}, {"failed", true}, {"rc", 1}, {"cmd", List{"false"}}}));
-    r.OnHostResult(HostEvent(Outcome::kChanged, "command",
-                          Map{{"changed", true}, {"rc", 0}, {"stdout", "a\nb"}, {"stderr", ""}}));
-    r.OnHostResult(HostEvent(Outcome::kUnreachable, "ping",
-                          Map{{"unreachable", true}, {"msg", "no route"}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kOk, "debug",
+                  Map{{"changed", false}, {"msg", "hé"}, {"_ansible_verbose_always", true}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kFailed, "command",
+                  Map{{"changed", true}, {"failed", true}, {"rc", 1}, {"cmd", List{"false"}}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kChanged, "command",
+                  Map{{"changed", true}, {"rc", 0}, {"stdout", "a\nb"}, {"stderr", ""}}));
+    r.OnHostResult(
+        HostEvent(Outcome::kUnreachable, "ping", Map{{"unreachable", true}, {"msg", "no route"}}));
   });
   CHECK(out ==
         "h1 | SUCCESS => {    \"changed\": false,    \"msg\": \"hé\"}\n"

@@ -49,13 +49,13 @@ TEST_CASE("json callback: results as clean_copy leaves them, the status as the e
   HostResult loop;
   loop.host = "h1";
   loop.action = "debug";
-  loop.result = Value(Map{{"changed", false},
-                          {"msg", "All items completed"},
-                          {"skipped", false},
-                          {"results", List{Value(Map{{"item", 1},
-                                                     {"ansible_loop_var", "item"},
-                                                     {"msg", 1},
-                                                     {"failed", false}})}}});
+  loop.result =
+      Value(Map{{"changed", false},
+                {"msg", "All items completed"},
+                {"skipped", false},
+                {"results",
+                 List{Value(Map{
+                     {"item", 1}, {"ansible_loop_var", "item"}, {"msg", 1}, {"failed", false}})}}});
   Map c = JsonCallbackReporter::RecordedResult(loop, true);
   CHECK_FALSE(c.contains("_ansible_no_log"));
   CHECK_FALSE(c.contains("skipped"));
