@@ -60,6 +60,30 @@ std::string Replaced(std::string s, char from, const char* to) {
   return out;
 }
 
+// An ok result's state word and colour: CHANGED when `changed` is true.
+struct State {
+  const char* word;
+  const char* color;
+};
+State OkState(const Map& r) {
+  const Value* changed = r.find("changed");
+  if (changed && changed->truthy()) return {"CHANGED", kColorChanged};
+  return {"SUCCESS", kColorOk};
+}
+
+// The line a failure's `exception` gives below -vvv (its last line); ""
+// when there is none.
+std::string ExceptionLine(const Map& r) {
+  const Value* ex = r.find("exception");
+  if (!ex || !ex->is_string()) return "";
+  std::string text = ex->as_string();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  const size_t nl = text.rfind('\n');
+  return "An exception occurred during task execution. To see the full traceback, use -vvv. "
+         "The error was: " +
+         (nl == std::string::npos ? text : text.substr(nl + 1));
+}
+
 // CallbackBase._clean_results: debug shows only what it was asked to.
 void CleanDebug(Map& r) {
   Map kept;
@@ -131,27 +155,16 @@ void CompactReporter::ShowMinimal(const HostResult& e, Map r) {
     case Outcome::kChanged: {
       if (Is(e.action, "debug")) CleanDebug(r);
       warnings();
-      const Value* changed = r.find("changed");
-      const bool is_changed = changed && changed->truthy();
-      const char* state = is_changed ? "CHANGED" : "SUCCESS";
-      const char* color = is_changed ? kColorChanged : kColorOk;
+      const State state = OkState(r);
       if (IsNoJsonModule(e.action) && !r.contains("ansible_job_id"))
-        display_.Display(generic(state), color);
+        display_.Display(generic(state.word), state.color);
       else
-        display_.Display(h + " | " + state + " => " + DumpResult(r, 4, verbosity_), color);
+        display_.Display(h + " | " + state.word + " => " + DumpResult(r, 4, verbosity_),
+                         state.color);
       return;
     }
     case Outcome::kFailed: {
-      if (const Value* ex = r.find("exception"); ex && ex->is_string()) {
-        std::string text = ex->as_string();
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-        const size_t nl = text.rfind('\n');
-        display_.Display(
-            "An exception occurred during task execution. To see the full traceback, use -vvv. "
-            "The error was: " +
-                (nl == std::string::npos ? text : text.substr(nl + 1)),
-            kColorError);
-      }
+      if (const std::string ex = ExceptionLine(r); !ex.empty()) display_.Display(ex, kColorError);
       warnings();
       if (IsNoJsonModule(e.action) && !r.contains("module_stderr"))
         display_.Display(generic("FAILED"), kColorError);
@@ -185,29 +198,20 @@ void CompactReporter::ShowOneline(const HostResult& e, const Map& r) {
   switch (e.status) {
     case Outcome::kOk:
     case Outcome::kChanged: {
-      const Value* changed = r.find("changed");
-      const bool is_changed = changed && changed->truthy();
-      const char* state = is_changed ? "CHANGED" : "SUCCESS";
-      const char* color = is_changed ? kColorChanged : kColorOk;
+      const State state = OkState(r);
       if (IsNoJsonModule(e.action) && !r.contains("ansible_job_id"))
-        display_.Display(generic(state), color);
+        display_.Display(generic(state.word), state.color);
       else
-        display_.Display(h + " | " + state + " => " + dumped(r), color);
+        display_.Display(h + " | " + state.word + " => " + dumped(r), state.color);
       return;
     }
     case Outcome::kFailed: {
-      if (const Value* ex = r.find("exception"); ex && ex->is_string()) {
-        std::string text = ex->as_string();
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-        const size_t nl = text.rfind('\n');
+      // The exception's line, or for command/shell/raw their rc and output.
+      if (const std::string ex = ExceptionLine(r); !ex.empty()) {
         if (IsNoJsonModule(e.action) && !r.contains("module_stderr"))
           display_.Display(generic("FAILED"), kColorError);
         else
-          display_.Display(
-              "An exception occurred during task execution. To see the full traceback, use "
-              "-vvv. The error was: " +
-                  (nl == std::string::npos ? text : text.substr(nl + 1)),
-              kColorError);
+          display_.Display(ex, kColorError);
       }
       display_.Display(h + " | FAILED! => " + dumped(r), kColorError);
       return;
