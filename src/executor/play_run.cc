@@ -966,11 +966,15 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   }
   // 2.14 loads every file included (one per file and item, its hosts
   // together) and says so before running any of them.
+  // Hosts including the same file with the same variables run it together.
+  auto key_of = [](const Inclusion& inc) {
+    return inc.file + '\n' + inc.label + '\n' + ToJson(Value(inc.params));
+  };
   std::vector<std::pair<std::string, const Inclusion*>> shown;  // key, first inclusion
   std::map<std::string, std::string> shown_hosts;
   for (HostState* h : hosts) {
     for (const Inclusion& inc : per_host[h]) {
-      const std::string key = inc.file + '\n' + inc.label + '\n' + ToJson(Value(inc.params));
+      const std::string key = key_of(inc);
       std::string& names = shown_hosts[key];
       if (names.empty()) shown.emplace_back(key, &inc);
       names += (names.empty() ? "" : ", ") + h->name;
@@ -979,15 +983,18 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   for (const auto& [key, inc] : shown)
     ex_.env_.reporter->OnIncluded(inc->file, shown_hosts[key], inc->label);
   for (size_t round = 0; round < rounds; ++round) {
-    std::map<std::string, std::vector<HostState*>> by_file;
+    std::map<std::string, std::vector<HostState*>> by_key;
     std::vector<std::string> order;
     for (HostState* h : hosts) {
       if (round >= per_host[h].size() || !h->active()) continue;
-      const std::string& file = per_host[h][round].file;
-      if (!by_file.count(file)) order.push_back(file);
-      by_file[file].push_back(h);
+      const std::string key = key_of(per_host[h][round]);
+      if (!by_key.count(key)) order.push_back(key);
+      by_key[key].push_back(h);
     }
-    for (const std::string& file : order) {
+    for (const std::string& key : order) {
+      const std::vector<HostState*>& together = by_key[key];
+      const Inclusion& inc = per_host[together[0]][round];
+      const std::string& file = inc.file;
       Warnings warnings;
       Result<std::vector<playbook::Item>> items =
           playbook::LoadTaskFile(file, task.role, &warnings, task.is_handler);
@@ -995,14 +1002,13 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       // Hosts not including this file wait while it runs.
       std::vector<HostState*> parked;
       for (HostState* h : batch_) {
-        if (h->active() &&
-            std::find(by_file[file].begin(), by_file[file].end(), h) == by_file[file].end()) {
+        if (h->active() && std::find(together.begin(), together.end(), h) == together.end()) {
           h->ended = true;
           parked.push_back(h);
         }
       }
       TaskContext inner = ctx;
-      inner.include_params = per_host[by_file[file][0]][round].params;
+      inner.include_params = inc.params;
       auto block = std::make_shared<playbook::Block>();
       block->block = std::move(items).value();
       block->role = task.role;

@@ -12,7 +12,7 @@
 # left out.
 # Also include_role, handlers and a strategy: free play, and the default
 # callback's `included:` line per item of a looped include_tasks, before the
-# included tasks run.
+# included tasks run, each host with its own item.
 set -uo pipefail
 : "${DROVER:?}"
 lib=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -172,6 +172,21 @@ check "json, strategy free: one task entry per host" \
   python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
 t = d["plays"][1]["tasks"]
 assert len(t) == 4 and all(len(x["hosts"]) == 1 for x in t), t' drover.extra_json.out
+# A looped include whose items differ per host: each host runs it with its
+# own item (the default shape; lines sorted, the hosts' order varies).
+cat >per_host.yml <<'YAML'
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: inc.yml
+      loop: ["{{ inventory_hostname }}"]
+YAML
+"$DROVER" playbook --no-progress -i two.ini per_host.yml >drover.per_host.out 2>/dev/null
+ansible-playbook -i two.ini per_host.yml >ansible.per_host.out 2>/dev/null
+check "default: a looped include, items per host, as ansible-playbook's (sorted)" \
+  diff <(sort drover.per_host.out) <(sort ansible.per_host.out)
+check "default: h2 runs the include with its own item" \
+  grep -qzP 'ok: \[h2\] => \{\n    "msg": "inc h2"' drover.per_host.out
 # The shapes the comparison covers, so a change on both sides is noticed.
 check "minimal: a loop is one result" grep -qzP 'h1 \| SUCCESS => \{\n    "msg": "All items completed"\n\}' \
   drover.minimal.out
