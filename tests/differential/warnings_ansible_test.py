@@ -144,10 +144,15 @@ def paragraphs(out):
 
 def normalize(text, root):
     """The project's path masked; drover's own "task path:" line after a
-    failure dropped (README); a failure's "changed": false that drover adds to
+    failure dropped (README); an `included:` line's hosts sorted (Ansible
+    names them in the order their results came); a failure's "changed": false that drover adds to
     errors raised on the controller (Ansible's TaskExecutor result has only
     msg) masked: a known difference, left for later."""
     text = re.sub(r"^task path: .*\n", "", text.replace(root, "ROOT"), flags=re.M)
+    # An `included:` line's hosts in the order their results came (either).
+    text = re.sub(r"^(included: \S+ for )(.*)$",
+                  lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), text,
+                  flags=re.M)
     return text.replace('FAILED! => {"changed": false, "msg": "Invalid become',
                         'FAILED! => {"msg": "Invalid become')
 
