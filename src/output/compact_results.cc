@@ -1,6 +1,7 @@
 #include "output/compact_results.h"
 
 #include "core/json.h"
+#include "output/result_keys.h"
 #include "template/template.h"
 
 namespace drover::output {
@@ -12,26 +13,6 @@ constexpr const char* kColorChanged = "\033[0;33m";
 constexpr const char* kColorError = "\033[0;31m";
 constexpr const char* kColorSkip = "\033[0;36m";
 constexpr const char* kColorUnreachable = "\033[1;31m";
-
-bool IsInternal(const std::string& key) {
-  return key.rfind("_ansible_", 0) == 0 || key.rfind("_drover_", 0) == 0;
-}
-
-// strip_internal_keys at every depth.
-Value Stripped(const Value& v) {
-  if (v.is_map()) {
-    Map out;
-    for (const auto& [k, item] : v.as_map())
-      if (!IsInternal(k)) out.set(k, Stripped(item));
-    return Value(std::move(out));
-  }
-  if (v.is_list()) {
-    List out;
-    for (const Value& item : v.as_list()) out.push_back(Stripped(item));
-    return Value(std::move(out));
-  }
-  return v;
-}
 
 bool Is(const std::string& action, const char* name) {
   return action == name || action == std::string("ansible.builtin.") + name ||
@@ -100,7 +81,7 @@ void CleanDebug(Map& r) {
 }  // namespace
 
 std::string CompactReporter::DumpResult(const Map& result, int indent, int verbosity) {
-  Value stripped = Stripped(Value(result));
+  Value stripped = StripInternalKeys(Value(result), false);
   Map r = stripped.as_map();
   if (verbosity < 3) {
     r.erase("invocation");

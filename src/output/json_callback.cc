@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/json.h"
+#include "output/result_keys.h"
 
 namespace drover::output {
 
@@ -27,32 +28,6 @@ std::string CurrentTime() {
     out += frac;
   }
   return out + "Z";
-}
-
-// TaskResult.clean_copy keeps these internal keys for callbacks.
-bool KeptInternal(const std::string& key) {
-  return key == "_ansible_verbose_always" || key == "_ansible_item_label" ||
-         key == "_ansible_no_log" || key == "_ansible_verbose_override";
-}
-
-// strip_internal_keys(exceptions=CLEAN_EXCEPTIONS) at every depth, and
-// drover's own _drover_ keys.
-Value Cleaned(const Value& v) {
-  if (v.is_map()) {
-    Map out;
-    for (const auto& [k, item] : v.as_map()) {
-      if (k.rfind("_drover_", 0) == 0) continue;
-      if (k.rfind("_ansible_", 0) == 0 && !KeptInternal(k)) continue;
-      out.set(k, Cleaned(item));
-    }
-    return Value(std::move(out));
-  }
-  if (v.is_list()) {
-    List out;
-    for (const Value& item : v.as_list()) out.push_back(Cleaned(item));
-    return Value(std::move(out));
-  }
-  return v;
 }
 
 bool IsDebug(const std::string& action) {
@@ -105,7 +80,8 @@ std::string JsonCallbackReporter::AnsiblePath(const std::string& where) {
 }
 
 Map JsonCallbackReporter::RecordedResult(const HostResult& e, bool combined) {
-  Map r = Cleaned(e.result).is_map() ? Cleaned(e.result).as_map() : Map{};
+  const Value cleaned = StripInternalKeys(e.result, true);  // as clean_copy leaves it
+  Map r = cleaned.is_map() ? cleaned.as_map() : Map{};
   const bool censored = r.contains("censored");
   const bool loop = r.contains("results") && r.find("results")->is_list();
   if (loop && !censored && !IsInclude(e.action) && combined) {
