@@ -34,6 +34,8 @@
 #include "output/ansible_log.h"
 #include "output/ansible_text.h"
 #include "output/color_choice.h"
+#include "output/compact_results.h"
+#include "output/json_callback.h"
 #include "output/json_log.h"
 #include "output/progress.h"
 #include "output/warning_text.h"
@@ -68,6 +70,30 @@ void CatchInterrupts() {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
+}
+
+// The reporter of a stdout callback other than default/yaml (which `text`
+// prints itself); null for those.
+std::unique_ptr<output::Reporter> ShapedReporter(StdoutCallback callback,
+                                                 output::AnsibleTextReporter& text,
+                                                 const AnsibleConfig& cfg, int verbosity) {
+  switch (callback) {
+    case StdoutCallback::kMinimal:
+      return std::make_unique<output::CompactReporter>(output::CompactShape::kMinimal, text,
+                                                       verbosity);
+    case StdoutCallback::kOneline:
+      return std::make_unique<output::CompactReporter>(output::CompactShape::kOneline, text,
+                                                       verbosity);
+    case StdoutCallback::kJson: {
+      // The callback's json_indent option: ANSIBLE_JSON_INDENT, else
+      // [defaults] json_indent, else 4.
+      const char* env = std::getenv("ANSIBLE_JSON_INDENT");
+      const std::string indent = env ? env : cfg.Get("defaults", "json_indent");
+      return std::make_unique<output::JsonCallbackReporter>(
+          text, indent.empty() ? 4 : std::atoi(indent.c_str()));
+    }
+    default: return nullptr;
+  }
 }
 
 struct PlaybookOptions {
@@ -262,7 +288,8 @@ Command PlaybookCommand() {
         "Runs Ansible playbooks against an inventory; reads ansible.cfg and the ANSIBLE_* "
         "variables as Ansible does (inventory, roles_path, forks, remote_user, remote_port, "
         "private_key_file, timeout, host_key_checking, become, force_handlers, gathering, "
-        "any_errors_fatal, strategy, log_path, vault settings, ...); every setting set that "
+        "any_errors_fatal, strategy, log_path, vault settings, stdout_callback default, yaml, "
+        "minimal, oneline or json, ...); every setting set that "
         "drover ignores is warned about once. Unknown keys and modules and certainly-undefined "
         "variables are reported before any host is contacted.\n\nPartial: strategies linear and "
         "free "
@@ -307,6 +334,7 @@ Command PlaybookCommand() {
       Result<StdoutCallback> chosen = ChooseStdoutCallback(cfg);
       if (!chosen) return ReportError(chosen.error());
       callback = *chosen;
+      if (std::optional<Error> w = StdoutCallbackWarning(callback)) ReportWarning(*w);
     }
     ApplyConfiguredOptions(settings, app, o);
     // Vault secrets first, as Ansible sets them up before loading: a role's
@@ -495,7 +523,9 @@ Command PlaybookCommand() {
     text.set_progress(&progress);
     output::ReporterList reporters;
     reporters.Add(&progress);  // first: counters updated before the text redraws the line
-    reporters.Add(&text);
+    // The chosen stdout callback's shape; `text` is the display they write through.
+    std::unique_ptr<output::Reporter> shaped = ShapedReporter(callback, text, cfg, o.verbosity);
+    reporters.Add(shaped ? shaped.get() : &text);
     std::unique_ptr<output::JsonLogReporter> json_log;
     if (!o.json_log.empty()) {
       auto opened = output::JsonLogReporter::Open(o.json_log);

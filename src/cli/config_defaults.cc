@@ -77,10 +77,30 @@ Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg) {
   if (name.empty() || name == "default" || name == "ansible.builtin.default")
     return StdoutCallback::kDefault;
   if (name == "yaml" || name == "community.general.yaml") return StdoutCallback::kYaml;
+  if (name == "minimal" || name == "ansible.builtin.minimal") return StdoutCallback::kMinimal;
+  if (name == "oneline" || name == "ansible.builtin.oneline") return StdoutCallback::kOneline;
+  // 2.14 routes the short name `json` to ansible.posix.json.
+  if (name == "json" || name == "ansible.posix.json") return StdoutCallback::kJson;
   return MakeError("stdout_callback '" + name + "' (" + origin +
-                   ") is not supported by drover, which prints the output of the default and "
-                   "yaml callbacks; unset it or set it to default or yaml. No host was "
-                   "contacted.");
+                   ") is not supported by drover, which prints the output of the default, yaml, "
+                   "minimal, oneline and json callbacks; unset it or set it to one of those. No "
+                   "host was contacted.");
+}
+
+std::optional<Error> StdoutCallbackWarning(StdoutCallback callback) {
+  const char* name = callback == StdoutCallback::kJson      ? "json"
+                     : callback == StdoutCallback::kMinimal ? "minimal"
+                     : callback == StdoutCallback::kOneline ? "oneline"
+                                                            : nullptr;
+  if (!name) return std::nullopt;
+  const std::string where = callback == StdoutCallback::kJson
+                                ? "which ansible.posix.json records in every module's result"
+                                : "which this callback shows in a looped module's items (and "
+                                  "from -vvv in every result)";
+  return MakeError(std::string("stdout_callback ") + name +
+                   ": drover's results carry no 'invocation' (the module arguments Ansible's "
+                   "modules echo back), " +
+                   where + "; the rest is as ansible-playbook 2.14 prints it");
 }
 
 }  // namespace drover::cli

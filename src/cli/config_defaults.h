@@ -54,10 +54,17 @@ std::optional<Error> EmptyInventoryWarning(const AnsibleConfig& cfg, size_t host
 
 // The stdout callback asked for (ANSIBLE_STDOUT_CALLBACK, else [defaults]
 // stdout_callback), checked before any host is contacted: default (or
-// unset) and yaml (community.general.yaml, also by its FQCN) are drover's;
-// any other (json, minimal, oneline, ...) is an error naming the setting,
-// never a silently different output.
-enum class StdoutCallback { kDefault, kYaml };
+// unset), yaml (community.general.yaml), minimal and oneline
+// (ansible.builtin.*) and json (ansible.posix.json, where 2.14 routes
+// `json`), also by their FQCNs, are drover's; any other is an error naming
+// the setting, never a silently different output.
+enum class StdoutCallback { kDefault, kYaml, kMinimal, kOneline, kJson };
 Result<StdoutCallback> ChooseStdoutCallback(const AnsibleConfig& cfg);
+// What the chosen callback's output lacks against Ansible's, said before
+// the run: drover's results have no `invocation` (the arguments Ansible's
+// modules echo back), which json records and minimal/oneline show in a
+// loop's items. nullopt for default and yaml (which never show it below
+// -vvv).
+std::optional<Error> StdoutCallbackWarning(StdoutCallback callback);
 
 }  // namespace drover::cli

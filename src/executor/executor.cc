@@ -85,6 +85,7 @@ Status Executor::RunPlaybook(const playbook::Playbook& pb) {
     if (hosts.empty()) {
       output::PlayStart ps;
       ps.name = play.name;
+      ps.where = play.where.str();
       env_.reporter->OnPlayStart(ps);
       env_.reporter->OnNoHostsMatched(play.name);
       continue;

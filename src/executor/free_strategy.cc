@@ -37,13 +37,23 @@ void FreeBannerReporter::OnTaskStart(const output::TaskStart& e) {
   has_pending_task = true;
 }
 
-void FreeBannerReporter::OnHostResult(const output::HostResult& e) {
-  std::lock_guard lock(mu_);
+void FreeBannerReporter::ShowPendingBanner() {
   if (has_pending_task && Identity(pending_task) != last_banner_) {
     inner_->OnTaskStart(pending_task);
     last_banner_ = Identity(pending_task);
   }
+}
+
+void FreeBannerReporter::OnHostResult(const output::HostResult& e) {
+  std::lock_guard lock(mu_);
+  ShowPendingBanner();
   inner_->OnHostResult(e);
+}
+
+void FreeBannerReporter::OnCombinedResult(const output::HostResult& e) {
+  std::lock_guard lock(mu_);
+  ShowPendingBanner();
+  inner_->OnCombinedResult(e);
 }
 
 void FreeBannerReporter::OnNoHostsMatched(const std::string& play) {
@@ -51,9 +61,10 @@ void FreeBannerReporter::OnNoHostsMatched(const std::string& play) {
   inner_->OnNoHostsMatched(play);
 }
 
-void FreeBannerReporter::OnIncluded(const std::string& file, const std::string& hosts) {
+void FreeBannerReporter::OnIncluded(const std::string& file, const std::string& hosts,
+                                    const std::string& item) {
   std::lock_guard lock(mu_);
-  inner_->OnIncluded(file, hosts);
+  inner_->OnIncluded(file, hosts, item);
 }
 
 void FreeBannerReporter::OnWarning(const std::string& text) {
@@ -145,6 +156,7 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
     // Ansible shows the play's banner, then stops.
     output::PlayStart ps;
     ps.name = play.name;
+    ps.where = play.where.str();
     env_.reporter->OnPlayStart(ps);
     return free.take_error();
   }
@@ -157,6 +169,8 @@ Status Executor::RunBatch(const playbook::Play& play, const std::vector<HostStat
   }
   output::PlayStart ps;
   ps.name = play.name;
+  ps.where = play.where.str();
+  ps.lockstep = false;
   ps.task_count = PlannedTaskCount(play, options_.tags);
   for (HostState* h : batch) ps.hosts.push_back(h->name);
   env_.reporter->OnPlayStart(ps);

@@ -25,14 +25,19 @@ class FreeBannerReporter : public output::Reporter {
   void OnPlayStart(const output::PlayStart& e) override;
   void OnTaskStart(const output::TaskStart& e) override;
   void OnHostResult(const output::HostResult& e) override;
+  void OnCombinedResult(const output::HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
-  void OnIncluded(const std::string& file, const std::string& hosts) override;
+  void OnIncluded(const std::string& file, const std::string& hosts,
+                  const std::string& item) override;
   void OnWarning(const std::string& text) override;
   void OnError(const std::string& text) override;
   void OnVerbose(int level, const std::string& text) override;
   void OnRecap(const output::Recap& e) override;
 
  private:
+  // The calling thread's held TaskStart, unless its banner came last (mu_ held).
+  void ShowPendingBanner();
+
   output::Reporter* inner_;
   std::mutex mu_;
   std::string last_banner_;  // identity of the task whose banner was printed last

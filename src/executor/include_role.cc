@@ -120,6 +120,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
     }
     size_t skipped = 0;
     bool failed = false;
+    Map include_args;  // the arguments as templated, for the include's own result
     for (const Map& locals : item_locals) {
       TemplateScope iscope(*scope, &locals);
       std::string label;
@@ -159,6 +160,7 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       // Arguments templated to `omit` are left out, as Ansible's remove_omit.
       Map& a = args->as_map();
       RemoveOmitted(a);
+      include_args = a;
       Inclusion inc;
       const Value* name = a.find("name");
       inc.request.name = name ? Value(*name).set_where(task.where) : Value().set_where(task.where);
@@ -179,6 +181,16 @@ Status PlayRun::RunIncludeRole(const playbook::Task& task, const TaskContext& ct
       per_host[h].push_back(std::move(inc));
     }
     if (failed) continue;
+    // Its own result, which the default output does not print (looped:
+    // not sent, a partial of the minimal/oneline/json shapes).
+    if (!looped && !per_host[h].empty()) {
+      output::HostResult e;
+      e.host = h->name;
+      e.result = Value(Map{{"changed", false}, {"include_args", Value(include_args)}});
+      e.where = ts.where;
+      e.action = task.action;
+      ex_.env_.reporter->OnCombinedResult(e);
+    }
     // Every item skipped (or the include itself): one skip counted.
     if (skipped == item_locals.size()) {
       if (looped && !item_locals.empty())

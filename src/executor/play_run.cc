@@ -12,9 +12,11 @@
 
 #include "connection/pool.h"
 #include "core/interrupt.h"
+#include "core/json.h"
 #include "core/parser_error.h"
 #include "executor/condition_warnings.h"
 #include "executor/hostvars_entry.h"
+#include "executor/include_result.h"
 #include "executor/loops.h"
 #include "executor/preflight.h"
 #include "executor/task_count.h"
@@ -299,6 +301,7 @@ bool PlayRun::SelectedByTags(const playbook::Task& task, const TaskContext& ctx)
 Status PlayRun::Run() {
   output::PlayStart ps;
   ps.name = play_.name;
+  ps.where = play_.where.str();
   ps.task_count = PlannedTaskCount(play_, ex_.options_.tags);
   for (HostState* h : batch_) ps.hosts.push_back(h->name);
   if (!prepared_) {
@@ -871,6 +874,7 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
   struct Inclusion {
     std::string file;
     Map params;
+    std::string label;  // the item in the `included:` line ("" for none)
   };
   std::map<HostState*, std::vector<Inclusion>> per_host;
   size_t rounds = 0;
@@ -884,11 +888,9 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     Result<std::optional<List>> items = LoopItems(task, tscope, TaskLookupContext(task, ctx));
     if (!items) return items.take_error();
     const bool has_loop = items->has_value();
+    const std::string loop_var = LoopVarName(task);
+    IncludeResult own(task, loop_var);  // the include's own result, for OnCombinedResult
     if (has_loop) {
-      std::string loop_var = "item";
-      if (const Value* lc = task.keywords.find("loop_control"); lc && lc->is_map())
-        if (const Value* lv = lc->as_map().find("loop_var"); lv && lv->is_string())
-          loop_var = lv->as_string();
       item_locals = LoopItemLocals(task, **items, loop_var);
     } else {
       item_locals.push_back(Map{});
@@ -901,7 +903,10 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
         if (!ok) return ok.take_error();
         run = run && *ok;
       }
-      if (!run) continue;
+      if (!run) {
+        own.AddSkipped(locals);
+        continue;
+      }
       const Value* f = task.args.find("_raw_params");
       if (!f) f = task.args.find("file");
       if (!f) return MakeError("include_tasks needs a file name", task.where);
@@ -922,7 +927,10 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       }
       Map params = locals;
       for (const auto& [k, val] : VarsKeywordMap(task.keywords.find("vars"))) params.set(k, val);
-      per_host[h].push_back(Inclusion{file, std::move(params)});
+      per_host[h].push_back(
+          Inclusion{file, std::move(params),
+                    has_loop ? IncludeItemLabel(task, locals, iscope, loop_var) : ""});
+      own.AddIncluded(*name, has_loop ? &locals : nullptr);
     }
     // The include's own result: ok for each file it includes, as Ansible
     // counts it; skipped where its condition is false.
@@ -944,6 +952,10 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       last_failure_[h] = {FailedTaskValue(task), failed};
     } else if (!per_host[h].empty()) {
       h->stats.ok += static_cast<int>(per_host[h].size());
+      ex_.env_.reporter->OnCombinedResult(own.Event(h->name, ts.where, has_loop));
+    } else if (has_loop) {
+      ++h->stats.skipped;
+      ex_.env_.reporter->OnCombinedResult(own.Event(h->name, ts.where, has_loop));
     } else {
       ++h->stats.skipped;
       if (!has_loop) {
@@ -960,19 +972,37 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
     }
     rounds = std::max(rounds, per_host[h].size());
   }
+  // 2.14 loads every file included (one per file and item, its hosts
+  // together) and says so before running any of them.
+  // Hosts including the same file with the same variables run it together.
+  auto key_of = [](const Inclusion& inc) {
+    return inc.file + '\n' + inc.label + '\n' + ToJson(Value(inc.params));
+  };
+  std::vector<std::pair<std::string, const Inclusion*>> shown;  // key, first inclusion
+  std::map<std::string, std::string> shown_hosts;
+  for (HostState* h : hosts) {
+    for (const Inclusion& inc : per_host[h]) {
+      const std::string key = key_of(inc);
+      std::string& names = shown_hosts[key];
+      if (names.empty()) shown.emplace_back(key, &inc);
+      names += (names.empty() ? "" : ", ") + h->name;
+    }
+  }
+  for (const auto& [key, inc] : shown)
+    ex_.env_.reporter->OnIncluded(inc->file, shown_hosts[key], inc->label);
   for (size_t round = 0; round < rounds; ++round) {
-    std::map<std::string, std::vector<HostState*>> by_file;
+    std::map<std::string, std::vector<HostState*>> by_key;
     std::vector<std::string> order;
     for (HostState* h : hosts) {
       if (round >= per_host[h].size() || !h->active()) continue;
-      const std::string& file = per_host[h][round].file;
-      if (!by_file.count(file)) order.push_back(file);
-      by_file[file].push_back(h);
+      const std::string key = key_of(per_host[h][round]);
+      if (!by_key.count(key)) order.push_back(key);
+      by_key[key].push_back(h);
     }
-    for (const std::string& file : order) {
-      std::string names;
-      for (HostState* h : by_file[file]) names += (names.empty() ? "" : ", ") + h->name;
-      ex_.env_.reporter->OnIncluded(file, names);
+    for (const std::string& key : order) {
+      const std::vector<HostState*>& together = by_key[key];
+      const Inclusion& inc = per_host[together[0]][round];
+      const std::string& file = inc.file;
       Warnings warnings;
       Result<std::vector<playbook::Item>> items =
           playbook::LoadTaskFile(file, task.role, &warnings, task.is_handler);
@@ -980,14 +1010,13 @@ Status PlayRun::RunInclude(const playbook::Task& task, const TaskContext& ctx,
       // Hosts not including this file wait while it runs.
       std::vector<HostState*> parked;
       for (HostState* h : batch_) {
-        if (h->active() &&
-            std::find(by_file[file].begin(), by_file[file].end(), h) == by_file[file].end()) {
+        if (h->active() && std::find(together.begin(), together.end(), h) == together.end()) {
           h->ended = true;
           parked.push_back(h);
         }
       }
       TaskContext inner = ctx;
-      inner.include_params = per_host[by_file[file][0]][round].params;
+      inner.include_params = inc.params;
       auto block = std::make_shared<playbook::Block>();
       block->block = std::move(items).value();
       block->role = task.role;

@@ -471,12 +471,15 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
     const output::Outcome status = StatusOf(r);
     if (status != output::Outcome::kSkipped && !notify_names(item_scope, item_notify_names))
       return outcome;
-    report(r, status, true, label, status == output::Outcome::kFailed && ignore_errors, delegated,
-           verbose);
+    // Under no_log 2.14 shows the censored item's label: (item=None).
+    report(r, status, true, no_log ? "None" : label,
+           status == output::Outcome::kFailed && ignore_errors, delegated, verbose);
     r.erase("_ansible_verbose_always");
     r.erase("_drover_diff");
     SetFailedKey(r);
-    any_changed = any_changed || status == output::Outcome::kChanged;
+    // As 2.14 combines them: a failed item that changed something counts.
+    const Value* item_changed = r.find("changed");
+    any_changed = any_changed || (item_changed && item_changed->truthy());
     any_failed = any_failed || status == output::Outcome::kFailed;
     any_unreachable = any_unreachable || status == output::Outcome::kUnreachable;
     all_skipped = all_skipped && status == output::Outcome::kSkipped;
@@ -502,7 +505,18 @@ TaskOutcome TaskRunner::Run(HostState& host, const playbook::Task& task, const T
   }
   if (!any_failed && !any_unreachable && !all_skipped) agg.erase("failed");
   if (!notify_handlers(StatusOf(agg), item_notify_names)) return outcome;
-  // The aggregate line is not printed for loops (only the items are).
+  // The default output prints the items only; other shapes print this.
+  if (!(*items)->empty()) {
+    output::HostResult e;
+    e.host = host.name;
+    e.status = StatusOf(agg);
+    e.ignored = (e.status == output::Outcome::kFailed && ignore_errors) ||
+                (e.status == output::Outcome::kUnreachable && ignore_unreachable);
+    e.result = Value(no_log ? Censored(agg) : agg);
+    e.where = where;
+    e.action = task.action;
+    ex_.env_.reporter->OnCombinedResult(e);
+  }
   return finish(agg);
 }
 

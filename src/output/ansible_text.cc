@@ -162,6 +162,7 @@ std::string AnsibleTextReporter::DumpResult(const Value& result, bool pretty,
   JsonStyle style;
   style.sort_keys = true;
   style.indent = pretty ? 4 : -1;
+  style.ensure_ascii = false;  // as the callback's json.dumps(ensure_ascii=False)
   return ToJson(Value(CleanResult(result, action)), style);
 }
 
@@ -211,6 +212,10 @@ void AnsibleTextReporter::WriteTaskPath(const std::string& where) {
   if (!where.empty()) Write("task path: " + TaskPath(where), kColorDebug);
 }
 
+void AnsibleTextReporter::Display(const std::string& text, const char* color) {
+  Write(text, color);
+}
+
 void AnsibleTextReporter::OnPlayStart(const PlayStart& e) {
   {
     std::lock_guard lock(banner_mu_);
@@ -249,9 +254,11 @@ void AnsibleTextReporter::OnNoHostsRemaining() {
   Write("\n" + Banner("NO MORE HOSTS LEFT"), nullptr);
 }
 
-void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts) {
+void AnsibleTextReporter::OnIncluded(const std::string& file, const std::string& hosts,
+                                     const std::string& item) {
   FlushBanner();  // the include's own ok result shows the banner
-  Write("included: " + file + " for " + hosts, kColorSkip);
+  Write("included: " + file + " for " + hosts + (item.empty() ? "" : " => (item=" + item + ")"),
+        kColorSkip);
 }
 
 void AnsibleTextReporter::OnWarning(const std::string& text) {
@@ -331,16 +338,30 @@ void AnsibleTextReporter::OnHostResult(const HostResult& e) {
       if (!e.is_item && options_.verbosity < 2 && options_.task_path_on_failure)
         WriteTaskPath(e.where);
       Write(line, kColorError, Shown::kBoth, failures);
-      if (e.ignored) Write("...ignoring", kColorSkip);
+      if (e.ignored && !e.is_item) Write("...ignoring", kColorSkip);
       return;
     }
     case Outcome::kUnreachable: {
       std::string line = (e.is_item ? "failed: " : "fatal: ") + HostTag(e) + item +
                          ": UNREACHABLE! => " + Dump(e.result, pretty, e.action);
       Write(line, kColorUnreachable, Shown::kBoth, failures);
-      if (e.ignored) Write("...ignoring", kColorSkip);
+      if (e.ignored && !e.is_item) Write("...ignoring", kColorSkip);
       return;
     }
+  }
+}
+
+void AnsibleTextReporter::OnCombinedResult(const HostResult& e) {
+  // The callback prints no result of an include (TaskInclude).
+  if (!e.result.is_map() || e.result.as_map().contains("include_args")) return;
+  if (e.result.is_map() && e.result.as_map().contains("censored")) {
+    HostResult shown = e;  // as clean_copy censors it: changed kept, no status keys
+    Map censored = e.result.as_map();
+    censored.erase("skipped");
+    shown.result = Value(std::move(censored));
+    OnHostResult(shown);
+  } else if (e.ignored) {
+    Write("...ignoring", kColorSkip);  // once for the loop, after its items
   }
 }
 

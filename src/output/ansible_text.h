@@ -38,12 +38,16 @@ class AnsibleTextReporter : public Reporter {
   void OnPlayStart(const PlayStart& e) override;
   void OnTaskStart(const TaskStart& e) override;
   void OnHostResult(const HostResult& e) override;
+  // Shown only when censored (no_log): the callback then finds no
+  // `results` to show items of and prints the result's own line.
+  void OnCombinedResult(const HostResult& e) override;
   void OnNoHostsMatched(const std::string& play) override;
   void OnNoHostsRemaining() override;
   void OnWarning(const std::string& text) override;
   void OnError(const std::string& text) override;
   void OnVerbose(int level, const std::string& text) override;
-  void OnIncluded(const std::string& file, const std::string& hosts) override;
+  void OnIncluded(const std::string& file, const std::string& hosts,
+                  const std::string& item) override;
   void OnRecap(const Recap& e) override;
 
   // A line Ansible's display.v() prints (blue when coloured).
@@ -55,6 +59,10 @@ class AnsibleTextReporter : public Reporter {
 
   // "task path: /abs/file.yml:N" for a task's "file:line[:col]".
   static std::string TaskPath(const std::string& where);
+
+  // A message as display.display() prints it (`color` an ANSI code, used
+  // only when colouring; null for none), for the other stdout callbacks.
+  void Display(const std::string& text, const char* color);
 
   // Writes go above this live progress line (erasing and redrawing it).
   void set_progress(ProgressLine* progress) { progress_ = progress; }

@@ -30,7 +30,7 @@ std::string Capture(const std::function<void(AnsibleTextReporter&)>& f, int verb
 // same events (captured from a real run, not a terminal).
 TEST_CASE("banners, ok/changed/skipping, debug results and the recap") {
   std::string out = Capture([](AnsibleTextReporter& r) {
-    r.OnPlayStart(PlayStart{"Output shapes", {"localhost"}, 2});
+    r.OnPlayStart(PlayStart{"Output shapes", {"localhost"}, 2, ""});
     r.OnTaskStart(TaskStart{"debug", false, ""});
     HostResult dbg;
     dbg.host = "localhost";

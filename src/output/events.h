@@ -20,6 +20,8 @@ struct PlayStart {
   std::string name;
   std::vector<std::string> hosts;  // hosts the play runs on
   size_t task_count = 0;           // tasks in the play (for progress)
+  std::string where;               // file:line:col of the play ("" when unknown)
+  bool lockstep = true;            // false under strategy free: hosts walk the play alone
 };
 
 struct TaskStart {
@@ -61,14 +63,24 @@ class Reporter {
   virtual void OnPlayStart(const PlayStart&) {}
   virtual void OnTaskStart(const TaskStart&) {}
   virtual void OnHostResult(const HostResult&) {}
+  // A result Ansible's callbacks receive whole but drover's default output
+  // shows otherwise (after the items, or not at all): a looped task's
+  // combined result per host (`results`, "All items completed"), sent after
+  // its items' OnHostResult, and include_tasks' own result per host
+  // ({include, include_args} or, looped, their combined result). is_item is
+  // false; no_log results arrive censored.
+  virtual void OnCombinedResult(const HostResult&) {}
   virtual void OnNoHostsMatched(const std::string& play) { (void)play; }
   // The linear strategy's v2_playbook_on_no_hosts_remaining: any_errors_fatal
   // or max_fail_percentage failed every host left, the playbook stops.
   virtual void OnNoHostsRemaining() {}
-  // include_tasks loaded `file` for these hosts ("h1, h2").
-  virtual void OnIncluded(const std::string& file, const std::string& hosts) {
+  // include_tasks loaded `file` for these hosts ("h1, h2"); `item`: the
+  // loop item's label for a looped include ("" for none).
+  virtual void OnIncluded(const std::string& file, const std::string& hosts,
+                          const std::string& item) {
     (void)file;
     (void)hosts;
+    (void)item;
   }
   virtual void OnWarning(const std::string& text) { (void)text; }
   // An error the run goes on after (Ansible's display.error, "ERROR! ..."

@@ -54,14 +54,18 @@ class ReporterList : public Reporter {
   void OnHostResult(const HostResult& e) override {
     for (auto* r : reporters_) r->OnHostResult(e);
   }
+  void OnCombinedResult(const HostResult& e) override {
+    for (auto* r : reporters_) r->OnCombinedResult(e);
+  }
   void OnNoHostsMatched(const std::string& p) override {
     for (auto* r : reporters_) r->OnNoHostsMatched(p);
   }
   void OnNoHostsRemaining() override {
     for (auto* r : reporters_) r->OnNoHostsRemaining();
   }
-  void OnIncluded(const std::string& file, const std::string& hosts) override {
-    for (auto* r : reporters_) r->OnIncluded(file, hosts);
+  void OnIncluded(const std::string& file, const std::string& hosts,
+                  const std::string& item) override {
+    for (auto* r : reporters_) r->OnIncluded(file, hosts, item);
   }
   void OnWarning(const std::string& t) override {
     for (auto* r : reporters_) r->OnWarning(t);

@@ -6,9 +6,11 @@
 # - a pattern matching nothing, an inventory without hosts: Ansible's
 #   [WARNING] lines, in its order, and its exit codes;
 # - adhoc -m debug (msg, var, verbosity, an invalid option) as ansible's;
-# - stdout_callback: json/minimal/oneline are refused before any host is
-#   contacted; yaml from ansible.cfg prints what ansible-playbook prints with
-#   community.general.yaml (yaml_callback_ansible_test.sh tests its shapes).
+# - stdout_callback: one drover does not print (dense, debug) is refused
+#   before any host is contacted; yaml from ansible.cfg prints what
+#   ansible-playbook prints with community.general.yaml
+#   (yaml_callback_ansible_test.sh tests its shapes,
+#   stdout_callbacks_ansible_test.sh minimal, oneline and json).
 set -uo pipefail
 : "${DROVER:?}"
 drover_lib=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -70,7 +72,7 @@ same "playbook: a play pattern matching nothing" playbook nomatch.yml -- \
 same "playbook: an inventory without hosts" playbook -i empty.ini nomatch.yml -- \
   ansible-playbook -i empty.ini nomatch.yml
 
-for callback in json minimal oneline; do
+for callback in community.general.dense ansible.posix.debug; do
   ANSIBLE_STDOUT_CALLBACK=$callback "$DROVER" playbook site.yml >out 2>err
   rc=$?
   check "stdout_callback $callback: refused (rc $rc), nothing run" \
