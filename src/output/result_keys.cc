@@ -21,7 +21,8 @@ Value StripInternalKeys(const Value& v, bool keep_callback_keys) {
   }
   if (v.is_list()) {
     List out;
-    for (const Value& item : v.as_list()) out.push_back(StripInternalKeys(item, keep_callback_keys));
+    for (const Value& item : v.as_list())
+      out.push_back(StripInternalKeys(item, keep_callback_keys));
     return Value(std::move(out));
   }
   return v;
