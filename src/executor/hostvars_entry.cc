@@ -1,34 +1,10 @@
 #include "executor/hostvars_entry.h"
 
-#include <array>
 #include <string_view>
 
+#include "vars/magic_vars.h"
+
 namespace drover::executor {
-namespace {
-
-// 2.14's _get_magic_variables(play=None) and load_options_vars, with the
-// host's own (Host.get_magic_vars).
-constexpr std::array<std::string_view, 19> kHostvarsMagic = {"ansible_check_mode",
-                                                             "ansible_config_file",
-                                                             "ansible_diff_mode",
-                                                             "ansible_forks",
-                                                             "ansible_inventory_sources",
-                                                             "ansible_limit",
-                                                             "ansible_playbook_python",
-                                                             "ansible_run_tags",
-                                                             "ansible_skip_tags",
-                                                             "ansible_verbosity",
-                                                             "ansible_version",
-                                                             "groups",
-                                                             "group_names",
-                                                             "inventory_dir",
-                                                             "inventory_file",
-                                                             "inventory_hostname",
-                                                             "inventory_hostname_short",
-                                                             "omit",
-                                                             "playbook_dir"};
-
-}  // namespace
 
 Map HostvarsEntry(const vars::VarScope& scope) {
   using vars::Layer;
@@ -38,11 +14,15 @@ Map HostvarsEntry(const vars::VarScope& scope) {
                              Layer::kInventoryHost, Layer::kInventoryHostVarsFiles,
                              Layer::kPlaybookHostVarsFiles, Layer::kFacts, Layer::kIncludeVars,
                              Layer::kSetFact, Layer::kExtraVars});
-  for (std::string_view name : kHostvarsMagic) {
+  // The magic variables of get_vars without a play (Ansible's INTERNAL_VARS
+  // and ansible_check_mode).
+  auto add_magic = [&](std::string_view name) {
     Layer layer;
     if (scope.FindLayer(name, &layer) && layer == Layer::kMagic)
       entry.set(std::string(name), *scope.Find(name));
-  }
+  };
+  for (std::string_view name : vars::InternalVarNames()) add_magic(name);
+  add_magic("ansible_check_mode");
   if (!entry.contains("ansible_facts")) entry.set("ansible_facts", Value(Map{}));
   return entry;
 }

@@ -6,33 +6,13 @@
 
 #include "core/json.h"
 #include "core/secrets.h"
+#include "output/ansible_colors.h"
 #include "output/warning_text.h"
 #include "output/yaml_results.h"
 
 namespace drover::output {
 
 namespace {
-constexpr const char* kGreen = "\033[0;32m";
-constexpr const char* kYellow = "\033[0;33m";
-constexpr const char* kRed = "\033[0;31m";
-constexpr const char* kCyan = "\033[0;36m";
-constexpr const char* kPurple = "\033[0;35m";
-constexpr const char* kBrightPurple = "\033[1;35m";
-constexpr const char* kBrightRed = "\033[1;31m";
-constexpr const char* kReset = "\033[0m";
-// Ansible's default colours (constants COLOR_*).
-constexpr const char* kColorOk = kGreen;
-constexpr const char* kColorChanged = kYellow;
-constexpr const char* kColorError = kRed;
-constexpr const char* kColorSkip = kCyan;
-constexpr const char* kColorUnreachable = kBrightRed;
-constexpr const char* kColorWarn = kBrightPurple;
-constexpr const char* kColorDeprecate = kPurple;
-constexpr const char* kColorVerbose = "\033[0;34m";  // blue
-constexpr const char* kColorDebug = "\033[1;30m";    // dark gray
-constexpr const char* kColorDiffAdd = kGreen;
-constexpr const char* kColorDiffRemove = kRed;
-constexpr const char* kColorDiffLines = kCyan;
 constexpr int kColumns = 79;  // Ansible's width when not on a terminal
 
 bool IsInternalKey(const std::string& k) {
@@ -45,7 +25,7 @@ std::string Colored(const std::string& text, const char* color) {
   size_t start = 0;
   while (true) {
     size_t nl = text.find('\n', start);
-    out += color + text.substr(start, nl == std::string::npos ? nl : nl - start) + kReset;
+    out += color + text.substr(start, nl == std::string::npos ? nl : nl - start) + kColorReset;
     if (nl == std::string::npos) return out;
     out += '\n';
     start = nl + 1;
@@ -380,7 +360,7 @@ void AnsibleTextReporter::OnRecap(const Recap& e) {
   if (options_.timing && !e.task_times.empty()) {
     char total[64];
     std::snprintf(total, sizeof total, "%.2fs", e.elapsed_seconds);
-    Write("TASK TIMING (slowest first; total " + std::string(total) + ")", kPurple);
+    Write("TASK TIMING (slowest first; total " + std::string(total) + ")", kColorDeprecate);
     size_t shown = 0;
     for (const auto& [name, seconds] : e.task_times) {
       if (shown++ == options_.timing_rows) break;

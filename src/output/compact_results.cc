@@ -1,19 +1,13 @@
 #include "output/compact_results.h"
 
 #include "core/json.h"
+#include "output/ansible_colors.h"
 #include "output/result_keys.h"
 #include "template/template.h"
 
 namespace drover::output {
 
 namespace {
-// Ansible's default colours (constants COLOR_*), as ansible_text.cc's.
-constexpr const char* kColorOk = "\033[0;32m";
-constexpr const char* kColorChanged = "\033[0;33m";
-constexpr const char* kColorError = "\033[0;31m";
-constexpr const char* kColorSkip = "\033[0;36m";
-constexpr const char* kColorUnreachable = "\033[1;31m";
-
 bool Is(const std::string& action, const char* name) {
   return action == name || action == std::string("ansible.builtin.") + name ||
          action == std::string("ansible.legacy.") + name;

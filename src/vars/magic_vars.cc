@@ -54,7 +54,7 @@ Map InventoryMagicVars(const inventory::Host& host, const Value& groups) {
   return m;
 }
 
-bool IsInternalVar(std::string_view name) {
+std::span<const std::string_view> InternalVarNames() {
   static constexpr std::array<std::string_view, 19> kInternal = {"ansible_diff_mode",
                                                                  "ansible_config_file",
                                                                  "ansible_facts",
@@ -74,7 +74,12 @@ bool IsInternalVar(std::string_view name) {
                                                                  "group_names",
                                                                  "omit",
                                                                  "playbook_dir"};
-  return std::find(kInternal.begin(), kInternal.end(), name) != kInternal.end();
+  return kInternal;
+}
+
+bool IsInternalVar(std::string_view name) {
+  std::span<const std::string_view> names = InternalVarNames();
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace drover::vars

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "core/value.h"
@@ -20,7 +21,11 @@ Value GroupsMagicVar(const inventory::Inventory& inventory);
 // The per-host magic variables; `groups` is GroupsMagicVar's result.
 Map InventoryMagicVars(const inventory::Host& host, const Value& groups);
 
-// Variables ansible-inventory leaves out of --list/--host output.
+// Ansible's INTERNAL_VARS: the magic variables VariableManager.get_vars
+// gives a host without a play (hostvars carries them, with
+// ansible_check_mode, which the list lacks), and which ansible-inventory
+// leaves out of --list/--host output.
+std::span<const std::string_view> InternalVarNames();
 bool IsInternalVar(std::string_view name);
 
 }  // namespace drover::vars
